@@ -47,3 +47,56 @@ export interface QuotaInfo {
   terminal: boolean;
   retryable: boolean;
 }
+
+/** A named failure or silence in one session, with its evidence and what to do about it. */
+export interface Finding {
+  /** Stable id: `<session>/<cause>`. */
+  id: string;
+  session: string;
+  room?: string;
+  job?: string;
+  cause: CauseId;
+  severity: Severity;
+  component: Component;
+  /** When it first happened (epoch ms), and when it was last seen. */
+  time: number;
+  lastTime: number;
+  /** How many events fed it (retries, repeated errors, dead turns). */
+  count: number;
+  /** The cause in a few plain words: the notification's title. */
+  title: string;
+  /** One plain sentence: what the agent's user experienced, and why. */
+  summary: string;
+  /** One sentence a developer can act on. */
+  remedy: string;
+  /** The first piece of evidence, then (when different) the latest one. */
+  evidence: Evidence[];
+  quota?: QuotaInfo;
+  status?: number;
+  /** This finding is a consequence of another one in the same session (one incident, one alert). */
+  consequenceOf?: CauseId;
+}
+
+export interface SessionSummary {
+  id: string;
+  room?: string;
+  roomSid?: string;
+  job?: string;
+  pids: number[];
+  files: string[];
+  /** First and last event times (epoch ms); NaN when no line carried a time. */
+  start: number;
+  end: number;
+  /** Replies the agent began, user turns that ended, replies the agent actually spoke. */
+  turns: { agent: number; user: number; spoken: number };
+  errors: number;
+  /** Failed turns counted toward `max_unrecoverable_errors`. */
+  deadTurns: number;
+  verdict: Verdict;
+  /** The primary cause first. */
+  causes: Finding[];
+  closeReason?: string;
+  live: boolean;
+  /** Lines that named no job and could have belonged to this session or others. */
+  ambiguous?: number;
+}

@@ -1,0 +1,187 @@
+// How findings and sessions read in a terminal and as JSON. Plain functions of plain data.
+
+import type { Finding, SessionSummary } from '../shared/types.js';
+
+export interface Style {
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+  cyan(s: string): string;
+}
+
+const wrap = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
+export const COLOR: Style = {
+  red: wrap(31, 39),
+  yellow: wrap(33, 39),
+  green: wrap(32, 39),
+  dim: wrap(2, 22),
+  bold: wrap(1, 22),
+  cyan: wrap(36, 39),
+};
+const id = (s: string) => s;
+export const PLAIN: Style = { red: id, yellow: id, green: id, dim: id, bold: id, cyan: id };
+
+/** Colour when writing to a terminal, unless NO_COLOR is set (https://no-color.org); FORCE_COLOR forces it. */
+export function pickStyle(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, flag?: boolean): Style {
+  if (flag === false) return PLAIN;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return PLAIN;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return COLOR;
+  return stream.isTTY ? COLOR : PLAIN;
+}
+
+export function isoTime(t: number): string | null {
+  return Number.isFinite(t) ? new Date(t).toISOString() : null;
+}
+
+/** Local wall-clock time, HH:MM:SS (what a developer compares with their own clock). */
+export function clockTime(t: number): string {
+  if (!Number.isFinite(t)) return '--:--:--';
+  const d = new Date(t);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** A path shown relative to the working directory when it is under it. */
+export function shortPath(file: string, cwd = process.cwd()): string {
+  return file.startsWith(cwd + '/') ? file.slice(cwd.length + 1) : file;
+}
+
+/** Untrusted text made safe for a terminal: control characters (escape sequences!) removed. */
+export function safeText(s: string, max = 240): string {
+  const clean = s.replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, '').replace(/\s+/g, ' ').trim();
+  return clean.length > max ? clean.slice(0, max - 1) + '…' : clean;
+}
+
+export function findingJson(f: Finding) {
+  const ev = f.evidence[0];
+  const out: Record<string, unknown> = {
+    id: f.cause,
+    cause: f.cause,
+    severity: f.severity,
+    component: f.component,
+    time: isoTime(f.time),
+    lastTime: isoTime(f.lastTime),
+    file: ev?.file ?? null,
+    line: ev?.line ?? null,
+    count: f.count,
+    title: f.title,
+    summary: f.summary,
+    remedy: f.remedy,
+    evidence: f.evidence.map((e) => ({ file: e.file ?? null, line: e.line ?? null, offset: e.offset ?? null, text: e.text })),
+  };
+  if (f.quota) out.quota = f.quota;
+  if (f.status !== undefined) out.status = f.status;
+  if (f.consequenceOf) out.consequenceOf = f.consequenceOf;
+  return out;
+}
+
+export function sessionJson(s: SessionSummary) {
+  const primary = s.causes[0];
+  const failures = s.causes.filter((c) => c.severity !== 'info');
+  const first = failures.reduce<Finding | undefined>(
+    (a, b) => (a === undefined || (Number.isFinite(b.time) && b.time < a.time) ? b : a),
+    undefined,
+  );
+  const quotaFinding = s.causes.find((c) => c.quota);
+  const firstEv = first?.evidence[0];
+  return {
+    id: s.id,
+    room: s.room ?? null,
+    roomSid: s.roomSid ?? null,
+    job: s.job ?? null,
+    verdict: s.verdict,
+    cause: primary && s.verdict !== 'healthy' ? primary.cause : null,
+    start: isoTime(s.start),
+    end: isoTime(s.end),
+    turns: s.turns,
+    errors: s.errors,
+    deadTurns: s.deadTurns,
+    causes: s.causes.map(findingJson),
+    quota: quotaFinding?.quota
+      ? {
+          type: quotaFinding.quota.type ?? null,
+          category: quotaFinding.quota.category ?? null,
+          terminal: quotaFinding.quota.terminal,
+          hint: quotaFinding.quota.hint ?? null,
+          remainingLimit: quotaFinding.quota.remainingLimit ?? null,
+        }
+      : null,
+    closeReason: s.closeReason ?? null,
+    firstFailure: first
+      ? { time: isoTime(first.time), file: firstEv?.file ?? null, line: firstEv?.line ?? null, text: firstEv?.text ?? '' }
+      : null,
+    pids: s.pids,
+    files: s.files,
+    live: s.live,
+    ambiguousLines: s.ambiguous ?? 0,
+  };
+}
+
+const VERDICT_MARK = { failed: '✗ FAILED  ', silent: '✗ SILENT  ', degraded: '! DEGRADED', healthy: '✓ HEALTHY ' } as const;
+
+export function sessionText(s: SessionSummary, st: Style): string {
+  const mark = VERDICT_MARK[s.verdict];
+  const colour = s.verdict === 'healthy' ? st.green : s.verdict === 'degraded' ? st.yellow : st.red;
+  const head: string[] = [];
+  if (s.room) head.push(`room ${safeText(s.room, 80)}`);
+  if (s.job) head.push(`job ${safeText(s.job, 60)}`);
+  if (!s.room && !s.job) head.push(safeText(s.id, 80));
+  const span = Number.isFinite(s.start)
+    ? `${clockTime(s.start)}–${clockTime(s.end)} (${duration(s.end - s.start)})`
+    : 'no timestamps';
+  head.push(span);
+  head.push(`turns ${s.turns.agent} agent / ${s.turns.user} user`);
+  const lines = [`${colour(st.bold(mark))}  ${head.join(' · ')}`];
+  const primary = s.causes[0];
+  if (primary && s.verdict !== 'healthy') {
+    const facts: string[] = [primary.component];
+    if (primary.quota?.category) facts.push(primary.quota.category);
+    if (primary.quota) facts.push(primary.quota.terminal ? 'terminal' : 'retryable');
+    if (primary.status !== undefined) facts.push(`HTTP ${primary.status}`);
+    lines.push(`  ${st.dim('cause')}   ${st.bold(primary.title)} ${st.dim(`(${facts.join(', ')})`)}`);
+    lines.push(`  ${st.dim('what')}    ${safeText(primary.summary, 200)}`);
+    const firstFailure = [...s.causes].sort((a, b) => a.time - b.time)[0] ?? primary;
+    const ev = firstFailure.evidence[0];
+    if (ev) {
+      const where = ev.file ? `${shortPath(ev.file)}:${ev.line ?? '?'}` : (ev.room ?? '');
+      lines.push(`  ${st.dim('first')}   ${clockTime(firstFailure.time)}  ${st.cyan(where)}`);
+      lines.push(`          ${st.dim(safeText(ev.text.split('\n')[0] ?? '', 160))}`);
+    }
+    const others = s.causes.slice(1).map((c) => `${c.title.toLowerCase()}${c.count > 1 ? ` ×${c.count}` : ''} (${c.severity})`);
+    if (others.length) lines.push(`  ${st.dim('also')}    ${others.join(', ')}`);
+    if (s.closeReason) lines.push(`  ${st.dim('closed')}  ${safeText(s.closeReason, 60)}`);
+    lines.push(`  ${st.dim('fix')}     ${primary.remedy}`);
+  } else if (s.closeReason) {
+    lines.push(`  ${st.dim('closed')}  ${safeText(s.closeReason, 60)}`);
+  }
+  if (s.ambiguous) lines.push(`  ${st.dim('note')}    ${s.ambiguous} line(s) named no job and could belong to this or another session`);
+  return lines.join('\n');
+}
+
+export function findingText(f: Finding, st: Style, how: 'created' | 'escalated' = 'created'): string {
+  const sev = f.severity === 'critical' ? st.red('CRITICAL') : f.severity === 'warning' ? st.yellow('WARNING ') : st.dim('INFO    ');
+  const where: string[] = [];
+  if (f.room) where.push(`room ${safeText(f.room, 80)}`);
+  if (f.job) where.push(`job ${safeText(f.job, 60)}`);
+  if (!f.room && !f.job) where.push(safeText(f.session, 80));
+  const ev = f.evidence[0];
+  const at = ev?.file ? `${shortPath(ev.file)}:${ev.line ?? '?'}` : (ev?.room ?? '');
+  const lines = [
+    `${clockTime(f.time)} ${sev} ${st.bold(f.title)}${how === 'escalated' ? st.dim(' (escalated)') : ''} — ${where.join(' · ')}`,
+    `         ${safeText(f.summary, 300)}`,
+    `         ${st.dim('fix:')} ${f.remedy}`,
+  ];
+  if (at) lines.push(`         ${st.dim('at')} ${st.cyan(at)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,27 @@
+// Entry point of the `deadair` binary: wires process streams and signals to `main`.
+
+import { main } from './main.js';
+
+const stopSignal = new Promise<void>((resolve) => {
+  process.once('SIGINT', () => resolve());
+  process.once('SIGTERM', () => resolve());
+});
+
+// A closed stdout (`deadair analyze x | head`) is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+
+main(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: process.env, stopSignal })
+  .then((code) => {
+    if (process.env.DEADAIR_BENCH === '1') {
+      process.stderr.write(`deadair-bench maxrss_kb=${process.resourceUsage().maxRSS}\n`);
+    }
+    process.exitCode = code;
+    // Let stdout drain, then leave even if a watcher handle lingers.
+    process.stdout.write('', () => process.exit(code));
+  })
+  .catch((e: unknown) => {
+    process.stderr.write(`deadair: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(2);
+  });

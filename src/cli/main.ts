@@ -1,0 +1,328 @@
+// The `deadair` command line: `analyze` (post-mortem of log files, with a verdict and an exit
+// code) and `watch` (live findings as they happen). Thin: the work happens in src/core.
+
+import { statSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Pipeline } from '../core/pipeline.js';
+import { expandPaths, tail } from '../core/logs/tail.js';
+import type { SourceProblem } from '../core/logs/types.js';
+import { FORMAT_IDS, type FormatId } from '../shared/events.js';
+import type { Finding, SessionSummary } from '../shared/types.js';
+import { findingJson, findingText, pickStyle, safeText, sessionJson, sessionText, shortPath } from './format.js';
+
+export const VERSION = '0.1.0';
+
+/** Thrown for bad usage or unusable input: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+export interface Io {
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+  err: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the user asks to stop (Ctrl-C); `watch` runs until then. */
+  stopSignal?: Promise<void>;
+}
+
+const HELP = `deadair — tells you the moment your LiveKit voice agent fails or goes silent, and why.
+
+Usage:
+  deadair analyze [options] <file|dir|glob>...   read logs to the end; one verdict per session
+  deadair watch   [options] <file|dir|glob>...   follow logs live; print each finding as it happens
+  deadair help [command]                         this help, or a command's
+  deadair --version
+
+Log formats are detected per line: livekit-agents (Python) dev / console text and production JSON,
+agents-js (Node) pino JSON and pino-pretty. Lines of no known format are kept as raw events.
+
+Exit codes (analyze): 0 no session failed or went silent, 1 some did, 2 usage or I/O error.
+Run 'deadair help analyze' or 'deadair help watch' for their options.
+`;
+
+const ANALYZE_HELP = `Usage: deadair analyze [options] <file|dir|glob>...
+
+Reads every line of the given logs (directories: their *.log, *.jsonl, *.json, *.txt, *.out, *.err
+files and rotations; quote globs: 'logs/**/*.log') and prints one block per agent session — room,
+job, span, turns, verdict, cause, first failure with file:line, and the fix — then a summary.
+
+Options:
+  --json               print {"sessions":[...],"summary":{...}} instead of text
+  --format <id>        read every line as one format: ${FORMAT_IDS.filter((f) => f !== 'raw').join(', ')} (default: auto)
+  --no-progress        no progress bar (it shows only on a terminal, for large inputs)
+  --no-color           no colour (also: NO_COLOR=1)
+  -h, --help           this help
+
+Exit codes: 0 no session failed or went silent (healthy or degraded only), 1 some did, 2 usage or I/O error.
+`;
+
+const WATCH_HELP = `Usage: deadair watch [options] <file|dir|glob>...
+
+Follows the given logs like 'tail -F' (appends, rotation, truncation, new files in a directory) and
+prints each finding once, the moment it happens. Ctrl-C to stop.
+
+Options:
+  --from-start         read what the files already hold first (default: only new lines)
+  --json               one JSON object per line per finding
+  --format <id>        read every line as one format (default: auto)
+  --no-color           no colour (also: NO_COLOR=1)
+  -h, --help           this help
+`;
+
+const COMMON = {
+  json: { type: 'boolean' },
+  format: { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+function parse(args: string[], extra: ParseArgsConfig['options']) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional.*$/s, '')} (see 'deadair help')`);
+  }
+}
+
+function formatOption(v: string | boolean | undefined): FormatId | undefined {
+  if (v === undefined || v === 'auto') return undefined;
+  if (typeof v === 'string' && (FORMAT_IDS as readonly string[]).includes(v)) return v as FormatId;
+  throw new UsageError(`unknown --format '${String(v)}' (expected one of: auto, ${FORMAT_IDS.join(', ')})`);
+}
+
+function problemLine(p: SourceProblem): string {
+  return `deadair: ${p.message}`;
+}
+
+async function resolveInputs(paths: string[], io: Io): Promise<string[]> {
+  if (paths.length === 0) throw new UsageError('no log files given (try: deadair analyze ./agent.log)');
+  const { files, problems } = await expandPaths(paths);
+  for (const p of problems) io.err.write(problemLine(p) + '\n');
+  if (files.length === 0) {
+    if (problems.length === 1 && problems[0]) throw new UsageError(problems[0].message);
+    throw new UsageError(`no log files found in ${paths.map((p) => `'${p}'`).join(', ')}`);
+  }
+  return files;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out.write(rest[0] === 'analyze' ? ANALYZE_HELP : rest[0] === 'watch' ? WATCH_HELP : HELP);
+        return 0;
+      case '--version':
+      case '-v':
+      case 'version':
+        io.out.write(`deadair ${VERSION}\n`);
+        return 0;
+      case 'analyze':
+        return await analyze(rest, io);
+      case 'watch':
+        return await watch(rest, io);
+      default:
+        throw new UsageError(`unknown command '${safeText(cmd, 40)}' (expected analyze or watch; see 'deadair help')`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err.write(`deadair: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+// ---- analyze ------------------------------------------------------------------------------------
+
+async function analyze(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { progress: { type: 'boolean' }, 'no-progress': { type: 'boolean' } });
+  if (values.help) {
+    io.out.write(ANALYZE_HELP);
+    return 0;
+  }
+  const format = formatOption(values.format);
+  const files = await resolveInputs(positionals, io);
+  const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
+  const sizes = new Map(files.map((f) => [f, safeSize(f)]));
+  const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const progress =
+    !values['no-progress'] && values.progress !== false && io.err.isTTY && total > 64 * 1024 * 1024
+      ? new Progress(io.err, total)
+      : undefined;
+
+  const pipeline = new Pipeline({ format, baseTime: (f) => mtimeOf(f) });
+  const problems: SourceProblem[] = [];
+  const done = new Map<string, number>();
+  const t = tail({
+    paths: files,
+    fromStart: true,
+    follow: false,
+    onLines(lines) {
+      pipeline.push(lines);
+      if (progress && lines.length > 0) {
+        const last = lines[lines.length - 1];
+        if (last) done.set(last.file, last.offset);
+        progress.update([...done.values()].reduce((a, b) => a + b, 0));
+      }
+    },
+    onDrained: (file) => pipeline.drained(file),
+    onProblem(p) {
+      problems.push(p);
+      progress?.clear();
+      io.err.write(problemLine(p) + '\n');
+    },
+  });
+  await t.done;
+  pipeline.end();
+  progress?.clear();
+
+  const sessions = pipeline.sessions();
+  const counts = { failed: 0, silent: 0, degraded: 0, healthy: 0 };
+  for (const s of sessions) counts[s.verdict]++;
+  const fileStats = pipeline.files();
+  const rawLines = fileStats.reduce((a, f) => a + (f.formats.raw ?? 0), 0);
+
+  if (values.json) {
+    const out = {
+      version: 1,
+      sessions: sessions.map(sessionJson),
+      summary: {
+        sessions: sessions.length,
+        ...counts,
+        lines: pipeline.lines,
+        events: pipeline.events,
+        rawLines,
+        files: fileStats.map((f) => ({ file: f.file, lines: f.lines, format: mainFormat(f.formats) })),
+      },
+      problems: problems.map((p) => ({ path: p.path, message: p.message, code: p.code ?? null })),
+    };
+    io.out.write(JSON.stringify(out) + '\n');
+  } else {
+    io.out.write(analyzeText(sessions, fileStats, counts, rawLines, pipeline.lines, style) + '\n');
+  }
+  if (problems.length > 0 && pipeline.lines === 0) return 2;
+  return counts.failed + counts.silent > 0 ? 1 : 0;
+}
+
+function mainFormat(formats: Partial<Record<FormatId, number>>): FormatId {
+  let best: FormatId = 'raw';
+  let n = -1;
+  for (const [f, c] of Object.entries(formats) as [FormatId, number][]) {
+    if (f !== 'raw' && c > n) {
+      best = f;
+      n = c;
+    }
+  }
+  return best;
+}
+
+function analyzeText(
+  sessions: SessionSummary[],
+  files: ReturnType<Pipeline['files']>,
+  counts: Record<SessionSummary['verdict'], number>,
+  rawLines: number,
+  lines: number,
+  style: ReturnType<typeof pickStyle>,
+): string {
+  const parts: string[] = [];
+  const fileList = files.map((f) => `${shortPath(f.file)} (${mainFormat(f.formats)})`).join(', ');
+  parts.push(style.dim(`deadair analyze — ${files.length} file${files.length === 1 ? '' : 's'}: ${fileList}`));
+  parts.push('');
+  // Worst first: the sessions a developer must look at come first.
+  const order = { failed: 0, silent: 1, degraded: 2, healthy: 3 };
+  const sorted = [...sessions].sort((a, b) => order[a.verdict] - order[b.verdict] || (a.start || 0) - (b.start || 0));
+  for (const s of sorted) parts.push(sessionText(s, style), '');
+  if (sessions.length === 0) parts.push('No agent sessions found in these logs.', '');
+  const verdicts = (['failed', 'silent', 'degraded', 'healthy'] as const)
+    .filter((v) => counts[v] > 0)
+    .map((v) => `${counts[v]} ${v}`)
+    .join(', ');
+  parts.push(
+    style.bold(`${sessions.length} session${sessions.length === 1 ? '' : 's'}${verdicts ? ` — ${verdicts}` : ''}`) +
+      style.dim(` · ${lines.toLocaleString('en-US')} lines${rawLines ? `, ${rawLines.toLocaleString('en-US')} of no known format (kept as raw)` : ''}`),
+  );
+  return parts.join('\n');
+}
+
+function safeSize(f: string): number {
+  try {
+    return statSync(f).size;
+  } catch {
+    return 0;
+  }
+}
+
+function mtimeOf(f: string): number {
+  try {
+    return statSync(f).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+class Progress {
+  private last = 0;
+  private shown = false;
+  constructor(
+    private readonly err: Io['err'],
+    private readonly total: number,
+  ) {}
+  update(done: number): void {
+    const now = Date.now();
+    if (now - this.last < 100) return;
+    this.last = now;
+    const width = Math.max(10, Math.min(40, (this.err.columns ?? 80) - 40));
+    const frac = Math.min(1, done / this.total);
+    const bar = '█'.repeat(Math.round(frac * width)).padEnd(width, '░');
+    this.err.write(`\r${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${(done / 1e6).toFixed(0)} / ${(this.total / 1e6).toFixed(0)} MB`);
+    this.shown = true;
+  }
+  clear(): void {
+    if (this.shown) this.err.write('\r\x1b[2K');
+    this.shown = false;
+  }
+}
+
+// ---- watch --------------------------------------------------------------------------------------
+
+async function watch(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { 'from-start': { type: 'boolean' } });
+  if (values.help) {
+    io.out.write(WATCH_HELP);
+    return 0;
+  }
+  const format = formatOption(values.format);
+  if (positionals.length === 0) throw new UsageError('no log files given (try: deadair watch ./agent.log)');
+  // Paths that do not exist yet are fine for a watcher (the agent may create its log later),
+  // but say so; a path whose parent does not exist either is a usage error.
+  const { files, problems } = await expandPaths(positionals);
+  for (const p of problems) io.err.write(problemLine(p) + (p.code === 'ENOENT' ? ' (waiting for it to appear)' : '') + '\n');
+  const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
+  const json = values.json === true;
+  const write = (f: Finding, how: 'created' | 'escalated') => {
+    if (how === 'escalated') return; // each finding is printed once; escalations belong to the alert policy
+    if (json) io.out.write(JSON.stringify({ type: 'finding', session: f.session, room: f.room ?? null, job: f.job ?? null, ...findingJson(f) }) + '\n');
+    else io.out.write(findingText(f, style, how) + '\n\n');
+  };
+  const pipeline = new Pipeline({ format, onFinding: write });
+  const t = tail({
+    paths: positionals,
+    fromStart: values['from-start'] === true,
+    follow: true,
+    onLines: (lines) => pipeline.push(lines),
+    onDrained: (file) => pipeline.drained(file),
+    onProblem: (p) => io.err.write(problemLine(p) + '\n'),
+  });
+  io.err.write(
+    style.dim(
+      `deadair: watching ${files.length} file${files.length === 1 ? '' : 's'}${files.length < positionals.length ? ' (and waiting for more)' : ''}${values['from-start'] ? ' from the start' : ' for new lines'} — Ctrl-C to stop\n`,
+    ),
+  );
+  await (io.stopSignal ?? new Promise<void>(() => undefined));
+  await t.stop();
+  pipeline.end();
+  return 0;
+}

@@ -1,0 +1,233 @@
+// Turns a LogRecord into an AgentEvent by what the message and fields say. The message templates
+// are the frameworks' own (livekit-agents and agents-js share most of them: see docs/log-lines.md),
+// matched loosely so that small wording changes across versions still read.
+
+import type { AgentEvent, ProviderError } from '../shared/events.js';
+import type { Component, Evidence } from '../shared/types.js';
+import type { LogRecord } from './formats/record.js';
+import { isRecord } from './formats/record.js';
+import { creditsExhaustedFromCounters, decodeErrorObject, decodeErrorText, type DecodedError } from './quota.js';
+
+/** Evidence text is capped so that a finding never carries a megabyte of log. */
+export const EVIDENCE_MAX = 4000;
+
+const RE = {
+  llmFail: /failed to generate (?:LLM|llm) completion/,
+  sttFail: /failed to recogni[sz]e speech/,
+  ttsFail: /failed to synthesi[sz]e speech/,
+  realtimeFail: /failed to generate a reply|realtime (?:model|session) error|failed to (?:connect to|start) (?:the )?realtime/i,
+  noAudio: /no audio frames were pushed/,
+  gatewayLimited: /rate limited by inference gateway/i,
+  retrying: /retrying in (\d+(?:\.\d+)?)\s*(ms|s)\b/,
+  afterAttempts: /after (\d+) attempts/,
+  closingOnError: /AgentSession is closing due to (?:an )?unrecoverable error/i,
+  sessionClosed: /^AgentSession closed\b|^session closed\b/i,
+  participantDisconnect: /closing agent session due to participant disconnect/i,
+  jobRequest: /^received job request/i,
+  processExiting: /^process exiting/i,
+  nonZeroExit: /process exited with non-zero exit code (-?\d+)/i,
+  unresponsive: /process is unresponsive/i,
+  speechHandle: /^Creating speech handle|^speech (?:created|scheduled)\b|^generating reply\b/i,
+  playout: /^playout completed\b|^agent started speaking\b/i,
+  userSpeechStopped: /^onInputSpeechStopped$|^user (?:stopped speaking|turn (?:committed|completed|ended))\b|^end of (?:user )?speech\b/i,
+  agentState: /^agent state changed\b|^agent_state_changed\b/i,
+  crash: /^(?:Unhandled promise rejection|uncaught exception|unhandled exception in (?:the )?job|job crashed)\b/i,
+};
+
+export function evidenceOf(r: LogRecord): Evidence {
+  let text = r.line.text;
+  if (r.more && r.more.length > 0) text += '\n' + r.more.join('\n');
+  if (text.length > EVIDENCE_MAX) text = text.slice(0, EVIDENCE_MAX) + '…';
+  return { file: r.line.file, line: r.line.line, offset: r.line.offset, text };
+}
+
+function base(r: LogRecord) {
+  const b = {
+    time: r.time,
+    ctx: r.ctx,
+    format: r.format,
+    message: r.message,
+    evidence: evidenceOf(r),
+  } as Pick<AgentEvent, 'time' | 'ctx' | 'format' | 'message' | 'evidence' | 'level' | 'logger'>;
+  if (r.level) b.level = r.level;
+  if (r.logger) b.logger = r.logger;
+  return b;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : undefined;
+
+function componentOf(label: string | undefined, r: LogRecord, fallback: Component): Component {
+  const f = r.fields;
+  const st = str(f.type);
+  if (st) {
+    if (/^llm/.test(st)) return 'llm';
+    if (/^stt/.test(st)) return 'stt';
+    if (/^tts/.test(st)) return 'tts';
+    if (/^realtime/.test(st)) return 'realtime';
+  }
+  if (label) {
+    if (/realtime/i.test(label)) return 'realtime';
+    if (/\bSTT\b|stt/i.test(label)) return 'stt';
+    if (/\bTTS\b|tts/i.test(label)) return 'tts';
+    if (/\bLLM\b|llm/i.test(label)) return 'llm';
+  }
+  if (f.llm !== undefined) return 'llm';
+  if (f.stt !== undefined) return 'stt';
+  if (f.tts !== undefined) return 'tts';
+  return fallback;
+}
+
+function labelOf(r: LogRecord): string | undefined {
+  const f = r.fields;
+  return str(f.label) ?? str(f.llm) ?? str(f.stt) ?? str(f.tts);
+}
+
+/** Merge what the structured error says with what the text says; structure wins. */
+function decode(r: LogRecord): DecodedError {
+  const f = r.fields;
+  const fromObj = isRecord(f.error) ? decodeErrorObject(f.error) : isRecord(f.err) ? decodeErrorObject(f.err) : {};
+  let text = r.message;
+  if (typeof f.error === 'string') text += '\n' + f.error;
+  if (typeof f.exc_info === 'string') text += '\n' + f.exc_info.slice(-4000);
+  if (r.more) text += '\n' + r.more.join('\n').slice(0, 20_000);
+  const fromText = decodeErrorText(text);
+  const out: DecodedError = { ...fromText, ...stripUndefined(fromObj) };
+  if (!out.quota && fromText.quota) out.quota = fromText.quota;
+  if (out.quota) out.providerQuotaExhausted = undefined;
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/** A short, single-line human text for the error. */
+function detailOf(r: LogRecord, d: DecodedError): string {
+  if (d.quota?.message) return d.quota.message;
+  const f = r.fields;
+  const inner = isRecord(f.error) ? str(f.error.message) : isRecord(f.err) ? str(f.err.message) : undefined;
+  let t = inner ?? r.message;
+  const caused = /\(caused by ([^)]*)/.exec(r.message);
+  if (!inner && caused?.[1]) t = caused[1];
+  t = t.replace(/\s+/g, ' ').trim();
+  return t.length > 240 ? t.slice(0, 239) + '…' : t;
+}
+
+function providerError(r: LogRecord, component: Component, stage: ProviderError['stage']): ProviderError {
+  const d = decode(r);
+  const label = labelOf(r);
+  const e: ProviderError = { component: componentOf(label, r, component), detail: detailOf(r, d), stage };
+  if (label) e.label = label;
+  if (d.status !== undefined) e.status = d.status;
+  if (d.requestId) e.requestId = d.requestId;
+  if (d.quota) e.quota = d.quota;
+  if (d.providerQuotaExhausted) e.quota = { terminal: true, retryable: false, message: e.detail };
+  if (d.errorType) e.errorType = d.errorType;
+  const f = r.fields;
+  const attempt = num(f.attempt);
+  if (attempt !== undefined) e.attempt = attempt;
+  if (typeof f.recoverable === 'boolean') e.recoverable = f.recoverable;
+  const st = str(f.type);
+  if (st && /_error$/.test(st)) e.sessionErrorType = st;
+  return e;
+}
+
+export function classify(r: LogRecord): AgentEvent {
+  const msg = r.message;
+  const b = base(r);
+  const lvl = r.level;
+  const warnOrWorse = lvl === 'warn' || lvl === 'error' || lvl === 'fatal';
+
+  // Session close
+  if (RE.closingOnError.test(msg)) {
+    const e = providerError(r, 'session', 'close');
+    return { ...b, kind: 'session_close', reason: 'error', error: e };
+  }
+  if (RE.participantDisconnect.test(msg)) return { ...b, kind: 'session_close', reason: 'participant_disconnected' };
+  if (RE.sessionClosed.test(msg)) {
+    const reason = str(r.fields.reason) ?? (/reason[=:]\s*['"]?(\w+)/.exec(msg)?.[1] ?? undefined);
+    const ev: AgentEvent = { ...b, kind: 'session_close' };
+    if (reason) ev.reason = reason.toLowerCase();
+    if (r.fields.error !== undefined && r.fields.error !== null) ev.error = providerError(r, 'session', 'close');
+    return ev;
+  }
+
+  // Provider errors
+  let comp: Component | undefined;
+  let finalByDefault = false;
+  if (RE.llmFail.test(msg)) comp = 'llm';
+  else if (RE.sttFail.test(msg)) comp = 'stt';
+  else if (RE.ttsFail.test(msg)) comp = 'tts';
+  else if (RE.noAudio.test(msg)) comp = 'tts';
+  else if (RE.realtimeFail.test(msg) && warnOrWorse) {
+    comp = 'realtime';
+    finalByDefault = true;
+  }
+  if (comp) {
+    const retry = RE.retrying.exec(msg);
+    const stage: ProviderError['stage'] = retry ? 'retry' : RE.afterAttempts.test(msg) || finalByDefault || lvl === 'error' || lvl === 'fatal' ? 'final' : 'retry';
+    const e = providerError(r, comp, stage);
+    if (retry?.[1]) e.retryInMs = Number(retry[1]) * (retry[2] === 's' ? 1000 : 1);
+    if (RE.noAudio.test(msg)) e.noAudio = true;
+    return { ...b, kind: 'error', error: e };
+  }
+  if (RE.gatewayLimited.test(msg)) {
+    const e = providerError(r, 'llm', 'retry');
+    const f = r.fields;
+    const counters: NonNullable<ProviderError['counters']> = {};
+    const map = [
+      ['rpm_limit', 'rpmLimit'],
+      ['rpm_used', 'rpmUsed'],
+      ['tpm_limit', 'tpmLimit'],
+      ['tpm_used', 'tpmUsed'],
+      ['credits_limit', 'creditsLimit'],
+      ['credits_used', 'creditsUsed'],
+    ] as const;
+    for (const [k, to] of map) {
+      const v = num(f[k]);
+      if (v !== undefined) counters[to] = v;
+    }
+    e.counters = counters;
+    if (e.status === undefined) e.status = 429;
+    if (creditsExhaustedFromCounters(counters.creditsUsed, counters.creditsLimit)) {
+      e.quota = { ...(e.quota ?? {}), terminal: true, retryable: false };
+      e.quota.type ??= 'llm';
+    } else if (!e.quota) {
+      e.quota = { type: 'llm', terminal: false, retryable: true };
+    }
+    return { ...b, kind: 'error', error: e };
+  }
+
+  // Jobs and processes
+  if (RE.jobRequest.test(msg)) return { ...b, kind: 'job_request' };
+  const nz = RE.nonZeroExit.exec(msg);
+  if (nz) return { ...b, kind: 'process_exit', code: Number(nz[1]), crashed: true };
+  if (RE.processExiting.test(msg)) {
+    const reason = str(r.fields.reason) ?? /reason[=:]\s*['"]?([^'"]+)/.exec(msg)?.[1];
+    const ev: AgentEvent = { ...b, kind: 'process_exit', crashed: reason ? /crash|error|unresponsive|memory/i.test(reason) : false };
+    if (reason) ev.reason = reason;
+    return ev;
+  }
+  if (RE.unresponsive.test(msg)) return { ...b, kind: 'process_unresponsive' };
+  if (warnOrWorse && RE.crash.test(msg)) return { ...b, kind: 'process_exit', crashed: true, reason: msg.slice(0, 200) };
+
+  // Turns and speech
+  if (RE.speechHandle.test(msg)) return { ...b, kind: 'agent_turn' };
+  if (RE.playout.test(msg)) return { ...b, kind: 'agent_speech' };
+  if (RE.userSpeechStopped.test(msg)) return { ...b, kind: 'user_turn_end' };
+  if (RE.agentState.test(msg)) {
+    const state = str(r.fields.new_state) ?? str(r.fields.newState) ?? str(r.fields.state);
+    if (state) return { ...b, kind: 'agent_state', state };
+  }
+
+  // An error line with an HTTP status from a named component is a provider error too.
+  if ((lvl === 'error' || lvl === 'fatal') && (labelOf(r) || str(r.fields.type)?.endsWith('_error'))) {
+    const e = providerError(r, 'unknown', 'final');
+    if (e.component !== 'unknown' || e.status !== undefined) return { ...b, kind: 'error', error: e };
+  }
+  return { ...b, kind: 'log' };
+}

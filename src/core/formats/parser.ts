@@ -1,0 +1,184 @@
+// FileParser: turns the lines of one file into AgentEvents. It detects each line's format (or
+// uses the one forced by --format), joins continuation lines (pretty-printed fields, tracebacks,
+// wrapped extras) to the record they belong to, and keeps every line it cannot read as a raw event.
+// A record is held until the next header arrives or the source says the file is drained, so a
+// multi-line record is always complete when it is classified.
+
+import type { AgentEvent, FormatId } from '../../shared/events.js';
+import { classify, evidenceOf } from '../classify.js';
+import type { RawLine } from '../logs/types.js';
+import { parseJsonLine } from './json.js';
+import { contextFromFields, DayClock, type LogRecord } from './record.js';
+import {
+  headerToRecord,
+  isContinuation,
+  isTracebackStart,
+  parsePrettyFields,
+  parseTextHeader,
+  trailingJson,
+  type TextFormat,
+} from './text.js';
+
+const MAX_MORE_LINES = 400;
+const MAX_MORE_CHARS = 256 * 1024;
+
+export interface FileParserOptions {
+  /** Force one format for every line (`--format`); lines that do not fit it become raw events. */
+  format?: FormatId;
+  /** Date for formats that print only the time of day (epoch ms of any moment that day). */
+  baseTime?: number;
+}
+
+export class FileParser {
+  private held: LogRecord | undefined;
+  private heldFormat: TextFormat | 'json' | 'raw' = 'raw';
+  private inTraceback = false;
+  private moreChars = 0;
+  private lastTime = Number.NaN;
+  private readonly clock: DayClock;
+  /** How many lines matched each format: what `analyze` reports as the file's format. */
+  readonly formatCounts = new Map<FormatId, number>();
+
+  constructor(
+    readonly file: string,
+    private readonly opts: FileParserOptions = {},
+  ) {
+    this.clock = new DayClock(opts.baseTime ?? Date.now());
+  }
+
+  push(line: RawLine, emit: (ev: AgentEvent) => void): void {
+    const text = line.text;
+    if (this.held && this.continues(text)) {
+      if (this.held.more === undefined) this.held.more = [];
+      if (this.held.more.length < MAX_MORE_LINES && this.moreChars < MAX_MORE_CHARS) {
+        this.held.more.push(text);
+        this.moreChars += text.length;
+      }
+      return;
+    }
+    this.flush(emit);
+    if (text.trim().length === 0) return;
+    const rec = this.parseHeader(line);
+    if (rec) {
+      this.hold(rec, rec.format === 'pino-json' || rec.format === 'python-json' ? 'json' : (rec.format as TextFormat));
+      return;
+    }
+    const raw: LogRecord = { format: 'raw', time: this.lastTime, message: text, fields: {}, ctx: {}, line };
+    if (isTracebackStart(text)) {
+      raw.level = 'error';
+      this.hold(raw, 'raw');
+      this.inTraceback = true;
+      return;
+    }
+    this.count('raw');
+    emit(classifyRaw(raw));
+  }
+
+  /** Emits the held record, if any: call when the source is drained or at end of input. */
+  flush(emit: (ev: AgentEvent) => void): void {
+    const r = this.held;
+    if (!r) return;
+    this.held = undefined;
+    this.inTraceback = false;
+    this.moreChars = 0;
+    if (r.format === 'raw') {
+      emit(classifyRaw(r));
+      return;
+    }
+    if (r.more && r.format === 'pino-pretty') {
+      const fields = parsePrettyFields(r.more);
+      r.fields = { ...fields, ...r.fields };
+      const ctx = contextFromFields(fields);
+      r.ctx = { ...ctx, ...stripUndef(r.ctx) };
+    } else if (r.more && (r.format === 'python-text' || r.format === 'python-console') && Object.keys(r.fields).length === 0) {
+      // A multi-line message carries its extras at the end of its last line (before exc_info).
+      for (const l of r.more) {
+        const t = trailingJson(l);
+        if (t) {
+          r.fields = t.value;
+          r.ctx = { ...contextFromFields(t.value), ...stripUndef(r.ctx) };
+          break;
+        }
+      }
+    }
+    emit(classify(r));
+  }
+
+  private hold(rec: LogRecord, kind: TextFormat | 'json' | 'raw'): void {
+    this.count(rec.format);
+    if (Number.isNaN(rec.time)) rec.time = this.lastTime;
+    else this.lastTime = rec.time;
+    this.held = rec;
+    this.heldFormat = kind;
+    this.inTraceback = false;
+  }
+
+  private count(f: FormatId): void {
+    this.formatCounts.set(f, (this.formatCounts.get(f) ?? 0) + 1);
+  }
+
+  private continues(text: string): boolean {
+    const held = this.held;
+    if (!held) return false;
+    if (this.heldFormat === 'json' || this.heldFormat === 'raw') {
+      // JSON records are one line; only a traceback printed after an error line joins it.
+      if (isTracebackStart(text)) {
+        if (this.inTraceback || held.level === 'error' || held.level === 'fatal' || held.level === 'warn') {
+          this.inTraceback = true;
+          return true;
+        }
+        return false;
+      }
+      return this.inTraceback && isContinuation('python-text', text);
+    }
+    if (this.opts.format !== undefined || !this.looksLikeHeader(text)) {
+      if (isTracebackStart(text)) this.inTraceback = true;
+      return isContinuation(this.heldFormat, text) || (this.inTraceback && text.length > 0);
+    }
+    return false;
+  }
+
+  private looksLikeHeader(text: string): boolean {
+    const c0 = text.charCodeAt(0);
+    return c0 === 123 || c0 === 91 || c0 === 13 || (c0 >= 48 && c0 <= 57);
+  }
+
+  private parseHeader(line: RawLine): LogRecord | undefined {
+    const text = line.text;
+    const forced = this.opts.format;
+    const c0 = text.charCodeAt(0);
+    if (forced === undefined || forced === 'pino-json' || forced === 'python-json') {
+      if (c0 === 123 /* { */) {
+        const r = parseJsonLine(line, text);
+        if (r) {
+          if (forced) r.format = forced;
+          return r;
+        }
+      }
+      if (forced) return undefined;
+    }
+    if (forced === 'raw') return undefined;
+    const h = parseTextHeader(text, this.clock);
+    if (!h || (forced !== undefined && h.format !== forced)) return undefined;
+    return headerToRecord(h, line);
+  }
+}
+
+function stripUndef<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+function classifyRaw(r: LogRecord): AgentEvent {
+  const ev: AgentEvent = {
+    kind: 'log',
+    time: r.time,
+    ctx: r.ctx,
+    format: 'raw',
+    message: r.message,
+    evidence: evidenceOf(r),
+  };
+  if (r.level) ev.level = r.level;
+  return ev;
+}

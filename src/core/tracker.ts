@@ -1,0 +1,483 @@
+// SessionTracker: folds AgentEvents into sessions (one per agent job, or per process / file when a
+// log names no job), and runs the log-side detectors on each event. Pure state: no timers, no I/O.
+// Attribution follows what the lines say: a job id wins; otherwise pid / thread / room → job as
+// learnt from earlier lines; otherwise the one live job of that file; when several jobs could own
+// a line, it is counted as ambiguous rather than guessed.
+
+import type { AgentEvent, ProviderError } from '../shared/events.js';
+import type { CauseId, Component, Evidence, Finding, SessionSummary, Severity } from '../shared/types.js';
+import { causeOfError, componentWord, defaultSeverity, orderFindings, remedyOf, titleOf, verdictOf } from './causes.js';
+
+interface RetryGroup {
+  component: Component;
+  open: boolean;
+  maxAttempt: number;
+}
+
+interface Session {
+  id: string;
+  job?: string;
+  room?: string;
+  roomSid?: string;
+  pids: Set<number>;
+  files: Set<string>;
+  start: number;
+  end: number;
+  agentTurns: number;
+  userTurns: number;
+  spoken: number;
+  errors: number;
+  deadTurns: number;
+  groups: Map<Component, RetryGroup>;
+  closeReason?: string;
+  closed: boolean;
+  exited: boolean;
+  ambiguous: number;
+  findings: Map<CauseId, Finding>;
+  /** The first root failure: what later consequences point at. */
+  root?: CauseId;
+  lastLabel?: string;
+}
+
+export interface TrackerOptions {
+  /** Attempts a stream makes before a turn is lost (the frameworks' default: 1 + 3 retries). */
+  maxAttempts?: number;
+}
+
+/** What changed when an event was folded in: new findings and findings whose severity rose. */
+export interface Change {
+  session: string;
+  created: Finding[];
+  escalated: Finding[];
+}
+
+const NO_CHANGE: Change = { session: '', created: [], escalated: [] };
+
+export class SessionTracker {
+  private readonly sessions = new Map<string, Session>();
+  private readonly jobByPid = new Map<number, string>();
+  private readonly jobByTid = new Map<number, string>();
+  private readonly jobByRoomSid = new Map<string, string>();
+  private readonly jobByRoomName = new Map<string, string>();
+  /** Live job sessions per file, for lines that name nothing. */
+  private readonly liveJobsByFile = new Map<string, Set<string>>();
+  private readonly maxAttempts: number;
+  /** Lines no session could be given to (worker chatter, garbage): counted, not kept. */
+  unattributed = 0;
+
+  constructor(opts: TrackerOptions = {}) {
+    this.maxAttempts = opts.maxAttempts ?? 4;
+  }
+
+  ingest(ev: AgentEvent): Change {
+    const s = this.attribute(ev);
+    if (!s) return NO_CHANGE;
+    const change: Change = { session: s.id, created: [], escalated: [] };
+    this.touch(s, ev);
+    this.detect(s, ev, change);
+    return change;
+  }
+
+  summaries(): SessionSummary[] {
+    const out: SessionSummary[] = [];
+    for (const s of this.sessions.values()) out.push(this.summary(s));
+    return out.sort((a, b) => (a.start || 0) - (b.start || 0));
+  }
+
+  summary(s: Session): SessionSummary {
+    const causes = orderFindings([...s.findings.values()]);
+    const sum: SessionSummary = {
+      id: s.id,
+      pids: [...s.pids],
+      files: [...s.files],
+      start: s.start,
+      end: s.end,
+      turns: { agent: s.agentTurns, user: s.userTurns, spoken: s.spoken },
+      errors: s.errors,
+      deadTurns: s.deadTurns,
+      verdict: verdictOf(causes),
+      causes,
+      live: !s.closed && !s.exited,
+    };
+    if (s.room) sum.room = s.room;
+    if (s.roomSid) sum.roomSid = s.roomSid;
+    if (s.job) sum.job = s.job;
+    if (s.closeReason) sum.closeReason = s.closeReason;
+    if (s.ambiguous) sum.ambiguous = s.ambiguous;
+    return sum;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  // ---- attribution ----------------------------------------------------------------------------
+
+  private attribute(ev: AgentEvent): Session | undefined {
+    const ctx = ev.ctx;
+    const file = ev.evidence.file ?? ev.evidence.room ?? '';
+    let job = ctx.jobId;
+    if (!job && ctx.pid !== undefined) job = this.jobByPid.get(ctx.pid);
+    if (!job && ctx.tid !== undefined) job = this.jobByTid.get(ctx.tid);
+    if (!job && ctx.roomSid) job = this.jobByRoomSid.get(ctx.roomSid);
+    if (!job && ctx.roomName) job = this.jobByRoomName.get(ctx.roomName);
+    if (job) {
+      const s = this.jobSession(job, file);
+      this.learn(s, ev);
+      return s;
+    }
+    const meaningful = ev.kind !== 'log';
+    // A line naming only its process: the process is the session (agents-js 1.0, in-process runs).
+    if (ctx.pid !== undefined) {
+      const live = this.liveJobsByFile.get(file);
+      if (live && live.size > 0 && !meaningful) return undefined;
+      if (!meaningful && !this.sessions.has(procId(ctx.pid, file))) return undefined;
+      if (live && live.size > 0 && ev.kind === 'process_exit') return undefined;
+      return this.procSession(procId(ctx.pid, file), file, ctx.pid);
+    }
+    if (!meaningful) {
+      this.unattributed++;
+      return undefined;
+    }
+    const live = this.liveJobsByFile.get(file);
+    if (live && live.size === 1) {
+      const only = this.sessions.get([...live][0] as string);
+      if (only) return only;
+    }
+    if (live && live.size > 1) {
+      // Several jobs could own this line: say so rather than guess.
+      for (const id of live) {
+        const s = this.sessions.get(id);
+        if (s) s.ambiguous++;
+      }
+      return this.procSession(`worker@${baseName(file)}`, file, undefined);
+    }
+    return this.procSession(baseName(file), file, undefined);
+  }
+
+  private jobSession(job: string, file: string): Session {
+    let s = this.sessions.get(job);
+    if (!s) {
+      s = newSession(job);
+      s.job = job;
+      this.sessions.set(job, s);
+    }
+    if (file) {
+      s.files.add(file);
+      if (!s.closed && !s.exited) {
+        let set = this.liveJobsByFile.get(file);
+        if (!set) this.liveJobsByFile.set(file, (set = new Set()));
+        set.add(job);
+      }
+    }
+    return s;
+  }
+
+  private procSession(id: string, file: string, pid: number | undefined): Session {
+    let s = this.sessions.get(id);
+    if (!s) {
+      s = newSession(id);
+      this.sessions.set(id, s);
+    }
+    if (file) s.files.add(file);
+    if (pid !== undefined) s.pids.add(pid);
+    return s;
+  }
+
+  /** Remember what this line teaches about which job owns which pid / thread / room. */
+  private learn(s: Session, ev: AgentEvent): void {
+    const ctx = ev.ctx;
+    const job = s.id;
+    if (ctx.pid !== undefined && ev.kind !== 'job_request') {
+      if (!s.pids.has(ctx.pid)) {
+        s.pids.add(ctx.pid);
+        this.jobByPid.set(ctx.pid, job);
+        // Lines of this process seen before it named its job now belong to the job.
+        const file = ev.evidence.file ?? '';
+        const early = this.sessions.get(procId(ctx.pid, file));
+        if (early && early !== s) this.merge(early, s);
+      }
+    }
+    if (ctx.tid !== undefined) this.jobByTid.set(ctx.tid, job);
+    if (ctx.roomSid) {
+      s.roomSid ??= ctx.roomSid;
+      this.jobByRoomSid.set(ctx.roomSid, job);
+      // agents-js binds the SID as `room_id`; Python ≤ 1.5 names the room by SID only.
+      if (!s.room && !ctx.roomName && !ctx.roomSid.startsWith('RM_')) s.room = ctx.roomSid;
+    }
+    if (ctx.roomName) {
+      s.room ??= ctx.roomName;
+      this.jobByRoomName.set(ctx.roomName, job);
+    }
+  }
+
+  private merge(from: Session, into: Session): void {
+    into.start = minTime(into.start, from.start);
+    into.end = maxTime(into.end, from.end);
+    into.agentTurns += from.agentTurns;
+    into.userTurns += from.userTurns;
+    into.spoken += from.spoken;
+    into.errors += from.errors;
+    into.deadTurns += from.deadTurns;
+    for (const f of from.files) into.files.add(f);
+    for (const [cause, f] of from.findings) {
+      if (!into.findings.has(cause)) into.findings.set(cause, { ...f, id: `${into.id}/${cause}`, session: into.id });
+    }
+    into.root ??= from.root;
+    this.sessions.delete(from.id);
+  }
+
+  // ---- folding and detection -------------------------------------------------------------------
+
+  private touch(s: Session, ev: AgentEvent): void {
+    if (!Number.isNaN(ev.time)) {
+      s.start = minTime(s.start, ev.time);
+      s.end = maxTime(s.end, ev.time);
+    }
+    if (ev.evidence.file) s.files.add(ev.evidence.file);
+  }
+
+  private detect(s: Session, ev: AgentEvent, change: Change): void {
+    switch (ev.kind) {
+      case 'agent_turn':
+        s.agentTurns++;
+        break;
+      case 'user_turn_end':
+        s.userTurns++;
+        break;
+      case 'agent_speech':
+        s.spoken++;
+        // The frameworks reset their error counters when the agent speaks: open failures recovered.
+        for (const g of s.groups.values()) {
+          if (g.open) {
+            g.open = false;
+            s.deadTurns = Math.max(0, s.deadTurns - 1);
+          }
+        }
+        s.groups.clear();
+        break;
+      case 'error':
+        this.onError(s, ev, ev.error, change);
+        break;
+      case 'session_close':
+        this.onClose(s, ev, change);
+        break;
+      case 'process_exit':
+        this.onExit(s, ev, ev.crashed, ev.code, ev.reason, change);
+        break;
+      case 'process_unresponsive':
+        this.onExit(s, ev, true, undefined, 'unresponsive', change);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onError(s: Session, ev: AgentEvent, e: ProviderError, change: Change): void {
+    s.errors++;
+    if (e.label) s.lastLabel = e.label;
+    const cause = causeOfError(e);
+    const severity: Severity = cause === 'provider_error' && e.stage !== 'retry' && !e.recoverable ? 'warning' : defaultSeverity(cause);
+    this.raise(s, cause, severity, e.component, ev, change, e);
+    this.countTurn(s, ev, e, change);
+  }
+
+  /** Track retry groups: each stream that exhausts its attempts is one turn the user sat through. */
+  private countTurn(s: Session, ev: AgentEvent, e: ProviderError, change: Change): void {
+    const comp = e.component;
+    if (comp !== 'llm' && comp !== 'tts' && comp !== 'stt' && comp !== 'realtime') return;
+    let g = s.groups.get(comp);
+    const startsGroup = e.stage === 'retry' && (e.attempt === 1 || (e.attempt === undefined && (!g || !g.open)));
+    if (startsGroup || !g) {
+      if (g?.open) this.deadTurn(s, ev, e, change); // the previous failure never recovered
+      g = { component: comp, open: true, maxAttempt: 0 };
+      s.groups.set(comp, g);
+    }
+    if (e.attempt !== undefined) g.maxAttempt = Math.max(g.maxAttempt, e.attempt);
+    if (e.stage !== 'retry' || g.maxAttempt >= this.maxAttempts - 1) {
+      // Out of attempts: this turn is lost.
+      if (g.open && e.stage !== 'retry') {
+        g.open = false;
+        this.deadTurn(s, ev, e, change);
+      }
+    }
+  }
+
+  private deadTurn(s: Session, ev: AgentEvent, e: ProviderError, change: Change): void {
+    s.deadTurns++;
+    const f = this.raise(s, 'dead_turns', 'warning', e.component, ev, change, e);
+    f.count = s.deadTurns;
+    f.remedy = remedyOf(f);
+    f.summary = `${s.deadTurns} user turn${s.deadTurns === 1 ? '' : 's'} got no answer: the ${componentWord(e.component)} failed each time.`;
+  }
+
+  private onClose(s: Session, ev: AgentEvent & { kind: 'session_close' }, change: Change): void {
+    if (s.closed && s.closeReason === (ev.reason ?? s.closeReason)) {
+      // agents-js logs "closing due to an unrecoverable error" then "AgentSession closed": one close.
+      this.untrack(s);
+      return;
+    }
+    s.closed = true;
+    s.closeReason = ev.reason ?? s.closeReason;
+    this.untrack(s);
+    if (ev.reason !== 'error' && !ev.error) return;
+    const e = ev.error;
+    if (e && (e.status !== undefined || e.quota)) {
+      // The close line may be the only one carrying the cause (e.g. an STT error that closes at once).
+      const cause = causeOfError(e);
+      this.raise(s, cause, defaultSeverity(cause), e.component, ev, change, e);
+    }
+    // Open failing streams end here: their turns are lost too.
+    for (const g of s.groups.values()) {
+      if (g.open) {
+        g.open = false;
+        if (e) this.deadTurn(s, ev, e, change);
+      }
+    }
+    // Warnings that ended the session become critical.
+    for (const cause of ['rate_limited', 'provider_error', 'dead_turns'] as const) {
+      const f = s.findings.get(cause);
+      if (f && f.severity !== 'critical') {
+        f.severity = 'critical';
+        f.lastTime = ev.time;
+        change.escalated.push(f);
+      }
+    }
+    this.raise(s, 'closed_with_error', 'critical', e?.component ?? 'session', ev, change, e);
+  }
+
+  private onExit(
+    s: Session,
+    ev: AgentEvent,
+    crashed: boolean,
+    code: number | undefined,
+    reason: string | undefined,
+    change: Change,
+  ): void {
+    const wasLive = !s.closed && !s.exited;
+    s.exited = true;
+    this.untrack(s);
+    if (!crashed || !wasLive) return;
+    const f = this.raise(s, 'process_died', 'critical', 'process', ev, change);
+    const why = code !== undefined ? `exited with code ${code}` : reason === 'unresponsive' ? 'became unresponsive and was killed' : `ended (${reason ?? 'crashed'})`;
+    f.summary = `The agent's job process ${why} while the session was live: the user was left talking to no one.`;
+  }
+
+  private untrack(s: Session): void {
+    for (const f of s.files) this.liveJobsByFile.get(f)?.delete(s.id);
+  }
+
+  /** Create or update the session's finding for a cause. */
+  private raise(
+    s: Session,
+    cause: CauseId,
+    severity: Severity,
+    component: Component,
+    ev: AgentEvent,
+    change: Change,
+    e?: ProviderError,
+  ): Finding {
+    let f = s.findings.get(cause);
+    if (f) {
+      f.count++;
+      if (!Number.isNaN(ev.time)) f.lastTime = ev.time;
+      f.evidence[1] = ev.evidence;
+      if (!f.quota && e?.quota) f.quota = e.quota;
+      if (f.status === undefined && e?.status !== undefined) f.status = e.status;
+      if (rank(severity) < rank(f.severity)) {
+        f.severity = severity;
+        change.escalated.push(f);
+      }
+      return f;
+    }
+    f = {
+      id: `${s.id}/${cause}`,
+      session: s.id,
+      cause,
+      severity,
+      component,
+      time: ev.time,
+      lastTime: ev.time,
+      count: 1,
+      title: titleOf(cause, component),
+      summary: '',
+      remedy: '',
+      evidence: [ev.evidence],
+    };
+    if (s.room) f.room = s.room;
+    if (s.job) f.job = s.job;
+    if (e?.quota) f.quota = e.quota;
+    if (e?.status !== undefined) f.status = e.status;
+    const isRoot = cause !== 'closed_with_error' && cause !== 'dead_turns';
+    if (s.root && s.root !== cause) f.consequenceOf = s.root;
+    else if (!s.root && isRoot) s.root = cause;
+    f.summary = summaryOf(f, e);
+    f.remedy = remedyOf({ ...f, label: e?.label ?? s.lastLabel });
+    s.findings.set(cause, f);
+    change.created.push(f);
+    return f;
+  }
+}
+
+function summaryOf(f: Finding, e: ProviderError | undefined): string {
+  const comp = componentWord(f.component);
+  const detail = e?.detail ? `: ${e.detail}` : '';
+  switch (f.cause) {
+    case 'credits_exhausted':
+      return `The ${comp} request was refused because the credits are used up${f.quota?.category ? ` (${f.quota.category})` : ''}; the agent cannot answer until they are topped up.`;
+    case 'rate_limited':
+      return `The ${comp} was rate limited${f.quota?.category ? ` (${f.quota.category})` : ''}; turns stall or drop until it recovers.`;
+    case 'untyped_429':
+      return `The ${comp} rejected the connection with HTTP 429 and no reason; the agent cannot hear or speak.`;
+    case 'key_rejected':
+      return `The ${comp} rejected the API key${f.status ? ` (HTTP ${f.status})` : ''}; the agent cannot answer.`;
+    case 'provider_error':
+      return `The ${comp} failed${f.status ? ` with HTTP ${f.status}` : ''}${detail}.`;
+    case 'closed_with_error':
+      return 'The session closed on an unrecoverable error: the agent stopped answering.';
+    case 'dead_turns':
+      return `A user turn got no answer: the ${comp} failed.`;
+    case 'process_died':
+      return 'The agent process died while the session was live.';
+    default:
+      return titleOf(f.cause, f.component);
+  }
+}
+
+function rank(s: Severity): number {
+  return s === 'critical' ? 0 : s === 'warning' ? 1 : 2;
+}
+
+function newSession(id: string): Session {
+  return {
+    id,
+    pids: new Set(),
+    files: new Set(),
+    start: Number.NaN,
+    end: Number.NaN,
+    agentTurns: 0,
+    userTurns: 0,
+    spoken: 0,
+    errors: 0,
+    deadTurns: 0,
+    groups: new Map(),
+    closed: false,
+    exited: false,
+    ambiguous: 0,
+    findings: new Map(),
+  };
+}
+
+function procId(pid: number, file: string): string {
+  return `pid-${pid}@${baseName(file)}`;
+}
+
+function baseName(file: string): string {
+  const i = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return i >= 0 ? file.slice(i + 1) : file;
+}
+
+const minTime = (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b));
+const maxTime = (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b));
+
+export type { Evidence };
