@@ -34,6 +34,17 @@ const RE = {
   crash: /^(?:Unhandled promise rejection|uncaught exception|unhandled exception in (?:the )?job|job crashed)\b/i,
 };
 
+/**
+ * Any message a rule reads (a case-insensitive superset of RE): a line whose message does not match
+ * and whose level is below error cannot become anything but a plain log event.
+ */
+export const MESSAGE_OF_INTEREST = new RegExp(
+  Object.values(RE)
+    .map((r) => `(?:${r.source})`)
+    .join('|'),
+  'i',
+);
+
 export function evidenceOf(r: LogRecord): Evidence {
   let text = r.line.text;
   if (r.more && r.more.length > 0) text += '\n' + r.more.join('\n');
@@ -141,6 +152,7 @@ export function classify(r: LogRecord): AgentEvent {
   const b = base(r);
   const lvl = r.level;
   const warnOrWorse = lvl === 'warn' || lvl === 'error' || lvl === 'fatal';
+  if (lvl !== 'error' && lvl !== 'fatal' && !MESSAGE_OF_INTEREST.test(msg)) return { ...b, kind: 'log' };
 
   // Session close
   if (RE.closingOnError.test(msg)) {

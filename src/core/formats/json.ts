@@ -5,6 +5,7 @@
 
 import type { FormatId } from '../../shared/events.js';
 import type { RawLine } from '../logs/types.js';
+import { MESSAGE_OF_INTEREST } from '../classify.js';
 import { contextFromFields, isRecord, levelOf, timeOf, type LogRecord } from './record.js';
 
 export function parseJsonLine(line: RawLine, text: string): LogRecord | undefined {
@@ -30,5 +31,53 @@ export function parseJsonLine(line: RawLine, text: string): LogRecord | undefine
   };
   const logger = obj.name ?? obj.logger;
   if (typeof logger === 'string') record.logger = logger;
+  return record;
+}
+
+const PINO_HEAD = /^\{"level":(\d+),"time":(\d+)/;
+const PY_LEVEL = /^\{"message": "((?:[^"\\]|\\.)*)", "level": "([A-Z]+)"/;
+const JOB = /"(?:jobID|job_id|jobId)": ?"([^"\\]{1,200})"/;
+const PID = /"pid": ?(\d{1,10})[,}]/;
+const PY_TIME = /"timestamp": "([^"]{10,40})"\}$/;
+const ROOM_NAME = /"(?:room|lk\.pii\.room_name|roomName)": ?"([^"\\]{1,200})"/;
+const ROOM_SID = /"(?:room_id|roomId)": ?"([^"\\]{1,200})"/;
+
+/**
+ * The quick path for the two frameworks' JSON layouts (most of a log: debug and info chatter):
+ * when the level is below warning and no rule reads the message, take only what attribution needs
+ * (time, level, job, pid, room) with anchored patterns instead of a full JSON.parse. Returns
+ * undefined when the line needs the full parse.
+ */
+export function quickJsonLine(line: RawLine, text: string): LogRecord | undefined {
+  let record: LogRecord;
+  const pino = PINO_HEAD.exec(text);
+  if (pino) {
+    const level = Number(pino[1]);
+    if (level >= 40) return undefined;
+    const at = text.lastIndexOf('"msg":"');
+    if (at < 0 || !text.endsWith('"}')) return undefined;
+    const msg = text.slice(at + 7, text.length - 2);
+    if (msg.includes('\\') || msg.includes('"') || MESSAGE_OF_INTEREST.test(msg)) return undefined;
+    record = { format: 'pino-json', time: Number(pino[2]), level: levelOf(level), message: msg, fields: {}, ctx: {}, line };
+  } else {
+    const py = PY_LEVEL.exec(text);
+    const msg = py?.[1];
+    if (msg === undefined || msg.includes('\\') || MESSAGE_OF_INTEREST.test(msg)) return undefined;
+    const level = levelOf(py?.[2]);
+    if (level !== 'debug' && level !== 'info' && level !== 'trace') return undefined;
+    const ts = PY_TIME.exec(text);
+    record = { format: 'python-json', time: ts?.[1] ? timeOf(ts[1]) : Number.NaN, level, message: msg, fields: {}, ctx: {}, line };
+  }
+  if (text.includes('"tid"')) return undefined; // rare: let the full parse read the thread id
+  const job = JOB.exec(text);
+  if (job?.[1]) record.ctx.jobId = job[1];
+  const pid = PID.exec(text);
+  if (pid?.[1]) record.ctx.pid = Number(pid[1]);
+  if (text.includes('"room')) {
+    const name = ROOM_NAME.exec(text);
+    if (name?.[1]) record.ctx.roomName = name[1];
+    const sid = ROOM_SID.exec(text);
+    if (sid?.[1]) record.ctx.roomSid = sid[1];
+  }
   return record;
 }

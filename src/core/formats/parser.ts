@@ -5,9 +5,9 @@
 // multi-line record is always complete when it is classified.
 
 import type { AgentEvent, FormatId } from '../../shared/events.js';
-import { classify, evidenceOf } from '../classify.js';
+import { classify, EVIDENCE_MAX, evidenceOf } from '../classify.js';
 import type { RawLine } from '../logs/types.js';
-import { parseJsonLine } from './json.js';
+import { parseJsonLine, quickJsonLine } from './json.js';
 import { contextFromFields, DayClock, type LogRecord } from './record.js';
 import {
   headerToRecord,
@@ -57,7 +57,19 @@ export class FileParser {
       return;
     }
     this.flush(emit);
-    if (text.trim().length === 0) return;
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return;
+    // Most lines of a JSON log are chatter no rule reads: take them without a full parse.
+    if (text.charCodeAt(0) === 123 && (this.opts.format === undefined || this.opts.format === 'pino-json' || this.opts.format === 'python-json')) {
+      const quick = quickJsonLine(line, text);
+      if (quick) {
+        if (this.opts.format) quick.format = this.opts.format;
+        this.count(quick.format);
+        if (Number.isNaN(quick.time)) quick.time = this.lastTime;
+        else this.lastTime = quick.time;
+        emit(plainEvent(quick));
+        return;
+      }
+    }
     const rec = this.parseHeader(line);
     if (rec) {
       this.hold(rec, rec.format === 'pino-json' || rec.format === 'python-json' ? 'json' : (rec.format as TextFormat));
@@ -168,6 +180,21 @@ function stripUndef<T extends object>(o: T): Partial<T> {
   const out: Partial<T> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
+}
+
+/** A line no rule reads: a plain log event, built without the classifier. */
+function plainEvent(r: LogRecord): AgentEvent {
+  const t = r.line;
+  const ev: AgentEvent = {
+    kind: 'log',
+    time: r.time,
+    ctx: r.ctx,
+    format: r.format,
+    message: r.message,
+    evidence: { file: t.file, line: t.line, offset: t.offset, text: t.text.length > EVIDENCE_MAX ? t.text.slice(0, EVIDENCE_MAX) + '…' : t.text },
+  };
+  if (r.level) ev.level = r.level;
+  return ev;
 }
 
 function classifyRaw(r: LogRecord): AgentEvent {
