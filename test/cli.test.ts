@@ -1,0 +1,187 @@
+// The deadair CLI as a user runs it: the built bin, real files, exit codes, the --json schema.
+import { execFile, spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from './support/cli.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'deadair-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: dir }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const pino = (level: number, msg: string, extra: Record<string, unknown> = {}, job = 'AJ_cli') =>
+  JSON.stringify({ level, time: 1764000300000, pid: 7, hostname: 'h', jobID: job, room_id: 'RM_c', ...extra, msg });
+const quota = {
+  type: 'APIStatusError',
+  message: '429 "LLM token credit quota exceeded, category: MaxGatewayCredits"',
+  body: 'LLM token credit quota exceeded, category: MaxGatewayCredits',
+  statusCode: 429,
+  retryable: true,
+};
+const CREDITS = [
+  pino(30, 'Creating speech handle'),
+  pino(40, 'failed to generate LLM completion, retrying in 100ms', { llm: 'inference.LLM', attempt: 1, error: quota }),
+  pino(50, 'AgentSession is closing due to an unrecoverable error', { type: 'llm_error', label: 'inference.LLM', error: quota, recoverable: false }),
+  pino(30, 'AgentSession closed', { reason: 'error' }),
+].join('\n');
+const HEALTHY = [pino(30, 'Creating speech handle', {}, 'AJ_ok'), pino(30, 'playout completed without interruption', {}, 'AJ_ok')].join('\n');
+
+describe('deadair analyze', () => {
+  it('exits 1 and names the cause when a session failed', async () => {
+    writeFileSync(join(dir, 'credits.log'), CREDITS + '\n');
+    const r = await run(['analyze', 'credits.log']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('FAILED');
+    expect(r.stdout).toContain('Out of inference credits');
+    expect(r.stdout).toContain('credits.log:2');
+    expect(r.stdout).toMatch(/Top up LiveKit Inference credits/);
+    expect(r.stdout).toMatch(/1 session — 1 failed/);
+  });
+
+  it('exits 0 when every session is healthy or degraded', async () => {
+    writeFileSync(join(dir, 'ok.log'), HEALTHY + '\n');
+    const r = await run(['analyze', 'ok.log']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('HEALTHY');
+  });
+
+  it('prints the documented --json schema', async () => {
+    const r = await run(['analyze', '--json', 'credits.log', 'ok.log']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { sessions: Record<string, unknown>[]; summary: Record<string, unknown> };
+    const failed = out.sessions.find((s) => s.id === 'AJ_cli') as Record<string, any>;
+    expect(failed).toMatchObject({
+      id: 'AJ_cli',
+      job: 'AJ_cli',
+      verdict: 'failed',
+      closeReason: 'error',
+      quota: { type: null, category: 'MaxGatewayCredits', terminal: true },
+      firstFailure: { file: join(dir, 'credits.log'), line: 2 },
+    });
+    expect(failed.room === null || typeof failed.room === 'string').toBe(true);
+    for (const c of failed.causes) {
+      expect(Object.keys(c)).toEqual(expect.arrayContaining(['id', 'severity', 'component', 'time', 'file', 'line', 'remedy']));
+    }
+    expect(failed.causes[0]).toMatchObject({ id: 'credits_exhausted', severity: 'critical', component: 'llm', line: 2 });
+    expect(typeof failed.firstFailure.time).toBe('string');
+    expect(out.sessions.find((s) => s.id === 'AJ_ok')).toMatchObject({ verdict: 'healthy', causes: [], quota: null, firstFailure: null });
+    expect(out.summary).toMatchObject({ sessions: 2, failed: 1, healthy: 1 });
+  });
+
+  it('reads a directory and a quoted glob', async () => {
+    const sub = join(dir, 'logs');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'a.log'), CREDITS + '\n');
+    writeFileSync(join(sub, 'b.jsonl'), HEALTHY + '\n');
+    writeFileSync(join(sub, 'notes.md'), 'not a log\n');
+    const byDir = JSON.parse((await run(['analyze', '--json', 'logs'])).stdout) as { summary: { files: unknown[] } };
+    expect(byDir.summary.files).toHaveLength(2);
+    const byGlob = JSON.parse((await run(['analyze', '--json', 'logs/*.log'])).stdout) as { summary: { files: unknown[] } };
+    expect(byGlob.summary.files).toHaveLength(1);
+  });
+
+  it('exits 2 with one clear line for a missing path, an empty directory and an unknown --format', async () => {
+    const missing = await run(['analyze', 'nope.log']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^deadair: .*nope\.log/);
+    mkdirSync(join(dir, 'empty'), { recursive: true });
+    const empty = await run(['analyze', 'empty']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^deadair: .*empty/);
+    const fmt = await run(['analyze', '--format', 'xml', 'ok.log']);
+    expect(fmt.code).toBe(2);
+    expect(fmt.stderr).toMatch(/^deadair: unknown --format 'xml' \(expected one of: auto, pino-json/);
+    const flag = await run(['analyze', '--bogus', 'ok.log']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^deadair: .*--bogus/);
+    const none = await run(['analyze']);
+    expect(none.code).toBe(2);
+  });
+
+  it('keeps going past one unreadable path and reports the rest', async () => {
+    const r = await run(['analyze', 'credits.log', 'nope.log']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/nope\.log/);
+    expect(r.stdout).toContain('Out of inference credits');
+  });
+
+  it('prints help and version', async () => {
+    const h = await run(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/deadair analyze/);
+    expect((await run(['help', 'analyze'])).stdout).toMatch(/--format <id>/);
+    expect((await run(['--version'])).stdout).toMatch(/^deadair \d+\.\d+\.\d+/);
+    expect((await run(['frobnicate'])).code).toBe(2);
+  });
+
+  it('shows untrusted text without terminal escape sequences', async () => {
+    const evil = pino(50, 'AgentSession is closing due to an unrecoverable error', {
+      type: 'llm_error',
+      label: 'x\u001b]0;pwned\u0007LLM',
+      error: { message: '500 \u001b[2J boom', statusCode: 500 },
+    }, 'AJ_evil\u001b[31m');
+    writeFileSync(join(dir, 'evil.log'), evil + '\n');
+    const r = await run(['analyze', 'evil.log'], { FORCE_COLOR: '0' });
+    expect(r.stdout).not.toContain('\u001b]0;');
+    expect(r.stdout).not.toContain('\u001b[2J');
+  });
+});
+
+describe('deadair watch', () => {
+  it('prints each finding once, as JSON lines, for lines appended after it started', async () => {
+    const file = join(dir, 'live.log');
+    writeFileSync(file, CREDITS + '\n'); // history: not reported without --from-start
+    const child = spawn(process.execPath, [BIN, 'watch', '--json', file], { env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await waitFor(() => err.includes('watching'));
+    appendFileSync(file, CREDITS.replaceAll('AJ_cli', 'AJ_live') + '\n');
+    await waitFor(() => out.split('\n').filter(Boolean).length >= 3);
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    const findings = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { cause: string; session: string });
+    expect(findings.every((f) => f.session === 'AJ_live')).toBe(true);
+    expect(findings.map((f) => f.cause).sort()).toEqual(['closed_with_error', 'credits_exhausted', 'dead_turns']);
+  });
+
+  it('reads history first with --from-start', async () => {
+    const file = join(dir, 'hist.log');
+    writeFileSync(file, CREDITS + '\n');
+    const child = spawn(process.execPath, [BIN, 'watch', '--json', '--from-start', file]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.includes('credits_exhausted'));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(0);
+  });
+});
+
+async function waitFor(cond: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
