@@ -149,19 +149,19 @@ export function sessionText(s: SessionSummary, st: Style): string {
     if (primary.quota?.category) facts.push(primary.quota.category);
     if (primary.quota) facts.push(primary.quota.terminal ? 'terminal' : 'retryable');
     if (primary.status !== undefined) facts.push(`HTTP ${primary.status}`);
-    lines.push(`  ${st.dim('cause')}   ${st.bold(primary.title)} ${st.dim(`(${facts.join(', ')})`)}`);
+    lines.push(`  ${st.dim('cause')}   ${st.bold(safeText(primary.title, 120))} ${st.dim(`(${facts.join(', ')})`)}`);
     lines.push(`  ${st.dim('what')}    ${safeText(primary.summary, 200)}`);
     const firstFailure = [...s.causes].sort((a, b) => a.time - b.time)[0] ?? primary;
     const ev = firstFailure.evidence[0];
     if (ev) {
       const where = ev.file ? `${shortPath(ev.file)}:${ev.line ?? '?'}` : (ev.room ?? '');
-      lines.push(`  ${st.dim('first')}   ${clockTime(firstFailure.time)}  ${st.cyan(where)}`);
+      lines.push(`  ${st.dim('first')}   ${clockTime(firstFailure.time)}  ${st.cyan(safeText(where, 300))}`);
       lines.push(`          ${st.dim(safeText(ev.text.split('\n')[0] ?? '', 160))}`);
     }
-    const others = s.causes.slice(1).map((c) => `${c.title.toLowerCase()}${c.count > 1 ? ` ×${c.count}` : ''} (${c.severity})`);
+    const others = s.causes.slice(1).map((c) => `${safeText(c.title, 120).toLowerCase()}${c.count > 1 ? ` ×${c.count}` : ''} (${c.severity})`);
     if (others.length) lines.push(`  ${st.dim('also')}    ${others.join(', ')}`);
     if (s.closeReason) lines.push(`  ${st.dim('closed')}  ${safeText(s.closeReason, 60)}`);
-    lines.push(`  ${st.dim('fix')}     ${primary.remedy}`);
+    lines.push(`  ${st.dim('fix')}     ${safeText(primary.remedy, 600)}`);
   } else if (s.closeReason) {
     lines.push(`  ${st.dim('closed')}  ${safeText(s.closeReason, 60)}`);
   }
@@ -178,10 +178,10 @@ export function findingText(f: Finding, st: Style, how: 'created' | 'escalated' 
   const ev = f.evidence[0];
   const at = ev?.file ? `${shortPath(ev.file)}:${ev.line ?? '?'}` : (ev?.room ?? '');
   const lines = [
-    `${clockTime(f.time)} ${sev} ${st.bold(f.title)}${how === 'escalated' ? st.dim(' (escalated)') : ''} — ${where.join(' · ')}`,
+    `${clockTime(f.time)} ${sev} ${st.bold(safeText(f.title, 120))}${how === 'escalated' ? st.dim(' (escalated)') : ''} — ${where.join(' · ')}`,
     `         ${safeText(f.summary, 300)}`,
-    `         ${st.dim('fix:')} ${f.remedy}`,
+    `         ${st.dim('fix:')} ${safeText(f.remedy, 600)}`,
   ];
-  if (at) lines.push(`         ${st.dim('at')} ${st.cyan(at)}`);
+  if (at) lines.push(`         ${st.dim('at')} ${st.cyan(safeText(at, 300))}`);
   return lines.join('\n');
 }

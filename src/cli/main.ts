@@ -75,9 +75,16 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-function parse(args: string[], extra: ParseArgsConfig['options']) {
+const ANALYZE_OPTIONS = {
+  ...COMMON,
+  progress: { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+const WATCH_OPTIONS = { ...COMMON, 'from-start': { type: 'boolean' } } as const satisfies ParseArgsConfig['options'];
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
-    return parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional.*$/s, '')} (see 'deadair help')`);
   }
@@ -96,11 +103,12 @@ function problemLine(p: SourceProblem): string {
 async function resolveInputs(paths: string[], io: Io): Promise<string[]> {
   if (paths.length === 0) throw new UsageError('no log files given (try: deadair analyze ./agent.log)');
   const { files, problems } = await expandPaths(paths);
-  for (const p of problems) io.err.write(problemLine(p) + '\n');
   if (files.length === 0) {
     if (problems.length === 1 && problems[0]) throw new UsageError(problems[0].message);
     throw new UsageError(`no log files found in ${paths.map((p) => `'${p}'`).join(', ')}`);
   }
+  // Some paths are fine: say what is wrong with the others, once, and go on.
+  for (const p of problems) io.err.write(problemLine(p) + '\n');
   return files;
 }
 
@@ -138,7 +146,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 // ---- analyze ------------------------------------------------------------------------------------
 
 async function analyze(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { progress: { type: 'boolean' }, 'no-progress': { type: 'boolean' } });
+  const { values, positionals } = parse(args, ANALYZE_OPTIONS);
   if (values.help) {
     io.out.write(ANALYZE_HELP);
     return 0;
@@ -289,7 +297,7 @@ class Progress {
 // ---- watch --------------------------------------------------------------------------------------
 
 async function watch(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { 'from-start': { type: 'boolean' } });
+  const { values, positionals } = parse(args, WATCH_OPTIONS);
   if (values.help) {
     io.out.write(WATCH_HELP);
     return 0;

@@ -1,0 +1,102 @@
+// Paths as a user types them: files, directories (their log-like files) and globs (`*`, `?`,
+// `**`, `{a,b}`), expanded to absolute file paths. No dependency: the patterns are simple.
+
+import { readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+
+/**
+ * What counts as a log file inside a directory: *.log, *.jsonl, *.ndjson, *.json, *.txt, *.out,
+ * *.err, and their numbered rotations (agent.log.1). Compressed rotations (*.gz) are not read.
+ */
+export const LOG_FILE = /\.(?:log|jsonl|ndjson|json|txt|out|err)(?:\.\d{1,3})?$/i;
+export const LOG_FILE_RULE = '*.log, *.jsonl, *.ndjson, *.json, *.txt, *.out, *.err and rotations like *.log.1';
+
+export function isGlob(p: string): boolean {
+  return /[*?[{]/.test(p);
+}
+
+/** A glob as a RegExp over absolute paths. `**` spans directories; `*` and `?` do not. */
+export function globToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        i++;
+        if (pattern[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else re += '.*';
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const close = pattern.indexOf('}', i);
+      if (close < 0) re += '\\{';
+      else {
+        re += '(?:' + pattern.slice(i + 1, close).split(',').map(escape).join('|') + ')';
+        i = close;
+      }
+    } else re += escape(c);
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function escape(s: string): string {
+  return s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The directory a glob starts in: its segments before the first one with a wildcard. */
+export function globBase(pattern: string): string {
+  const parts = pattern.split('/');
+  const fixed: string[] = [];
+  for (const p of parts) {
+    if (isGlob(p)) break;
+    fixed.push(p);
+  }
+  return fixed.join('/') || (pattern.startsWith('/') ? '/' : '.');
+}
+
+export function absolute(p: string, cwd = process.cwd()): string {
+  return isAbsolute(p) ? p : resolve(cwd, p);
+}
+
+/** Files under `dir` (recursively when `deep`) whose absolute path matches `re`. */
+export async function walk(dir: string, re: RegExp | undefined, deep: boolean, depth = 0): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const full = dir.endsWith(sep) ? dir + e.name : join(dir, e.name);
+    if (e.isDirectory()) {
+      if (deep && depth < 12) out.push(...(await walk(full, re, deep, depth + 1)));
+    } else if (e.isFile() || e.isSymbolicLink()) {
+      if (re ? re.test(full) : LOG_FILE.test(e.name)) out.push(full);
+    }
+  }
+  return out;
+}
+
+export async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Oldest first for rotations (agent.log.2, agent.log.1, agent.log), otherwise by name. */
+export function sortLogFiles(files: string[]): string[] {
+  const key = (f: string) => {
+    const m = /^(.*?)(?:\.(\d{1,3}))?$/.exec(f);
+    return { base: m?.[1] ?? f, n: m?.[2] ? Number(m[2]) : 0 };
+  };
+  return [...new Set(files)].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka.base < kb.base ? -1 : ka.base > kb.base ? 1 : kb.n - ka.n;
+  });
+}

@@ -1,0 +1,119 @@
+// LineSplitter: turns the byte chunks of one file into RawLines — the hot path of `analyze`.
+// Newlines are found with Buffer.indexOf (memchr); each line is decoded once (invalid UTF-8 becomes
+// U+FFFD), its CR and ANSI escape sequences removed. A line longer than the cap is cut with a
+// visible marker and the rest of it is skipped without being buffered, so memory stays bounded.
+
+import type { RawLine } from './types.js';
+
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+
+// CSI (ESC [ … final), OSC (ESC ] … BEL or ST) and two-byte escapes; the C1 CSI (U+009B) too.
+const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]/g;
+
+export function stripAnsi(text: string): string {
+  return text.includes('\x1b') || text.includes('\x9b') ? text.replace(ANSI, '') : text;
+}
+
+export class LineSplitter {
+  private carry: Buffer | undefined;
+  /** Bytes of the current over-long line seen so far (0 when not skipping). */
+  private skipping = 0;
+  private _offset: number;
+  private _line: number;
+  private readonly max: number;
+
+  constructor(
+    readonly file: string,
+    opts: { maxLineBytes?: number; offset?: number; line?: number } = {},
+  ) {
+    this.max = Math.max(16, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    this._offset = opts.offset ?? 0;
+    this._line = opts.line ?? 0;
+  }
+
+  /** Bytes consumed up to the end of the last complete line. */
+  get offset(): number {
+    return this._offset;
+  }
+  /** Complete lines consumed. */
+  get line(): number {
+    return this._line;
+  }
+  hasPartial(): boolean {
+    return this.carry !== undefined || this.skipping > 0;
+  }
+
+  push(chunk: Buffer, out: (line: RawLine) => void): void {
+    let pos = 0;
+    const len = chunk.length;
+    while (pos < len) {
+      const nl = chunk.indexOf(10, pos);
+      if (nl < 0) {
+        this.hold(chunk, pos, len);
+        return;
+      }
+      if (this.carry === undefined && this.skipping === 0) {
+        const lineLen = nl - pos;
+        if (lineLen <= this.max) this.emit(chunk, pos, nl, lineLen + 1, out);
+        else this.emitCut(chunk.subarray(pos, pos + this.max), lineLen, lineLen + 1, out);
+      } else {
+        this.hold(chunk, pos, nl);
+        this.finishHeld(1, out);
+      }
+      pos = nl + 1;
+    }
+  }
+
+  /** End of input: emit the partial last line, if any. */
+  flush(out: (line: RawLine) => void): void {
+    if (this.hasPartial()) this.finishHeld(0, out);
+  }
+
+  private hold(chunk: Buffer, from: number, to: number): void {
+    const n = to - from;
+    if (this.skipping > 0) {
+      this.skipping += n;
+      return;
+    }
+    const have = this.carry?.length ?? 0;
+    if (have + n > this.max) {
+      // Keep only the first `max` bytes; count the rest.
+      const keep = this.max - have;
+      this.carry = this.carry ? Buffer.concat([this.carry, chunk.subarray(from, from + keep)]) : Buffer.from(chunk.subarray(from, from + keep));
+      this.skipping = have + n;
+      return;
+    }
+    const part = chunk.subarray(from, to);
+    this.carry = this.carry ? Buffer.concat([this.carry, part]) : Buffer.from(part);
+  }
+
+  private finishHeld(newline: number, out: (line: RawLine) => void): void {
+    const buf = this.carry ?? Buffer.alloc(0);
+    const total = this.skipping > 0 ? this.skipping : buf.length;
+    this.carry = undefined;
+    this.skipping = 0;
+    if (total > this.max) this.emitCut(buf, total, total + newline, out);
+    else this.emit(buf, 0, buf.length, total + newline, out);
+  }
+
+  private emit(buf: Buffer, start: number, end: number, consumed: number, out: (line: RawLine) => void): void {
+    let e = end;
+    if (e > start && buf[e - 1] === 13) e--;
+    let text = buf.toString('utf8', start, e);
+    if (text.includes('\x1b') || text.includes('\x9b')) text = text.replace(ANSI, '');
+    out({ file: this.file, line: ++this._line, offset: this._offset, text });
+    this._offset += consumed;
+  }
+
+  private emitCut(head: Buffer, totalBytes: number, consumed: number, out: (line: RawLine) => void): void {
+    // Cut on a UTF-8 boundary: back off continuation bytes (10xxxxxx) and the lead byte before them.
+    let end = Math.min(head.length, this.max);
+    let back = end;
+    while (back > 0 && back > end - 4 && ((head[back - 1] as number) & 0xc0) === 0x80) back--;
+    if (back > 0 && back < end && ((head[back - 1] as number) & 0xc0) === 0xc0) end = back - 1;
+    let text = stripAnsi(head.toString('utf8', 0, end));
+    text += ` …[deadair: line cut at ${this.max} of ${totalBytes} bytes]`;
+    out({ file: this.file, line: ++this._line, offset: this._offset, text, truncated: true });
+    this._offset += consumed;
+  }
+}

@@ -1,0 +1,407 @@
+// Log sources: read files, directories and globs to the end (`analyze`), or follow them like
+// `tail -F` (`watch`): appends, a partial last line held until its newline, rotation by rename +
+// create (the old file is drained first), copytruncate / truncation, deletion and re-creation, new
+// files appearing. Event-driven (fs.watch on the directories) with a bounded polling fallback,
+// because fs.watch misses events on some filesystems. One file's problem never stops the others.
+
+import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { absolute, globBase, globToRegExp, isGlob, LOG_FILE, LOG_FILE_RULE, sortLogFiles, walk } from './glob.js';
+import { LineSplitter } from './lines.js';
+import type { RawLine, SourcePosition, SourceProblem } from './types.js';
+
+export interface TailOptions {
+  paths: string[];
+  /** Read what the files already hold first; otherwise start at their end. */
+  fromStart: boolean;
+  /** Keep following (watch) or finish at the end of every file (analyze). */
+  follow: boolean;
+  maxLineBytes?: number;
+  pollIntervalMs?: number;
+  /** Resume exactly here: a file whose device and inode match continues at its offset. */
+  positions?: SourcePosition[];
+  onLines(lines: RawLine[]): void;
+  /** The file has no more bytes for now: a parser may complete a held multi-line record. */
+  onDrained?(file: string): void;
+  onFileEvent?(file: string, event: 'opened' | 'rotated' | 'truncated' | 'deleted' | 'created'): void;
+  onProblem(p: SourceProblem): void;
+}
+
+export interface Tail {
+  /** Resolves when every file was read to its end (follow = false), or after stop(). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+  positions(): SourcePosition[];
+}
+
+const CHUNK = 1024 * 1024;
+
+type Spec =
+  | { kind: 'file'; path: string }
+  | { kind: 'dir'; path: string }
+  | { kind: 'glob'; base: string; re: RegExp; deep: boolean };
+
+interface Source {
+  path: string;
+  fh: FileHandle | undefined;
+  dev: number;
+  ino: number;
+  pos: number;
+  splitter: LineSplitter;
+  queue: Promise<void>;
+  gone: boolean;
+}
+
+export function describeError(e: unknown, path: string): SourceProblem {
+  const err = e as NodeJS.ErrnoException;
+  const code = err?.code;
+  const what: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'is a directory',
+    ELOOP: 'too many levels of symbolic links',
+    ENOTDIR: 'a part of the path is not a directory',
+    EMFILE: 'too many open files',
+    EIO: 'input/output error',
+  };
+  const reason = (code && what[code]) ?? err?.message ?? String(e);
+  const p: SourceProblem = { path, message: `cannot read ${path}: ${reason}` };
+  if (code === 'ENOENT') p.message = `no such file or directory: ${path}`;
+  if (code) p.code = code;
+  return p;
+}
+
+function specsOf(paths: string[]): Spec[] {
+  return paths.map((p): Spec => {
+    if (isGlob(p)) {
+      const abs = absolute(p);
+      return { kind: 'glob', base: globBase(abs), re: globToRegExp(abs), deep: abs.includes('**') };
+    }
+    return { kind: 'file', path: absolute(p) };
+  });
+}
+
+/** Resolve file specs that are directories. */
+async function classify(specs: Spec[]): Promise<Spec[]> {
+  const out: Spec[] = [];
+  for (const s of specs) {
+    if (s.kind === 'file') {
+      try {
+        if ((await stat(s.path)).isDirectory()) {
+          out.push({ kind: 'dir', path: s.path });
+          continue;
+        }
+      } catch {
+        // missing or unreadable: reported when opened
+      }
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+async function filesOf(spec: Spec): Promise<string[]> {
+  switch (spec.kind) {
+    case 'file':
+      return [spec.path];
+    case 'dir':
+      return walk(spec.path, undefined, false);
+    case 'glob':
+      return walk(spec.base, spec.re, spec.deep || spec.re.source.includes('/'));
+  }
+}
+
+/** The files the given paths name now, and one problem per path that names none. */
+export async function expandPaths(paths: string[]): Promise<{ files: string[]; problems: SourceProblem[] }> {
+  const files: string[] = [];
+  const problems: SourceProblem[] = [];
+  const specs = await classify(specsOf(paths));
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i] as Spec;
+    const given = paths[i] as string;
+    if (spec.kind === 'file') {
+      try {
+        const st = await stat(spec.path);
+        if (!st.isFile()) problems.push({ path: given, message: `cannot read ${given}: not a regular file` });
+        else files.push(spec.path);
+      } catch (e) {
+        problems.push(describeError(e, given));
+      }
+      continue;
+    }
+    const found = await filesOf(spec);
+    if (found.length === 0) {
+      problems.push({
+        path: given,
+        message: spec.kind === 'dir' ? `no log files in ${given} (looked for ${LOG_FILE_RULE})` : `no files match ${given}`,
+        code: 'ENOENT',
+      });
+    }
+    files.push(...found);
+  }
+  return { files: sortLogFiles(files), problems };
+}
+
+export function tail(opts: TailOptions): Tail {
+  const sources = new Map<string, Source>();
+  /** Inodes we already read under another name (rotated away): never re-read as new files. */
+  const retired = new Set<string>();
+  const reported = new Set<string>();
+  const watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let specs: Spec[] = [];
+  const buf = Buffer.allocUnsafe(CHUNK);
+  const resume = new Map((opts.positions ?? []).map((p) => [p.file, p]));
+
+  const problem = (e: unknown, path: string) => {
+    const p = describeError(e, path);
+    const key = `${path}\0${p.code ?? p.message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    opts.onProblem(p);
+  };
+
+  const key = (dev: number, ino: number) => `${dev}:${ino}`;
+
+  async function openSource(path: string, fromStart: boolean, event: 'opened' | 'created'): Promise<Source | undefined> {
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(path, 'r');
+      const st = await fh.stat();
+      if (!st.isFile()) {
+        await fh.close();
+        problem(Object.assign(new Error('not a regular file'), { code: 'EISDIR' }), path);
+        return undefined;
+      }
+      if (retired.has(key(st.dev, st.ino))) {
+        await fh.close();
+        return undefined;
+      }
+      let pos = fromStart ? 0 : st.size;
+      let line = 0;
+      const saved = resume.get(path);
+      if (saved && saved.dev === st.dev && saved.ino === st.ino && saved.offset <= st.size) {
+        pos = saved.offset;
+        line = saved.line;
+      } else if (pos > 0) {
+        line = await countLines(fh, pos);
+      }
+      reported.forEach((k) => k.startsWith(path + '\0') && reported.delete(k));
+      const src: Source = {
+        path,
+        fh,
+        dev: st.dev,
+        ino: st.ino,
+        pos,
+        splitter: new LineSplitter(path, { maxLineBytes: opts.maxLineBytes, offset: pos, line }),
+        queue: Promise.resolve(),
+        gone: false,
+      };
+      sources.set(path, src);
+      opts.onFileEvent?.(path, event);
+      return src;
+    } catch (e) {
+      await fh?.close().catch(() => undefined);
+      if (!(opts.follow && (e as NodeJS.ErrnoException).code === 'ENOENT' && event === 'created')) problem(e, path);
+      return undefined;
+    }
+  }
+
+  async function countLines(fh: FileHandle, end: number): Promise<number> {
+    let n = 0;
+    for (let pos = 0; pos < end; ) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, end - pos), pos);
+      if (bytesRead === 0) break;
+      for (let i = buf.indexOf(10, 0); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) n++;
+      pos += bytesRead;
+    }
+    return n;
+  }
+
+  /** Read from the source's position to the current end of its file. */
+  async function drain(src: Source): Promise<void> {
+    const fh = src.fh;
+    if (!fh) return;
+    for (;;) {
+      if (stopped && opts.follow) return;
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(buf, 0, CHUNK, src.pos));
+      } catch (e) {
+        problem(e, src.path);
+        return;
+      }
+      if (bytesRead === 0) break;
+      src.pos += bytesRead;
+      const batch: RawLine[] = [];
+      src.splitter.push(buf.subarray(0, bytesRead), (l) => batch.push(l));
+      if (batch.length > 0) opts.onLines(batch);
+    }
+    opts.onDrained?.(src.path);
+  }
+
+  async function close(src: Source): Promise<void> {
+    const fh = src.fh;
+    src.fh = undefined;
+    await fh?.close().catch(() => undefined);
+  }
+
+  /** Look at a followed file again: new bytes, truncation, rotation, deletion. */
+  async function refresh(src: Source): Promise<void> {
+    if (stopped) return;
+    let st;
+    try {
+      st = await stat(src.path);
+    } catch {
+      if (!src.gone) {
+        // Deleted or renamed away: read what the writer left, then wait for the name to return.
+        await drain(src);
+        src.gone = true;
+        retired.add(key(src.dev, src.ino));
+        await close(src);
+        sources.delete(src.path);
+        opts.onFileEvent?.(src.path, 'deleted');
+      }
+      return;
+    }
+    if (st.ino !== src.ino || st.dev !== src.dev) {
+      await drain(src);
+      flushPartial(src);
+      retired.add(key(src.dev, src.ino));
+      await close(src);
+      sources.delete(src.path);
+      const next = await openSource(src.path, true, 'created');
+      if (next) {
+        opts.onFileEvent?.(src.path, 'rotated');
+        await drain(next);
+      }
+      return;
+    }
+    if (st.size < src.pos) {
+      // Truncated in place (copytruncate): start over from the beginning.
+      src.pos = 0;
+      src.splitter = new LineSplitter(src.path, { maxLineBytes: opts.maxLineBytes });
+      opts.onFileEvent?.(src.path, 'truncated');
+    }
+    if (st.size > src.pos) await drain(src);
+  }
+
+  function flushPartial(src: Source): void {
+    const batch: RawLine[] = [];
+    src.splitter.flush((l) => batch.push(l));
+    if (batch.length > 0) opts.onLines(batch);
+  }
+
+  function enqueue(src: Source, job: () => Promise<void>): Promise<void> {
+    src.queue = src.queue.then(job, job);
+    return src.queue;
+  }
+
+  let scanning: Promise<void> | undefined;
+  let rescan = false;
+  /** Check every followed file, and look for new ones. Coalesces bursts of fs events. */
+  function check(): Promise<void> {
+    if (scanning) {
+      rescan = true;
+      return scanning;
+    }
+    scanning = (async () => {
+      do {
+        rescan = false;
+        await Promise.all([...sources.values()].map((s) => enqueue(s, () => refresh(s))));
+        await discover();
+      } while (rescan && !stopped);
+    })().finally(() => {
+      scanning = undefined;
+    });
+    return scanning;
+  }
+
+  async function discover(): Promise<void> {
+    for (const spec of specs) {
+      if (stopped) return;
+      for (const f of await filesOf(spec)) {
+        if (sources.has(f)) continue;
+        const src = await openSource(f, true, 'created');
+        if (src) await enqueue(src, () => drain(src));
+      }
+    }
+  }
+
+  function watchDir(dir: string): void {
+    try {
+      const w = fsWatch(dir, { persistent: true }, () => void check());
+      w.on('error', () => undefined); // the directory went away: polling carries on
+      watchers.push(w);
+    } catch {
+      // cannot watch (missing, or too many watches): polling carries on
+    }
+  }
+
+  const done = (async () => {
+    specs = await classify(specsOf(opts.paths));
+    const initial: string[] = [];
+    for (const spec of specs) {
+      const found = await filesOf(spec);
+      if (found.length === 0 && spec.kind !== 'file' && !opts.follow)
+        opts.onProblem({
+          path: spec.kind === 'dir' ? spec.path : spec.base,
+          message: spec.kind === 'dir' ? `no log files in ${spec.path} (looked for ${LOG_FILE_RULE})` : 'no files match the pattern',
+          code: 'ENOENT',
+        });
+      initial.push(...found);
+    }
+    for (const f of sortLogFiles(initial)) {
+      if (stopped) break;
+      if (sources.has(f)) continue;
+      const src = await openSource(f, opts.fromStart, 'opened');
+      if (!src) continue;
+      if (opts.fromStart || !opts.follow) await enqueue(src, () => drain(src));
+      if (!opts.follow) {
+        flushPartial(src);
+        opts.onDrained?.(src.path);
+        await close(src);
+      }
+    }
+    if (!opts.follow) return;
+    // Explicit files watched even when missing: the agent may create its log later.
+    const dirs = new Set<string>();
+    for (const s of specs) dirs.add(s.kind === 'file' ? dirname(s.path) : s.kind === 'dir' ? s.path : s.base);
+    for (const d of dirs) watchDir(d);
+    timer = setInterval(() => void check(), Math.max(50, opts.pollIntervalMs ?? 1000));
+    await new Promise<void>((resolve) => {
+      stopResolve = resolve;
+      if (stopped) resolve();
+    });
+  })();
+
+  let stopResolve: (() => void) | undefined;
+
+  return {
+    done,
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      for (const w of watchers) w.close();
+      watchers.length = 0;
+      stopResolve?.();
+      await done.catch(() => undefined);
+      await scanning;
+      await Promise.all([...sources.values()].map((s) => s.queue.then(() => close(s))));
+    },
+    positions() {
+      return [...sources.values()].map((s) => ({
+        file: s.path,
+        dev: s.dev,
+        ino: s.ino,
+        offset: s.splitter.offset,
+        line: s.splitter.line,
+      }));
+    },
+  };
+}
+
+export { LOG_FILE, basename };
