@@ -37,6 +37,7 @@ interface Session {
   /** The first root failure: what later consequences point at. */
   root?: CauseId;
   lastLabel?: string;
+  lastFile?: string;
 }
 
 export interface TrackerOptions {
@@ -62,6 +63,8 @@ export class SessionTracker {
   /** Live job sessions per file, for lines that name nothing. */
   private readonly liveJobsByFile = new Map<string, Set<string>>();
   private readonly maxAttempts: number;
+  private last: Session | undefined;
+  private lastPid: number | undefined;
   /** Lines no session could be given to (worker chatter, garbage): counted, not kept. */
   unattributed = 0;
 
@@ -70,7 +73,15 @@ export class SessionTracker {
   }
 
   ingest(ev: AgentEvent): Change {
+    // Chatter from the job the previous line came from (most lines of a busy log): only the span moves.
+    const ctx = ev.ctx;
+    if (ev.kind === 'log' && ctx.jobId !== undefined && ctx.jobId === this.last?.id && ctx.pid === this.lastPid && ctx.roomName === undefined) {
+      this.touch(this.last, ev);
+      return NO_CHANGE;
+    }
     const s = this.attribute(ev);
+    this.last = ctx.jobId !== undefined && s?.id === ctx.jobId ? s : undefined;
+    this.lastPid = ctx.pid;
     if (!s) return NO_CHANGE;
     const change: Change = { session: s.id, created: [], escalated: [] };
     this.touch(s, ev);
@@ -230,11 +241,16 @@ export class SessionTracker {
   // ---- folding and detection -------------------------------------------------------------------
 
   private touch(s: Session, ev: AgentEvent): void {
-    if (!Number.isNaN(ev.time)) {
-      s.start = minTime(s.start, ev.time);
-      s.end = maxTime(s.end, ev.time);
+    const t = ev.time;
+    if (t === t) {
+      if (!(t >= s.start)) s.start = t;
+      if (!(t <= s.end)) s.end = t;
     }
-    if (ev.evidence.file) s.files.add(ev.evidence.file);
+    const file = ev.evidence.file;
+    if (file && file !== s.lastFile) {
+      s.files.add(file);
+      s.lastFile = file;
+    }
   }
 
   private detect(s: Session, ev: AgentEvent, change: Change): void {

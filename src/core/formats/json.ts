@@ -35,12 +35,22 @@ export function parseJsonLine(line: RawLine, text: string): LogRecord | undefine
 }
 
 const PINO_HEAD = /^\{"level":(\d+),"time":(\d+)/;
+// agents-js job lines all begin alike: read level, time, pid and the job bindings in one pass.
+const PINO_JOB_HEAD =
+  /^\{"level":(\d+),"time":(\d+),"pid":(\d{1,10}),"hostname":"[^"\\]*"(?:,"pid":\d{1,10})?,"jobID":"([^"\\]{1,200})","room_id":"([^"\\]{1,200})"/;
 const PY_LEVEL = /^\{"message": "((?:[^"\\]|\\.)*)", "level": "([A-Z]+)"/;
 const JOB = /"(?:jobID|job_id|jobId)": ?"([^"\\]{1,200})"/;
 const PID = /"pid": ?(\d{1,10})[,}]/;
 const PY_TIME = /"timestamp": "([^"]{10,40})"\}$/;
 const ROOM_NAME = /"(?:room|lk\.pii\.room_name|roomName)": ?"([^"\\]{1,200})"/;
 const ROOM_SID = /"(?:room_id|roomId)": ?"([^"\\]{1,200})"/;
+
+/** Where pino's `msg` (always the last key, a string) starts, or -1. */
+function msgAt(text: string): number {
+  const len = text.length;
+  if (text.charCodeAt(len - 1) !== 125 || text.charCodeAt(len - 2) !== 34) return -1; // "}
+  return text.lastIndexOf('"msg":"');
+}
 
 /**
  * The quick path for the two frameworks' JSON layouts (most of a log: debug and info chatter):
@@ -50,12 +60,23 @@ const ROOM_SID = /"(?:room_id|roomId)": ?"([^"\\]{1,200})"/;
  */
 export function quickJsonLine(line: RawLine, text: string): LogRecord | undefined {
   let record: LogRecord;
+  const head = PINO_JOB_HEAD.exec(text);
+  if (head) {
+    const level = Number(head[1]);
+    if (level >= 40) return undefined;
+    const at = msgAt(text);
+    if (at < 0) return undefined;
+    const msg = text.slice(at + 7, text.length - 2);
+    if (msg.includes('\\') || msg.includes('"') || MESSAGE_OF_INTEREST.test(msg)) return undefined;
+    const ctx = { jobId: head[4], roomSid: head[5], pid: Number(head[3]) };
+    return { format: 'pino-json', time: Number(head[2]), level: levelOf(level), message: msg, fields: {}, ctx, line };
+  }
   const pino = PINO_HEAD.exec(text);
   if (pino) {
     const level = Number(pino[1]);
     if (level >= 40) return undefined;
-    const at = text.lastIndexOf('"msg":"');
-    if (at < 0 || !text.endsWith('"}')) return undefined;
+    const at = msgAt(text);
+    if (at < 0) return undefined;
     const msg = text.slice(at + 7, text.length - 2);
     if (msg.includes('\\') || msg.includes('"') || MESSAGE_OF_INTEREST.test(msg)) return undefined;
     record = { format: 'pino-json', time: Number(pino[2]), level: levelOf(level), message: msg, fields: {}, ctx: {}, line };
