@@ -106,11 +106,13 @@ export class LineSplitter {
   }
 
   private emitCut(head: Buffer, totalBytes: number, consumed: number, out: (line: RawLine) => void): void {
-    // Cut on a UTF-8 boundary: back off continuation bytes (10xxxxxx) and the lead byte before them.
+    // Cut on a UTF-8 boundary: drop a last character whose bytes do not all fit.
     let end = Math.min(head.length, this.max);
-    let back = end;
-    while (back > 0 && back > end - 4 && ((head[back - 1] as number) & 0xc0) === 0x80) back--;
-    if (back > 0 && back < end && ((head[back - 1] as number) & 0xc0) === 0xc0) end = back - 1;
+    let lead = end - 1;
+    while (lead > 0 && lead > end - 4 && ((head[lead] as number) & 0xc0) === 0x80) lead--;
+    const b = (head[lead] as number) ?? 0;
+    const need = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    if (lead >= 0 && lead + need > end) end = lead;
     let text = stripAnsi(head.toString('utf8', 0, end));
     text += ` …[deadair: line cut at ${this.max} of ${totalBytes} bytes]`;
     out({ file: this.file, line: ++this._line, offset: this._offset, text, truncated: true });

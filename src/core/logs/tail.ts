@@ -47,6 +47,8 @@ interface Source {
   fh: FileHandle | undefined;
   dev: number;
   ino: number;
+  /** Birth (or change) time: with dev and ino, tells a recycled inode from the one we read. */
+  born: number;
   pos: number;
   splitter: LineSplitter;
   queue: Promise<void>;
@@ -164,7 +166,7 @@ export function tail(opts: TailOptions): Tail {
     opts.onProblem(p);
   };
 
-  const key = (dev: number, ino: number) => `${dev}:${ino}`;
+  const key = (dev: number, ino: number, born: number) => `${dev}:${ino}:${born}`;
 
   async function openSource(path: string, fromStart: boolean, event: 'opened' | 'created'): Promise<Source | undefined> {
     let fh: FileHandle | undefined;
@@ -176,7 +178,8 @@ export function tail(opts: TailOptions): Tail {
         problem(Object.assign(new Error('not a regular file'), { code: 'EISDIR' }), path);
         return undefined;
       }
-      if (retired.has(key(st.dev, st.ino))) {
+      const born = st.birthtimeMs || st.ctimeMs;
+      if (retired.has(key(st.dev, st.ino, born))) {
         await fh.close();
         return undefined;
       }
@@ -195,6 +198,7 @@ export function tail(opts: TailOptions): Tail {
         fh,
         dev: st.dev,
         ino: st.ino,
+        born,
         pos,
         splitter: new LineSplitter(path, { maxLineBytes: opts.maxLineBytes, offset: pos, line }),
         queue: Promise.resolve(),
@@ -260,7 +264,9 @@ export function tail(opts: TailOptions): Tail {
         // Deleted or renamed away: read what the writer left, then wait for the name to return.
         await drain(src);
         src.gone = true;
-        retired.add(key(src.dev, src.ino));
+        // Renamed (still linked somewhere): never read it again under its new name.
+        const links = await src.fh?.stat().then((s) => s.nlink).catch(() => 0);
+        if (links) retired.add(key(src.dev, src.ino, src.born));
         await close(src);
         sources.delete(src.path);
         opts.onFileEvent?.(src.path, 'deleted');
@@ -270,7 +276,7 @@ export function tail(opts: TailOptions): Tail {
     if (st.ino !== src.ino || st.dev !== src.dev) {
       await drain(src);
       flushPartial(src);
-      retired.add(key(src.dev, src.ino));
+      retired.add(key(src.dev, src.ino, src.born));
       await close(src);
       sources.delete(src.path);
       const next = await openSource(src.path, true, 'created');
