@@ -16,7 +16,10 @@ export default tseslint.config(
   {
     files: ['src/core/**', 'src/shared/**', 'src/observer/**', 'src/cli/**', 'src/renderer/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only src/main and src/preload may import electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only src/main and src/preload may import electron.' }] },
+      ],
     },
   },
   {

@@ -5,7 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const bundle = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 if (!existsSync(bundle)) {
-  process.stderr.write('deadair: the CLI is not built yet — run `npm install` (or `npm run build:cli`) in the deadair folder first\n');
+  process.stderr.write(
+    'deadair: the CLI is not built yet — run `npm install` (or `npm run build:cli`) in the deadair folder first\n',
+  );
   process.exit(2);
 }
 await import(pathToFileURL(bundle).href);

@@ -19,15 +19,29 @@ interface Run {
 }
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: dir }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: dir },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
 const pino = (level: number, msg: string, extra: Record<string, unknown> = {}, job = 'AJ_cli') =>
-  JSON.stringify({ level, time: 1764000300000, pid: 7, hostname: 'h', jobID: job, room_id: 'RM_c', ...extra, msg });
+  JSON.stringify({
+    level,
+    time: 1764000300000,
+    pid: 7,
+    hostname: 'h',
+    jobID: job,
+    room_id: 'RM_c',
+    ...extra,
+    msg,
+  });
 const quota = {
   type: 'APIStatusError',
   message: '429 "LLM token credit quota exceeded, category: MaxGatewayCredits"',
@@ -37,11 +51,23 @@ const quota = {
 };
 const CREDITS = [
   pino(30, 'Creating speech handle'),
-  pino(40, 'failed to generate LLM completion, retrying in 100ms', { llm: 'inference.LLM', attempt: 1, error: quota }),
-  pino(50, 'AgentSession is closing due to an unrecoverable error', { type: 'llm_error', label: 'inference.LLM', error: quota, recoverable: false }),
+  pino(40, 'failed to generate LLM completion, retrying in 100ms', {
+    llm: 'inference.LLM',
+    attempt: 1,
+    error: quota,
+  }),
+  pino(50, 'AgentSession is closing due to an unrecoverable error', {
+    type: 'llm_error',
+    label: 'inference.LLM',
+    error: quota,
+    recoverable: false,
+  }),
   pino(30, 'AgentSession closed', { reason: 'error' }),
 ].join('\n');
-const HEALTHY = [pino(30, 'Creating speech handle', {}, 'AJ_ok'), pino(30, 'playout completed without interruption', {}, 'AJ_ok')].join('\n');
+const HEALTHY = [
+  pino(30, 'Creating speech handle', {}, 'AJ_ok'),
+  pino(30, 'playout completed without interruption', {}, 'AJ_ok'),
+].join('\n');
 
 describe('deadair analyze', () => {
   it('exits 1 and names the cause when a session failed', async () => {
@@ -66,8 +92,15 @@ describe('deadair analyze', () => {
   it('prints the documented --json schema', async () => {
     const r = await run(['analyze', '--json', 'credits.log', 'ok.log']);
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { sessions: Record<string, unknown>[]; summary: Record<string, unknown> };
-    const failed = out.sessions.find((s) => s.id === 'AJ_cli') as Record<string, any>;
+    const out = JSON.parse(r.stdout) as {
+      sessions: Record<string, unknown>[];
+      summary: Record<string, unknown>;
+    };
+    const failed = out.sessions.find((s) => s.id === 'AJ_cli') as {
+      room: unknown;
+      causes: Record<string, unknown>[];
+      firstFailure: { time: unknown };
+    };
     expect(failed).toMatchObject({
       id: 'AJ_cli',
       job: 'AJ_cli',
@@ -78,11 +111,23 @@ describe('deadair analyze', () => {
     });
     expect(failed.room === null || typeof failed.room === 'string').toBe(true);
     for (const c of failed.causes) {
-      expect(Object.keys(c)).toEqual(expect.arrayContaining(['id', 'severity', 'component', 'time', 'file', 'line', 'remedy']));
+      expect(Object.keys(c)).toEqual(
+        expect.arrayContaining(['id', 'severity', 'component', 'time', 'file', 'line', 'remedy']),
+      );
     }
-    expect(failed.causes[0]).toMatchObject({ id: 'credits_exhausted', severity: 'critical', component: 'llm', line: 2 });
+    expect(failed.causes[0]).toMatchObject({
+      id: 'credits_exhausted',
+      severity: 'critical',
+      component: 'llm',
+      line: 2,
+    });
     expect(typeof failed.firstFailure.time).toBe('string');
-    expect(out.sessions.find((s) => s.id === 'AJ_ok')).toMatchObject({ verdict: 'healthy', causes: [], quota: null, firstFailure: null });
+    expect(out.sessions.find((s) => s.id === 'AJ_ok')).toMatchObject({
+      verdict: 'healthy',
+      causes: [],
+      quota: null,
+      firstFailure: null,
+    });
     expect(out.summary).toMatchObject({ sessions: 2, failed: 1, healthy: 1 });
   });
 
@@ -92,9 +137,13 @@ describe('deadair analyze', () => {
     writeFileSync(join(sub, 'a.log'), CREDITS + '\n');
     writeFileSync(join(sub, 'b.jsonl'), HEALTHY + '\n');
     writeFileSync(join(sub, 'notes.md'), 'not a log\n');
-    const byDir = JSON.parse((await run(['analyze', '--json', 'logs'])).stdout) as { summary: { files: unknown[] } };
+    const byDir = JSON.parse((await run(['analyze', '--json', 'logs'])).stdout) as {
+      summary: { files: unknown[] };
+    };
     expect(byDir.summary.files).toHaveLength(2);
-    const byGlob = JSON.parse((await run(['analyze', '--json', 'logs/*.log'])).stdout) as { summary: { files: unknown[] } };
+    const byGlob = JSON.parse((await run(['analyze', '--json', 'logs/*.log'])).stdout) as {
+      summary: { files: unknown[] };
+    };
     expect(byGlob.summary.files).toHaveLength(1);
   });
 
@@ -134,11 +183,16 @@ describe('deadair analyze', () => {
   });
 
   it('shows untrusted text without terminal escape sequences', async () => {
-    const evil = pino(50, 'AgentSession is closing due to an unrecoverable error', {
-      type: 'llm_error',
-      label: 'x\u001b]0;pwned\u0007LLM',
-      error: { message: '500 \u001b[2J boom', statusCode: 500 },
-    }, 'AJ_evil\u001b[31m');
+    const evil = pino(
+      50,
+      'AgentSession is closing due to an unrecoverable error',
+      {
+        type: 'llm_error',
+        label: 'x\u001b]0;pwned\u0007LLM',
+        error: { message: '500 \u001b[2J boom', statusCode: 500 },
+      },
+      'AJ_evil\u001b[31m',
+    );
     writeFileSync(join(dir, 'evil.log'), evil + '\n');
     const r = await run(['analyze', 'evil.log'], { FORCE_COLOR: '0' });
     expect(r.stdout).not.toContain('\u001b]0;');
@@ -150,7 +204,9 @@ describe('deadair watch', () => {
   it('prints each finding once, as JSON lines, for lines appended after it started', async () => {
     const file = join(dir, 'live.log');
     writeFileSync(file, CREDITS + '\n'); // history: not reported without --from-start
-    const child = spawn(process.execPath, [BIN, 'watch', '--json', file], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'watch', '--json', file], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -160,9 +216,16 @@ describe('deadair watch', () => {
     await waitFor(() => out.split('\n').filter(Boolean).length >= 3);
     child.kill('SIGINT');
     await new Promise((r) => child.once('exit', r));
-    const findings = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { cause: string; session: string });
+    const findings = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { cause: string; session: string });
     expect(findings.every((f) => f.session === 'AJ_live')).toBe(true);
-    expect(findings.map((f) => f.cause).sort()).toEqual(['closed_with_error', 'credits_exhausted', 'dead_turns']);
+    expect(findings.map((f) => f.cause).sort()).toEqual([
+      'closed_with_error',
+      'credits_exhausted',
+      'dead_turns',
+    ]);
   });
 
   it('reads history first with --from-start', async () => {

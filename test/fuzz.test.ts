@@ -33,7 +33,8 @@ function rng(seed: number) {
   };
 }
 
-const ALPHABET = '{}[]":,\'\\ \t0123456789-.eEtrufalsn_=()AJ_RM_429credits category: MaxGatewayCredits\u00e9\ufffd\u0000\x1b';
+const ALPHABET =
+  '{}[]":,\'\\ \t0123456789-.eEtrufalsn_=()AJ_RM_429credits category: MaxGatewayCredits\u00e9\ufffd\u0000\x1b';
 
 function mutate(s: string, r: () => number): string {
   const ops = 1 + Math.floor(r() * 4);

@@ -1,6 +1,16 @@
 // The tailer against real files changed while it runs: appends, partial lines, rotation,
 // copytruncate, deletion, new files, globs, resume, and a bad path beside a good one.
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -165,7 +175,8 @@ describe('tail (follow)', () => {
     writeFileSync(f, 'x\n');
     const s = start([dir], { fromStart: true });
     await until(() => s.lines.length === 1);
-    const watches = () => process.getActiveResourcesInfo().filter((r) => r === 'FSEventWrap' || r === 'Timeout').length;
+    const watches = () =>
+      process.getActiveResourcesInfo().filter((r) => r === 'FSEventWrap' || r === 'Timeout').length;
     const before = watches();
     expect(before).toBeGreaterThan(0);
     await s.t.stop();

@@ -59,7 +59,10 @@ export function shortPath(file: string, cwd = process.cwd()): string {
 
 /** Untrusted text made safe for a terminal: control characters (escape sequences!) removed. */
 export function safeText(s: string, max = 240): string {
-  const clean = s.replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, '').replace(/\s+/g, ' ').trim();
+  const clean = s
+    .replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length > max ? clean.slice(0, max - 1) + '…' : clean;
 }
 
@@ -78,7 +81,12 @@ export function findingJson(f: Finding) {
     title: f.title,
     summary: f.summary,
     remedy: f.remedy,
-    evidence: f.evidence.map((e) => ({ file: e.file ?? null, line: e.line ?? null, offset: e.offset ?? null, text: e.text })),
+    evidence: f.evidence.map((e) => ({
+      file: e.file ?? null,
+      line: e.line ?? null,
+      offset: e.offset ?? null,
+      text: e.text,
+    })),
   };
   if (f.quota) out.quota = f.quota;
   if (f.status !== undefined) out.status = f.status;
@@ -119,7 +127,12 @@ export function sessionJson(s: SessionSummary) {
       : null,
     closeReason: s.closeReason ?? null,
     firstFailure: first
-      ? { time: isoTime(first.time), file: firstEv?.file ?? null, line: firstEv?.line ?? null, text: firstEv?.text ?? '' }
+      ? {
+          time: isoTime(first.time),
+          file: firstEv?.file ?? null,
+          line: firstEv?.line ?? null,
+          text: firstEv?.text ?? '',
+        }
       : null,
     pids: s.pids,
     files: s.files,
@@ -128,7 +141,12 @@ export function sessionJson(s: SessionSummary) {
   };
 }
 
-const VERDICT_MARK = { failed: '✗ FAILED  ', silent: '✗ SILENT  ', degraded: '! DEGRADED', healthy: '✓ HEALTHY ' } as const;
+const VERDICT_MARK = {
+  failed: '✗ FAILED  ',
+  silent: '✗ SILENT  ',
+  degraded: '! DEGRADED',
+  healthy: '✓ HEALTHY ',
+} as const;
 
 export function sessionText(s: SessionSummary, st: Style): string {
   const mark = VERDICT_MARK[s.verdict];
@@ -149,7 +167,9 @@ export function sessionText(s: SessionSummary, st: Style): string {
     if (primary.quota?.category) facts.push(primary.quota.category);
     if (primary.quota) facts.push(primary.quota.terminal ? 'terminal' : 'retryable');
     if (primary.status !== undefined) facts.push(`HTTP ${primary.status}`);
-    lines.push(`  ${st.dim('cause')}   ${st.bold(safeText(primary.title, 120))} ${st.dim(`(${facts.join(', ')})`)}`);
+    lines.push(
+      `  ${st.dim('cause')}   ${st.bold(safeText(primary.title, 120))} ${st.dim(`(${facts.join(', ')})`)}`,
+    );
     lines.push(`  ${st.dim('what')}    ${safeText(primary.summary, 200)}`);
     const firstFailure = [...s.causes].sort((a, b) => a.time - b.time)[0] ?? primary;
     const ev = firstFailure.evidence[0];
@@ -158,19 +178,31 @@ export function sessionText(s: SessionSummary, st: Style): string {
       lines.push(`  ${st.dim('first')}   ${clockTime(firstFailure.time)}  ${st.cyan(safeText(where, 300))}`);
       lines.push(`          ${st.dim(safeText(ev.text.split('\n')[0] ?? '', 160))}`);
     }
-    const others = s.causes.slice(1).map((c) => `${safeText(c.title, 120).toLowerCase()}${c.count > 1 ? ` ×${c.count}` : ''} (${c.severity})`);
+    const others = s.causes
+      .slice(1)
+      .map(
+        (c) => `${safeText(c.title, 120).toLowerCase()}${c.count > 1 ? ` ×${c.count}` : ''} (${c.severity})`,
+      );
     if (others.length) lines.push(`  ${st.dim('also')}    ${others.join(', ')}`);
     if (s.closeReason) lines.push(`  ${st.dim('closed')}  ${safeText(s.closeReason, 60)}`);
     lines.push(`  ${st.dim('fix')}     ${safeText(primary.remedy, 600)}`);
   } else if (s.closeReason) {
     lines.push(`  ${st.dim('closed')}  ${safeText(s.closeReason, 60)}`);
   }
-  if (s.ambiguous) lines.push(`  ${st.dim('note')}    ${s.ambiguous} line(s) named no job and could belong to this or another session`);
+  if (s.ambiguous)
+    lines.push(
+      `  ${st.dim('note')}    ${s.ambiguous} line(s) named no job and could belong to this or another session`,
+    );
   return lines.join('\n');
 }
 
 export function findingText(f: Finding, st: Style, how: 'created' | 'escalated' = 'created'): string {
-  const sev = f.severity === 'critical' ? st.red('CRITICAL') : f.severity === 'warning' ? st.yellow('WARNING ') : st.dim('INFO    ');
+  const sev =
+    f.severity === 'critical'
+      ? st.red('CRITICAL')
+      : f.severity === 'warning'
+        ? st.yellow('WARNING ')
+        : st.dim('INFO    ');
   const where: string[] = [];
   if (f.room) where.push(`room ${safeText(f.room, 80)}`);
   if (f.job) where.push(`job ${safeText(f.job, 60)}`);

@@ -22,6 +22,8 @@ main(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: pro
     process.stdout.write('', () => process.exit(code));
   })
   .catch((e: unknown) => {
-    process.stderr.write(`deadair: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `deadair: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     process.exit(2);
   });

@@ -8,7 +8,15 @@ import { expandPaths, tail } from '../core/logs/tail.js';
 import type { SourceProblem } from '../core/logs/types.js';
 import { FORMAT_IDS, type FormatId } from '../shared/events.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
-import { findingJson, findingText, pickStyle, safeText, sessionJson, sessionText, shortPath } from './format.js';
+import {
+  findingJson,
+  findingText,
+  pickStyle,
+  safeText,
+  sessionJson,
+  sessionText,
+  shortPath,
+} from './format.js';
 
 export const VERSION = '0.1.0';
 
@@ -80,13 +88,18 @@ const ANALYZE_OPTIONS = {
   progress: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
-const WATCH_OPTIONS = { ...COMMON, 'from-start': { type: 'boolean' } } as const satisfies ParseArgsConfig['options'];
+const WATCH_OPTIONS = {
+  ...COMMON,
+  'from-start': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional.*$/s, '')} (see 'deadair help')`);
+    throw new UsageError(
+      `${(e as Error).message.replace(/\. To specify a positional.*$/s, '')} (see 'deadair help')`,
+    );
   }
 }
 
@@ -132,7 +145,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'watch':
         return await watch(rest, io);
       default:
-        throw new UsageError(`unknown command '${safeText(cmd, 40)}' (expected analyze or watch; see 'deadair help')`);
+        throw new UsageError(
+          `unknown command '${safeText(cmd, 40)}' (expected analyze or watch; see 'deadair help')`,
+        );
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -237,11 +252,15 @@ function analyzeText(
 ): string {
   const parts: string[] = [];
   const fileList = files.map((f) => `${shortPath(f.file)} (${mainFormat(f.formats)})`).join(', ');
-  parts.push(style.dim(`deadair analyze — ${files.length} file${files.length === 1 ? '' : 's'}: ${fileList}`));
+  parts.push(
+    style.dim(`deadair analyze — ${files.length} file${files.length === 1 ? '' : 's'}: ${fileList}`),
+  );
   parts.push('');
   // Worst first: the sessions a developer must look at come first.
   const order = { failed: 0, silent: 1, degraded: 2, healthy: 3 };
-  const sorted = [...sessions].sort((a, b) => order[a.verdict] - order[b.verdict] || (a.start || 0) - (b.start || 0));
+  const sorted = [...sessions].sort(
+    (a, b) => order[a.verdict] - order[b.verdict] || (a.start || 0) - (b.start || 0),
+  );
   for (const s of sorted) parts.push(sessionText(s, style), '');
   if (sessions.length === 0) parts.push('No agent sessions found in these logs.', '');
   const verdicts = (['failed', 'silent', 'degraded', 'healthy'] as const)
@@ -249,8 +268,12 @@ function analyzeText(
     .map((v) => `${counts[v]} ${v}`)
     .join(', ');
   parts.push(
-    style.bold(`${sessions.length} session${sessions.length === 1 ? '' : 's'}${verdicts ? ` — ${verdicts}` : ''}`) +
-      style.dim(` · ${lines.toLocaleString('en-US')} lines${rawLines ? `, ${rawLines.toLocaleString('en-US')} of no known format (kept as raw)` : ''}`),
+    style.bold(
+      `${sessions.length} session${sessions.length === 1 ? '' : 's'}${verdicts ? ` — ${verdicts}` : ''}`,
+    ) +
+      style.dim(
+        ` · ${lines.toLocaleString('en-US')} lines${rawLines ? `, ${rawLines.toLocaleString('en-US')} of no known format (kept as raw)` : ''}`,
+      ),
   );
   return parts.join('\n');
 }
@@ -285,7 +308,9 @@ class Progress {
     const width = Math.max(10, Math.min(40, (this.err.columns ?? 80) - 40));
     const frac = Math.min(1, done / this.total);
     const bar = '█'.repeat(Math.round(frac * width)).padEnd(width, '░');
-    this.err.write(`\r${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${(done / 1e6).toFixed(0)} / ${(this.total / 1e6).toFixed(0)} MB`);
+    this.err.write(
+      `\r${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${(done / 1e6).toFixed(0)} / ${(this.total / 1e6).toFixed(0)} MB`,
+    );
     this.shown = true;
   }
   clear(): void {
@@ -307,12 +332,22 @@ async function watch(args: string[], io: Io): Promise<number> {
   // Paths that do not exist yet are fine for a watcher (the agent may create its log later),
   // but say so; a path whose parent does not exist either is a usage error.
   const { files, problems } = await expandPaths(positionals);
-  for (const p of problems) io.err.write(problemLine(p) + (p.code === 'ENOENT' ? ' (waiting for it to appear)' : '') + '\n');
+  for (const p of problems)
+    io.err.write(problemLine(p) + (p.code === 'ENOENT' ? ' (waiting for it to appear)' : '') + '\n');
   const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
   const json = values.json === true;
   const write = (f: Finding, how: 'created' | 'escalated') => {
     if (how === 'escalated') return; // each finding is printed once; escalations belong to the alert policy
-    if (json) io.out.write(JSON.stringify({ type: 'finding', session: f.session, room: f.room ?? null, job: f.job ?? null, ...findingJson(f) }) + '\n');
+    if (json)
+      io.out.write(
+        JSON.stringify({
+          type: 'finding',
+          session: f.session,
+          room: f.room ?? null,
+          job: f.job ?? null,
+          ...findingJson(f),
+        }) + '\n',
+      );
     else io.out.write(findingText(f, style, how) + '\n\n');
   };
   const pipeline = new Pipeline({ format, onFinding: write });

@@ -20,7 +20,12 @@ export const CAUSE_PRIORITY: readonly CauseId[] = [
   'agent_silent',
 ];
 
-export const SILENCE_CAUSES: ReadonlySet<CauseId> = new Set(['agent_silent', 'stuck_thinking', 'never_joined', 'agent_left']);
+export const SILENCE_CAUSES: ReadonlySet<CauseId> = new Set([
+  'agent_silent',
+  'stuck_thinking',
+  'never_joined',
+  'agent_left',
+]);
 
 const TITLES: Record<CauseId, string> = {
   credits_exhausted: 'Out of inference credits',
@@ -52,7 +57,12 @@ export function componentWord(c: Component): string {
 }
 
 export function titleOf(cause: CauseId, component: Component): string {
-  if (cause === 'untyped_429' || cause === 'rate_limited' || cause === 'key_rejected' || cause === 'provider_error') {
+  if (
+    cause === 'untyped_429' ||
+    cause === 'rate_limited' ||
+    cause === 'key_rejected' ||
+    cause === 'provider_error'
+  ) {
     if (component !== 'unknown' && component !== 'session' && component !== 'process')
       return `${COMPONENT_WORDS[component]} ${TITLES[cause].charAt(0).toLowerCase()}${TITLES[cause].slice(1)}`;
   }
@@ -64,7 +74,8 @@ export function causeOfError(e: ProviderError): CauseId {
   if (e.quota?.terminal) return 'credits_exhausted';
   if (e.quota) return 'rate_limited';
   if (e.status === 401 || e.status === 403) return 'key_rejected';
-  if (e.status === 429) return e.component === 'llm' || e.component === 'realtime' ? 'rate_limited' : 'untyped_429';
+  if (e.status === 429)
+    return e.component === 'llm' || e.component === 'realtime' ? 'rate_limited' : 'untyped_429';
   return 'provider_error';
 }
 
@@ -83,7 +94,9 @@ export function defaultSeverity(cause: CauseId): Severity {
 const quote = (s: string) => `“${s.replace(/\s+/g, ' ').trim().slice(0, 200)}”`;
 
 /** One sentence a developer can act on. */
-export function remedyOf(f: Pick<Finding, 'cause' | 'component' | 'quota' | 'status' | 'count'> & { label?: string }): string {
+export function remedyOf(
+  f: Pick<Finding, 'cause' | 'component' | 'quota' | 'status' | 'count'> & { label?: string },
+): string {
   const comp = COMPONENT_WORDS[f.component];
   const hint = f.quota?.hint ? ` The gateway says: ${quote(f.quota.hint)}.` : '';
   switch (f.cause) {

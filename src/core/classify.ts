@@ -6,7 +6,12 @@ import type { AgentEvent, ProviderError } from '../shared/events.js';
 import type { Component, Evidence } from '../shared/types.js';
 import type { LogRecord } from './formats/record.js';
 import { isRecord } from './formats/record.js';
-import { creditsExhaustedFromCounters, decodeErrorObject, decodeErrorText, type DecodedError } from './quota.js';
+import {
+  creditsExhaustedFromCounters,
+  decodeErrorObject,
+  decodeErrorText,
+  type DecodedError,
+} from './quota.js';
 
 /** Evidence text is capped so that a finding never carries a megabyte of log. */
 export const EVIDENCE_MAX = 4000;
@@ -15,7 +20,8 @@ const RE = {
   llmFail: /failed to generate (?:LLM|llm) completion/,
   sttFail: /failed to recogni[sz]e speech/,
   ttsFail: /failed to synthesi[sz]e speech/,
-  realtimeFail: /failed to generate a reply|realtime (?:model|session) error|failed to (?:connect to|start) (?:the )?realtime/i,
+  realtimeFail:
+    /failed to generate a reply|realtime (?:model|session) error|failed to (?:connect to|start) (?:the )?realtime/i,
   noAudio: /no audio frames were pushed/,
   gatewayLimited: /rate limited by inference gateway/i,
   retrying: /retrying in (\d+(?:\.\d+)?)\s*(ms|s)\b/,
@@ -29,9 +35,11 @@ const RE = {
   unresponsive: /process is unresponsive/i,
   speechHandle: /^Creating speech handle|^speech (?:created|scheduled)\b|^generating reply\b/i,
   playout: /^playout completed\b|^agent started speaking\b/i,
-  userSpeechStopped: /^onInputSpeechStopped$|^user (?:stopped speaking|turn (?:committed|completed|ended))\b|^end of (?:user )?speech\b/i,
+  userSpeechStopped:
+    /^onInputSpeechStopped$|^user (?:stopped speaking|turn (?:committed|completed|ended))\b|^end of (?:user )?speech\b/i,
   agentState: /^agent state changed\b|^agent_state_changed\b/i,
-  crash: /^(?:Unhandled promise rejection|uncaught exception|unhandled exception in (?:the )?job|job crashed)\b/i,
+  crash:
+    /^(?:Unhandled promise rejection|uncaught exception|unhandled exception in (?:the )?job|job crashed)\b/i,
 };
 
 /**
@@ -67,7 +75,11 @@ function base(r: LogRecord) {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const num = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : undefined;
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)
+      ? Number(v)
+      : undefined;
 
 function componentOf(label: string | undefined, r: LogRecord, fallback: Component): Component {
   const f = r.fields;
@@ -98,7 +110,11 @@ function labelOf(r: LogRecord): string | undefined {
 /** Merge what the structured error says with what the text says; structure wins. */
 function decode(r: LogRecord): DecodedError {
   const f = r.fields;
-  const fromObj = isRecord(f.error) ? decodeErrorObject(f.error) : isRecord(f.err) ? decodeErrorObject(f.err) : {};
+  const fromObj = isRecord(f.error)
+    ? decodeErrorObject(f.error)
+    : isRecord(f.err)
+      ? decodeErrorObject(f.err)
+      : {};
   let text = r.message;
   if (typeof f.error === 'string') text += '\n' + f.error;
   if (typeof f.exc_info === 'string') text += '\n' + f.exc_info.slice(-4000);
@@ -159,12 +175,14 @@ export function classify(r: LogRecord): AgentEvent {
     const e = providerError(r, 'session', 'close');
     return { ...b, kind: 'session_close', reason: 'error', error: e };
   }
-  if (RE.participantDisconnect.test(msg)) return { ...b, kind: 'session_close', reason: 'participant_disconnected' };
+  if (RE.participantDisconnect.test(msg))
+    return { ...b, kind: 'session_close', reason: 'participant_disconnected' };
   if (RE.sessionClosed.test(msg)) {
-    const reason = str(r.fields.reason) ?? (/reason[=:]\s*['"]?(\w+)/.exec(msg)?.[1] ?? undefined);
+    const reason = str(r.fields.reason) ?? /reason[=:]\s*['"]?(\w+)/.exec(msg)?.[1] ?? undefined;
     const ev: AgentEvent = { ...b, kind: 'session_close' };
     if (reason) ev.reason = reason.toLowerCase();
-    if (r.fields.error !== undefined && r.fields.error !== null) ev.error = providerError(r, 'session', 'close');
+    if (r.fields.error !== undefined && r.fields.error !== null)
+      ev.error = providerError(r, 'session', 'close');
     return ev;
   }
 
@@ -181,7 +199,11 @@ export function classify(r: LogRecord): AgentEvent {
   }
   if (comp) {
     const retry = RE.retrying.exec(msg);
-    const stage: ProviderError['stage'] = retry ? 'retry' : RE.afterAttempts.test(msg) || finalByDefault || lvl === 'error' || lvl === 'fatal' ? 'final' : 'retry';
+    const stage: ProviderError['stage'] = retry
+      ? 'retry'
+      : RE.afterAttempts.test(msg) || finalByDefault || lvl === 'error' || lvl === 'fatal'
+        ? 'final'
+        : 'retry';
     const e = providerError(r, comp, stage);
     if (retry?.[1]) e.retryInMs = Number(retry[1]) * (retry[2] === 's' ? 1000 : 1);
     if (RE.noAudio.test(msg)) e.noAudio = true;
@@ -220,12 +242,17 @@ export function classify(r: LogRecord): AgentEvent {
   if (nz) return { ...b, kind: 'process_exit', code: Number(nz[1]), crashed: true };
   if (RE.processExiting.test(msg)) {
     const reason = str(r.fields.reason) ?? /reason[=:]\s*['"]?([^'"]+)/.exec(msg)?.[1];
-    const ev: AgentEvent = { ...b, kind: 'process_exit', crashed: reason ? /crash|error|unresponsive|memory/i.test(reason) : false };
+    const ev: AgentEvent = {
+      ...b,
+      kind: 'process_exit',
+      crashed: reason ? /crash|error|unresponsive|memory/i.test(reason) : false,
+    };
     if (reason) ev.reason = reason;
     return ev;
   }
   if (RE.unresponsive.test(msg)) return { ...b, kind: 'process_unresponsive' };
-  if (warnOrWorse && RE.crash.test(msg)) return { ...b, kind: 'process_exit', crashed: true, reason: msg.slice(0, 200) };
+  if (warnOrWorse && RE.crash.test(msg))
+    return { ...b, kind: 'process_exit', crashed: true, reason: msg.slice(0, 200) };
 
   // Turns and speech
   if (RE.speechHandle.test(msg)) return { ...b, kind: 'agent_turn' };

@@ -51,11 +51,20 @@ describe('quota from a body dict', () => {
       terminal: false,
       retryable: true,
     });
-    expect(quotaFromBody({ type: 'inference_quota_exceeded' })).toMatchObject({ terminal: false, retryable: true });
+    expect(quotaFromBody({ type: 'inference_quota_exceeded' })).toMatchObject({
+      terminal: false,
+      retryable: true,
+    });
   });
 
   it('drops fields of the wrong type and never throws', () => {
-    const q = quotaFromBody({ type: 'inference_quota_exceeded', category: 42, hint: { a: 1 }, quota_type: ['llm'], remaining_limit: 5 });
+    const q = quotaFromBody({
+      type: 'inference_quota_exceeded',
+      category: 42,
+      hint: { a: 1 },
+      quota_type: ['llm'],
+      remaining_limit: 5,
+    });
     expect(q).toEqual({ remainingLimit: '5', terminal: false, retryable: true });
     for (const junk of [null, undefined, 1, 'x', [], [BODY], { type: null }, { category: {} }]) {
       expect(() => quotaFromBody(junk)).not.toThrow();
@@ -67,7 +76,12 @@ describe('quota from a body dict', () => {
   });
 
   it('recovers the category from the narrowed error string when the field is missing', () => {
-    expect(quotaFromBody({ type: 'inference_quota_exceeded', error: 'LLM token credit quota exceeded, category: MaxGatewayCredits' })).toMatchObject({
+    expect(
+      quotaFromBody({
+        type: 'inference_quota_exceeded',
+        error: 'LLM token credit quota exceeded, category: MaxGatewayCredits',
+      }),
+    ).toMatchObject({
       category: 'MaxGatewayCredits',
       terminal: true,
     });
@@ -83,14 +97,26 @@ describe('quota from text', () => {
   });
 
   it('reads a JSON body embedded in a message', () => {
-    const d = decodeErrorText(`upstream said 429 ${JSON.stringify({ ...BODY, error: 'STT quota exceeded', category: 'MaxConcurrentGatewaySTT', quota_type: 'stt' })}`);
-    expect(d.quota).toMatchObject({ type: 'stt', category: 'MaxConcurrentGatewaySTT', terminal: false, hint: BODY.hint });
+    const d = decodeErrorText(
+      `upstream said 429 ${JSON.stringify({ ...BODY, error: 'STT quota exceeded', category: 'MaxConcurrentGatewaySTT', quota_type: 'stt' })}`,
+    );
+    expect(d.quota).toMatchObject({
+      type: 'stt',
+      category: 'MaxConcurrentGatewaySTT',
+      terminal: false,
+      hint: BODY.hint,
+    });
   });
 
   it('reads the JSON body when it is escaped inside another JSON string', () => {
     const line = JSON.stringify({ msg: `failed: ${JSON.stringify(BODY)}` });
     const d = decodeErrorText(line);
-    expect(d.quota).toMatchObject({ type: 'llm', category: 'MaxGatewayCredits', remainingLimit: '0', terminal: true });
+    expect(d.quota).toMatchObject({
+      type: 'llm',
+      category: 'MaxGatewayCredits',
+      remainingLimit: '0',
+      terminal: true,
+    });
   });
 
   it("reads the Python API status error text with the body as a Python literal (OpenAI Python SDK 'Error code')", () => {
@@ -100,12 +126,19 @@ describe('quota from text', () => {
     expect(d.status).toBe(429);
     expect(d.requestId).toBe('req_abc123');
     expect(d.errorType).toBe('APIStatusError');
-    expect(d.quota).toMatchObject({ type: 'llm', category: 'MaxGatewayCredits', remainingLimit: '0', terminal: true });
+    expect(d.quota).toMatchObject({
+      type: 'llm',
+      category: 'MaxGatewayCredits',
+      remainingLimit: '0',
+      terminal: true,
+    });
     expect(d.quota?.hint).toBe("You're out of credits");
   });
 
   it('keeps an STT websocket 429 untyped: status only, no quota', () => {
-    const d = decodeErrorText("message='Invalid response status (429 Too Many Requests)', status_code=429, retryable=True");
+    const d = decodeErrorText(
+      "message='Invalid response status (429 Too Many Requests)', status_code=429, retryable=True",
+    );
     expect(d.status).toBe(429);
     expect(d.quota).toBeUndefined();
     expect(decodeErrorText('Unexpected server response: 429').status).toBe(429);
@@ -119,7 +152,9 @@ describe('quota from text', () => {
   });
 
   it("reads a provider's own out-of-money error (OpenAI insufficient_quota) as exhausted", () => {
-    const d = decodeErrorText("Error code: 429 - {'error': {'message': 'You exceeded your current quota, please check your plan and billing details.', 'type': 'insufficient_quota', 'code': 'insufficient_quota'}}");
+    const d = decodeErrorText(
+      "Error code: 429 - {'error': {'message': 'You exceeded your current quota, please check your plan and billing details.', 'type': 'insufficient_quota', 'code': 'insufficient_quota'}}",
+    );
     expect(d.status).toBe(429);
     expect(d.quota).toBeUndefined();
     expect(d.providerQuotaExhausted).toBe(true);
@@ -141,12 +176,20 @@ describe('quota from a pino-serialized error object', () => {
       statusCode: 429,
       requestId: 'req_1',
     });
-    expect(d).toMatchObject({ status: 429, requestId: 'req_1', retryable: true, errorType: 'APIStatusError' });
+    expect(d).toMatchObject({
+      status: 429,
+      requestId: 'req_1',
+      retryable: true,
+      errorType: 'APIStatusError',
+    });
     expect(d.quota).toMatchObject({ category: 'MaxGatewayCredits', terminal: true });
   });
 
   it('reads a full body dict and a nested cause', () => {
-    expect(decodeErrorObject({ statusCode: 429, body: BODY }).quota).toMatchObject({ hint: BODY.hint, type: 'llm' });
+    expect(decodeErrorObject({ statusCode: 429, body: BODY }).quota).toMatchObject({
+      hint: BODY.hint,
+      type: 'llm',
+    });
     expect(decodeErrorObject({ message: 'wrapped', error: { statusCode: 429, body: BODY } })).toMatchObject({
       status: 429,
       quota: { category: 'MaxGatewayCredits' },
@@ -154,7 +197,13 @@ describe('quota from a pino-serialized error object', () => {
   });
 
   it('drops wrong types', () => {
-    const d = decodeErrorObject({ statusCode: 'lots', requestId: 7, retryable: 'yes', body: 12, type: { x: 1 } });
+    const d = decodeErrorObject({
+      statusCode: 'lots',
+      requestId: 7,
+      retryable: 'yes',
+      body: 12,
+      type: { x: 1 },
+    });
     expect(d.status).toBeUndefined();
     expect(d.requestId).toBeUndefined();
     expect(d.retryable).toBeUndefined();

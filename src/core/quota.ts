@@ -161,7 +161,8 @@ function unescape(s: string): string {
 }
 
 const QUOTA_TEXT = /quota exceeded|inference_quota_exceeded/i;
-const PROVIDER_QUOTA = /insufficient_quota|exceeded your current quota|credit balance is too low|quota_exceeded/i;
+const PROVIDER_QUOTA =
+  /insufficient_quota|exceeded your current quota|credit balance is too low|quota_exceeded/i;
 
 /**
  * Everything an error's text says: status, request id, and quota fields when it is a quota error.
@@ -211,7 +212,9 @@ function statusFromText(text: string): number | undefined {
   // "Error code: 429 - {...}" (OpenAI Python SDK), `429 "..."` (OpenAI Node SDK),
   // "Unexpected server response: 429" (ws), "Invalid response status (429 Too Many Requests)".
   const m =
-    /(?:Error code:?|server response:?|response status:?\s*\(?|HTTP(?:\/\d(?:\.\d)?)?|status)\s*(\d{3})\b/i.exec(text) ??
+    /(?:Error code:?|server response:?|response status:?\s*\(?|HTTP(?:\/\d(?:\.\d)?)?|status)\s*(\d{3})\b/i.exec(
+      text,
+    ) ??
     /^([45]\d\d) (?=["'{A-Za-z])/.exec(text) ??
     /(?:Error|Exception):\s+([45]\d\d) (?=["'{A-Za-z])/.exec(text) ??
     /\b(\d{3}) (?:Too Many Requests|Unauthorized|Forbidden|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|Payment Required)\b/.exec(

@@ -4,7 +4,16 @@ import { analyzeText } from '../../test/support/lines.js';
 const T0 = 1764000300000;
 let t = T0;
 const pino = (level: number, msg: string, extra: Record<string, unknown> = {}, job = 'AJ_1') =>
-  JSON.stringify({ level, time: (t += 500), pid: 100, hostname: 'dev', jobID: job, room_id: 'RM_1', ...extra, msg });
+  JSON.stringify({
+    level,
+    time: (t += 500),
+    pid: 100,
+    hostname: 'dev',
+    jobID: job,
+    room_id: 'RM_1',
+    ...extra,
+    msg,
+  });
 
 const quotaErr = (category: string) => ({
   type: 'APIStatusError',
@@ -19,7 +28,12 @@ function failedTurn(error: object, job = 'AJ_1'): string[] {
   return [
     pino(30, 'Creating speech handle', { speech_id: `s${t}` }, job),
     ...[1, 2, 3].map((attempt) =>
-      pino(40, `failed to generate LLM completion, retrying in ${attempt === 1 ? 100 : 2000}ms`, { llm: 'inference.LLM', attempt, error }, job),
+      pino(
+        40,
+        `failed to generate LLM completion, retrying in ${attempt === 1 ? 100 : 2000}ms`,
+        { llm: 'inference.LLM', attempt, error },
+        job,
+      ),
     ),
   ];
 }
@@ -32,12 +46,23 @@ describe('session tracker and log-side detectors', () => {
       ...failedTurn(e),
       ...failedTurn(e),
       ...failedTurn(e),
-      pino(50, 'AgentSession is closing due to an unrecoverable error', { type: 'llm_error', label: 'inference.LLM', error: e, recoverable: false }),
+      pino(50, 'AgentSession is closing due to an unrecoverable error', {
+        type: 'llm_error',
+        label: 'inference.LLM',
+        error: e,
+        recoverable: false,
+      }),
       pino(30, 'AgentSession closed', { reason: 'error' }),
     ];
     const [s, ...rest] = analyzeText({ '/l/a.log': lines.join('\n') });
     expect(rest).toHaveLength(0);
-    expect(s).toMatchObject({ id: 'AJ_1', job: 'AJ_1', verdict: 'failed', closeReason: 'error', deadTurns: 4 });
+    expect(s).toMatchObject({
+      id: 'AJ_1',
+      job: 'AJ_1',
+      verdict: 'failed',
+      closeReason: 'error',
+      deadTurns: 4,
+    });
     expect(s?.causes.map((c) => [c.cause, c.severity])).toEqual([
       ['credits_exhausted', 'critical'],
       ['dead_turns', 'critical'],
@@ -53,7 +78,11 @@ describe('session tracker and log-side detectors', () => {
   it('keeps a rate-limited session that recovers as degraded, with no dead turn', () => {
     const lines = [
       pino(30, 'Creating speech handle'),
-      pino(40, 'failed to generate LLM completion, retrying in 100ms', { llm: 'inference.LLM', attempt: 1, error: quotaErr('MaxConcurrentGatewayLLMRpm') }),
+      pino(40, 'failed to generate LLM completion, retrying in 100ms', {
+        llm: 'inference.LLM',
+        attempt: 1,
+        error: quotaErr('MaxConcurrentGatewayLLMRpm'),
+      }),
       pino(30, 'playout completed without interruption', { speech_id: 's' }),
     ];
     const [s] = analyzeText({ '/l/b.log': lines.join('\n') });
@@ -64,7 +93,15 @@ describe('session tracker and log-side detectors', () => {
 
   it('makes a rate limit critical when the session closes on it', () => {
     const e = quotaErr('MaxConcurrentGatewayLLMTpm');
-    const lines = [...failedTurn(e, 'AJ_r'), pino(50, 'AgentSession is closing due to an unrecoverable error', { type: 'llm_error', error: e }, 'AJ_r')];
+    const lines = [
+      ...failedTurn(e, 'AJ_r'),
+      pino(
+        50,
+        'AgentSession is closing due to an unrecoverable error',
+        { type: 'llm_error', error: e },
+        'AJ_r',
+      ),
+    ];
     const [s] = analyzeText({ '/l/r.log': lines.join('\n') });
     expect(s?.verdict).toBe('failed');
     expect(s?.causes[0]).toMatchObject({ cause: 'rate_limited', severity: 'critical' });
@@ -88,8 +125,25 @@ describe('session tracker and log-side detectors', () => {
 
   it('attributes pid-only lines to the job that process runs (agents-js pipeline lines)', () => {
     const lines = [
-      JSON.stringify({ level: 30, time: T0, pid: 7, hostname: 'h', jobID: 'AJ_p', room_id: 'RM_p', msg: 'starting job' }),
-      JSON.stringify({ level: 40, time: T0 + 1, pid: 7, hostname: 'h', llm: 'openai.LLM', attempt: 1, error: { statusCode: 401, message: '401 Incorrect API key provided' }, msg: 'failed to generate LLM completion, retrying in 100ms' }),
+      JSON.stringify({
+        level: 30,
+        time: T0,
+        pid: 7,
+        hostname: 'h',
+        jobID: 'AJ_p',
+        room_id: 'RM_p',
+        msg: 'starting job',
+      }),
+      JSON.stringify({
+        level: 40,
+        time: T0 + 1,
+        pid: 7,
+        hostname: 'h',
+        llm: 'openai.LLM',
+        attempt: 1,
+        error: { statusCode: 401, message: '401 Incorrect API key provided' },
+        msg: 'failed to generate LLM completion, retrying in 100ms',
+      }),
     ];
     const [s, ...rest] = analyzeText({ '/l/p.log': lines.join('\n') });
     expect(rest).toHaveLength(0);
@@ -102,7 +156,7 @@ describe('session tracker and log-side detectors', () => {
     const lines = [
       pino(30, 'Creating speech handle', {}, 'AJ_a'),
       pino(30, 'Creating speech handle', {}, 'AJ_b'),
-      '2026-11-24 19:05:01,000 - ERROR livekit.agents - failed to generate LLM completion after 4 attempts (caused by APIStatusError: message=\'boom\', status_code=500, retryable=True)',
+      "2026-11-24 19:05:01,000 - ERROR livekit.agents - failed to generate LLM completion after 4 attempts (caused by APIStatusError: message='boom', status_code=500, retryable=True)",
     ];
     const sessions = analyzeText({ '/l/m.log': lines.join('\n') });
     const byId = Object.fromEntries(sessions.map((s) => [s.id, s]));

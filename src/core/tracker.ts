@@ -6,7 +6,15 @@
 
 import type { AgentEvent, ProviderError } from '../shared/events.js';
 import type { CauseId, Component, Evidence, Finding, SessionSummary, Severity } from '../shared/types.js';
-import { causeOfError, componentWord, defaultSeverity, orderFindings, remedyOf, titleOf, verdictOf } from './causes.js';
+import {
+  causeOfError,
+  componentWord,
+  defaultSeverity,
+  orderFindings,
+  remedyOf,
+  titleOf,
+  verdictOf,
+} from './causes.js';
 
 interface RetryGroup {
   component: Component;
@@ -75,7 +83,13 @@ export class SessionTracker {
   ingest(ev: AgentEvent): Change {
     // Chatter from the job the previous line came from (most lines of a busy log): only the span moves.
     const ctx = ev.ctx;
-    if (ev.kind === 'log' && ctx.jobId !== undefined && ctx.jobId === this.last?.id && ctx.pid === this.lastPid && ctx.roomName === undefined) {
+    if (
+      ev.kind === 'log' &&
+      ctx.jobId !== undefined &&
+      ctx.jobId === this.last?.id &&
+      ctx.pid === this.lastPid &&
+      ctx.roomName === undefined
+    ) {
       this.touch(this.last, ev);
       return NO_CHANGE;
     }
@@ -232,7 +246,8 @@ export class SessionTracker {
     into.deadTurns += from.deadTurns;
     for (const f of from.files) into.files.add(f);
     for (const [cause, f] of from.findings) {
-      if (!into.findings.has(cause)) into.findings.set(cause, { ...f, id: `${into.id}/${cause}`, session: into.id });
+      if (!into.findings.has(cause))
+        into.findings.set(cause, { ...f, id: `${into.id}/${cause}`, session: into.id });
     }
     into.root ??= from.root;
     this.sessions.delete(from.id);
@@ -293,7 +308,10 @@ export class SessionTracker {
     s.errors++;
     if (e.label) s.lastLabel = e.label;
     const cause = causeOfError(e);
-    const severity: Severity = cause === 'provider_error' && e.stage !== 'retry' && !e.recoverable ? 'warning' : defaultSeverity(cause);
+    const severity: Severity =
+      cause === 'provider_error' && e.stage !== 'retry' && !e.recoverable
+        ? 'warning'
+        : defaultSeverity(cause);
     this.raise(s, cause, severity, e.component, ev, change, e);
     this.countTurn(s, ev, e, change);
   }
@@ -303,7 +321,8 @@ export class SessionTracker {
     const comp = e.component;
     if (comp !== 'llm' && comp !== 'tts' && comp !== 'stt' && comp !== 'realtime') return;
     let g = s.groups.get(comp);
-    const startsGroup = e.stage === 'retry' && (e.attempt === 1 || (e.attempt === undefined && (!g || !g.open)));
+    const startsGroup =
+      e.stage === 'retry' && (e.attempt === 1 || (e.attempt === undefined && (!g || !g.open)));
     if (startsGroup || !g) {
       if (g?.open) this.deadTurn(s, ev, e, change); // the previous failure never recovered
       g = { component: comp, open: true, maxAttempt: 0 };
@@ -375,7 +394,12 @@ export class SessionTracker {
     this.untrack(s);
     if (!crashed || !wasLive) return;
     const f = this.raise(s, 'process_died', 'critical', 'process', ev, change);
-    const why = code !== undefined ? `exited with code ${code}` : reason === 'unresponsive' ? 'became unresponsive and was killed' : `ended (${reason ?? 'crashed'})`;
+    const why =
+      code !== undefined
+        ? `exited with code ${code}`
+        : reason === 'unresponsive'
+          ? 'became unresponsive and was killed'
+          : `ended (${reason ?? 'crashed'})`;
     f.summary = `The agent's job process ${why} while the session was live: the user was left talking to no one.`;
   }
 

@@ -63,7 +63,9 @@ export interface ProviderError {
   /** TTS produced no audio for a text. */
   noAudio?: boolean;
   /** The gateway's quota counters (Python's "rate limited by inference gateway" line). */
-  counters?: Partial<Record<'rpmLimit' | 'rpmUsed' | 'tpmLimit' | 'tpmUsed' | 'creditsLimit' | 'creditsUsed', number>>;
+  counters?: Partial<
+    Record<'rpmLimit' | 'rpmUsed' | 'tpmLimit' | 'tpmUsed' | 'creditsLimit' | 'creditsUsed', number>
+  >;
 }
 
 interface EventBase {

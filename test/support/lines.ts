@@ -17,8 +17,14 @@ export function rawLines(text: string, file = '/logs/agent.log'): RawLine[] {
   return out;
 }
 
-export function parseAll(text: string, opts: { format?: FormatId; file?: string; baseTime?: number } = {}): AgentEvent[] {
-  const p = new FileParser(opts.file ?? '/logs/agent.log', { format: opts.format, baseTime: opts.baseTime ?? Date.UTC(2026, 10, 24, 12) });
+export function parseAll(
+  text: string,
+  opts: { format?: FormatId; file?: string; baseTime?: number } = {},
+): AgentEvent[] {
+  const p = new FileParser(opts.file ?? '/logs/agent.log', {
+    format: opts.format,
+    baseTime: opts.baseTime ?? Date.UTC(2026, 10, 24, 12),
+  });
   const events: AgentEvent[] = [];
   for (const l of rawLines(text, opts.file)) p.push(l, (e) => events.push(e));
   p.flush((e) => events.push(e));

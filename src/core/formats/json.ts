@@ -19,7 +19,8 @@ export function parseJsonLine(line: RawLine, text: string): LogRecord | undefine
   const pinoLike = typeof obj.level === 'number' || typeof obj.msg === 'string';
   const format: FormatId = pinoLike ? 'pino-json' : 'python-json';
   const rawMessage = obj.msg ?? obj.message ?? obj.event ?? obj.text;
-  const message = typeof rawMessage === 'string' ? rawMessage : rawMessage === undefined ? '' : String(rawMessage);
+  const message =
+    typeof rawMessage === 'string' ? rawMessage : rawMessage === undefined ? '' : String(rawMessage);
   const record: LogRecord = {
     format,
     time: timeOf(obj.time ?? obj.timestamp ?? obj.ts ?? obj.asctime ?? obj['@timestamp']),
@@ -69,7 +70,15 @@ export function quickJsonLine(line: RawLine, text: string): LogRecord | undefine
     const msg = text.slice(at + 7, text.length - 2);
     if (msg.includes('\\') || msg.includes('"') || MESSAGE_OF_INTEREST.test(msg)) return undefined;
     const ctx = { jobId: head[4], roomSid: head[5], pid: Number(head[3]) };
-    return { format: 'pino-json', time: Number(head[2]), level: levelOf(level), message: msg, fields: {}, ctx, line };
+    return {
+      format: 'pino-json',
+      time: Number(head[2]),
+      level: levelOf(level),
+      message: msg,
+      fields: {},
+      ctx,
+      line,
+    };
   }
   const pino = PINO_HEAD.exec(text);
   if (pino) {
@@ -79,7 +88,15 @@ export function quickJsonLine(line: RawLine, text: string): LogRecord | undefine
     if (at < 0) return undefined;
     const msg = text.slice(at + 7, text.length - 2);
     if (msg.includes('\\') || msg.includes('"') || MESSAGE_OF_INTEREST.test(msg)) return undefined;
-    record = { format: 'pino-json', time: Number(pino[2]), level: levelOf(level), message: msg, fields: {}, ctx: {}, line };
+    record = {
+      format: 'pino-json',
+      time: Number(pino[2]),
+      level: levelOf(level),
+      message: msg,
+      fields: {},
+      ctx: {},
+      line,
+    };
   } else {
     const py = PY_LEVEL.exec(text);
     const msg = py?.[1];
@@ -87,7 +104,15 @@ export function quickJsonLine(line: RawLine, text: string): LogRecord | undefine
     const level = levelOf(py?.[2]);
     if (level !== 'debug' && level !== 'info' && level !== 'trace') return undefined;
     const ts = PY_TIME.exec(text);
-    record = { format: 'python-json', time: ts?.[1] ? timeOf(ts[1]) : Number.NaN, level, message: msg, fields: {}, ctx: {}, line };
+    record = {
+      format: 'python-json',
+      time: ts?.[1] ? timeOf(ts[1]) : Number.NaN,
+      level,
+      message: msg,
+      fields: {},
+      ctx: {},
+      line,
+    };
   }
   if (text.includes('"tid"')) return undefined; // rare: let the full parse read the thread id
   const job = JOB.exec(text);

@@ -35,16 +35,25 @@ describe('pino JSON (agents-js start)', () => {
     expect(ev?.kind).toBe('session_close');
     if (ev?.kind !== 'session_close') return;
     expect(ev.reason).toBe('error');
-    expect(ev.error).toMatchObject({ component: 'llm', status: 500, recoverable: false, sessionErrorType: 'llm_error' });
+    expect(ev.error).toMatchObject({
+      component: 'llm',
+      status: 500,
+      recoverable: false,
+      sessionErrorType: 'llm_error',
+    });
   });
 
   it('reads "AgentSession closed" with its reason', () => {
-    const [ev] = parseAll('{"level":30,"time":1764000309100,"pid":1,"hostname":"h","reason":"error","msg":"AgentSession closed"}');
+    const [ev] = parseAll(
+      '{"level":30,"time":1764000309100,"pid":1,"hostname":"h","reason":"error","msg":"AgentSession closed"}',
+    );
     expect(ev).toMatchObject({ kind: 'session_close', reason: 'error' });
   });
 
   it('marks a speech handle as an agent turn', () => {
-    const [ev] = parseAll('{"level":30,"time":1764000300000,"pid":1,"hostname":"h","speech_id":"speech_1","msg":"Creating speech handle"}');
+    const [ev] = parseAll(
+      '{"level":30,"time":1764000300000,"pid":1,"hostname":"h","speech_id":"speech_1","msg":"Creating speech handle"}',
+    );
     expect(ev?.kind).toBe('agent_turn');
   });
 });
@@ -120,7 +129,13 @@ describe('livekit-agents production JSON', () => {
       retryInMs: 100,
       status: 429,
       requestId: 'req_1',
-      quota: { type: 'llm', category: 'MaxGatewayCredits', hint: 'Top up', remainingLimit: '0', terminal: true },
+      quota: {
+        type: 'llm',
+        category: 'MaxGatewayCredits',
+        hint: 'Top up',
+        remainingLimit: '0',
+        terminal: true,
+      },
     });
   });
 
@@ -165,9 +180,12 @@ describe('livekit-agents dev text', () => {
 
 describe('livekit-agents console', () => {
   it('reads carriage-return console lines with the time of day', () => {
-    const [ev] = parseAll('\r19:05:01 INFO   livekit.agents   received job request {"job_id": "AJ_c", "room": "console"}', {
-      baseTime: new Date(2026, 10, 24, 8).getTime(),
-    });
+    const [ev] = parseAll(
+      '\r19:05:01 INFO   livekit.agents   received job request {"job_id": "AJ_c", "room": "console"}',
+      {
+        baseTime: new Date(2026, 10, 24, 8).getTime(),
+      },
+    );
     expect(ev?.kind).toBe('job_request');
     expect(ev?.format).toBe('python-console');
     expect(ev?.ctx).toMatchObject({ jobId: 'AJ_c', roomName: 'console' });
@@ -177,7 +195,9 @@ describe('livekit-agents console', () => {
 
 describe('unknown lines', () => {
   it('keeps every line of no known format as a raw event, in order, with its evidence', () => {
-    const evs = parseAll('hello world\n\x00\x01 garbage {not json\n{"level":30,"time":1,"msg":"ok"}\n[not a header\n');
+    const evs = parseAll(
+      'hello world\n\x00\x01 garbage {not json\n{"level":30,"time":1,"msg":"ok"}\n[not a header\n',
+    );
     expect(evs.map((e) => [e.kind, e.format])).toEqual([
       ['log', 'raw'],
       ['log', 'raw'],
@@ -188,12 +208,21 @@ describe('unknown lines', () => {
   });
 
   it('never throws on JSON of the wrong shape', () => {
-    const junk = ['[]', '{"level":"x","time":"y","msg":7}', '{"error":{"statusCode":{"a":1}},"msg":"failed to generate LLM completion"}', '"str"', 'null', '{"pid":"NaN","job_id":123}'];
+    const junk = [
+      '[]',
+      '{"level":"x","time":"y","msg":7}',
+      '{"error":{"statusCode":{"a":1}},"msg":"failed to generate LLM completion"}',
+      '"str"',
+      'null',
+      '{"pid":"NaN","job_id":123}',
+    ];
     expect(() => parseAll(junk.join('\n'))).not.toThrow();
   });
 
   it('honours a forced format: other lines become raw', () => {
-    const evs = parseAll('{"level":30,"time":1,"msg":"a"}\n2026-11-24 19:05:01,123 - INFO x - b', { format: 'pino-json' });
+    const evs = parseAll('{"level":30,"time":1,"msg":"a"}\n2026-11-24 19:05:01,123 - INFO x - b', {
+      format: 'pino-json',
+    });
     expect(evs.map((e) => e.format)).toEqual(['pino-json', 'raw']);
   });
 });

@@ -59,7 +59,12 @@ export class FileParser {
     this.flush(emit);
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return;
     // Most lines of a JSON log are chatter no rule reads: take them without a full parse.
-    if (text.charCodeAt(0) === 123 && (this.opts.format === undefined || this.opts.format === 'pino-json' || this.opts.format === 'python-json')) {
+    if (
+      text.charCodeAt(0) === 123 &&
+      (this.opts.format === undefined ||
+        this.opts.format === 'pino-json' ||
+        this.opts.format === 'python-json')
+    ) {
       const quick = quickJsonLine(line, text);
       if (quick) {
         if (this.opts.format) quick.format = this.opts.format;
@@ -72,7 +77,10 @@ export class FileParser {
     }
     const rec = this.parseHeader(line);
     if (rec) {
-      this.hold(rec, rec.format === 'pino-json' || rec.format === 'python-json' ? 'json' : (rec.format as TextFormat));
+      this.hold(
+        rec,
+        rec.format === 'pino-json' || rec.format === 'python-json' ? 'json' : (rec.format as TextFormat),
+      );
       return;
     }
     const raw: LogRecord = { format: 'raw', time: this.lastTime, message: text, fields: {}, ctx: {}, line };
@@ -102,7 +110,11 @@ export class FileParser {
       r.fields = { ...fields, ...r.fields };
       const ctx = contextFromFields(fields);
       r.ctx = { ...ctx, ...stripUndef(r.ctx) };
-    } else if (r.more && (r.format === 'python-text' || r.format === 'python-console') && Object.keys(r.fields).length === 0) {
+    } else if (
+      r.more &&
+      (r.format === 'python-text' || r.format === 'python-console') &&
+      Object.keys(r.fields).length === 0
+    ) {
       // A multi-line message carries its extras at the end of its last line (before exc_info).
       for (const l of r.more) {
         const t = trailingJson(l);
@@ -191,7 +203,12 @@ function plainEvent(r: LogRecord): AgentEvent {
     ctx: r.ctx,
     format: r.format,
     message: r.message,
-    evidence: { file: t.file, line: t.line, offset: t.offset, text: t.text.length > EVIDENCE_MAX ? t.text.slice(0, EVIDENCE_MAX) + '…' : t.text },
+    evidence: {
+      file: t.file,
+      line: t.line,
+      offset: t.offset,
+      text: t.text.length > EVIDENCE_MAX ? t.text.slice(0, EVIDENCE_MAX) + '…' : t.text,
+    },
   };
   if (r.level) ev.level = r.level;
   return ev;

@@ -12,7 +12,8 @@ import { contextFromFields, DayClock, isRecord, levelOf, type LogRecord } from '
 
 const PRETTY =
   /^\[(?:(\d{4})-(\d{2})-(\d{2})[ T])?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?: ?(?:[+-]\d{2}:?\d{2}|Z|UTC))?\] +(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|USERLVL|\d+) *(?:\(([^)]*)\))?: ?(.*)$/;
-const PRETTY_EPOCH = /^\[(\d{13})\] +(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|USERLVL|\d+) *(?:\(([^)]*)\))?: ?(.*)$/;
+const PRETTY_EPOCH =
+  /^\[(\d{13})\] +(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|USERLVL|\d+) *(?:\(([^)]*)\))?: ?(.*)$/;
 const PY_DEV =
   /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,6}))? - ([A-Z]+) *(?:[0-9]+ )?(\S+) - (.*)$/;
 const LEVEL_WORD = 'TRACE|DEBUG|DEV|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL';
@@ -43,7 +44,15 @@ export function parseTextHeader(text: string, clock: DayClock): TextHeader | und
     let m = PRETTY.exec(text);
     if (m) {
       const time = m[1]
-        ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fracMs(m[7])).getTime()
+        ? new Date(
+            Number(m[1]),
+            Number(m[2]) - 1,
+            Number(m[3]),
+            Number(m[4]),
+            Number(m[5]),
+            Number(m[6]),
+            fracMs(m[7]),
+          ).getTime()
         : clock.at(Number(m[4]), Number(m[5]), Number(m[6]), fracMs(m[7]));
       return prettyHeader(time, m[8], m[9], m[10] ?? '');
     }
@@ -73,13 +82,24 @@ export function parseTextHeader(text: string, clock: DayClock): TextHeader | und
     const m = PY_CONSOLE.exec(text);
     if (m) {
       const time = m[1] ? clock.at(Number(m[1]), Number(m[2]), Number(m[3]), fracMs(m[4])) : Number.NaN;
-      return withExtras({ format: 'python-console', time, level: levelOf(m[5]), logger: m[6], message: m[7] ?? '' });
+      return withExtras({
+        format: 'python-console',
+        time,
+        level: levelOf(m[5]),
+        logger: m[6],
+        message: m[7] ?? '',
+      });
     }
   }
   return undefined;
 }
 
-function prettyHeader(time: number, levelWord: string | undefined, paren: string | undefined, message: string): TextHeader {
+function prettyHeader(
+  time: number,
+  levelWord: string | undefined,
+  paren: string | undefined,
+  message: string,
+): TextHeader {
   const h: TextHeader = {
     format: 'pino-pretty',
     time,

@@ -9,7 +9,8 @@ import { isAbsolute, join, resolve, sep } from 'node:path';
  * *.err, and their numbered rotations (agent.log.1). Compressed rotations (*.gz) are not read.
  */
 export const LOG_FILE = /\.(?:log|jsonl|ndjson|json|txt|out|err)(?:\.\d{1,3})?$/i;
-export const LOG_FILE_RULE = '*.log, *.jsonl, *.ndjson, *.json, *.txt, *.out, *.err and rotations like *.log.1';
+export const LOG_FILE_RULE =
+  '*.log, *.jsonl, *.ndjson, *.json, *.txt, *.out, *.err and rotations like *.log.1';
 
 export function isGlob(p: string): boolean {
   return /[*?[{]/.test(p);
@@ -33,7 +34,14 @@ export function globToRegExp(pattern: string): RegExp {
       const close = pattern.indexOf('}', i);
       if (close < 0) re += '\\{';
       else {
-        re += '(?:' + pattern.slice(i + 1, close).split(',').map(escape).join('|') + ')';
+        re +=
+          '(?:' +
+          pattern
+            .slice(i + 1, close)
+            .split(',')
+            .map(escape)
+            .join('|') +
+          ')';
         i = close;
       }
     } else re += escape(c);

@@ -52,7 +52,12 @@ describe('LineSplitter', () => {
 
   it('cuts a line over the cap with a marker, keeps memory bounded, and goes on', () => {
     const big = Buffer.alloc(5000, 'x');
-    const chunks = [Buffer.from('before\n'), big.subarray(0, 1200), big.subarray(1200), Buffer.from('\nafter\n')];
+    const chunks = [
+      Buffer.from('before\n'),
+      big.subarray(0, 1200),
+      big.subarray(1200),
+      Buffer.from('\nafter\n'),
+    ];
     const got = split(chunks, { maxLineBytes: 1000 });
     expect(got.map((l) => l.text.slice(0, 6))).toEqual(['before', 'xxxxxx', 'after']);
     const cut = got[1] as RawLine;

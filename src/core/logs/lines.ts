@@ -79,7 +79,9 @@ export class LineSplitter {
     if (have + n > this.max) {
       // Keep only the first `max` bytes; count the rest.
       const keep = this.max - have;
-      this.carry = this.carry ? Buffer.concat([this.carry, chunk.subarray(from, from + keep)]) : Buffer.from(chunk.subarray(from, from + keep));
+      this.carry = this.carry
+        ? Buffer.concat([this.carry, chunk.subarray(from, from + keep)])
+        : Buffer.from(chunk.subarray(from, from + keep));
       this.skipping = have + n;
       return;
     }
@@ -96,7 +98,13 @@ export class LineSplitter {
     else this.emit(buf, 0, buf.length, total + newline, out);
   }
 
-  private emit(buf: Buffer, start: number, end: number, consumed: number, out: (line: RawLine) => void): void {
+  private emit(
+    buf: Buffer,
+    start: number,
+    end: number,
+    consumed: number,
+    out: (line: RawLine) => void,
+  ): void {
     let e = end;
     if (e > start && buf[e - 1] === 13) e--;
     let text = buf.toString('utf8', start, e);

@@ -7,7 +7,16 @@
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { absolute, globBase, globToRegExp, isGlob, LOG_FILE, LOG_FILE_RULE, sortLogFiles, walk } from './glob.js';
+import {
+  absolute,
+  globBase,
+  globToRegExp,
+  isGlob,
+  LOG_FILE,
+  LOG_FILE_RULE,
+  sortLogFiles,
+  walk,
+} from './glob.js';
 import { LineSplitter } from './lines.js';
 import type { RawLine, SourcePosition, SourceProblem } from './types.js';
 
@@ -137,7 +146,10 @@ export async function expandPaths(paths: string[]): Promise<{ files: string[]; p
     if (found.length === 0) {
       problems.push({
         path: given,
-        message: spec.kind === 'dir' ? `no log files in ${given} (looked for ${LOG_FILE_RULE})` : `no files match ${given}`,
+        message:
+          spec.kind === 'dir'
+            ? `no log files in ${given} (looked for ${LOG_FILE_RULE})`
+            : `no files match ${given}`,
         code: 'ENOENT',
       });
     }
@@ -168,7 +180,11 @@ export function tail(opts: TailOptions): Tail {
 
   const key = (dev: number, ino: number, born: number) => `${dev}:${ino}:${born}`;
 
-  async function openSource(path: string, fromStart: boolean, event: 'opened' | 'created'): Promise<Source | undefined> {
+  async function openSource(
+    path: string,
+    fromStart: boolean,
+    event: 'opened' | 'created',
+  ): Promise<Source | undefined> {
     let fh: FileHandle | undefined;
     try {
       fh = await open(path, 'r');
@@ -209,14 +225,15 @@ export function tail(opts: TailOptions): Tail {
       return src;
     } catch (e) {
       await fh?.close().catch(() => undefined);
-      if (!(opts.follow && (e as NodeJS.ErrnoException).code === 'ENOENT' && event === 'created')) problem(e, path);
+      if (!(opts.follow && (e as NodeJS.ErrnoException).code === 'ENOENT' && event === 'created'))
+        problem(e, path);
       return undefined;
     }
   }
 
   async function countLines(fh: FileHandle, end: number): Promise<number> {
     let n = 0;
-    for (let pos = 0; pos < end; ) {
+    for (let pos = 0; pos < end;) {
       const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, end - pos), pos);
       if (bytesRead === 0) break;
       for (let i = buf.indexOf(10, 0); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) n++;
@@ -265,7 +282,10 @@ export function tail(opts: TailOptions): Tail {
         await drain(src);
         src.gone = true;
         // Renamed (still linked somewhere): never read it again under its new name.
-        const links = await src.fh?.stat().then((s) => s.nlink).catch(() => 0);
+        const links = await src.fh
+          ?.stat()
+          .then((s) => s.nlink)
+          .catch(() => 0);
         if (links) retired.add(key(src.dev, src.ino, src.born));
         await close(src);
         sources.delete(src.path);
@@ -355,7 +375,10 @@ export function tail(opts: TailOptions): Tail {
       if (found.length === 0 && spec.kind !== 'file' && !opts.follow)
         opts.onProblem({
           path: spec.kind === 'dir' ? spec.path : spec.base,
-          message: spec.kind === 'dir' ? `no log files in ${spec.path} (looked for ${LOG_FILE_RULE})` : 'no files match the pattern',
+          message:
+            spec.kind === 'dir'
+              ? `no log files in ${spec.path} (looked for ${LOG_FILE_RULE})`
+              : 'no files match the pattern',
           code: 'ENOENT',
         });
       initial.push(...found);
@@ -372,7 +395,7 @@ export function tail(opts: TailOptions): Tail {
         await close(src);
       }
     }
-    if (!opts.follow) return;
+    if (!opts.follow || stopped) return;
     // Explicit files watched even when missing: the agent may create its log later.
     const dirs = new Set<string>();
     for (const s of specs) dirs.add(s.kind === 'file' ? dirname(s.path) : s.kind === 'dir' ? s.path : s.base);
@@ -390,11 +413,11 @@ export function tail(opts: TailOptions): Tail {
     done,
     async stop() {
       stopped = true;
+      stopResolve?.();
+      await done.catch(() => undefined);
       if (timer) clearInterval(timer);
       for (const w of watchers) w.close();
       watchers.length = 0;
-      stopResolve?.();
-      await done.catch(() => undefined);
       await scanning;
       await Promise.all([...sources.values()].map((s) => s.queue.then(() => close(s))));
     },

@@ -1,0 +1,22 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+export default defineConfig({
+  main: {
+    build: { rollupOptions: { input: { index: 'src/main/index.ts' } } },
+  },
+  preload: {
+    // Sandboxed preloads must be CommonJS.
+    build: {
+      rollupOptions: {
+        input: { index: 'src/preload/index.ts' },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src/renderer',
+    build: { rollupOptions: { input: { index: 'src/renderer/index.html' } } },
+    plugins: [react()],
+  },
+});

@@ -1,0 +1,43 @@
+// Electron main: the composition root. Only adapters live here; decisions are in plain modules.
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { join } from 'node:path';
+import { IPC } from '../shared/api.js';
+import { CSP, isAppUrl, isSafeExternalUrl, windowOptions } from './security.js';
+
+const devServer = process.env.ELECTRON_RENDERER_URL;
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow(windowOptions({ preload: join(__dirname, '../preload/index.cjs') }));
+  win.once('ready-to-show', () => win.show());
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!isAppUrl(url, devServer)) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isSafeExternalUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  if (devServer) void win.loadURL(devServer);
+  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  return win;
+}
+
+void app.whenReady().then(() => {
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  ipcMain.handle(IPC.version, (event) => {
+    // Answer only our own pages.
+    if (!isAppUrl(event.senderFrame?.url ?? '', devServer)) throw new Error('untrusted sender');
+    return app.getVersion();
+  });
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { CSP, isAppUrl, isSafeExternalUrl, windowOptions } from './security.js';
+
+describe('Electron security baseline', () => {
+  it('builds isolated, sandboxed windows without Node', () => {
+    const o = windowOptions({ preload: '/app/preload.cjs' });
+    expect(o.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
+    expect(o.webPreferences.preload).toBe('/app/preload.cjs');
+  });
+
+  it('has a CSP that forbids everything not from the app itself', () => {
+    expect(CSP).toContain("default-src 'none'");
+    expect(CSP).toContain("script-src 'self'");
+    expect(CSP).not.toMatch(/unsafe-eval/);
+  });
+
+  it('allows navigation only to the app pages', () => {
+    expect(isAppUrl('file:///opt/deadair/out/renderer/index.html')).toBe(true);
+    expect(isAppUrl('http://localhost:5173/', 'http://localhost:5173')).toBe(true);
+    expect(isAppUrl('https://evil.example/')).toBe(false);
+    expect(isAppUrl('file:///etc/passwd')).toBe(false);
+    expect(isAppUrl('not a url')).toBe(false);
+  });
+
+  it('opens only plain http(s) links externally', () => {
+    expect(isSafeExternalUrl('https://docs.livekit.io/')).toBe(true);
+    expect(isSafeExternalUrl('javascript:alert(1)')).toBe(false);
+    expect(isSafeExternalUrl('file:///etc/passwd')).toBe(false);
+    expect(isSafeExternalUrl('https://user:pw@example.com/')).toBe(false);
+  });
+});

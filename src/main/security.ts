@@ -1,0 +1,70 @@
+// The Electron security baseline as plain decisions, unit-tested without Electron: window options,
+// the content security policy, and which navigations and URLs are allowed.
+
+export const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export interface WindowOptionsInput {
+  preload: string;
+  width?: number;
+  height?: number;
+}
+
+/** BrowserWindow options: isolated, sandboxed, no Node in the page. */
+export function windowOptions(input: WindowOptionsInput) {
+  return {
+    width: input.width ?? 1100,
+    height: input.height ?? 720,
+    show: false,
+    title: 'deadair',
+    webPreferences: {
+      preload: input.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      spellcheck: false,
+    },
+  } as const;
+}
+
+/** The app's own pages: the built file:// renderer, or the dev server in development. */
+export function isAppUrl(url: string, devServer?: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (devServer) {
+    try {
+      const d = new URL(devServer);
+      if (u.origin === d.origin) return true;
+    } catch {
+      // ignore a malformed dev server URL
+    }
+  }
+  return u.protocol === 'file:' && /\/out\/renderer\/|\/renderer\/index\.html$/.test(u.pathname);
+}
+
+/** Links the user may open in their browser: http(s) only, no credentials in the URL. */
+export function isSafeExternalUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,44 @@
+// Launches the built Electron app for real when an Electron binary is installed (a developer's
+// desktop). Where none can be downloaded (CI here), it is skipped and says why.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './support/cli.js';
+
+function electronBinary(): string | undefined {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const bin = electronBinary();
+const built = existsSync(`${ROOT}/out/main/index.js`);
+const reason = !bin
+  ? 'no Electron binary installed (it cannot be downloaded on this machine)'
+  : !built
+    ? 'the app is not built (run npm run build)'
+    : !process.env.DISPLAY && process.platform === 'linux'
+      ? 'no display (set DISPLAY, e.g. under xvfb-run)'
+      : '';
+if (reason) console.log(`[electron] skipped: ${reason}`);
+
+describe.skipIf(reason !== '')('Electron app', () => {
+  it('opens the timeline window with the sandboxed bridge', async () => {
+    const { _electron } = await import('playwright-core');
+    const app = await _electron.launch({ executablePath: bin, args: [ROOT] });
+    try {
+      const page = await app.firstWindow();
+      await page.waitForSelector('h1');
+      expect(await page.textContent('h1')).toBe('deadair');
+      expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe(
+        'undefined',
+      );
+      expect(await page.evaluate(() => window.deadair?.version())).toMatch(/^\d+\.\d+\.\d+/);
+    } finally {
+      await app.close();
+    }
+  });
+});
