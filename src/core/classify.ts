@@ -34,9 +34,11 @@ const RE = {
   nonZeroExit: /process exited with non-zero exit code (-?\d+)/i,
   unresponsive: /process is unresponsive/i,
   speechHandle: /^Creating speech handle|^speech (?:created|scheduled)\b|^generating reply\b/i,
-  playout: /^playout completed\b|^agent started speaking\b/i,
+  // An interrupted playout may have played nothing (agents-js logs one when a failed turn ends).
+  playout: /^playout completed without interruption\b|^agent started speaking\b/i,
+  // agents-js logs "end of user turn" then "User turn committed" for one turn: count the latter.
   userSpeechStopped:
-    /^onInputSpeechStopped$|^user (?:stopped speaking|turn (?:committed|completed|ended))\b|^end of (?:user )?speech\b/i,
+    /^User turn committed\b|^user (?:stopped speaking|turn (?:completed|ended))\b|^end of (?:user )?speech\b/i,
   agentState: /^agent state changed\b|^agent_state_changed\b/i,
   crash:
     /^(?:Unhandled promise rejection|uncaught exception|unhandled exception in (?:the )?job|job crashed)\b/i,

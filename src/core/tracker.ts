@@ -36,6 +36,8 @@ interface Session {
   spoken: number;
   errors: number;
   deadTurns: number;
+  /** Replies begun since the agent last spoke. */
+  unanswered: number;
   groups: Map<Component, RetryGroup>;
   closeReason?: string;
   closed: boolean;
@@ -272,12 +274,14 @@ export class SessionTracker {
     switch (ev.kind) {
       case 'agent_turn':
         s.agentTurns++;
+        s.unanswered++;
         break;
       case 'user_turn_end':
         s.userTurns++;
         break;
       case 'agent_speech':
         s.spoken++;
+        s.unanswered = 0;
         // The frameworks reset their error counters when the agent speaks: open failures recovered.
         for (const g of s.groups.values()) {
           if (g.open) {
@@ -368,6 +372,12 @@ export class SessionTracker {
         g.open = false;
         if (e) this.deadTurn(s, ev, e, change);
       }
+    }
+    // Errors that are not retried (a 401) are counted silently: every reply begun since the agent
+    // last spoke, up to the close, was a turn the user sat through in silence.
+    if (e && (e.component === 'llm' || e.component === 'tts') && s.unanswered > s.deadTurns) {
+      const missing = s.unanswered - s.deadTurns;
+      for (let i = 0; i < missing; i++) this.deadTurn(s, ev, e, change);
     }
     // Warnings that ended the session become critical.
     for (const cause of ['rate_limited', 'provider_error', 'dead_turns'] as const) {
@@ -500,6 +510,7 @@ function newSession(id: string): Session {
     spoken: 0,
     errors: 0,
     deadTurns: 0,
+    unanswered: 0,
     groups: new Map(),
     closed: false,
     exited: false,
