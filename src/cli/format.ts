@@ -152,7 +152,7 @@ export function sessionText(s: SessionSummary, st: Style): string {
   const mark = VERDICT_MARK[s.verdict];
   const colour = s.verdict === 'healthy' ? st.green : s.verdict === 'degraded' ? st.yellow : st.red;
   const head: string[] = [];
-  if (s.room) head.push(`room ${safeText(s.room, 80)}`);
+  if (s.room ?? s.roomSid) head.push(`room ${safeText(s.room ?? s.roomSid ?? '', 80)}`);
   if (s.job) head.push(`job ${safeText(s.job, 60)}`);
   if (!s.room && !s.job) head.push(safeText(s.id, 80));
   const span = Number.isFinite(s.start)

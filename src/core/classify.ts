@@ -32,7 +32,7 @@ const RE = {
   jobRequest: /^received job request/i,
   processExiting: /^process exiting/i,
   nonZeroExit: /process exited with non-zero exit code (-?\d+)/i,
-  unresponsive: /process is unresponsive/i,
+  unresponsive: /(?:process|job executor) is unresponsive/i,
   speechHandle: /^Creating speech handle|^speech (?:created|scheduled)\b|^generating reply\b/i,
   // An interrupted playout may have played nothing (agents-js logs one when a failed turn ends).
   playout: /^playout completed without interruption\b|^agent started speaking\b/i,
@@ -85,6 +85,14 @@ const num = (v: unknown): number | undefined =>
 
 function componentOf(label: string | undefined, r: LogRecord, fallback: Component): Component {
   const f = r.fields;
+  // A close line names the failing stream only in its text (Python: "…: failed to recognize speech after…").
+  if (fallback === 'session' || fallback === 'unknown') {
+    const m = r.message;
+    if (RE.llmFail.test(m)) return 'llm';
+    if (RE.sttFail.test(m)) return 'stt';
+    if (RE.ttsFail.test(m) || RE.noAudio.test(m)) return 'tts';
+    if (/realtime/i.test(m)) return 'realtime';
+  }
   const st = str(f.type);
   if (st) {
     if (/^llm/.test(st)) return 'llm';
@@ -101,6 +109,9 @@ function componentOf(label: string | undefined, r: LogRecord, fallback: Componen
   if (f.llm !== undefined) return 'llm';
   if (f.stt !== undefined) return 'stt';
   if (f.tts !== undefined) return 'tts';
+  // "Error code: 401 - {…}" is the OpenAI SDK's wording: an LLM (or OpenAI-compatible) call.
+  if ((fallback === 'session' || fallback === 'unknown') && /Error code: \d{3}\b/.test(r.message))
+    return 'llm';
   return fallback;
 }
 

@@ -323,7 +323,9 @@ export class SessionTracker {
   /** Track retry groups: each stream that exhausts its attempts is one turn the user sat through. */
   private countTurn(s: Session, ev: AgentEvent, e: ProviderError, change: Change): void {
     const comp = e.component;
-    if (comp !== 'llm' && comp !== 'tts' && comp !== 'stt' && comp !== 'realtime') return;
+    // Dead turns are the LLM and TTS failures the session tolerates (STT and realtime errors close
+    // it at once); the gateway's counters line accompanies a retry line and is not a turn itself.
+    if ((comp !== 'llm' && comp !== 'tts') || e.counters) return;
     let g = s.groups.get(comp);
     const startsGroup =
       e.stage === 'retry' && (e.attempt === 1 || (e.attempt === undefined && (!g || !g.open)));
@@ -370,7 +372,7 @@ export class SessionTracker {
     for (const g of s.groups.values()) {
       if (g.open) {
         g.open = false;
-        if (e) this.deadTurn(s, ev, e, change);
+        if (e && (e.component === 'llm' || e.component === 'tts')) this.deadTurn(s, ev, e, change);
       }
     }
     // Errors that are not retried (a 401) are counted silently: every reply begun since the agent
@@ -432,7 +434,9 @@ export class SessionTracker {
       f.count++;
       if (!Number.isNaN(ev.time)) f.lastTime = ev.time;
       f.evidence[1] = ev.evidence;
-      if (!f.quota && e?.quota) f.quota = e.quota;
+      // Keep the most informative quota: a later line may carry the category an earlier one lacked.
+      if (e?.quota && (!f.quota || (!f.quota.category && e.quota.category)))
+        f.quota = { ...f.quota, ...e.quota };
       if (f.status === undefined && e?.status !== undefined) f.status = e.status;
       if (rank(severity) < rank(f.severity)) {
         f.severity = severity;
