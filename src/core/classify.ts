@@ -48,12 +48,17 @@ const RE = {
  * Any message a rule reads (a case-insensitive superset of RE): a line whose message does not match
  * and whose level is below error cannot become anything but a plain log event.
  */
-export const MESSAGE_OF_INTEREST = new RegExp(
-  Object.values(RE)
-    .map((r) => `(?:${r.source})`)
-    .join('|'),
-  'i',
+export const MESSAGE_OF_INTEREST = union(Object.values(RE));
+/** Messages whose event needs nothing but the message itself (no fields): turn and speech markers. */
+export const MARKER_MESSAGE = union([RE.speechHandle, RE.playout, RE.userSpeechStopped]);
+/** Messages whose event reads the record's fields (errors, closes, processes). */
+export const FIELD_MESSAGE = union(
+  Object.values(RE).filter((r) => r !== RE.speechHandle && r !== RE.playout && r !== RE.userSpeechStopped),
 );
+
+function union(res: RegExp[]): RegExp {
+  return new RegExp(res.map((r) => `(?:${r.source})`).join('|'), 'i');
+}
 
 export function evidenceOf(r: LogRecord): Evidence {
   let text = r.line.text;
@@ -174,6 +179,35 @@ function providerError(r: LogRecord, component: Component, stage: ProviderError[
   const st = str(f.type);
   if (st && /_error$/.test(st)) e.sessionErrorType = st;
   return e;
+}
+
+/** A turn / speech marker read on the quick path: its kind from the message alone. */
+export function classifyMarker(r: LogRecord): AgentEvent {
+  const m = r.message;
+  const kind = RE.speechHandle.test(m)
+    ? 'agent_turn'
+    : RE.playout.test(m)
+      ? 'agent_speech'
+      : RE.userSpeechStopped.test(m)
+        ? 'user_turn_end'
+        : 'log';
+  const t = r.line;
+  const ev: AgentEvent = {
+    kind,
+    time: r.time,
+    ctx: r.ctx,
+    format: r.format,
+    message: m,
+    evidence: {
+      file: t.file,
+      line: t.line,
+      offset: t.offset,
+      text: t.text.length > EVIDENCE_MAX ? t.text.slice(0, EVIDENCE_MAX) + '…' : t.text,
+    },
+  };
+  if (r.level) ev.level = r.level;
+  if (r.logger) ev.logger = r.logger;
+  return ev;
 }
 
 export function classify(r: LogRecord): AgentEvent {

@@ -43,16 +43,19 @@ export class Pipeline {
   push(lines: readonly RawLine[]): void {
     let parser: FileParser | undefined;
     let file = '';
+    let run = 0;
     for (const line of lines) {
       if (line.file !== file) {
+        if (run > 0) this.lineCounts.set(file, (this.lineCounts.get(file) ?? 0) + run);
         file = line.file;
         parser = this.parserFor(file);
-        this.lineCounts.set(file, (this.lineCounts.get(file) ?? 0) + 0);
+        run = 0;
       }
-      this.lines++;
-      this.lineCounts.set(file, (this.lineCounts.get(file) ?? 0) + 1);
+      run++;
       (parser as FileParser).push(line, this.emit);
     }
+    if (run > 0) this.lineCounts.set(file, (this.lineCounts.get(file) ?? 0) + run);
+    this.lines += lines.length;
   }
 
   /** The source has no more bytes of this file for now: complete any held multi-line record. */

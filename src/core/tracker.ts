@@ -73,8 +73,6 @@ export class SessionTracker {
   /** Live job sessions per file, for lines that name nothing. */
   private readonly liveJobsByFile = new Map<string, Set<string>>();
   private readonly maxAttempts: number;
-  private last: Session | undefined;
-  private lastPid: number | undefined;
   /** Lines no session could be given to (worker chatter, garbage): counted, not kept. */
   unattributed = 0;
 
@@ -83,26 +81,30 @@ export class SessionTracker {
   }
 
   ingest(ev: AgentEvent): Change {
-    // Chatter from the job the previous line came from (most lines of a busy log): only the span moves.
     const ctx = ev.ctx;
-    if (
-      ev.kind === 'log' &&
-      ctx.jobId !== undefined &&
-      ctx.jobId === this.last?.id &&
-      ctx.pid === this.lastPid &&
-      ctx.roomName === undefined
-    ) {
-      this.touch(this.last, ev);
-      return NO_CHANGE;
+    // Chatter of a job already known from this process and file (most lines of a busy log): only
+    // the span moves; nothing new can be learnt from it.
+    if (ev.kind === 'log' && ctx.jobId !== undefined) {
+      const known = this.sessions.get(ctx.jobId);
+      if (
+        known !== undefined &&
+        ctx.roomName === undefined &&
+        ctx.tid === undefined &&
+        (ctx.pid === undefined || known.pids.has(ctx.pid)) &&
+        (ctx.roomSid === undefined || ctx.roomSid === known.roomSid) &&
+        ev.evidence.file === known.lastFile
+      ) {
+        this.touch(known, ev);
+        return NO_CHANGE;
+      }
     }
     const s = this.attribute(ev);
-    this.last = ctx.jobId !== undefined && s?.id === ctx.jobId ? s : undefined;
-    this.lastPid = ctx.pid;
     if (!s) return NO_CHANGE;
-    const change: Change = { session: s.id, created: [], escalated: [] };
     this.touch(s, ev);
+    if (ev.kind === 'log') return NO_CHANGE;
+    const change: Change = { session: s.id, created: [], escalated: [] };
     this.detect(s, ev, change);
-    return change;
+    return change.created.length > 0 || change.escalated.length > 0 ? change : NO_CHANGE;
   }
 
   summaries(): SessionSummary[] {
@@ -189,7 +191,7 @@ export class SessionTracker {
       s.job = job;
       this.sessions.set(job, s);
     }
-    if (file) {
+    if (file && file !== s.lastFile) {
       s.files.add(file);
       if (!s.closed && !s.exited) {
         let set = this.liveJobsByFile.get(file);
@@ -226,7 +228,7 @@ export class SessionTracker {
       }
     }
     if (ctx.tid !== undefined) this.jobByTid.set(ctx.tid, job);
-    if (ctx.roomSid) {
+    if (ctx.roomSid && ctx.roomSid !== s.roomSid) {
       s.roomSid ??= ctx.roomSid;
       this.jobByRoomSid.set(ctx.roomSid, job);
       // agents-js binds the SID as `room_id`; Python ≤ 1.5 names the room by SID only.

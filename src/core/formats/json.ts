@@ -3,9 +3,9 @@
 // production logs (the framework's JSON formatter: `message`, `level` name, `name`, `exc_info`,
 // extras, ISO `timestamp`). Other JSON loggers are read by the same common key names.
 
-import type { FormatId } from '../../shared/events.js';
+import type { EventContext, FormatId } from '../../shared/events.js';
 import type { RawLine } from '../logs/types.js';
-import { MESSAGE_OF_INTEREST } from '../classify.js';
+import { FIELD_MESSAGE, MARKER_MESSAGE } from '../classify.js';
 import { contextFromFields, isRecord, levelOf, timeOf, type LogRecord } from './record.js';
 
 export function parseJsonLine(line: RawLine, text: string): LogRecord | undefined {
@@ -60,6 +60,12 @@ function msgAt(text: string): number {
  * undefined when the line needs the full parse.
  */
 export function quickJsonLine(line: RawLine, text: string): LogRecord | undefined {
+  const r = quickJsonRecord(line, text);
+  if (r && MARKER_MESSAGE.test(r.message)) r.marker = true;
+  return r;
+}
+
+function quickJsonRecord(line: RawLine, text: string): LogRecord | undefined {
   let record: LogRecord;
   const head = PINO_JOB_HEAD.exec(text);
   if (head) {
@@ -68,7 +74,7 @@ export function quickJsonLine(line: RawLine, text: string): LogRecord | undefine
     const at = msgAt(text);
     if (at < 0) return undefined;
     const msg = text.slice(at + 7, text.length - 2);
-    if (msg.includes('\\') || msg.includes('"') || MESSAGE_OF_INTEREST.test(msg)) return undefined;
+    if (msg.includes('\\') || msg.includes('"') || FIELD_MESSAGE.test(msg)) return undefined;
     const ctx = { jobId: head[4], roomSid: head[5], pid: Number(head[3]) };
     return {
       format: 'pino-json',
@@ -87,7 +93,7 @@ export function quickJsonLine(line: RawLine, text: string): LogRecord | undefine
     const at = msgAt(text);
     if (at < 0) return undefined;
     const msg = text.slice(at + 7, text.length - 2);
-    if (msg.includes('\\') || msg.includes('"') || MESSAGE_OF_INTEREST.test(msg)) return undefined;
+    if (msg.includes('\\') || msg.includes('"') || FIELD_MESSAGE.test(msg)) return undefined;
     record = {
       format: 'pino-json',
       time: Number(pino[2]),
@@ -100,7 +106,7 @@ export function quickJsonLine(line: RawLine, text: string): LogRecord | undefine
   } else {
     const py = PY_LEVEL.exec(text);
     const msg = py?.[1];
-    if (msg === undefined || msg.includes('\\') || MESSAGE_OF_INTEREST.test(msg)) return undefined;
+    if (msg === undefined || msg.includes('\\') || FIELD_MESSAGE.test(msg)) return undefined;
     const level = levelOf(py?.[2]);
     if (level !== 'debug' && level !== 'info' && level !== 'trace') return undefined;
     const ts = PY_TIME.exec(text);
@@ -114,16 +120,28 @@ export function quickJsonLine(line: RawLine, text: string): LogRecord | undefine
       line,
     };
   }
-  if (text.includes('"tid"')) return undefined; // rare: let the full parse read the thread id
+  record.ctx = quickContext(text);
+  return record;
+}
+
+const TID = /"tid": ?(\d{1,10})[,}]/;
+
+/** Job, pid, thread and room from JSON text (a line or an extras object) without parsing it. */
+export function quickContext(text: string): EventContext {
+  const ctx: EventContext = {};
   const job = JOB.exec(text);
-  if (job?.[1]) record.ctx.jobId = job[1];
+  if (job?.[1]) ctx.jobId = job[1];
   const pid = PID.exec(text);
-  if (pid?.[1]) record.ctx.pid = Number(pid[1]);
+  if (pid?.[1]) ctx.pid = Number(pid[1]);
   if (text.includes('"room')) {
     const name = ROOM_NAME.exec(text);
-    if (name?.[1]) record.ctx.roomName = name[1];
+    if (name?.[1]) ctx.roomName = name[1];
     const sid = ROOM_SID.exec(text);
-    if (sid?.[1]) record.ctx.roomSid = sid[1];
+    if (sid?.[1]) ctx.roomSid = sid[1];
   }
-  return record;
+  if (text.includes('"tid"')) {
+    const tid = TID.exec(text);
+    if (tid?.[1]) ctx.tid = Number(tid[1]);
+  }
+  return ctx;
 }

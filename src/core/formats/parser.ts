@@ -5,7 +5,7 @@
 // multi-line record is always complete when it is classified.
 
 import type { AgentEvent, FormatId } from '../../shared/events.js';
-import { classify, EVIDENCE_MAX, evidenceOf } from '../classify.js';
+import { classify, classifyMarker, EVIDENCE_MAX, evidenceOf } from '../classify.js';
 import type { RawLine } from '../logs/types.js';
 import { parseJsonLine, quickJsonLine } from './json.js';
 import { contextFromFields, DayClock, type LogRecord } from './record.js';
@@ -71,7 +71,7 @@ export class FileParser {
         this.count(quick.format);
         if (Number.isNaN(quick.time)) quick.time = this.lastTime;
         else this.lastTime = quick.time;
-        emit(plainEvent(quick));
+        emit(quick.marker ? classifyMarker(quick) : plainEvent(quick));
         return;
       }
     }
@@ -101,6 +101,18 @@ export class FileParser {
     this.held = undefined;
     this.inTraceback = false;
     this.moreChars = 0;
+    if (r.extrasText !== undefined) {
+      if (!r.more) {
+        emit(r.marker ? classifyMarker(r) : plainEvent(r));
+        return;
+      }
+      // Continuation lines after all: read the extras properly.
+      const t = trailingJson(r.extrasText);
+      if (t) {
+        r.fields = t.value;
+        r.ctx = { ...contextFromFields(t.value), ...stripUndef(r.ctx) };
+      }
+    }
     if (r.format === 'raw') {
       emit(classifyRaw(r));
       return;
@@ -182,7 +194,7 @@ export class FileParser {
       if (forced) return undefined;
     }
     if (forced === 'raw') return undefined;
-    const h = parseTextHeader(text, this.clock);
+    const h = parseTextHeader(text, this.clock, true);
     if (!h || (forced !== undefined && h.format !== forced)) return undefined;
     return headerToRecord(h, line);
   }

@@ -19,6 +19,10 @@ export interface LogRecord {
   line: RawLine;
   /** Continuation lines (tracebacks, pretty fields), verbatim. */
   more?: string[];
+  /** Read on the quick path and its message is a turn/speech marker: classify it without fields. */
+  marker?: boolean;
+  /** Quick path (text formats): the extras' JSON, not parsed yet. */
+  extrasText?: string;
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

@@ -7,7 +7,9 @@
 //    leaves the time blank when it repeats and wraps the extras onto following indented lines.
 
 import type { LogLevel } from '../../shared/events.js';
+import { FIELD_MESSAGE, MARKER_MESSAGE } from '../classify.js';
 import type { RawLine } from '../logs/types.js';
+import { quickContext } from './json.js';
 import { contextFromFields, DayClock, isRecord, levelOf, type LogRecord } from './record.js';
 
 const PRETTY =
@@ -25,6 +27,8 @@ export type TextFormat = 'pino-pretty' | 'python-text' | 'python-console';
 
 export interface TextHeader {
   format: TextFormat;
+  /** Quick path: the extras' JSON text, left unparsed because no rule reads this line's fields. */
+  extrasText?: string;
   time: number;
   level?: LogLevel;
   message: string;
@@ -33,12 +37,29 @@ export interface TextHeader {
   extras?: Record<string, unknown>;
 }
 
+// Python's asctime is local time; converting a full date per line is slow, so the start of each
+// local hour ("YYYY-MM-DD HH") is converted once and minutes, seconds and milliseconds added to it.
+let hourKey = '';
+let hourStart = 0;
+function localHourStart(key: string): number {
+  if (key !== hourKey) {
+    hourKey = key;
+    hourStart = new Date(
+      Number(key.slice(0, 4)),
+      Number(key.slice(5, 7)) - 1,
+      Number(key.slice(8, 10)),
+      Number(key.slice(11, 13)),
+    ).getTime();
+  }
+  return hourStart;
+}
+
 function fracMs(s: string | undefined): number {
   return s ? Number(s.padEnd(3, '0').slice(0, 3)) : 0;
 }
 
 /** Parses a header line of any text format, or returns undefined. `clock` dates time-only lines. */
-export function parseTextHeader(text: string, clock: DayClock): TextHeader | undefined {
+export function parseTextHeader(text: string, clock: DayClock, quick = false): TextHeader | undefined {
   const c0 = text.charCodeAt(0);
   if (c0 === 91 /* [ */) {
     let m = PRETTY.exec(text);
@@ -65,16 +86,9 @@ export function parseTextHeader(text: string, clock: DayClock): TextHeader | und
     if (m) {
       const level = levelOf(m[8]);
       if (!level) return undefined;
-      const time = new Date(
-        Number(m[1]),
-        Number(m[2]) - 1,
-        Number(m[3]),
-        Number(m[4]),
-        Number(m[5]),
-        Number(m[6]),
-        fracMs(m[7]),
-      ).getTime();
-      return withExtras({ format: 'python-text', time, level, logger: m[9], message: m[10] ?? '' });
+      const time =
+        localHourStart(text.slice(0, 13)) + (Number(m[5]) * 60 + Number(m[6])) * 1000 + fracMs(m[7]);
+      return withExtras({ format: 'python-text', time, level, logger: m[9], message: m[10] ?? '' }, quick);
     }
     return undefined;
   }
@@ -121,7 +135,18 @@ function prettyHeader(
  * A message may itself end in `}` (a Python-literal dict), so only a suffix that starts with `{"`
  * and parses as a JSON object counts.
  */
-function withExtras(h: TextHeader): TextHeader {
+function withExtras(h: TextHeader, quick = false): TextHeader {
+  if (quick && (h.level === 'debug' || h.level === 'info' || h.level === 'trace')) {
+    // Most lines are chatter no rule reads: split off the extras without parsing them.
+    const msg = h.message;
+    const at = msg.endsWith('}') ? msg.lastIndexOf(' {"') : -1;
+    const message = at >= 0 ? msg.slice(0, at) : msg.trimEnd();
+    if (!FIELD_MESSAGE.test(message)) {
+      h.message = message;
+      h.extrasText = at >= 0 ? msg.slice(at + 1) : '';
+      return h;
+    }
+  }
   const t = trailingJson(h.message);
   if (t) {
     h.extras = t.value;
@@ -152,11 +177,15 @@ export function headerToRecord(h: TextHeader, line: RawLine): LogRecord {
     format: h.format,
     time: h.time,
     level: h.level,
-    message: h.message,
+    message: h.extras ? h.message : h.message.trimEnd(),
     fields,
-    ctx: contextFromFields(fields),
+    ctx: h.extrasText !== undefined ? quickContext(h.extrasText) : contextFromFields(fields),
     line,
   };
+  if (h.extrasText !== undefined) {
+    r.extrasText = h.extrasText;
+    if (MARKER_MESSAGE.test(r.message)) r.marker = true;
+  }
   if (h.logger) r.logger = h.logger;
   if (h.pid !== undefined && r.ctx.pid === undefined) r.ctx.pid = h.pid;
   return r;

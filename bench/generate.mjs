@@ -1,0 +1,146 @@
+// Generates a realistic, mixed agent log for the benchmark: many jobs of one worker interleaved,
+// mostly debug/info chatter, with retries, quota 429s (terminal and rate-limit), 500s and closes.
+//   json: agents-js production (pino JSON, job bindings, the duplicate "pid" key, pino errors)
+//   text: livekit-agents dev text (ANSI colours, trailing extras JSON, Python-literal quota dicts)
+// Deterministic (seeded). Usage: node bench/generate.mjs <json|text> <file> [bytes]
+import { createWriteStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+function rng(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CHATTER = [
+  ['debug', 'Task.runTask: task AgentActivity_mainTask done'],
+  ['debug', 'running EOU detection'],
+  ['debug', 'end of user turn'],
+  ['debug', 'User turn committed'],
+  ['info', 'Creating speech handle'],
+  ['info', 'playout completed without interruption'],
+  ['debug', 'llm metrics'],
+  ['debug', 'tts metrics'],
+  ['debug', 'stt metrics'],
+  ['debug', 'eou metrics'],
+  ['debug', 'VAD task closed'],
+  ['info', 'onInputSpeechStarted'],
+  ['info', 'onInputSpeechStopped'],
+];
+const CATS = ['MaxGatewayCredits', 'MaxConcurrentGatewayLLMRpm', 'MaxConcurrentGatewayLLMTpm'];
+
+export function* jsonLines(seed = 1) {
+  const r = rng(seed);
+  let t = Date.UTC(2026, 10, 24, 9, 0, 0);
+  const jobs = Array.from({ length: 400 }, (_, i) => ({
+    id: `AJ_${(i * 7919).toString(36).padStart(10, 'q')}`,
+    room: `RM_${(i * 104729).toString(36).padStart(10, 'z')}`,
+    pid: 20000 + i,
+  }));
+  for (;;) {
+    t += Math.floor(r() * 20);
+    const j = jobs[Math.floor(r() * jobs.length)];
+    const head = (level) =>
+      `{"level":${level},"time":${t},"pid":${j.pid},"hostname":"agent-worker-7","pid":${j.pid},"jobID":"${j.id}","room_id":"${j.room}"`;
+    const x = r();
+    if (x < 0.004) {
+      const cat = CATS[Math.floor(r() * CATS.length)];
+      const err = `{"type":"APIStatusError","message":"429 \\"LLM token credit quota exceeded, category: ${cat}\\"","stack":"APIStatusError: 429 \\"LLM token credit quota exceeded, category: ${cat}\\"\\n    at LLMStream.run (file:///app/node_modules/@livekit/agents/dist/inference/llm.js:322:15)\\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)","body":"LLM token credit quota exceeded, category: ${cat}","retryable":true,"name":"APIStatusError","statusCode":429,"requestId":"req_${t.toString(36)}"}`;
+      yield `${head(40)},"llm":"inference.LLM","attempt":${1 + Math.floor(r() * 3)},"error":${err},"msg":"failed to generate LLM completion, retrying in 2000ms"}`;
+    } else if (x < 0.005) {
+      yield `${head(40)},"llm":"inference.LLM","attempt":1,"error":{"type":"APIStatusError","message":"500 upstream model failed","stack":"APIStatusError: 500 upstream model failed\\n    at LLMStream.run (file:///app/llm.js:1:1)","body":{"message":"upstream model failed"},"retryable":true,"name":"APIStatusError","statusCode":500},"msg":"failed to generate LLM completion, retrying in 100ms"}`;
+    } else if (x < 0.0052) {
+      yield `${head(50)},"type":"llm_error","timestamp":${t},"label":"inference.LLM","error":{"type":"APIStatusError","message":"429 \\"LLM token credit quota exceeded, category: MaxGatewayCredits\\"","body":"LLM token credit quota exceeded, category: MaxGatewayCredits","retryable":true,"name":"APIStatusError","statusCode":429},"recoverable":false,"msg":"AgentSession is closing due to an unrecoverable error"}`;
+      yield `${head(30)},"reason":"error","error":null,"msg":"AgentSession closed"}`;
+    } else {
+      const [lvl, msg] = CHATTER[Math.floor(r() * CHATTER.length)];
+      const extra = msg.includes('metrics')
+        ? `,"metrics":{"type":"${msg.split(' ')[0]}_metrics","timestamp":${t},"requestId":"req_${t.toString(36)}","ttftMs":${Math.floor(r() * 900)},"durationMs":${Math.floor(r() * 3000)},"tokensPerSecond":${(r() * 80).toFixed(2)}}`
+        : msg.includes('speech') || msg.includes('playout')
+          ? `,"speech_id":"speech_${t.toString(16)}","lk.pii.message":"Sure, I can help you with that."`
+          : '';
+      yield `${head(lvl === 'info' ? 30 : 20)}${extra},"msg":"${msg}"}`;
+    }
+  }
+}
+
+const C = { DEBUG: '\x1b[36m', INFO: '\x1b[32m', WARNING: '\x1b[33m', ERROR: '\x1b[31m' };
+export function* textLines(seed = 2) {
+  const r = rng(seed);
+  let t = Date.UTC(2026, 10, 24, 9, 0, 0);
+  const jobs = Array.from({ length: 400 }, (_, i) => ({
+    id: `AJ_${(i * 7919).toString(36).padStart(10, 'p')}`,
+    room: `support-${i}`,
+    pid: 30000 + i,
+  }));
+  const p2 = (n) => String(n).padStart(2, '0');
+  for (;;) {
+    t += Math.floor(r() * 20);
+    const d = new Date(t);
+    const ts = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())},${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
+    const j = jobs[Math.floor(r() * jobs.length)];
+    const stamp = `"pid": ${j.pid}, "job_id": "${j.id}", "room": "${j.room}"`;
+    const line = (lvl, msg, extra) =>
+      `${ts} - ${C[lvl]}${lvl.padEnd(4)}\x1b[0m livekit.agents - ${msg} \x1b[90m{${extra ? extra + ', ' : ''}${stamp}}\x1b[0m`;
+    const x = r();
+    if (x < 0.004) {
+      const cat = CATS[Math.floor(r() * CATS.length)];
+      yield line(
+        'WARNING',
+        `failed to generate LLM completion: message="Error code: 429 - {'type': 'inference_quota_exceeded', 'error': 'LLM token credit quota exceeded, category: ${cat}', 'hint': 'Upgrade your plan', 'quota_type': 'llm', 'category': '${cat}', 'remaining_limit': '0'}", status_code=429, retryable=True, request_id=req_${t.toString(36)}, body=LLM token credit quota exceeded, category: ${cat}, retrying in 2.0s`,
+        `"llm": "livekit.agents.inference.LLM", "attempt": ${1 + Math.floor(r() * 3)}`,
+      );
+    } else if (x < 0.0042) {
+      yield line(
+        'ERROR',
+        `AgentSession is closing due to unrecoverable error: failed to generate LLM completion after 4 attempts (caused by APIStatusError: message='Internal Server Error', status_code=500, retryable=True)`,
+      );
+    } else {
+      const msgs = [
+        'received user transcript',
+        'user turn committed',
+        'using preemptive generation',
+        'resumed false interrupted speech',
+        'generate async tool reply',
+        'speech scheduling paused',
+      ];
+      const msg = msgs[Math.floor(r() * msgs.length)];
+      yield line(
+        x < 0.3 ? 'INFO' : 'DEBUG',
+        msg,
+        `"lk.pii.user_transcript": "I would like to check the status of my order please", "transcript_delay": ${(r() * 2).toFixed(3)}`,
+      );
+    }
+  }
+}
+
+export async function generate(kind, file, bytes) {
+  const out = createWriteStream(file);
+  const gen = kind === 'json' ? jsonLines() : textLines();
+  let written = 0;
+  let lines = 0;
+  while (written < bytes) {
+    const block = [];
+    let size = 0;
+    while (size < 4 * 1024 * 1024) {
+      const l = gen.next().value;
+      block.push(l);
+      size += l.length + 1;
+    }
+    const s = block.join('\n') + '\n';
+    written += Buffer.byteLength(s);
+    lines += block.length;
+    if (!out.write(s)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+  return { bytes: written, lines };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [kind = 'json', file = `.bench/${kind}.log`, size = '200000000'] = process.argv.slice(2);
+  const r = await generate(kind, file, Number(size));
+  console.log(`${file}: ${(r.bytes / 1e6).toFixed(0)} MB, ${r.lines} lines`);
+}
