@@ -37,6 +37,39 @@ export interface TextHeader {
   extras?: Record<string, unknown>;
 }
 
+const d2 = (t: string, i: number) => (t.charCodeAt(i) - 48) * 10 + t.charCodeAt(i + 1) - 48;
+
+/**
+ * The exact `dev` layout, "YYYY-MM-DD HH:MM:SS,mmm - LEVEL logger - message", read by position:
+ * most lines of a dev log take this path instead of the general pattern.
+ */
+function pyDevFast(text: string, quick: boolean): TextHeader | undefined {
+  if (
+    text.charCodeAt(10) !== 32 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58 ||
+    text.charCodeAt(19) !== 44 ||
+    text.charCodeAt(23) !== 32 ||
+    text.charCodeAt(24) !== 45 ||
+    text.charCodeAt(25) !== 32
+  )
+    return undefined;
+  const lvlEnd = text.indexOf(' ', 26);
+  if (lvlEnd < 0) return undefined;
+  const level = levelOf(text.slice(26, lvlEnd));
+  if (!level) return undefined;
+  let at = lvlEnd;
+  while (text.charCodeAt(at) === 32) at++;
+  const sep = text.indexOf(' - ', at);
+  if (sep < 0) return undefined;
+  const logger = text.slice(at, sep);
+  if (logger.includes(' ')) return undefined;
+  const ms = (text.charCodeAt(20) - 48) * 100 + d2(text, 21);
+  const time = localHourStart(text.slice(0, 13)) + (d2(text, 14) * 60 + d2(text, 17)) * 1000 + ms;
+  if (Number.isNaN(time)) return undefined;
+  return withExtras({ format: 'python-text', time, level, logger, message: text.slice(sep + 3) }, quick);
+}
+
 // Python's asctime is local time; converting a full date per line is slow, so the start of each
 // local hour ("YYYY-MM-DD HH") is converted once and minutes, seconds and milliseconds added to it.
 let hourKey = '';
@@ -82,6 +115,8 @@ export function parseTextHeader(text: string, clock: DayClock, quick = false): T
     return undefined;
   }
   if (c0 >= 48 && c0 <= 57 /* digit */ && text.charCodeAt(4) === 45 /* - */) {
+    const fast = pyDevFast(text, quick);
+    if (fast) return fast;
     const m = PY_DEV.exec(text);
     if (m) {
       const level = levelOf(m[8]);

@@ -81,6 +81,10 @@ describe('LineSplitter', () => {
   it('removes ANSI colour, CSI and OSC sequences', () => {
     expect(stripAnsi('\x1b[33mWARNING\x1b[0m x \x1b[90m{"a": 1}\x1b[39m')).toBe('WARNING x {"a": 1}');
     expect(stripAnsi('a\x1b]0;title\x07b\x1b[2Kc')).toBe('abc');
+    expect(stripAnsi('a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\')).toBe('alink');
+    expect(stripAnsi('end\x1b')).toBe('end');
+    expect(stripAnsi('end\x1b[')).toBe('end');
+    expect(stripAnsi('\x1b[38;5;208morange\x1b[0m \x9b31mc1')).toBe('orange c1');
     const [l] = split([Buffer.from('\x1b[1;31mERROR\x1b[22;39m boom\n')]);
     expect(l?.text).toBe('ERROR boom');
   });

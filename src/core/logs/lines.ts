@@ -11,7 +11,31 @@ export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]/g;
 
 export function stripAnsi(text: string): string {
-  return text.includes('\x1b') || text.includes('\x9b') ? text.replace(ANSI, '') : text;
+  const esc = text.indexOf('\x1b');
+  if (esc < 0) return text.includes('\x9b') ? text.replace(ANSI, '') : text;
+  // Colour codes on every line of a dev log: a hand-written scan beats the regex by a wide margin.
+  let out = '';
+  let last = 0;
+  const len = text.length;
+  for (let i = esc; i >= 0; i = text.indexOf('\x1b', last)) {
+    out += text.slice(last, i);
+    let j = i + 1;
+    const c = text.charCodeAt(j);
+    if (c === 91 /* [ */) {
+      j++;
+      while (j < len && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x3f) j++;
+      while (j < len && text.charCodeAt(j) >= 0x20 && text.charCodeAt(j) <= 0x2f) j++;
+      if (j < len && text.charCodeAt(j) >= 0x40 && text.charCodeAt(j) <= 0x7e) j++;
+    } else if (c === 93 /* ] */) {
+      j++;
+      while (j < len && text.charCodeAt(j) !== 7 && text.charCodeAt(j) !== 27) j++;
+      if (text.charCodeAt(j) === 7) j++;
+      else if (text.charCodeAt(j) === 27 && text.charCodeAt(j + 1) === 92) j += 2;
+    } else if (c >= 0x40 && c <= 0x5f) j++;
+    last = j;
+  }
+  out += text.slice(last);
+  return out.includes('\x9b') ? out.replace(ANSI, '') : out;
 }
 
 export class LineSplitter {
@@ -107,8 +131,7 @@ export class LineSplitter {
   ): void {
     let e = end;
     if (e > start && buf[e - 1] === 13) e--;
-    let text = buf.toString('utf8', start, e);
-    if (text.includes('\x1b') || text.includes('\x9b')) text = text.replace(ANSI, '');
+    const text = stripAnsi(buf.toString('utf8', start, e));
     out({ file: this.file, line: ++this._line, offset: this._offset, text });
     this._offset += consumed;
   }

@@ -1,0 +1,186 @@
+// `npm run bench`: deadair's performance targets, measured against the obvious alternatives
+// (grep, jq) on the same file in the same run. Prints figures and ratios; never fails the build.
+//   node bench/run.mjs [--size 1GB] [--appends 1000] [--only analyze|watch] [--runs 3]
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin/deadair.js');
+const OUT = join(ROOT, '.bench');
+
+function arg(name, def) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : def;
+}
+function parseSize(s) {
+  const m = /^(\d+(?:\.\d+)?)\s*(gb|mb|kb|b)?$/i.exec(String(s));
+  if (!m) throw new Error(`bad --size ${s}`);
+  return Math.round(Number(m[1]) * { gb: 1e9, mb: 1e6, kb: 1e3, b: 1 }[(m[2] ?? 'b').toLowerCase()]);
+}
+const SIZE = parseSize(arg('size', '1GB'));
+const APPENDS = Number(arg('appends', '1000'));
+const RUNS = Number(arg('runs', '3'));
+const ONLY = arg('only', '');
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, p) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const rows = [];
+const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+function row(what, value, bar, ok) {
+  rows.push({ what, value, bar, result: ok === undefined ? '' : verdict(ok) });
+  console.log(
+    `  ${what.padEnd(44)} ${String(value).padStart(16)}   ${bar.padEnd(18)} ${ok === undefined ? '' : verdict(ok)}`,
+  );
+}
+function time(cmd, args, opts = {}) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { maxBuffer: 1 << 28, ...opts });
+  const ms = performance.now() - t0;
+  if (r.error) throw r.error;
+  return { ms, stdout: r.stdout?.toString() ?? '', stderr: r.stderr?.toString() ?? '', status: r.status };
+}
+const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+async function ensureFile(kind) {
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, `bench-${kind}-${SIZE}.log`);
+  if (!existsSync(file)) {
+    const t0 = performance.now();
+    process.stdout.write(`  generating ${file} … `);
+    const r = await generate(kind, file, SIZE);
+    const s = (performance.now() - t0) / 1000;
+    console.log(`${(r.bytes / 1e6).toFixed(0)} MB in ${s.toFixed(1)} s`);
+  }
+  // Warm the page cache so every tool reads from memory.
+  execFileSync('sh', ['-c', `cat '${file}' > /dev/null`]);
+  return file;
+}
+
+async function benchAnalyze(kind) {
+  const file = await ensureFile(kind);
+  const bytes = statSync(file).size;
+  const mb = bytes / 1e6;
+  console.log(
+    `\n${kind === 'json' ? 'agents-js pino JSON' : 'livekit-agents dev text'}: ${mb.toFixed(0)} MB`,
+  );
+  const runs = [];
+  let rss = 0;
+  let lines = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const r = time(process.execPath, [BIN, 'analyze', '--json', '--no-progress', file], {
+      env: { ...process.env, DEADAIR_BENCH: '1' },
+    });
+    if (r.status === 2) throw new Error(`analyze failed: ${r.stderr}`);
+    runs.push(r.ms);
+    const m = /maxrss_kb=(\d+)/.exec(r.stderr);
+    if (m) rss = Math.max(rss, Number(m[1]));
+    lines = JSON.parse(r.stdout).summary.lines;
+  }
+  const analyzeMs = median(runs);
+  const grep = median(
+    Array.from({ length: RUNS }, () => time('grep', ['-c', 'inference_quota_exceeded', file]).ms),
+  );
+  row(
+    'analyze throughput',
+    `${(mb / (analyzeMs / 1000)).toFixed(0)} MB/s`,
+    '≥ 100 MB/s',
+    mb / (analyzeMs / 1000) >= 100,
+  );
+  row('analyze lines/s', `${(((lines / analyzeMs) * 1000) / 1e6).toFixed(2)} M/s`, '', undefined);
+  row('analyze peak RSS', `${(rss / 1024).toFixed(0)} MB`, '≤ 256 MB', rss / 1024 <= 256);
+  row('grep -c inference_quota_exceeded', `${(grep / 1000).toFixed(2)} s`, '', undefined);
+  row('analyze / grep time', `${(analyzeMs / grep).toFixed(1)}×`, '≤ 10×', analyzeMs / grep <= 10);
+  if (kind === 'json' && have('jq')) {
+    const filter =
+      'select((.error.message? // "" | tostring | test("quota exceeded")) or (.msg | tostring | test("quota exceeded")))';
+    const jq = time('jq', ['-c', filter, file], { stdio: ['ignore', 'ignore', 'pipe'] }).ms;
+    row(`jq '${filter.slice(0, 22)}…'`, `${(jq / 1000).toFixed(2)} s`, '', undefined);
+    row('jq / analyze time', `${(jq / analyzeMs).toFixed(1)}×`, '≥ 3×', jq / analyzeMs >= 3);
+  }
+  row('analyze time (median of runs)', `${(analyzeMs / 1000).toFixed(2)} s`, '', undefined);
+}
+
+function pinoClose(job, t) {
+  return JSON.stringify({
+    level: 50,
+    time: t,
+    pid: 4242,
+    hostname: 'bench',
+    jobID: job,
+    room_id: 'RM_bench',
+    type: 'llm_error',
+    label: 'inference.LLM',
+    error: {
+      type: 'APIStatusError',
+      message: '429 "LLM token credit quota exceeded, category: MaxGatewayCredits"',
+      body: 'LLM token credit quota exceeded, category: MaxGatewayCredits',
+      statusCode: 429,
+      retryable: true,
+    },
+    recoverable: false,
+    msg: 'AgentSession is closing due to an unrecoverable error',
+  });
+}
+
+async function benchWatch() {
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, 'watch.log');
+  writeFileSync(file, '');
+  console.log(`\nwatch latency: ${APPENDS} appended lines, each a new session out of credits`);
+  const child = spawn(process.execPath, [BIN, 'watch', '--json', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let buf = '';
+  const waiters = new Map();
+  child.stdout.on('data', (d) => {
+    buf += d.toString();
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      const f = JSON.parse(line);
+      const w = waiters.get(f.session);
+      if (w && f.cause === 'credits_exhausted') {
+        waiters.delete(f.session);
+        w(performance.now());
+      }
+    }
+  });
+  await new Promise((resolve) =>
+    child.stderr.on('data', (d) => d.toString().includes('watching') && resolve()),
+  );
+  const lat = [];
+  for (let i = -5; i < APPENDS; i++) {
+    const job = `AJ_watch${i + 5}`;
+    const seen = new Promise((r) => waiters.set(job, r));
+    const timeout = new Promise((r) => setTimeout(() => r(-1), 5000));
+    appendFileSync(file, pinoClose(job, Date.now()) + '\n');
+    const t0 = performance.now();
+    const at = await Promise.race([seen, timeout]);
+    if (at < 0) throw new Error(`no finding for ${job} within 5 s`);
+    if (i >= 0) lat.push(at - t0);
+  }
+  child.kill('SIGINT');
+  rmSync(file, { force: true });
+  row('watch: append → finding p50', `${pct(lat, 50).toFixed(1)} ms`, '', undefined);
+  row('watch: append → finding p95', `${pct(lat, 95).toFixed(1)} ms`, '', undefined);
+  row('watch: append → finding p99', `${pct(lat, 99).toFixed(1)} ms`, '≤ 100 ms', pct(lat, 99) <= 100);
+  row('watch: append → finding max', `${Math.max(...lat).toFixed(1)} ms`, '', undefined);
+}
+
+console.log(`deadair bench — ${new Date().toISOString()}, node ${process.version}`);
+if (!ONLY || ONLY === 'analyze') {
+  await benchAnalyze('json');
+  await benchAnalyze('text');
+}
+if (!ONLY || ONLY === 'watch') await benchWatch();
+const failed = rows.filter((r) => r.result === 'FAIL').length;
+console.log(`\n${rows.filter((r) => r.result === 'PASS').length} targets met, ${failed} missed`);
+writeFileSync(
+  join(OUT, 'results.json'),
+  JSON.stringify({ date: new Date().toISOString(), size: SIZE, rows }, null, 2),
+);
