@@ -42,6 +42,8 @@ const RE = {
   agentState: /^agent state changed\b|^agent_state_changed\b/i,
   crash:
     /^(?:Unhandled promise rejection|uncaught exception|unhandled exception in (?:the )?job|job crashed)\b/i,
+  // Node prints its version after the stack of an uncaught exception, as the process dies.
+  nodeFatal: /^Node\.js v\d+\.\d+\.\d+$/,
 };
 
 /**
@@ -216,6 +218,15 @@ export function classify(r: LogRecord): AgentEvent {
   const lvl = r.level;
   const warnOrWorse = lvl === 'warn' || lvl === 'error' || lvl === 'fatal';
   if (lvl !== 'error' && lvl !== 'fatal' && !MESSAGE_OF_INTEREST.test(msg)) return { ...b, kind: 'log' };
+
+  if (r.format === 'raw' && RE.nodeFatal.test(msg)) {
+    return {
+      ...b,
+      kind: 'process_exit',
+      crashed: true,
+      reason: 'uncaught exception (the Node.js process exited)',
+    };
+  }
 
   // Session close
   if (RE.closingOnError.test(msg)) {

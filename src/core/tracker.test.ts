@@ -190,6 +190,29 @@ describe('session tracker and log-side detectors', () => {
     expect(s?.causes[0]?.summary).toMatch(/code -9/);
   });
 
+  it('gives a Node crash printed to stderr to the one process session of that file', () => {
+    const lines = [
+      JSON.stringify({ level: 30, time: T0, pid: 9, hostname: 'h', msg: 'Creating speech handle' }),
+      JSON.stringify({
+        level: 40,
+        time: T0 + 1,
+        pid: 9,
+        hostname: 'h',
+        llm: 'openai.LLM',
+        attempt: 1,
+        error: { message: 'Connection error.' },
+        msg: 'failed to generate LLM completion, retrying in 0.1ms',
+      }),
+      'APIConnectionError: failed to generate LLM completion after 4 attempts',
+      '    at LLMStream.mainTask (file:///app/llm.js:120:19)',
+      'Node.js v20.20.2',
+    ];
+    const sessions = analyzeText({ '/l/crash.log': lines.join('\n') });
+    expect(sessions.map((s) => s.id)).toEqual(['pid-9@crash.log']);
+    expect(sessions[0]?.causes.map((c) => c.cause)).toEqual(['process_died', 'provider_error', 'dead_turns']);
+    expect(sessions[0]?.verdict).toBe('failed');
+  });
+
   it('does not flag a process that exits after its session closed normally', () => {
     const lines = [
       '{"message": "closing agent session due to participant disconnect (disable via `RoomInputOptions.close_on_disconnect=False`)", "level": "INFO", "name": "livekit.agents", "pid": 56, "job_id": "AJ_n", "room": "r", "timestamp": "2026-11-24T19:05:01.000000+00:00"}',

@@ -209,7 +209,15 @@ export class SessionTracker {
       this.sessions.set(id, s);
     }
     if (file) s.files.add(file);
-    if (pid !== undefined) s.pids.add(pid);
+    if (pid !== undefined) {
+      s.pids.add(pid);
+      // A process that names no job is itself the session: lines that name nothing may be its.
+      if (file && !s.closed && !s.exited) {
+        let set = this.liveJobsByFile.get(file);
+        if (!set) this.liveJobsByFile.set(file, (set = new Set()));
+        set.add(id);
+      }
+    }
     return s;
   }
 

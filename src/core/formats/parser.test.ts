@@ -193,6 +193,30 @@ describe('livekit-agents console', () => {
   });
 });
 
+describe('livekit-agents rich layout (1.3–1.5 dev, console)', () => {
+  it('reads blank-time headers as new records and wrapped extras as continuation', () => {
+    const text = [
+      "19:05:01.123 WARNING  livekit.agents     failed to generate LLM completion: message='boom', status_code=500, retryable=True, retrying in 0.1s",
+      '                                         {"llm": "openai.LLM", "attempt": 1, "pid": 77, "job_id": "AJ_rich"}',
+      "             ERROR    livekit.agents     AgentSession is closing due to unrecoverable error: message='boom', status_code=500, retryable=True",
+      '19:05:02.001 INFO     livekit.agents     process exiting {"reason": "room disconnected", "pid": 77, "job_id": "AJ_rich"}',
+    ].join('\n');
+    const evs = parseAll(text);
+    expect(evs.map((e) => [e.kind, e.format])).toEqual([
+      ['error', 'python-console'],
+      ['session_close', 'python-console'],
+      ['process_exit', 'python-console'],
+    ]);
+    expect(evs[0]?.ctx.jobId).toBe('AJ_rich');
+    expect(evs[0]?.kind === 'error' && evs[0].error).toMatchObject({
+      status: 500,
+      attempt: 1,
+      label: 'openai.LLM',
+    });
+    expect(evs[2]?.ctx.jobId).toBe('AJ_rich');
+  });
+});
+
 describe('unknown lines', () => {
   it('keeps every line of no known format as a raw event, in order, with its evidence', () => {
     const evs = parseAll(
@@ -205,6 +229,23 @@ describe('unknown lines', () => {
       ['log', 'raw'],
     ]);
     expect(evs[3]?.evidence.line).toBe(4);
+  });
+
+  it('reads a Node crash printed to stderr between JSON lines (agents-js 1.0 outside a job)', () => {
+    const text = [
+      '{"level":40,"time":1764000301123,"pid":9,"hostname":"h","llm":"openai.LLM","attempt":3,"msg":"failed to generate LLM completion, retrying in 2000ms"}',
+      'file:///app/node_modules/@livekit/agents/dist/llm/llm.js:120',
+      '            throw new APIConnectionError({',
+      '                  ^',
+      'APIConnectionError: failed to generate LLM completion after 4 attempts',
+      '    at LLMStream.mainTask (file:///app/node_modules/@livekit/agents/dist/llm/llm.js:120:19)',
+      'Node.js v20.20.2',
+    ].join('\n');
+    const evs = parseAll(text);
+    expect(evs.map((e) => e.kind)).toContain('process_exit');
+    const final = evs.find((e) => e.kind === 'error' && e.error.stage === 'final');
+    expect(final?.kind === 'error' && final.error.component).toBe('llm');
+    expect(evs.every((e) => e.evidence.line !== undefined)).toBe(true);
   });
 
   it('never throws on JSON of the wrong shape', () => {

@@ -5,12 +5,13 @@
 // multi-line record is always complete when it is classified.
 
 import type { AgentEvent, FormatId } from '../../shared/events.js';
-import { classify, classifyMarker, EVIDENCE_MAX, evidenceOf } from '../classify.js';
+import { classify, classifyMarker, EVIDENCE_MAX, evidenceOf, MESSAGE_OF_INTEREST } from '../classify.js';
 import type { RawLine } from '../logs/types.js';
 import { parseJsonLine, quickJsonLine } from './json.js';
 import { contextFromFields, DayClock, type LogRecord } from './record.js';
 import {
   headerToRecord,
+  isBlankTimeHeader,
   isContinuation,
   isTracebackStart,
   parsePrettyFields,
@@ -91,7 +92,8 @@ export class FileParser {
       return;
     }
     this.count('raw');
-    emit(classifyRaw(raw));
+    // Text of no known layout may still be a framework message (a crash printed to stderr).
+    emit(MESSAGE_OF_INTEREST.test(text) ? classify(raw) : classifyRaw(raw));
   }
 
   /** Emits the held record, if any: call when the source is drained or at end of input. */
@@ -176,6 +178,7 @@ export class FileParser {
 
   private looksLikeHeader(text: string): boolean {
     const c0 = text.charCodeAt(0);
+    if (c0 === 32 && this.heldFormat === 'python-console') return isBlankTimeHeader(text);
     return c0 === 123 || c0 === 91 || c0 === 13 || (c0 >= 48 && c0 <= 57);
   }
 

@@ -23,6 +23,12 @@ const PY_CONSOLE = new RegExp(
   `^\\r*(?:(\\d{2}):(\\d{2}):(\\d{2})(?:[.,](\\d{1,6}))?|\\s{6,})\\s+(${LEVEL_WORD})\\s+([A-Za-z_][\\w.:-]*)\\s+(.*)$`,
 );
 
+/** The rich layout leaves the time blank when it repeats: such a header starts with spaces. */
+const BLANK_TIME_HEADER = new RegExp(`^\\s{6,}(?:${LEVEL_WORD})\\s+[A-Za-z_][\\w.:-]*\\s`);
+export function isBlankTimeHeader(text: string): boolean {
+  return BLANK_TIME_HEADER.test(text);
+}
+
 export type TextFormat = 'pino-pretty' | 'python-text' | 'python-console';
 
 export interface TextHeader {
