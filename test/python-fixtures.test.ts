@@ -21,9 +21,13 @@ interface Output {
 
 const dir = join(ROOT, 'test/fixtures/python');
 function analyze(...args: string[]): Promise<{ code: number; out: Output; text: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'analyze', '--json', ...args], (err, stdout) => {
-      resolve({ code: err ? Number(err.code) : 0, out: JSON.parse(stdout) as Output, text: stdout });
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [BIN, 'analyze', '--json', ...args], (err, stdout, stderr) => {
+      try {
+        resolve({ code: err ? Number(err.code) : 0, out: JSON.parse(stdout) as Output, text: stdout });
+      } catch {
+        reject(new Error(`analyze printed no JSON (exit ${String(err?.code)}): ${stderr}`));
+      }
     });
   });
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN } from './support/cli.js';
+import { BIN, ROOT } from './support/cli.js';
 
 interface Cause {
   id: string;
@@ -37,17 +37,26 @@ function analyze(file: string): Promise<{ code: number; sessions: Session[] }> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [BIN, 'analyze', '--json', file], (err, stdout, stderr) => {
       const code = err ? Number(err.code) : 0;
-      if (code === 2) return reject(new Error(stderr));
-      resolve({ code, sessions: (JSON.parse(stdout) as { sessions: Session[] }).sessions });
+      try {
+        resolve({ code, sessions: (JSON.parse(stdout) as { sessions: Session[] }).sessions });
+      } catch {
+        reject(new Error(`analyze printed no JSON (exit ${code}): ${stderr}`));
+      }
     });
   });
 }
 
 const causeIds = (s: Session) => s.causes.map((c) => c.id);
 
-describe.each(['json', 'pretty'])('real agents-js output (%s)', (mode) => {
+const FIXTURES = join(ROOT, 'test/fixtures/real');
+const cases = ['json', 'pretty'].flatMap((mode) => [
+  { mode, source: 'recorded now', at: () => dir },
+  { mode, source: 'committed fixture', at: () => FIXTURES },
+]);
+
+describe.each(cases)('real agents-js output ($mode, $source)', ({ mode, at }) => {
   it('names credits exhausted, with the terminal category, as the cause', async () => {
-    const { code, sessions } = await analyze(join(dir, `llm-credits.${mode}.log`));
+    const { code, sessions } = await analyze(join(at(), `llm-credits.${mode}.log`));
     expect(code).toBe(1);
     expect(sessions).toHaveLength(1);
     const [s] = sessions as [Session];
@@ -60,38 +69,38 @@ describe.each(['json', 'pretty'])('real agents-js output (%s)', (mode) => {
   });
 
   it('names a rate limit that closes the session, and one that recovers', async () => {
-    const closes = (await analyze(join(dir, `llm-ratelimit.${mode}.log`))).sessions[0] as Session;
+    const closes = (await analyze(join(at(), `llm-ratelimit.${mode}.log`))).sessions[0] as Session;
     expect(closes.verdict).toBe('failed');
     expect(closes.causes[0]).toMatchObject({ id: 'rate_limited', severity: 'critical' });
     expect(closes.quota).toMatchObject({ category: 'MaxConcurrentGatewayLLMRpm', terminal: false });
-    const recovers = await analyze(join(dir, `llm-ratelimit-recovers.${mode}.log`));
+    const recovers = await analyze(join(at(), `llm-ratelimit-recovers.${mode}.log`));
     expect(recovers.code).toBe(0);
     expect(recovers.sessions[0]).toMatchObject({ verdict: 'degraded', deadTurns: 0 });
     expect(causeIds(recovers.sessions[0] as Session)).toEqual(['rate_limited']);
   });
 
   it('names a provider 500 with its dead turns', async () => {
-    const s = (await analyze(join(dir, `llm-500.${mode}.log`))).sessions[0] as Session;
+    const s = (await analyze(join(at(), `llm-500.${mode}.log`))).sessions[0] as Session;
     expect(s.verdict).toBe('failed');
     expect(causeIds(s)).toEqual(['provider_error', 'dead_turns', 'closed_with_error']);
   });
 
   it('names a rejected key, even though the framework logs nothing until the close', async () => {
-    const s = (await analyze(join(dir, `llm-401.${mode}.log`))).sessions[0] as Session;
+    const s = (await analyze(join(at(), `llm-401.${mode}.log`))).sessions[0] as Session;
     expect(s.verdict).toBe('failed');
     expect(s.causes[0]).toMatchObject({ id: 'key_rejected', component: 'llm' });
     expect(s.deadTurns).toBe(4);
   });
 
   it('names a bare STT 429 as untyped', async () => {
-    const s = (await analyze(join(dir, `stt-429.${mode}.log`))).sessions[0] as Session;
+    const s = (await analyze(join(at(), `stt-429.${mode}.log`))).sessions[0] as Session;
     expect(s.verdict).toBe('failed');
     expect(s.causes[0]).toMatchObject({ id: 'untyped_429', component: 'stt', severity: 'critical' });
     expect(s.quota).toBeNull();
   });
 
   it('calls a healthy session healthy and exits 0', async () => {
-    const { code, sessions } = await analyze(join(dir, `llm-ok.${mode}.log`));
+    const { code, sessions } = await analyze(join(at(), `llm-ok.${mode}.log`));
     expect(code).toBe(0);
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ verdict: 'healthy', causes: [] });
