@@ -126,6 +126,25 @@ function quickJsonRecord(line: RawLine, text: string): LogRecord | undefined {
 
 const TID = /"tid": ?(\d{1,10})[,}]/;
 
+// The worker stamps every job-process record with the same trailing `"pid": …, "job_id": …,
+// "room": …}` (notes/agent-logs.md): the context of a stamp is read once and remembered.
+const stamps = new Map<string, EventContext>();
+
+/** Context of a Python extras object, read from its trailing job stamp when it has one. */
+export function extrasContext(extras: string): EventContext {
+  const at = extras.lastIndexOf('"pid": ');
+  if (at < 0) return quickContext(extras);
+  const stamp = extras.slice(at);
+  let ctx = stamps.get(stamp);
+  if (ctx === undefined) {
+    ctx = quickContext(stamp);
+    if (ctx.jobId === undefined) return quickContext(extras);
+    if (stamps.size > 4096) stamps.clear();
+    stamps.set(stamp, ctx);
+  }
+  return ctx;
+}
+
 /** Job, pid, thread and room from JSON text (a line or an extras object) without parsing it. */
 export function quickContext(text: string): EventContext {
   const ctx: EventContext = {};

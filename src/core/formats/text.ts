@@ -9,7 +9,7 @@
 import type { LogLevel } from '../../shared/events.js';
 import { FIELD_MESSAGE, MARKER_MESSAGE } from '../classify.js';
 import type { RawLine } from '../logs/types.js';
-import { quickContext } from './json.js';
+import { extrasContext } from './json.js';
 import { contextFromFields, DayClock, isRecord, levelOf, type LogRecord } from './record.js';
 
 const PRETTY =
@@ -220,7 +220,7 @@ export function headerToRecord(h: TextHeader, line: RawLine): LogRecord {
     level: h.level,
     message: h.extras ? h.message : h.message.trimEnd(),
     fields,
-    ctx: h.extrasText !== undefined ? quickContext(h.extrasText) : contextFromFields(fields),
+    ctx: h.extrasText !== undefined ? extrasContext(h.extrasText) : contextFromFields(fields),
     line,
   };
   if (h.extrasText !== undefined) {
@@ -228,7 +228,7 @@ export function headerToRecord(h: TextHeader, line: RawLine): LogRecord {
     if (MARKER_MESSAGE.test(r.message)) r.marker = true;
   }
   if (h.logger) r.logger = h.logger;
-  if (h.pid !== undefined && r.ctx.pid === undefined) r.ctx.pid = h.pid;
+  if (h.pid !== undefined && r.ctx.pid === undefined) r.ctx = { ...r.ctx, pid: h.pid };
   return r;
 }
 
