@@ -251,7 +251,9 @@ function analyzeText(
   style: ReturnType<typeof pickStyle>,
 ): string {
   const parts: string[] = [];
-  const fileList = files.map((f) => `${shortPath(f.file)} (${mainFormat(f.formats)})`).join(', ');
+  const shown = files.slice(0, 4).map((f) => `${shortPath(f.file)} (${mainFormat(f.formats)})`);
+  if (files.length > 4) shown.push(`and ${files.length - 4} more`);
+  const fileList = shown.join(', ');
   parts.push(
     style.dim(`deadair analyze — ${files.length} file${files.length === 1 ? '' : 's'}: ${fileList}`),
   );

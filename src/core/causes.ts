@@ -56,6 +56,11 @@ export function componentWord(c: Component): string {
   return COMPONENT_WORDS[c];
 }
 
+/** "Rate limited" → "rate limited", but "API key rejected" stays. */
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}
+
 export function titleOf(cause: CauseId, component: Component): string {
   if (
     cause === 'untyped_429' ||
@@ -64,7 +69,7 @@ export function titleOf(cause: CauseId, component: Component): string {
     cause === 'provider_error'
   ) {
     if (component !== 'unknown' && component !== 'session' && component !== 'process')
-      return `${COMPONENT_WORDS[component]} ${TITLES[cause].charAt(0).toLowerCase()}${TITLES[cause].slice(1)}`;
+      return `${COMPONENT_WORDS[component]} ${lowerFirst(TITLES[cause])}`;
   }
   return TITLES[cause];
 }
@@ -98,7 +103,7 @@ export function remedyOf(
   f: Pick<Finding, 'cause' | 'component' | 'quota' | 'status' | 'count'> & { label?: string },
 ): string {
   const comp = COMPONENT_WORDS[f.component];
-  const hint = f.quota?.hint ? ` The gateway says: ${quote(f.quota.hint)}.` : '';
+  const hint = f.quota?.hint ? ` The gateway says: ${quote(f.quota.hint.replace(/[.!\s]+$/, ''))}.` : '';
   switch (f.cause) {
     case 'credits_exhausted':
       if (f.quota?.category === undefined && f.quota?.type === undefined && !f.quota?.hint)

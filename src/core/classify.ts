@@ -158,8 +158,13 @@ function detailOf(r: LogRecord, d: DecodedError): string {
   const f = r.fields;
   const inner = isRecord(f.error) ? str(f.error.message) : isRecord(f.err) ? str(f.err.message) : undefined;
   let t = inner ?? r.message;
-  const caused = /\(caused by ([^)]*)/.exec(r.message);
-  if (!inner && caused?.[1]) t = caused[1];
+  if (!inner) {
+    // Python's API error text: the provider's words are its `message=` value.
+    const quoted = /message=(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')/.exec(r.message);
+    const caused = /\(caused by ([^)]*)/.exec(r.message);
+    if (quoted) t = (quoted[1] ?? quoted[2] ?? t).replace(/\\(['"])/g, '$1');
+    else if (caused?.[1]) t = caused[1];
+  }
   t = t.replace(/\s+/g, ' ').trim();
   return t.length > 240 ? t.slice(0, 239) + '…' : t;
 }
