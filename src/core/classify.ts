@@ -188,23 +188,18 @@ function providerError(r: LogRecord, component: Component, stage: ProviderError[
   return e;
 }
 
-/** A turn / speech marker read on the quick path: its kind from the message alone. */
-export function classifyMarker(r: LogRecord): AgentEvent {
-  const m = r.message;
-  const kind = RE.speechHandle.test(m)
-    ? 'agent_turn'
-    : RE.playout.test(m)
-      ? 'agent_speech'
-      : RE.userSpeechStopped.test(m)
-        ? 'user_turn_end'
-        : 'log';
+/** The event of a one-line record whose kind is already known (no fields read). */
+export function lineEvent(
+  r: LogRecord,
+  kind: 'log' | 'agent_turn' | 'agent_speech' | 'user_turn_end',
+): AgentEvent {
   const t = r.line;
   const ev: AgentEvent = {
     kind,
     time: r.time,
     ctx: r.ctx,
     format: r.format,
-    message: m,
+    message: r.message,
     evidence: {
       file: t.file,
       line: t.line,
@@ -215,6 +210,21 @@ export function classifyMarker(r: LogRecord): AgentEvent {
   if (r.level) ev.level = r.level;
   if (r.logger) ev.logger = r.logger;
   return ev;
+}
+
+/** A turn / speech marker read on the quick path: its kind from the message alone. */
+export function classifyMarker(r: LogRecord): AgentEvent {
+  const m = r.message;
+  return lineEvent(
+    r,
+    RE.speechHandle.test(m)
+      ? 'agent_turn'
+      : RE.playout.test(m)
+        ? 'agent_speech'
+        : RE.userSpeechStopped.test(m)
+          ? 'user_turn_end'
+          : 'log',
+  );
 }
 
 export function classify(r: LogRecord): AgentEvent {

@@ -46,6 +46,15 @@ const PY_TIME = /"timestamp": "([^"]{10,40})"\}$/;
 const ROOM_NAME = /"(?:room|lk\.pii\.room_name|roomName)": ?"([^"\\]{1,200})"/;
 const ROOM_SID = /"(?:room_id|roomId)": ?"([^"\\]{1,200})"/;
 
+/** A pino line's message when no rule needs its fields (below warning, a plain `msg`), else undefined. */
+function chatterMessage(text: string, level: number): string | undefined {
+  if (level >= 40) return undefined;
+  const at = msgAt(text);
+  if (at < 0) return undefined;
+  const msg = text.slice(at + 7, text.length - 2);
+  return msg.includes('\\') || msg.includes('"') || FIELD_MESSAGE.test(msg) ? undefined : msg;
+}
+
 /** Where pino's `msg` (always the last key, a string) starts, or -1. */
 function msgAt(text: string): number {
   const len = text.length;
@@ -70,11 +79,8 @@ function quickJsonRecord(line: RawLine, text: string): LogRecord | undefined {
   const head = PINO_JOB_HEAD.exec(text);
   if (head) {
     const level = Number(head[1]);
-    if (level >= 40) return undefined;
-    const at = msgAt(text);
-    if (at < 0) return undefined;
-    const msg = text.slice(at + 7, text.length - 2);
-    if (msg.includes('\\') || msg.includes('"') || FIELD_MESSAGE.test(msg)) return undefined;
+    const msg = chatterMessage(text, level);
+    if (msg === undefined) return undefined;
     const ctx = { jobId: head[4], roomSid: head[5], pid: Number(head[3]) };
     return {
       format: 'pino-json',
@@ -89,11 +95,8 @@ function quickJsonRecord(line: RawLine, text: string): LogRecord | undefined {
   const pino = PINO_HEAD.exec(text);
   if (pino) {
     const level = Number(pino[1]);
-    if (level >= 40) return undefined;
-    const at = msgAt(text);
-    if (at < 0) return undefined;
-    const msg = text.slice(at + 7, text.length - 2);
-    if (msg.includes('\\') || msg.includes('"') || FIELD_MESSAGE.test(msg)) return undefined;
+    const msg = chatterMessage(text, level);
+    if (msg === undefined) return undefined;
     record = {
       format: 'pino-json',
       time: Number(pino[2]),

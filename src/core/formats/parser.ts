@@ -5,7 +5,7 @@
 // multi-line record is always complete when it is classified.
 
 import type { AgentEvent, FormatId } from '../../shared/events.js';
-import { classify, classifyMarker, EVIDENCE_MAX, evidenceOf, MESSAGE_OF_INTEREST } from '../classify.js';
+import { classify, classifyMarker, evidenceOf, lineEvent, MESSAGE_OF_INTEREST } from '../classify.js';
 import type { RawLine } from '../logs/types.js';
 import { parseJsonLine, quickJsonLine } from './json.js';
 import { contextFromFields, DayClock, type LogRecord } from './record.js';
@@ -72,7 +72,7 @@ export class FileParser {
         this.count(quick.format);
         if (Number.isNaN(quick.time)) quick.time = this.lastTime;
         else this.lastTime = quick.time;
-        emit(quick.marker ? classifyMarker(quick) : plainEvent(quick));
+        emit(quick.marker ? classifyMarker(quick) : lineEvent(quick, 'log'));
         return;
       }
     }
@@ -105,7 +105,7 @@ export class FileParser {
     this.moreChars = 0;
     if (r.extrasText !== undefined) {
       if (!r.more) {
-        emit(r.marker ? classifyMarker(r) : plainEvent(r));
+        emit(r.marker ? classifyMarker(r) : lineEvent(r, 'log'));
         return;
       }
       // Continuation lines after all: read the extras properly.
@@ -207,26 +207,6 @@ function stripUndef<T extends object>(o: T): Partial<T> {
   const out: Partial<T> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
-}
-
-/** A line no rule reads: a plain log event, built without the classifier. */
-function plainEvent(r: LogRecord): AgentEvent {
-  const t = r.line;
-  const ev: AgentEvent = {
-    kind: 'log',
-    time: r.time,
-    ctx: r.ctx,
-    format: r.format,
-    message: r.message,
-    evidence: {
-      file: t.file,
-      line: t.line,
-      offset: t.offset,
-      text: t.text.length > EVIDENCE_MAX ? t.text.slice(0, EVIDENCE_MAX) + '…' : t.text,
-    },
-  };
-  if (r.level) ev.level = r.level;
-  return ev;
 }
 
 function classifyRaw(r: LogRecord): AgentEvent {

@@ -101,16 +101,13 @@ export function timeOf(v: unknown): number {
 }
 
 function localTime(m: RegExpExecArray): number {
-  const frac = m[7] ? Number(m[7].padEnd(3, '0').slice(0, 3)) : 0;
-  return new Date(
-    Number(m[1]),
-    Number(m[2]) - 1,
-    Number(m[3]),
-    Number(m[4]),
-    Number(m[5]),
-    Number(m[6]),
-    frac,
-  ).getTime();
+  return localDateTime(m, 1, m[7] ? Number(m[7].padEnd(3, '0').slice(0, 3)) : 0);
+}
+
+/** Local epoch ms from six captured groups (year … second) starting at `at`, plus milliseconds. */
+export function localDateTime(m: RegExpExecArray, at: number, ms: number): number {
+  const n = (i: number) => Number(m[at + i]);
+  return new Date(n(0), n(1) - 1, n(2), n(3), n(4), n(5), ms).getTime();
 }
 
 /**

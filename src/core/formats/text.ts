@@ -10,7 +10,7 @@ import type { LogLevel } from '../../shared/events.js';
 import { FIELD_MESSAGE, MARKER_MESSAGE } from '../classify.js';
 import type { RawLine } from '../logs/types.js';
 import { extrasContext } from './json.js';
-import { contextFromFields, DayClock, isRecord, levelOf, type LogRecord } from './record.js';
+import { contextFromFields, DayClock, isRecord, levelOf, localDateTime, type LogRecord } from './record.js';
 
 const PRETTY =
   /^\[(?:(\d{4})-(\d{2})-(\d{2})[ T])?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?: ?(?:[+-]\d{2}:?\d{2}|Z|UTC))?\] +(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|USERLVL|\d+) *(?:\(([^)]*)\))?: ?(.*)$/;
@@ -104,15 +104,7 @@ export function parseTextHeader(text: string, clock: DayClock, quick = false): T
     let m = PRETTY.exec(text);
     if (m) {
       const time = m[1]
-        ? new Date(
-            Number(m[1]),
-            Number(m[2]) - 1,
-            Number(m[3]),
-            Number(m[4]),
-            Number(m[5]),
-            Number(m[6]),
-            fracMs(m[7]),
-          ).getTime()
+        ? localDateTime(m, 1, fracMs(m[7]))
         : clock.at(Number(m[4]), Number(m[5]), Number(m[6]), fracMs(m[7]));
       return prettyHeader(time, m[8], m[9], m[10] ?? '');
     }
