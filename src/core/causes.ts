@@ -160,3 +160,23 @@ export function orderFindings(findings: Finding[]): Finding[] {
       a.time - b.time,
   );
 }
+
+/** The bundled spoken alert for each family of causes (resources/sounds/<clip>.wav). */
+export type AlertClip = 'credits-exhausted' | 'rate-limited' | 'agent-silent' | 'agent-failed' | 'agent-left';
+
+export function clipFor(cause: CauseId): AlertClip {
+  switch (cause) {
+    case 'credits_exhausted':
+      return 'credits-exhausted';
+    case 'rate_limited':
+      return 'rate-limited';
+    case 'agent_silent':
+    case 'stuck_thinking':
+      return 'agent-silent';
+    case 'agent_left':
+    case 'never_joined':
+      return 'agent-left';
+    default:
+      return 'agent-failed';
+  }
+}
