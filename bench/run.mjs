@@ -131,7 +131,7 @@ async function benchWatch() {
   const file = join(OUT, 'watch.log');
   writeFileSync(file, '');
   console.log(`\nwatch latency: ${APPENDS} appended lines, each a new session out of credits`);
-  const child = spawn(process.execPath, [BIN, 'watch', '--json', file], {
+  const child = spawn(process.execPath, [BIN, 'watch', '--json', '--no-notify', '--no-sound', file], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let buf = '';
@@ -144,7 +144,7 @@ async function benchWatch() {
       buf = buf.slice(nl + 1);
       const f = JSON.parse(line);
       const w = waiters.get(f.session);
-      if (w && f.cause === 'credits_exhausted') {
+      if (w && f.type === 'finding' && f.cause === 'credits_exhausted') {
         waiters.delete(f.session);
         w(performance.now());
       }

@@ -204,7 +204,7 @@ describe('deadair watch', () => {
   it('prints each finding once, as JSON lines, for lines appended after it started', async () => {
     const file = join(dir, 'live.log');
     writeFileSync(file, CREDITS + '\n'); // history: not reported without --from-start
-    const child = spawn(process.execPath, [BIN, 'watch', '--json', file], {
+    const child = spawn(process.execPath, [BIN, 'watch', '--json', '--no-notify', '--no-sound', file], {
       env: { ...process.env, NO_COLOR: '1' },
     });
     let out = '';
@@ -213,13 +213,16 @@ describe('deadair watch', () => {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     await waitFor(() => err.includes('watching'));
     appendFileSync(file, CREDITS.replaceAll('AJ_cli', 'AJ_live') + '\n');
-    await waitFor(() => out.split('\n').filter(Boolean).length >= 3);
+    await waitFor(() => out.split('\n').filter(Boolean).length >= 4);
     child.kill('SIGINT');
     await new Promise((r) => child.once('exit', r));
-    const findings = out
+    const lines = out
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { cause: string; session: string });
+      .map((l) => JSON.parse(l) as { type: string; cause: string; session: string });
+    const findings = lines.filter((l) => l.type === 'finding');
+    // One incident, one alert: credits ran out, and the close that followed raises nothing more.
+    expect(lines.filter((l) => l.type === 'alert').map((l) => l.cause)).toEqual(['credits_exhausted']);
     expect(findings.every((f) => f.session === 'AJ_live')).toBe(true);
     expect(findings.map((f) => f.cause).sort()).toEqual([
       'closed_with_error',
@@ -231,7 +234,15 @@ describe('deadair watch', () => {
   it('reads history first with --from-start', async () => {
     const file = join(dir, 'hist.log');
     writeFileSync(file, CREDITS + '\n');
-    const child = spawn(process.execPath, [BIN, 'watch', '--json', '--from-start', file]);
+    const child = spawn(process.execPath, [
+      BIN,
+      'watch',
+      '--json',
+      '--no-notify',
+      '--no-sound',
+      '--from-start',
+      file,
+    ]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await waitFor(() => out.includes('credits_exhausted'));

@@ -3,7 +3,10 @@
 
 import { statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AlertPolicy, type Alert } from '../core/alerts.js';
 import { Pipeline } from '../core/pipeline.js';
+import { notifyDesktop } from './notify.js';
+import { clipPath, playFile } from './sound.js';
 import { expandPaths, tail } from '../core/logs/tail.js';
 import type { SourceProblem } from '../core/logs/types.js';
 import { FORMAT_IDS, type FormatId } from '../shared/events.js';
@@ -65,11 +68,16 @@ Exit codes: 0 no session failed or went silent (healthy or degraded only), 1 som
 const WATCH_HELP = `Usage: deadair watch [options] <file|dir|glob>...
 
 Follows the given logs like 'tail -F' (appends, rotation, truncation, new files in a directory) and
-prints each finding once, the moment it happens. Ctrl-C to stop.
+prints each finding once, the moment it happens. When an agent fails (a critical finding that is
+not the consequence of one already alerted) it also raises an alert: a desktop notification that
+names the cause, and a short spoken clip. Ctrl-C to stop.
 
 Options:
   --from-start         read what the files already hold first (default: only new lines)
   --json               one JSON object per line per finding
+  --no-notify          no desktop notification for alerts
+  --no-sound           no spoken alert (clips are played with afplay / paplay / aplay / PowerShell;
+                       DEADAIR_ALSA_DEVICE=<name> plays through that ALSA device)
   --format <id>        read every line as one format (default: auto)
   --no-color           no colour (also: NO_COLOR=1)
   -h, --help           this help
@@ -91,6 +99,8 @@ const ANALYZE_OPTIONS = {
 const WATCH_OPTIONS = {
   ...COMMON,
   'from-start': { type: 'boolean' },
+  'no-notify': { type: 'boolean' },
+  'no-sound': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
@@ -296,6 +306,49 @@ function mtimeOf(f: string): number {
   }
 }
 
+/** Sends alerts to the desktop and the speaker, one at a time, reporting each kind of failure once. */
+class AlertSinks {
+  private queue: Promise<void> = Promise.resolve();
+  private readonly reported = new Set<string>();
+  constructor(
+    private readonly io: Io,
+    private readonly on: { notify: boolean; sound: boolean },
+  ) {}
+  raise(alert: Alert, json: boolean): void {
+    if (json)
+      this.io.out.write(
+        JSON.stringify({
+          type: 'alert',
+          id: alert.id,
+          cause: alert.finding.cause,
+          session: alert.finding.session,
+          title: alert.title,
+          body: alert.body,
+          clip: alert.clip,
+        }) + '\n',
+      );
+    const notify = this.on.notify ? notifyDesktop(alert) : Promise.resolve(undefined);
+    this.queue = this.queue.then(async () => {
+      const problems = [await notify];
+      if (this.on.sound) {
+        const r = await playFile(clipPath(alert.clip), {
+          alsaDevice: this.io.env.DEADAIR_ALSA_DEVICE || undefined,
+        });
+        if (!r.ok) problems.push(`spoken alert not played: ${r.detail} (--no-sound to silence this)`);
+      }
+      for (const p of problems) {
+        if (p && !this.reported.has(p)) {
+          this.reported.add(p);
+          this.io.err.write(`deadair: ${p}\n`);
+        }
+      }
+    });
+  }
+  idle(): Promise<void> {
+    return this.queue;
+  }
+}
+
 class Progress {
   private last = 0;
   private shown = false;
@@ -338,8 +391,12 @@ async function watch(args: string[], io: Io): Promise<number> {
     io.err.write(problemLine(p) + (p.code === 'ENOENT' ? ' (waiting for it to appear)' : '') + '\n');
   const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
   const json = values.json === true;
+  const policy = new AlertPolicy();
+  const sinks = new AlertSinks(io, { notify: !values['no-notify'], sound: !values['no-sound'] });
   const write = (f: Finding, how: 'created' | 'escalated') => {
-    if (how === 'escalated') return; // each finding is printed once; escalations belong to the alert policy
+    const alert = policy.consider(f);
+    if (alert) sinks.raise(alert, json);
+    if (how === 'escalated') return; // each finding is printed once; an escalation may still alert
     if (json)
       io.out.write(
         JSON.stringify({
@@ -369,5 +426,6 @@ async function watch(args: string[], io: Io): Promise<number> {
   await (io.stopSignal ?? new Promise<void>(() => undefined));
   await t.stop();
   pipeline.end();
+  await sinks.idle();
   return 0;
 }
