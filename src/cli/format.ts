@@ -217,3 +217,11 @@ export function findingText(f: Finding, st: Style, how: 'created' | 'escalated' 
   if (at) lines.push(`         ${st.dim('at')} ${st.cyan(safeText(at, 300))}`);
   return lines.join('\n');
 }
+
+export function recoveredText(f: Finding, st: Style): string {
+  const where =
+    [f.room ? `room ${safeText(f.room, 80)}` : '', f.job ? `job ${safeText(f.job, 60)}` : '']
+      .filter(Boolean)
+      .join(' · ') || safeText(f.session, 80);
+  return `${clockTime(f.recovered ?? Number.NaN)} ${st.green('RECOVERED')} ${safeText(f.title, 120).toLowerCase()} is over: the agent spoke again — ${where}`;
+}

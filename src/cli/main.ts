@@ -13,6 +13,8 @@ import { FORMAT_IDS, type FormatId } from '../shared/events.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
 import {
   findingJson,
+  isoTime,
+  recoveredText,
   findingText,
   pickStyle,
   safeText,
@@ -393,7 +395,20 @@ async function watch(args: string[], io: Io): Promise<number> {
   const json = values.json === true;
   const policy = new AlertPolicy();
   const sinks = new AlertSinks(io, { notify: !values['no-notify'], sound: !values['no-sound'] });
-  const write = (f: Finding, how: 'created' | 'escalated') => {
+  const write = (f: Finding, how: 'created' | 'escalated' | 'recovered') => {
+    if (how === 'recovered') {
+      if (json)
+        io.out.write(
+          JSON.stringify({
+            type: 'recovered',
+            session: f.session,
+            cause: f.cause,
+            time: isoTime(f.recovered ?? Number.NaN),
+          }) + '\n',
+        );
+      else io.out.write(recoveredText(f, style) + '\n\n');
+      return;
+    }
     const alert = policy.consider(f);
     if (alert) sinks.raise(alert, json);
     if (how === 'escalated') return; // each finding is printed once; an escalation may still alert
@@ -423,7 +438,10 @@ async function watch(args: string[], io: Io): Promise<number> {
       `deadair: watching ${files.length} file${files.length === 1 ? '' : 's'}${files.length < positionals.length ? ' (and waiting for more)' : ''}${values['from-start'] ? ' from the start' : ' for new lines'} — Ctrl-C to stop\n`,
     ),
   );
+  // Live, the wall clock drives the time-based detectors (silence, thinking, a hung worker).
+  const ticker = setInterval(() => pipeline.tick(Date.now()), 250);
   await (io.stopSignal ?? new Promise<void>(() => undefined));
+  clearInterval(ticker);
   await t.stop();
   pipeline.end();
   await sinks.idle();

@@ -5,7 +5,7 @@ import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
 import { FileParser } from './formats/parser.js';
 import type { RawLine } from './logs/types.js';
-import { SessionTracker, type Change } from './tracker.js';
+import { SessionTracker, type Change, type TrackerOptions } from './tracker.js';
 
 export interface PipelineOptions {
   /** Force a format for every file (`--format`). */
@@ -13,8 +13,9 @@ export interface PipelineOptions {
   /** The date to give time-of-day-only lines of a file (default: now). */
   baseTime?: (file: string) => number;
   onEvent?: (ev: AgentEvent) => void;
-  /** A finding appeared (`created`) or its severity rose (`escalated`). */
-  onFinding?: (f: Finding, how: 'created' | 'escalated') => void;
+  /** A finding appeared (`created`), its severity rose (`escalated`), or its silence ended (`recovered`). */
+  onFinding?: (f: Finding, how: 'created' | 'escalated' | 'recovered') => void;
+  tracker?: TrackerOptions;
 }
 
 export interface FileStats {
@@ -25,19 +26,29 @@ export interface FileStats {
 }
 
 export class Pipeline {
-  readonly tracker = new SessionTracker();
+  readonly tracker: SessionTracker;
   private readonly parsers = new Map<string, FileParser>();
   private readonly lineCounts = new Map<string, number>();
   events = 0;
   lines = 0;
+  private lastTick = Number.NEGATIVE_INFINITY;
+  private maxTime = Number.NEGATIVE_INFINITY;
   private readonly emit = (ev: AgentEvent): void => {
     this.events++;
     this.opts.onEvent?.(ev);
+    // Reading history, the log's own clock drives the time-based detectors (once a second of it).
+    const t = ev.time;
+    if (t > this.maxTime) {
+      this.maxTime = t;
+      if (t - this.lastTick >= 1000) this.tick(t);
+    }
     const change = this.tracker.ingest(ev);
-    if (change.created.length > 0 || change.escalated.length > 0) this.report(change);
+    if (change.created.length > 0 || change.escalated.length > 0 || change.recovered) this.report(change);
   };
 
-  constructor(private readonly opts: PipelineOptions = {}) {}
+  constructor(private readonly opts: PipelineOptions = {}) {
+    this.tracker = new SessionTracker(opts.tracker);
+  }
 
   /** Feed a batch of lines (from one or several files, in order per file). */
   push(lines: readonly RawLine[]): void {
@@ -63,9 +74,16 @@ export class Pipeline {
     this.parsers.get(file)?.flush(this.emit);
   }
 
-  /** End of input: complete every held record. */
+  /** End of input: complete every held record, and let the log's last moment pass. */
   end(): void {
     for (const p of this.parsers.values()) p.flush(this.emit);
+    if (Number.isFinite(this.maxTime)) this.tick(this.maxTime);
+  }
+
+  /** Time passes (the clock in watch): deadlines that passed become findings. */
+  tick(now: number): void {
+    this.lastTick = now;
+    for (const change of this.tracker.tick(now)) this.report(change);
   }
 
   sessions(): SessionSummary[] {
@@ -94,5 +112,6 @@ export class Pipeline {
     if (!cb) return;
     for (const f of change.created) cb(f, 'created');
     for (const f of change.escalated) if (!change.created.includes(f)) cb(f, 'escalated');
+    for (const f of change.recovered ?? []) cb(f, 'recovered');
   }
 }

@@ -12,6 +12,7 @@ import {
   defaultSeverity,
   orderFindings,
   remedyOf,
+  SILENCE_CAUSES,
   titleOf,
   verdictOf,
 } from './causes.js';
@@ -20,6 +21,18 @@ interface RetryGroup {
   component: Component;
   open: boolean;
   maxAttempt: number;
+}
+
+interface PendingTurn {
+  /** When the user's turn ended. */
+  time: number;
+  evidence: Evidence;
+  /** The agent began a reply (a speech handle) — it may still fail. */
+  replyBegun: boolean;
+  /** An error happened after the turn ended. */
+  failed: boolean;
+  silentRaised: boolean;
+  hangRaised: boolean;
 }
 
 interface Session {
@@ -48,11 +61,26 @@ interface Session {
   root?: CauseId;
   lastLabel?: string;
   lastFile?: string;
+  /** A user turn waiting for the agent to answer. */
+  pending?: PendingTurn;
+  /** The agent entered `thinking` (agent state) at this time and has not left it. */
+  thinkingSince?: number;
+  thinkingEvidence?: Evidence;
+  /** First retryable quota error since the agent last spoke. */
+  rateLimitedSince?: number;
 }
 
 export interface TrackerOptions {
   /** Attempts a stream makes before a turn is lost (the frameworks' default: 1 + 3 retries). */
   maxAttempts?: number;
+  /** agent_silent: a finished user turn with no answer for this long (default 8 s). */
+  silenceMs?: number;
+  /** stuck_thinking: `thinking` for this long is a warning, twice as long critical (default 15 s). */
+  thinkingMs?: number;
+  /** process_died: no output at all for this long while a user turn waits (default 60 s). */
+  hangMs?: number;
+  /** rate_limited becomes critical when it lasts this long without the agent speaking (default 2 min). */
+  rateLimitCriticalMs?: number;
 }
 
 /** What changed when an event was folded in: new findings and findings whose severity rose. */
@@ -60,6 +88,8 @@ export interface Change {
   session: string;
   created: Finding[];
   escalated: Finding[];
+  /** Silence findings whose session spoke again. */
+  recovered?: Finding[];
 }
 
 const NO_CHANGE: Change = { session: '', created: [], escalated: [] };
@@ -73,11 +103,19 @@ export class SessionTracker {
   /** Live job sessions per file, for lines that name nothing. */
   private readonly liveJobsByFile = new Map<string, Set<string>>();
   private readonly maxAttempts: number;
+  private readonly silenceMs: number;
+  private readonly thinkingMs: number;
+  private readonly hangMs: number;
+  private readonly rateLimitCriticalMs: number;
   /** Lines no session could be given to (worker chatter, garbage): counted, not kept. */
   unattributed = 0;
 
   constructor(opts: TrackerOptions = {}) {
     this.maxAttempts = opts.maxAttempts ?? 4;
+    this.silenceMs = opts.silenceMs ?? 8000;
+    this.thinkingMs = opts.thinkingMs ?? 15_000;
+    this.hangMs = opts.hangMs ?? 60_000;
+    this.rateLimitCriticalMs = opts.rateLimitCriticalMs ?? 120_000;
   }
 
   ingest(ev: AgentEvent): Change {
@@ -104,7 +142,7 @@ export class SessionTracker {
     if (ev.kind === 'log') return NO_CHANGE;
     const change: Change = { session: s.id, created: [], escalated: [] };
     this.detect(s, ev, change);
-    return change.created.length > 0 || change.escalated.length > 0 ? change : NO_CHANGE;
+    return change.created.length > 0 || change.escalated.length > 0 || change.recovered ? change : NO_CHANGE;
   }
 
   summaries(): SessionSummary[] {
@@ -285,13 +323,32 @@ export class SessionTracker {
       case 'agent_turn':
         s.agentTurns++;
         s.unanswered++;
+        if (s.pending) s.pending.replyBegun = true;
+        break;
+      case 'agent_state':
+        if (ev.state === 'speaking') this.spoke(s, ev, change);
+        else if (ev.state === 'thinking') {
+          if (s.thinkingSince === undefined) {
+            s.thinkingSince = ev.time;
+            s.thinkingEvidence = ev.evidence;
+          }
+        } else s.thinkingSince = undefined;
         break;
       case 'user_turn_end':
         s.userTurns++;
+        s.pending = {
+          time: ev.time,
+          evidence: ev.evidence,
+          replyBegun: false,
+          failed: false,
+          silentRaised: false,
+          hangRaised: false,
+        };
         break;
       case 'agent_speech':
         s.spoken++;
         s.unanswered = 0;
+        this.spoke(s, ev, change);
         // The frameworks reset their error counters when the agent speaks: open failures recovered.
         for (const g of s.groups.values()) {
           if (g.open) {
@@ -318,10 +375,86 @@ export class SessionTracker {
     }
   }
 
+  /** The agent spoke: nothing is pending, and a silence it was warned for is over. */
+  private spoke(s: Session, ev: AgentEvent, change: Change): void {
+    s.pending = undefined;
+    s.thinkingSince = undefined;
+    s.rateLimitedSince = undefined;
+    for (const cause of ['agent_silent', 'stuck_thinking'] as const) {
+      const f = s.findings.get(cause);
+      if (f && f.recovered === undefined) {
+        f.recovered = ev.time;
+        (change.recovered ??= []).push(f);
+      }
+    }
+  }
+
+  /**
+   * Time passes: findings that are the absence of something (an answer, an end to thinking, any
+   * output) fire when their deadline passes. `now` is the log's time in analyze, the clock in watch.
+   */
+  tick(now: number): Change[] {
+    const changes: Change[] = [];
+    for (const s of this.sessions.values()) {
+      if (s.closed || s.exited) continue;
+      const change: Change = { session: s.id, created: [], escalated: [] };
+      const p = s.pending;
+      if (p && !p.silentRaised && (!p.replyBegun || p.failed) && now - p.time >= this.silenceMs) {
+        p.silentRaised = true;
+        const f = this.raise(
+          s,
+          'agent_silent',
+          'critical',
+          'session',
+          timerEvent(p.time + this.silenceMs, p.evidence),
+          change,
+        );
+        f.summary = `The user finished speaking at ${clock(p.time)} and the agent never answered${this.likelyCause(s)}.`;
+        if (f.recovered !== undefined) f.recovered = undefined;
+      }
+      if (p && !p.hangRaised && now - Math.max(s.end, p.time) >= this.hangMs) {
+        p.hangRaised = true;
+        const f = this.raise(s, 'process_died', 'critical', 'process', timerEvent(now, p.evidence), change);
+        f.summary = `The agent wrote nothing for ${Math.round(this.hangMs / 1000)} s while the user waited for an answer (since ${clock(p.time)}): the worker looks hung.`;
+      }
+      if (s.thinkingSince !== undefined) {
+        const long = now - s.thinkingSince;
+        const ev = timerEvent(s.thinkingSince + this.thinkingMs, s.thinkingEvidence ?? { text: '' });
+        if (long >= this.thinkingMs && !s.findings.has('stuck_thinking')) {
+          const f = this.raise(s, 'stuck_thinking', 'warning', 'llm', ev, change);
+          f.summary = `The agent has been thinking since ${clock(s.thinkingSince)} without answering${this.likelyCause(s)}.`;
+        }
+        const f = s.findings.get('stuck_thinking');
+        if (f && long >= 2 * this.thinkingMs && f.severity !== 'critical') {
+          f.severity = 'critical';
+          change.escalated.push(f);
+        }
+      }
+      if (s.rateLimitedSince !== undefined && now - s.rateLimitedSince >= this.rateLimitCriticalMs) {
+        const f = s.findings.get('rate_limited');
+        if (f && f.severity !== 'critical') {
+          f.severity = 'critical';
+          f.summary = `The ${componentWord(f.component)} has been rate limited for ${Math.round((now - s.rateLimitedSince) / 60_000)} min without the agent speaking.`;
+          change.escalated.push(f);
+        }
+      }
+      if (change.created.length || change.escalated.length) changes.push(change);
+    }
+    return changes;
+  }
+
+  /** ", most likely because …" when the session has a failure to blame. */
+  private likelyCause(s: Session): string {
+    const root = s.root ? s.findings.get(s.root) : undefined;
+    return root ? `, most likely because of ${root.title.toLowerCase()}` : '';
+  }
+
   private onError(s: Session, ev: AgentEvent, e: ProviderError, change: Change): void {
     s.errors++;
+    if (s.pending) s.pending.failed = true;
     if (e.label) s.lastLabel = e.label;
     const cause = causeOfError(e);
+    if (cause === 'rate_limited' && !e.quota?.terminal) s.rateLimitedSince ??= ev.time;
     const severity: Severity =
       cause === 'provider_error' && e.stage !== 'retry' && !e.recoverable
         ? 'warning'
@@ -370,6 +503,8 @@ export class SessionTracker {
     }
     s.closed = true;
     s.closeReason = ev.reason ?? s.closeReason;
+    s.pending = undefined;
+    s.thinkingSince = undefined;
     this.untrack(s);
     if (ev.reason !== 'error' && !ev.error) return;
     const e = ev.error;
@@ -472,7 +607,8 @@ export class SessionTracker {
     if (s.job) f.job = s.job;
     if (e?.quota) f.quota = e.quota;
     if (e?.status !== undefined) f.status = e.status;
-    const isRoot = cause !== 'closed_with_error' && cause !== 'dead_turns';
+    // Failures are roots; closes, dead turns and silences are what failures lead to.
+    const isRoot = cause !== 'closed_with_error' && cause !== 'dead_turns' && !SILENCE_CAUSES.has(cause);
     if (s.root && s.root !== cause) f.consequenceOf = s.root;
     else if (!s.root && isRoot) s.root = cause;
     f.summary = summaryOf(f, e);
@@ -506,6 +642,17 @@ function summaryOf(f: Finding, e: ProviderError | undefined): string {
     default:
       return titleOf(f.cause, f.component);
   }
+}
+
+function timerEvent(time: number, evidence: Evidence): AgentEvent {
+  return { kind: 'log', time, ctx: {}, format: 'raw', message: '', evidence };
+}
+
+/** Local wall-clock time of day, HH:MM:SS: what the developer compares with their own clock. */
+function clock(t: number): string {
+  const d = new Date(t);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 function rank(s: Severity): number {

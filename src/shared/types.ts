@@ -75,6 +75,8 @@ export interface Finding {
   status?: number;
   /** This finding is a consequence of another one in the same session (one incident, one alert). */
   consequenceOf?: CauseId;
+  /** A silence that ended: when the agent spoke again. */
+  recovered?: number;
 }
 
 export interface SessionSummary {
