@@ -1,10 +1,15 @@
 // The `deadair` command line: `analyze` (post-mortem of log files, with a verdict and an exit
-// code) and `watch` (live findings as they happen). Thin: the work happens in src/core.
+// code), `watch` (live findings and alerts as they happen) and `demo`. Thin: the work happens in
+// src/core.
 
-import { statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AlertPolicy, type Alert } from '../core/alerts.js';
 import { Pipeline } from '../core/pipeline.js';
+import type { TrackerOptions } from '../core/tracker.js';
+import { DEMO_MS, demoScript } from './demo.js';
 import { notifyDesktop } from './notify.js';
 import { clipPath, playFile } from './sound.js';
 import { expandPaths, tail } from '../core/logs/tail.js';
@@ -21,6 +26,7 @@ import {
   sessionJson,
   sessionText,
   shortPath,
+  type Style,
 } from './format.js';
 
 export const VERSION = '0.1.0';
@@ -41,6 +47,7 @@ const HELP = `deadair — tells you the moment your LiveKit voice agent fails or
 Usage:
   deadair analyze [options] <file|dir|glob>...   read logs to the end; one verdict per session
   deadair watch   [options] <file|dir|glob>...   follow logs live; print each finding as it happens
+  deadair demo    [--speed N]                    see it work: a replayed scenario, no agent needed
   deadair help [command]                         this help, or a command's
   deadair --version
 
@@ -85,6 +92,23 @@ Options:
   -h, --help           this help
 `;
 
+const DEMO_HELP = `Usage: deadair demo [options]
+
+Replays a bundled scenario into temporary log files in real time — a healthy session, one out of
+credits, one rate-limited that recovers, and one that goes silent after the user spoke — watched by
+the real pipeline, with real desktop notifications and spoken alerts, then prints the analyze
+summary. No agent, credentials or LiveKit account needed. About 22 s.
+
+Options:
+  --speed <N>          run N times faster (silence thresholds shrink with it; default 1)
+  --keep               keep the log files (their folder is printed)
+  --no-notify          no desktop notification
+  --no-sound           no spoken alert
+  --json               findings as JSON lines
+  --no-color           no colour (also: NO_COLOR=1)
+  -h, --help           this help
+`;
+
 const COMMON = {
   json: { type: 'boolean' },
   format: { type: 'string' },
@@ -101,6 +125,14 @@ const ANALYZE_OPTIONS = {
 const WATCH_OPTIONS = {
   ...COMMON,
   'from-start': { type: 'boolean' },
+  'no-notify': { type: 'boolean' },
+  'no-sound': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+const DEMO_OPTIONS = {
+  ...COMMON,
+  speed: { type: 'string' },
+  keep: { type: 'boolean' },
   'no-notify': { type: 'boolean' },
   'no-sound': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
@@ -145,7 +177,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        io.out.write(rest[0] === 'analyze' ? ANALYZE_HELP : rest[0] === 'watch' ? WATCH_HELP : HELP);
+        io.out.write(
+          rest[0] === 'analyze'
+            ? ANALYZE_HELP
+            : rest[0] === 'watch'
+              ? WATCH_HELP
+              : rest[0] === 'demo'
+                ? DEMO_HELP
+                : HELP,
+        );
         return 0;
       case '--version':
       case '-v':
@@ -156,6 +196,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await analyze(rest, io);
       case 'watch':
         return await watch(rest, io);
+      case 'demo':
+        return await demo(rest, io);
       default:
         throw new UsageError(
           `unknown command '${safeText(cmd, 40)}' (expected analyze or watch; see 'deadair help')`,
@@ -172,7 +214,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 // ---- analyze ------------------------------------------------------------------------------------
 
-async function analyze(args: string[], io: Io): Promise<number> {
+async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promise<number> {
   const { values, positionals } = parse(args, ANALYZE_OPTIONS);
   if (values.help) {
     io.out.write(ANALYZE_HELP);
@@ -188,7 +230,7 @@ async function analyze(args: string[], io: Io): Promise<number> {
       ? new Progress(io.err, total)
       : undefined;
 
-  const pipeline = new Pipeline({ format, baseTime: (f) => mtimeOf(f) });
+  const pipeline = new Pipeline({ format, baseTime: (f) => mtimeOf(f), tracker });
   const problems: SourceProblem[] = [];
   const done = new Map<string, number>();
   const t = tail({
@@ -308,6 +350,71 @@ function mtimeOf(f: string): number {
   }
 }
 
+export interface WatchOptions {
+  paths: string[];
+  fromStart: boolean;
+  format?: FormatId;
+  json: boolean;
+  notify: boolean;
+  sound: boolean;
+  style: Style;
+  tracker?: TrackerOptions;
+}
+
+/** Follows logs through the pipeline, printing findings and raising alerts, until stop(). */
+export function startWatching(io: Io, o: WatchOptions): { stop(): Promise<void> } {
+  const policy = new AlertPolicy();
+  const sinks = new AlertSinks(io, { notify: o.notify, sound: o.sound });
+  const write = (f: Finding, how: 'created' | 'escalated' | 'recovered') => {
+    if (how === 'recovered') {
+      if (o.json)
+        io.out.write(
+          JSON.stringify({
+            type: 'recovered',
+            session: f.session,
+            cause: f.cause,
+            time: isoTime(f.recovered ?? Number.NaN),
+          }) + '\n',
+        );
+      else io.out.write(recoveredText(f, o.style) + '\n\n');
+      return;
+    }
+    const alert = policy.consider(f);
+    if (alert) sinks.raise(alert, o.json);
+    if (how === 'escalated') return; // each finding is printed once; an escalation may still alert
+    if (o.json)
+      io.out.write(
+        JSON.stringify({
+          type: 'finding',
+          session: f.session,
+          room: f.room ?? null,
+          job: f.job ?? null,
+          ...findingJson(f),
+        }) + '\n',
+      );
+    else io.out.write(findingText(f, o.style, how) + '\n\n');
+  };
+  const pipeline = new Pipeline({ format: o.format, onFinding: write, tracker: o.tracker });
+  const t = tail({
+    paths: o.paths,
+    fromStart: o.fromStart,
+    follow: true,
+    onLines: (lines) => pipeline.push(lines),
+    onDrained: (file) => pipeline.drained(file),
+    onProblem: (p) => io.err.write(problemLine(p) + '\n'),
+  });
+  // Live, the wall clock drives the time-based detectors (silence, thinking, a hung worker).
+  const ticker = setInterval(() => pipeline.tick(Date.now()), 250);
+  return {
+    async stop() {
+      clearInterval(ticker);
+      await t.stop();
+      pipeline.end();
+      await sinks.idle();
+    },
+  };
+}
+
 /** Sends alerts to the desktop and the speaker, one at a time, reporting each kind of failure once. */
 class AlertSinks {
   private queue: Promise<void> = Promise.resolve();
@@ -376,6 +483,76 @@ class Progress {
   }
 }
 
+// ---- demo ---------------------------------------------------------------------------------------
+
+async function demo(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, DEMO_OPTIONS);
+  if (values.help) {
+    io.out.write(DEMO_HELP);
+    return 0;
+  }
+  const speed = values.speed === undefined ? 1 : Number(values.speed);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 1000)
+    throw new UsageError(
+      `--speed must be a number between 0 and 1000, not '${safeText(String(values.speed), 20)}'`,
+    );
+  const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
+  const thresholds: TrackerOptions = {
+    silenceMs: 8000 / speed,
+    thinkingMs: 15_000 / speed,
+    hangMs: 60_000 / speed,
+    rateLimitCriticalMs: 120_000 / speed,
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'deadair-demo-'));
+  const script = demoScript();
+  for (const f of new Set(script.map((l) => l.file))) writeFileSync(join(dir, f), '');
+  io.err.write(
+    style.bold('deadair demo') +
+      style.dim(
+        ` — four agent sessions replayed${speed === 1 ? ' in real time' : ` ${speed}× faster`} into ${dir}\n`,
+      ) +
+      style.dim(
+        '  support-1 healthy · sales-2 runs out of credits · onboarding-3 rate limited, recovers · billing-4 goes silent\n\n',
+      ),
+  );
+  const w = startWatching(io, {
+    paths: [dir],
+    fromStart: true,
+    json: values.json === true,
+    notify: !values['no-notify'],
+    sound: !values['no-sound'],
+    style,
+    tracker: {
+      silenceMs: 8000 / speed,
+      thinkingMs: 15_000 / speed,
+      hangMs: 60_000 / speed,
+      rateLimitCriticalMs: 120_000 / speed,
+    },
+  });
+  const start = Date.now();
+  let stopped = false;
+  void io.stopSignal?.then(() => (stopped = true));
+  for (const l of script) {
+    const due = start + l.at / speed;
+    while (!stopped && Date.now() < due)
+      await new Promise((r) => setTimeout(r, Math.min(50, due - Date.now())));
+    if (stopped) break;
+    appendFileSync(join(dir, l.file), l.text(Date.now()) + '\n');
+  }
+  const end = start + DEMO_MS / speed;
+  while (!stopped && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  await w.stop();
+  if (!values.json) io.out.write(style.bold('\nWhat happened, per session (deadair analyze):\n\n'));
+  const code = await analyze(
+    ['--no-progress', ...(values['no-color'] ? ['--no-color'] : []), ...(values.json ? ['--json'] : []), dir],
+    io,
+    thresholds,
+  );
+  if (values.keep) io.err.write(style.dim(`\nthe logs are in ${dir}\n`));
+  else rmSync(dir, { recursive: true, force: true });
+  return code === 2 ? 2 : 0;
+}
+
 // ---- watch --------------------------------------------------------------------------------------
 
 async function watch(args: string[], io: Io): Promise<number> {
@@ -392,58 +569,21 @@ async function watch(args: string[], io: Io): Promise<number> {
   for (const p of problems)
     io.err.write(problemLine(p) + (p.code === 'ENOENT' ? ' (waiting for it to appear)' : '') + '\n');
   const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
-  const json = values.json === true;
-  const policy = new AlertPolicy();
-  const sinks = new AlertSinks(io, { notify: !values['no-notify'], sound: !values['no-sound'] });
-  const write = (f: Finding, how: 'created' | 'escalated' | 'recovered') => {
-    if (how === 'recovered') {
-      if (json)
-        io.out.write(
-          JSON.stringify({
-            type: 'recovered',
-            session: f.session,
-            cause: f.cause,
-            time: isoTime(f.recovered ?? Number.NaN),
-          }) + '\n',
-        );
-      else io.out.write(recoveredText(f, style) + '\n\n');
-      return;
-    }
-    const alert = policy.consider(f);
-    if (alert) sinks.raise(alert, json);
-    if (how === 'escalated') return; // each finding is printed once; an escalation may still alert
-    if (json)
-      io.out.write(
-        JSON.stringify({
-          type: 'finding',
-          session: f.session,
-          room: f.room ?? null,
-          job: f.job ?? null,
-          ...findingJson(f),
-        }) + '\n',
-      );
-    else io.out.write(findingText(f, style, how) + '\n\n');
-  };
-  const pipeline = new Pipeline({ format, onFinding: write });
-  const t = tail({
+  const w = startWatching(io, {
     paths: positionals,
     fromStart: values['from-start'] === true,
-    follow: true,
-    onLines: (lines) => pipeline.push(lines),
-    onDrained: (file) => pipeline.drained(file),
-    onProblem: (p) => io.err.write(problemLine(p) + '\n'),
+    format,
+    json: values.json === true,
+    notify: !values['no-notify'],
+    sound: !values['no-sound'],
+    style,
   });
   io.err.write(
     style.dim(
       `deadair: watching ${files.length} file${files.length === 1 ? '' : 's'}${files.length < positionals.length ? ' (and waiting for more)' : ''}${values['from-start'] ? ' from the start' : ' for new lines'} — Ctrl-C to stop\n`,
     ),
   );
-  // Live, the wall clock drives the time-based detectors (silence, thinking, a hung worker).
-  const ticker = setInterval(() => pipeline.tick(Date.now()), 250);
   await (io.stopSignal ?? new Promise<void>(() => undefined));
-  clearInterval(ticker);
-  await t.stop();
-  pipeline.end();
-  await sinks.idle();
+  await w.stop();
   return 0;
 }

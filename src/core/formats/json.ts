@@ -81,7 +81,12 @@ function quickJsonRecord(line: RawLine, text: string): LogRecord | undefined {
     const level = Number(head[1]);
     const msg = chatterMessage(text, level);
     if (msg === undefined) return undefined;
-    const ctx = { jobId: head[4], roomSid: head[5], pid: Number(head[3]) };
+    const ctx: EventContext = { jobId: head[4], roomSid: head[5], pid: Number(head[3]) };
+    // Some JobContext lines also name the room (`lk.pii.room_name`).
+    if (text.includes('room_name"') || text.includes('"roomName"')) {
+      const name = ROOM_NAME.exec(text);
+      if (name?.[1]) ctx.roomName = name[1];
+    }
     return {
       format: 'pino-json',
       time: Number(head[2]),

@@ -1,0 +1,62 @@
+// `deadair demo` end to end: the bundled scenario through the real pipeline, alerts and summary.
+import { execFile } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIN } from './support/cli.js';
+
+function demo(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, 'demo', ...args],
+      { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('deadair demo', () => {
+  it('names each session’s fate, alerts twice (credits, silence), and ends with the summary', async () => {
+    const r = await demo(['--speed', '20', '--json', '--no-notify'], { DEADAIR_ALSA_DEVICE: 'null' });
+    expect(r.code).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const findings = lines
+      .filter((l) => l.type === 'finding')
+      .map((l) => `${String(l.session)}:${String(l.cause)}`);
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        'AJ_dem0Cred1ts:credits_exhausted',
+        'AJ_dem0RateL1m:rate_limited',
+        'AJ_dem0S1lent:agent_silent',
+      ]),
+    );
+    expect(findings.some((f) => f.startsWith('AJ_dem0Hea1thy'))).toBe(false);
+    expect(lines.filter((l) => l.type === 'alert').map((l) => l.clip)).toEqual([
+      'credits-exhausted',
+      'agent-silent',
+    ]);
+    const summary = lines.at(-1) as { sessions: { id: string; verdict: string }[] };
+    expect(Object.fromEntries(summary.sessions.map((s) => [s.id, s.verdict]))).toEqual({
+      AJ_dem0Hea1thy: 'healthy',
+      AJ_dem0Cred1ts: 'failed',
+      AJ_dem0RateL1m: 'degraded',
+      AJ_dem0S1lent: 'silent',
+    });
+    expect(r.stderr).not.toMatch(/spoken alert not played/);
+  });
+
+  it('reads well as text, and rejects a bad --speed in one line', async () => {
+    const r = await demo(['--speed', '20', '--no-notify', '--no-sound']);
+    expect(r.stdout).toMatch(/CRITICAL Out of inference credits — room sales-2/);
+    expect(r.stdout).toMatch(/The user finished speaking at \d\d:\d\d:\d\d and the agent never answered/);
+    expect(r.stdout).toMatch(/4 sessions — 1 failed, 1 silent, 1 degraded, 1 healthy/);
+    const bad = await demo(['--speed', 'fast']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("deadair: --speed must be a number between 0 and 1000, not 'fast'\n");
+  });
+});
