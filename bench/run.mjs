@@ -131,9 +131,22 @@ async function benchWatch() {
   const file = join(OUT, 'watch.log');
   writeFileSync(file, '');
   console.log(`\nwatch latency: ${APPENDS} appended lines, each a new session out of credits`);
-  const child = spawn(process.execPath, [BIN, 'watch', '--json', '--no-notify', '--no-sound', file], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'watch',
+      '--json',
+      '--no-notify',
+      '--no-sound',
+      '--journal',
+      join(OUT, 'watch-journal.jsonl'),
+      file,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let buf = '';
   const waiters = new Map();
   child.stdout.on('data', (d) => {
@@ -166,6 +179,7 @@ async function benchWatch() {
   }
   child.kill('SIGINT');
   rmSync(file, { force: true });
+  rmSync(join(OUT, 'watch-journal.jsonl'), { force: true });
   row('watch: append → finding p50', `${pct(lat, 50).toFixed(1)} ms`, '', undefined);
   row('watch: append → finding p95', `${pct(lat, 95).toFixed(1)} ms`, '', undefined);
   row('watch: append → finding p99', `${pct(lat, 99).toFixed(1)} ms`, '≤ 100 ms', pct(lat, 99) <= 100);

@@ -204,9 +204,13 @@ describe('deadair watch', () => {
   it('prints each finding once, as JSON lines, for lines appended after it started', async () => {
     const file = join(dir, 'live.log');
     writeFileSync(file, CREDITS + '\n'); // history: not reported without --from-start
-    const child = spawn(process.execPath, [BIN, 'watch', '--json', '--no-notify', '--no-sound', file], {
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'watch', '--json', '--no-notify', '--no-sound', '--no-journal', file],
+      {
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -240,6 +244,7 @@ describe('deadair watch', () => {
       '--json',
       '--no-notify',
       '--no-sound',
+      '--no-journal',
       '--from-start',
       file,
     ]);

@@ -3,11 +3,15 @@
 // src/core.
 
 import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AlertPolicy, type Alert } from '../core/alerts.js';
+import { Journal, readJournal } from '../core/journal.js';
+import type { SourcePosition } from '../core/logs/types.js';
 import { Pipeline } from '../core/pipeline.js';
+import type { AgentEvent } from '../shared/events.js';
 import type { TrackerOptions } from '../core/tracker.js';
 import { DEMO_MS, demoScript } from './demo.js';
 import { notifyDesktop } from './notify.js';
@@ -84,6 +88,9 @@ names the cause, and a short spoken clip. Ctrl-C to stop.
 Options:
   --from-start         read what the files already hold first (default: only new lines)
   --json               one JSON object per line per finding
+  --journal <file>     where to keep the journal (default: $XDG_STATE_HOME/deadair/, one per set of paths):
+                       after a restart, watch resumes exactly where it stopped, raising no alert twice
+  --no-journal         keep nothing on disk
   --no-notify          no desktop notification for alerts
   --no-sound           no spoken alert (clips are played with afplay / paplay / aplay / PowerShell;
                        DEADAIR_ALSA_DEVICE=<name> plays through that ALSA device)
@@ -125,6 +132,8 @@ const ANALYZE_OPTIONS = {
 const WATCH_OPTIONS = {
   ...COMMON,
   'from-start': { type: 'boolean' },
+  journal: { type: 'string' },
+  'no-journal': { type: 'boolean' },
   'no-notify': { type: 'boolean' },
   'no-sound': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
@@ -359,6 +368,8 @@ export interface WatchOptions {
   sound: boolean;
   style: Style;
   tracker?: TrackerOptions;
+  /** Journal file: replayed at start (sessions, positions, alerts raised), appended to as we go. */
+  journal?: string;
 }
 
 /** Follows logs through the pipeline, printing findings and raising alerts, until stop(). */
@@ -394,13 +405,53 @@ export function startWatching(io: Io, o: WatchOptions): { stop(): Promise<void> 
       );
     else io.out.write(findingText(f, o.style, how) + '\n\n');
   };
-  const pipeline = new Pipeline({ format: o.format, onFinding: write, tracker: o.tracker });
+  let replaying = false;
+  let batchEvents: AgentEvent[] = [];
+  const pipeline = new Pipeline({
+    format: o.format,
+    onFinding: (f, how) => {
+      if (!replaying) write(f, how);
+    },
+    onEvent: (ev) => {
+      if (ev.kind !== 'log' && !replaying) batchEvents.push(ev);
+    },
+    tracker: o.tracker,
+  });
+  let journal: Journal | undefined;
+  let positions: SourcePosition[] | undefined;
+  if (o.journal) {
+    const state = readJournal(o.journal);
+    replaying = true;
+    for (const ev of state.events) pipeline.ingest(ev);
+    replaying = false;
+    for (const id of state.alerts) policy.markRaised(id);
+    positions = state.positions;
+    journal = new Journal(o.journal);
+    policy.onRaise = (id) => journal?.alert(id, Date.now());
+  }
+  /** Journal what the last lines of `file` produced, with the position they reached. */
+  const checkpoint = (file: string) => {
+    if (!journal) return;
+    let pos = t.positions().find((p) => p.file === file);
+    const held = pipeline.heldStart(file);
+    if (pos && held && held.offset < pos.offset) pos = { ...pos, offset: held.offset, line: held.line };
+    journal.batch(batchEvents, pos);
+    batchEvents = [];
+  };
   const t = tail({
     paths: o.paths,
     fromStart: o.fromStart,
     follow: true,
-    onLines: (lines) => pipeline.push(lines),
-    onDrained: (file) => pipeline.drained(file),
+    positions,
+    onLines: (lines) => {
+      pipeline.push(lines);
+      const last = lines[lines.length - 1];
+      if (last) checkpoint(last.file);
+    },
+    onDrained: (file) => {
+      pipeline.drained(file);
+      checkpoint(file);
+    },
     onProblem: (p) => io.err.write(problemLine(p) + '\n'),
   });
   // Live, the wall clock drives the time-based detectors (silence, thinking, a hung worker).
@@ -411,8 +462,24 @@ export function startWatching(io: Io, o: WatchOptions): { stop(): Promise<void> 
       await t.stop();
       pipeline.end();
       await sinks.idle();
+      journal?.close();
     },
   };
+}
+
+/** One journal per set of watched paths, in the XDG state directory. */
+function defaultJournal(paths: string[], env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
+  const key = createHash('sha256')
+    .update(
+      paths
+        .map((p) => resolve(p))
+        .sort()
+        .join('\0'),
+    )
+    .digest('hex')
+    .slice(0, 16);
+  return join(base, 'deadair', `watch-${key}.jsonl`);
 }
 
 /** Sends alerts to the desktop and the speaker, one at a time, reporting each kind of failure once. */
@@ -577,6 +644,7 @@ async function watch(args: string[], io: Io): Promise<number> {
     notify: !values['no-notify'],
     sound: !values['no-sound'],
     style,
+    journal: values['no-journal'] ? undefined : (values.journal ?? defaultJournal(positionals, io.env)),
   });
   io.err.write(
     style.dim(

@@ -26,10 +26,17 @@ const RANK: Record<Severity, number> = { critical: 2, warning: 1, info: 0 };
 
 export class AlertPolicy {
   private readonly raised = new Set<string>();
+  /** Called with each alert's id as it is raised (the watcher journals it). */
+  onRaise?: (id: string) => void;
   private readonly minRank: number;
 
   constructor(opts: AlertPolicyOptions = {}) {
     this.minRank = RANK[opts.minSeverity ?? 'critical'];
+  }
+
+  /** An alert raised before a restart (from the journal): never raise it again. */
+  markRaised(id: string): void {
+    this.raised.add(id);
   }
 
   /** The alert this finding (new, or escalated) raises, if any. */
@@ -42,6 +49,7 @@ export class AlertPolicy {
       return undefined;
     }
     this.raised.add(f.id);
+    this.onRaise?.(f.id);
     return { id: f.id, finding: f, title: f.title, body: notificationBody(f), clip: clipFor(f.cause) };
   }
 }

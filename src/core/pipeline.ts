@@ -69,6 +69,16 @@ export class Pipeline {
     this.lines += lines.length;
   }
 
+  /** Fold an event read back from the journal, as if it had just been parsed. */
+  ingest(ev: AgentEvent): void {
+    this.emit(ev);
+  }
+
+  /** Where a checkpoint of this file may stand: not past a record still held for continuation. */
+  heldStart(file: string): { offset: number; line: number } | undefined {
+    return this.parsers.get(file)?.heldStart();
+  }
+
   /** The source has no more bytes of this file for now: complete any held multi-line record. */
   drained(file: string): void {
     this.parsers.get(file)?.flush(this.emit);

@@ -14,7 +14,7 @@ for _ in $(seq 100); do dunstctl count >/dev/null 2>&1 && break; sleep 0.05; don
 : > "$log"
 out=$(mktemp)
 err=$(mktemp)
-DISPLAY=$display DEADAIR_ALSA_DEVICE=null node "$bin" watch --json "$log" > "$out" 2> "$err" &
+DISPLAY=$display DEADAIR_ALSA_DEVICE=null node "$bin" watch --json --no-journal "$log" > "$out" 2> "$err" &
 watcher=$!
 # Append only once the watcher follows the file.
 for _ in $(seq 200); do grep -q watching "$err" && break; sleep 0.05; done

@@ -40,6 +40,12 @@ export class FileParser {
   /** How many lines matched each format: what `analyze` reports as the file's format. */
   readonly formatCounts = new Map<FormatId, number>();
 
+  /** Where the record still waiting for its continuation lines begins (a checkpoint must not pass it). */
+  heldStart(): { offset: number; line: number } | undefined {
+    const l = this.held?.line;
+    return l && l.offset !== undefined ? { offset: l.offset, line: l.line - 1 } : undefined;
+  }
+
   constructor(
     readonly file: string,
     private readonly opts: FileParserOptions = {},

@@ -205,6 +205,9 @@ export function tail(opts: TailOptions): Tail {
       if (saved && saved.dev === st.dev && saved.ino === st.ino && saved.offset <= st.size) {
         pos = saved.offset;
         line = saved.line;
+      } else if (saved) {
+        // Rotated or truncated while we were away: everything in it is new to us.
+        pos = 0;
       } else if (pos > 0) {
         line = await countLines(fh, pos);
       }

@@ -1,0 +1,117 @@
+// The journal for real: SIGKILL the watcher while lines are being appended, restart it, and check
+// that every line was processed once and every alert raised once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN } from './support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'deadair-journal-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const quota = {
+  message: '429 "LLM token credit quota exceeded, category: MaxGatewayCredits"',
+  statusCode: 429,
+};
+const sessionLines = (i: number) => [
+  JSON.stringify({
+    level: 30,
+    time: 1764000300000 + i * 10,
+    pid: 9,
+    hostname: 'h',
+    jobID: `AJ_${i}`,
+    room_id: 'RM_j',
+    speech_id: `s${i}`,
+    msg: 'Creating speech handle',
+  }),
+  JSON.stringify({
+    level: 40,
+    time: 1764000300001 + i * 10,
+    pid: 9,
+    hostname: 'h',
+    jobID: `AJ_${i}`,
+    room_id: 'RM_j',
+    llm: 'inference.LLM',
+    attempt: 1,
+    error: quota,
+    msg: 'failed to generate LLM completion, retrying in 100ms',
+  }),
+];
+
+function start(log: string, journal: string, out: string[]): ChildProcess {
+  const child = spawn(process.execPath, [
+    BIN,
+    'watch',
+    '--json',
+    '--no-notify',
+    '--no-sound',
+    '--from-start',
+    '--journal',
+    journal,
+    log,
+  ]);
+  child.stdout?.on('data', (d: Buffer) => out.push(d.toString()));
+  return child;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 20_000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+const alertsIn = (out: string[]) =>
+  out
+    .join('')
+    .split('\n')
+    .filter((l) => l.includes('"type":"alert"'))
+    .map((l) => (JSON.parse(l) as { id: string }).id);
+
+describe('journal and resume', () => {
+  it('after a SIGKILL mid-stream, resumes with no line processed twice and no alert raised twice', async () => {
+    const log = join(dir, 'agent.log');
+    const journal = join(dir, 'journal.jsonl');
+    writeFileSync(log, '');
+    const N = 240;
+    const first: string[] = [];
+    let watcher = start(log, journal, first);
+    let i = 0;
+    // Append while the first watcher runs; kill it without warning in the middle of the stream.
+    for (; i < 120; i++) {
+      appendFileSync(log, sessionLines(i).join('\n') + '\n');
+      if (i % 10 === 0) await sleep(5);
+    }
+    await until(() => alertsIn(first).length >= 40, 'the first alerts');
+    watcher.kill('SIGKILL');
+    await new Promise((r) => watcher.once('exit', r));
+    // The agent keeps logging while deadair is down.
+    for (; i < 180; i++) appendFileSync(log, sessionLines(i).join('\n') + '\n');
+    const second: string[] = [];
+    watcher = start(log, journal, second);
+    for (; i < N; i++) {
+      appendFileSync(log, sessionLines(i).join('\n') + '\n');
+      if (i % 10 === 0) await sleep(5);
+    }
+    await until(() => alertsIn(first).length + alertsIn(second).length >= N, 'every alert');
+    await sleep(300);
+    watcher.kill('SIGINT');
+    await new Promise((r) => watcher.once('exit', r));
+
+    const alerts = [...alertsIn(first), ...alertsIn(second)];
+    expect(alerts).toHaveLength(N);
+    expect(new Set(alerts).size).toBe(N);
+    expect(alertsIn(second).length).toBeGreaterThan(0);
+
+    // Every meaningful line is in the journal exactly once, and none is missing.
+    const lines = readFileSync(journal, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { t: string; events?: { evidence: { line: number } }[] });
+    const seen = lines.flatMap((r) => (r.t === 'batch' ? (r.events ?? []).map((e) => e.evidence.line) : []));
+    expect(seen).toHaveLength(2 * N);
+    expect(new Set(seen).size).toBe(2 * N);
+    expect(lines.filter((r) => r.t === 'alert')).toHaveLength(N);
+  }, 60_000);
+});
