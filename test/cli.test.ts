@@ -173,6 +173,15 @@ describe('deadair analyze', () => {
     expect(r.stdout).toContain('Out of inference credits');
   });
 
+  it('rejects a bad settings file in one line naming the key', async () => {
+    writeFileSync(join(dir, 'bad-config.json'), JSON.stringify({ alerts: { minSeverity: 'loud' } }));
+    const r = await run(['watch', '--config', 'bad-config.json', 'ok.log']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `deadair: config bad-config.json: alerts.minSeverity must be one of critical, warning, info (got "loud")\n`,
+    );
+  });
+
   it('prints help and version', async () => {
     const h = await run(['--help']);
     expect(h.code).toBe(0);

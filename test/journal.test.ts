@@ -39,6 +39,10 @@ const sessionLines = (i: number) => [
   }),
 ];
 
+// Every session must alert on its own here: no burst collapse, no per-minute cap.
+const config = join(dir, 'config.json');
+writeFileSync(config, JSON.stringify({ alerts: { burstSeconds: 0, maxPerMinute: 600 } }));
+
 function start(log: string, journal: string, out: string[]): ChildProcess {
   const child = spawn(process.execPath, [
     BIN,
@@ -47,6 +51,8 @@ function start(log: string, journal: string, out: string[]): ChildProcess {
     '--no-notify',
     '--no-sound',
     '--from-start',
+    '--config',
+    config,
     '--journal',
     journal,
     log,
@@ -54,11 +60,12 @@ function start(log: string, journal: string, out: string[]): ChildProcess {
   child.stdout?.on('data', (d: Buffer) => out.push(d.toString()));
   return child;
 }
+let debugInfo = () => '';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(cond: () => boolean, what: string): Promise<void> {
   const end = Date.now() + 20_000;
   while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (${debugInfo()})`);
     await sleep(20);
   }
 }
@@ -76,7 +83,9 @@ describe('journal and resume', () => {
     writeFileSync(log, '');
     const N = 240;
     const first: string[] = [];
+    const second: string[] = [];
     let watcher = start(log, journal, first);
+    debugInfo = () => `first ${alertsIn(first).length} second ${alertsIn(second).length}`;
     let i = 0;
     // Append while the first watcher runs; kill it without warning in the middle of the stream.
     for (; i < 120; i++) {
@@ -88,7 +97,6 @@ describe('journal and resume', () => {
     await new Promise((r) => watcher.once('exit', r));
     // The agent keeps logging while deadair is down.
     for (; i < 180; i++) appendFileSync(log, sessionLines(i).join('\n') + '\n');
-    const second: string[] = [];
     watcher = start(log, journal, second);
     for (; i < N; i++) {
       appendFileSync(log, sessionLines(i).join('\n') + '\n');

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AlertPolicy, type Alert } from '../core/alerts.js';
+import { AlertPolicy, type Alert, type AlertPolicyOptions } from '../core/alerts.js';
+import { ConfigError, defaultConfigPath, loadConfig, type Config } from '../core/config.js';
 import { Journal, readJournal } from '../core/journal.js';
 import type { SourcePosition } from '../core/logs/types.js';
 import { Pipeline } from '../core/pipeline.js';
@@ -70,6 +71,7 @@ job, span, turns, verdict, cause, first failure with file:line, and the fix — 
 
 Options:
   --json               print {"sessions":[...],"summary":{...}} instead of text
+  --config <file>      settings file (default: $XDG_CONFIG_HOME/deadair/config.json)
   --format <id>        read every line as one format: ${FORMAT_IDS.filter((f) => f !== 'raw').join(', ')} (default: auto)
   --no-progress        no progress bar (it shows only on a terminal, for large inputs)
   --no-color           no colour (also: NO_COLOR=1)
@@ -87,6 +89,9 @@ names the cause, and a short spoken clip. Ctrl-C to stop.
 
 Options:
   --from-start         read what the files already hold first (default: only new lines)
+  --config <file>      settings file (default: $XDG_CONFIG_HOME/deadair/config.json): alert
+                       severity floor, per-cause switches, burst window, alerts a minute,
+                       detector thresholds — see README
   --json               one JSON object per line per finding
   --journal <file>     where to keep the journal (default: $XDG_STATE_HOME/deadair/, one per set of paths):
                        after a restart, watch resumes exactly where it stopped, raising no alert twice
@@ -117,6 +122,7 @@ Options:
 `;
 
 const COMMON = {
+  config: { type: 'string' },
   json: { type: 'boolean' },
   format: { type: 'string' },
   color: { type: 'boolean' },
@@ -230,6 +236,7 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
     return 0;
   }
   const format = formatOption(values.format);
+  const cfg = settings(values, io.env);
   const files = await resolveInputs(positionals, io);
   const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
   const sizes = new Map(files.map((f) => [f, safeSize(f)]));
@@ -239,7 +246,11 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
       ? new Progress(io.err, total)
       : undefined;
 
-  const pipeline = new Pipeline({ format, baseTime: (f) => mtimeOf(f), tracker });
+  const pipeline = new Pipeline({
+    format,
+    baseTime: (f) => mtimeOf(f),
+    tracker: tracker ?? trackerOptions(cfg),
+  });
   const problems: SourceProblem[] = [];
   const done = new Map<string, number>();
   const t = tail({
@@ -370,11 +381,12 @@ export interface WatchOptions {
   tracker?: TrackerOptions;
   /** Journal file: replayed at start (sessions, positions, alerts raised), appended to as we go. */
   journal?: string;
+  policy?: AlertPolicyOptions;
 }
 
 /** Follows logs through the pipeline, printing findings and raising alerts, until stop(). */
 export function startWatching(io: Io, o: WatchOptions): { stop(): Promise<void> } {
-  const policy = new AlertPolicy();
+  const policy = new AlertPolicy(o.policy);
   const sinks = new AlertSinks(io, { notify: o.notify, sound: o.sound });
   const write = (f: Finding, how: 'created' | 'escalated' | 'recovered') => {
     if (how === 'recovered') {
@@ -455,7 +467,11 @@ export function startWatching(io: Io, o: WatchOptions): { stop(): Promise<void> 
     onProblem: (p) => io.err.write(problemLine(p) + '\n'),
   });
   // Live, the wall clock drives the time-based detectors (silence, thinking, a hung worker).
-  const ticker = setInterval(() => pipeline.tick(Date.now()), 250);
+  const ticker = setInterval(() => {
+    const now = Date.now();
+    pipeline.tick(now);
+    for (const alert of policy.tick(now)) sinks.raise(alert, o.json);
+  }, 250);
   return {
     async stop() {
       clearInterval(ticker);
@@ -464,6 +480,34 @@ export function startWatching(io: Io, o: WatchOptions): { stop(): Promise<void> 
       await sinks.idle();
       journal?.close();
     },
+  };
+}
+
+/** The settings file (--config, or the XDG default), as a usage error when it is wrong. */
+function settings(values: { config?: string }, env: NodeJS.ProcessEnv): Config {
+  try {
+    return loadConfig(values.config ?? defaultConfigPath(env), values.config !== undefined);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`config ${e.message}`);
+    throw e;
+  }
+}
+
+function trackerOptions(c: Config, speed = 1): TrackerOptions {
+  return {
+    silenceMs: (c.detectors.silenceSeconds * 1000) / speed,
+    thinkingMs: (c.detectors.thinkingSeconds * 1000) / speed,
+    hangMs: (c.detectors.hangSeconds * 1000) / speed,
+    rateLimitCriticalMs: (c.detectors.rateLimitCriticalMinutes * 60_000) / speed,
+  };
+}
+
+function policyOptions(c: Config): AlertPolicyOptions {
+  return {
+    minSeverity: c.alerts.minSeverity,
+    causes: c.alerts.causes,
+    burstMs: c.alerts.burstSeconds * 1000,
+    maxPerMinute: c.alerts.maxPerMinute,
   };
 }
 
@@ -564,12 +608,8 @@ async function demo(args: string[], io: Io): Promise<number> {
       `--speed must be a number between 0 and 1000, not '${safeText(String(values.speed), 20)}'`,
     );
   const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
-  const thresholds: TrackerOptions = {
-    silenceMs: 8000 / speed,
-    thinkingMs: 15_000 / speed,
-    hangMs: 60_000 / speed,
-    rateLimitCriticalMs: 120_000 / speed,
-  };
+  const cfg = settings(values, io.env);
+  const thresholds = trackerOptions(cfg, speed);
   const dir = mkdtempSync(join(tmpdir(), 'deadair-demo-'));
   const script = demoScript();
   for (const f of new Set(script.map((l) => l.file))) writeFileSync(join(dir, f), '');
@@ -629,6 +669,7 @@ async function watch(args: string[], io: Io): Promise<number> {
     return 0;
   }
   const format = formatOption(values.format);
+  const cfg = settings(values, io.env);
   if (positionals.length === 0) throw new UsageError('no log files given (try: deadair watch ./agent.log)');
   // Paths that do not exist yet are fine for a watcher (the agent may create its log later),
   // but say so; a path whose parent does not exist either is a usage error.
@@ -641,9 +682,11 @@ async function watch(args: string[], io: Io): Promise<number> {
     fromStart: values['from-start'] === true,
     format,
     json: values.json === true,
-    notify: !values['no-notify'],
-    sound: !values['no-sound'],
+    notify: cfg.alerts.notify && !values['no-notify'],
+    sound: cfg.alerts.sound && !values['no-sound'],
     style,
+    tracker: trackerOptions(cfg),
+    policy: policyOptions(cfg),
     journal: values['no-journal'] ? undefined : (values.journal ?? defaultJournal(positionals, io.env)),
   });
   io.err.write(

@@ -50,7 +50,7 @@ describe('AlertPolicy', () => {
   });
 
   it('alerts once per session and cause, and again for another session', () => {
-    const policy = new AlertPolicy();
+    const policy = new AlertPolicy({ burstMs: 0 });
     const fs = findingsOf([...credits('AJ_1'), ...credits('AJ_2')]);
     const first = fs.map((f) => policy.consider(f)).filter(Boolean);
     const again = fs.map((f) => policy.consider(f)).filter(Boolean);
@@ -76,5 +76,61 @@ describe('AlertPolicy', () => {
     expect(new AlertPolicy({ minSeverity: 'warning' }).consider(warning[0] as Finding)?.clip).toBe(
       'rate-limited',
     );
+  });
+});
+
+describe('AlertPolicy: bursts, snooze, rate limit, switches', () => {
+  const finding = (session: string, cause: Finding['cause'] = 'credits_exhausted'): Finding => ({
+    id: `${session}/${cause}`,
+    session,
+    job: session,
+    cause,
+    severity: 'critical',
+    component: 'llm',
+    time: 0,
+    lastTime: 0,
+    count: 1,
+    title: cause === 'credits_exhausted' ? 'Out of inference credits' : 'Agent silent',
+    summary: '',
+    remedy: 'Top up.',
+    evidence: [],
+  });
+
+  it('alerts the first session at once and collapses the rest of a burst into one alert', () => {
+    const p = new AlertPolicy({ burstMs: 10_000 });
+    expect(p.consider(finding('AJ_1'), 0)?.title).toBe('Out of inference credits');
+    expect(p.consider(finding('AJ_2'), 2_000)).toBeUndefined();
+    expect(p.consider(finding('AJ_3'), 4_000)).toBeUndefined();
+    expect(p.consider(finding('AJ_9', 'agent_silent'), 4_500)?.title).toBe('Agent silent');
+    expect(p.tick(9_999)).toEqual([]);
+    const [burst] = p.tick(10_000);
+    expect(burst?.title).toBe('3 agents: out of inference credits');
+    expect(burst?.sessions).toEqual(['AJ_1', 'AJ_2', 'AJ_3']);
+    expect(p.consider(finding('AJ_4'), 30_000)?.title).toBe('Out of inference credits');
+  });
+
+  it('stays quiet while snoozed, globally or for one session, and never raises those later', () => {
+    const p = new AlertPolicy({ burstMs: 0 });
+    p.snooze(5_000);
+    expect(p.consider(finding('AJ_1'), 1_000)).toBeUndefined();
+    p.snooze(60_000, 'AJ_2');
+    expect(p.consider(finding('AJ_2'), 6_000)).toBeUndefined();
+    expect(p.consider(finding('AJ_3'), 6_000)?.sessions).toEqual(['AJ_3']);
+    expect(p.consider(finding('AJ_1'), 7_000)).toBeUndefined();
+  });
+
+  it('caps alerts a minute and says how many were held back', () => {
+    const p = new AlertPolicy({ burstMs: 0, maxPerMinute: 2 });
+    const got = ['A', 'B', 'C', 'D'].map((s, i) => p.consider(finding(s), i * 1000));
+    expect(got.map((a) => a?.sessions[0])).toEqual(['A', 'B', undefined, undefined]);
+    expect(p.consider(finding('E'), 61_000)?.body).toMatch(
+      /\(2 more alerts were held back by the rate limit\)$/,
+    );
+  });
+
+  it('honours a cause switched off', () => {
+    expect(
+      new AlertPolicy({ causes: { credits_exhausted: false } }).consider(finding('AJ_1'), 0),
+    ).toBeUndefined();
   });
 });

@@ -1,13 +1,15 @@
-// AlertPolicy: which findings become alerts (a notification, a spoken clip). A first slice of the
-// policy: a severity floor, one alert per session and cause, and one incident, one alert — a
-// finding that is the consequence of one already alerted (the close after credits ran out) does
-// not raise another. Pure: the caller passes findings in, gets alerts out.
+// AlertPolicy: which findings become alerts (a notification, a spoken clip). One incident, one
+// alert: a finding that is the consequence of one already alerted (the close after credits ran
+// out) raises nothing; one alert per session and cause; a per-cause switch and a severity floor;
+// a burst of sessions failing for one cause within seconds becomes one alert ("3 agents: out of
+// inference credits"); a global and a per-session snooze; at most N alerts a minute. Pure: the
+// caller passes findings and the time in, and gets alerts out.
 
-import type { Finding, Severity } from '../shared/types.js';
+import type { CauseId, Finding, Severity } from '../shared/types.js';
 import { clipFor, componentWord, type AlertClip } from './causes.js';
 
 export interface Alert {
-  /** `<session>/<cause>`: the finding that raised it. */
+  /** `<session>/<cause>` of the finding that raised it, or `burst/<cause>/<time>`. */
   id: string;
   finding: Finding;
   /** The cause in words: a notification's title. */
@@ -15,22 +17,41 @@ export interface Alert {
   /** Where, and what to do: a notification's body. */
   body: string;
   clip: AlertClip;
+  /** Sessions this alert stands for (more than one for a burst). */
+  sessions: string[];
 }
 
 export interface AlertPolicyOptions {
   /** Findings below this severity raise no alert (default: critical). */
   minSeverity?: Severity;
+  /** Causes switched off (false). */
+  causes?: Partial<Record<CauseId, boolean>>;
+  /** Sessions failing for one cause within this window make one alert (default 10 s; 0: off). */
+  burstMs?: number;
+  /** At most this many alerts a minute (default 6). */
+  maxPerMinute?: number;
 }
 
 const RANK: Record<Severity, number> = { critical: 2, warning: 1, info: 0 };
 
+interface Burst {
+  first: Alert;
+  until: number;
+  held: Finding[];
+}
+
 export class AlertPolicy {
   private readonly raised = new Set<string>();
-  /** Called with each alert's id as it is raised (the watcher journals it). */
-  onRaise?: (id: string) => void;
   private readonly minRank: number;
+  private readonly bursts = new Map<CauseId, Burst>();
+  private readonly sent: number[] = [];
+  private heldBack = 0;
+  private snoozedUntil = 0;
+  private readonly sessionSnooze = new Map<string, number>();
+  /** Called with each alert's id as it is decided (the watcher journals it). */
+  onRaise?: (id: string) => void;
 
-  constructor(opts: AlertPolicyOptions = {}) {
+  constructor(private readonly opts: AlertPolicyOptions = {}) {
     this.minRank = RANK[opts.minSeverity ?? 'critical'];
   }
 
@@ -39,19 +60,80 @@ export class AlertPolicy {
     this.raised.add(id);
   }
 
-  /** The alert this finding (new, or escalated) raises, if any. */
-  consider(f: Finding): Alert | undefined {
-    if (RANK[f.severity] < this.minRank) return undefined;
+  /** No alerts until `until` (epoch ms) — for every session, or for one. */
+  snooze(until: number, session?: string): void {
+    if (session === undefined) this.snoozedUntil = until;
+    else this.sessionSnooze.set(session, until);
+  }
+
+  /** The alert this finding (new, or escalated) raises now, if any. */
+  consider(f: Finding, now = Date.now()): Alert | undefined {
+    if (RANK[f.severity] < this.minRank || this.opts.causes?.[f.cause] === false) return undefined;
     if (this.raised.has(f.id)) return undefined;
-    // One incident, one alert: a consequence of a root cause already alerted stays quiet.
-    if (f.consequenceOf && this.raised.has(`${f.session}/${f.consequenceOf}`)) {
-      this.raised.add(f.id);
-      return undefined;
-    }
     this.raised.add(f.id);
     this.onRaise?.(f.id);
-    return { id: f.id, finding: f, title: f.title, body: notificationBody(f), clip: clipFor(f.cause) };
+    // One incident, one alert: a consequence of a root cause already alerted stays quiet.
+    if (f.consequenceOf && this.raised.has(`${f.session}/${f.consequenceOf}`)) return undefined;
+    if (now < this.snoozedUntil || now < (this.sessionSnooze.get(f.session) ?? 0)) return undefined;
+    const burstMs = this.opts.burstMs ?? 10_000;
+    const burst = this.bursts.get(f.cause);
+    if (burstMs > 0 && burst && now < burst.until) {
+      burst.held.push(f);
+      return undefined;
+    }
+    const alert = this.limit(makeAlert(f, [f.session]), now);
+    if (alert && burstMs > 0) this.bursts.set(f.cause, { first: alert, until: now + burstMs, held: [] });
+    return alert;
   }
+
+  /** Time passes: bursts whose window closed become one alert for all their sessions. */
+  tick(now: number): Alert[] {
+    const out: Alert[] = [];
+    for (const [cause, b] of this.bursts) {
+      if (now < b.until) continue;
+      this.bursts.delete(cause);
+      if (b.held.length === 0) continue;
+      const sessions = [b.first.finding.session, ...b.held.map((f) => f.session)];
+      const last = b.held[b.held.length - 1] as Finding;
+      const alert = makeAlert(last, sessions);
+      alert.id = `burst/${cause}/${now}`;
+      alert.title = `${sessions.length} agents: ${lowerFirst(b.first.title)}`;
+      alert.body = `${sessions.length} sessions within ${Math.round((this.opts.burstMs ?? 10_000) / 1000)} s: ${sessions.slice(0, 4).join(', ')}${sessions.length > 4 ? ', …' : ''}\n${last.remedy}`;
+      const limited = this.limit(alert, now);
+      if (limited) out.push(limited);
+    }
+    return out;
+  }
+
+  /** The per-minute cap: beyond it alerts are held back, and the next one says how many. */
+  private limit(alert: Alert, now: number): Alert | undefined {
+    while (this.sent.length > 0 && (this.sent[0] as number) <= now - 60_000) this.sent.shift();
+    if (this.sent.length >= (this.opts.maxPerMinute ?? 6)) {
+      this.heldBack++;
+      return undefined;
+    }
+    this.sent.push(now);
+    if (this.heldBack > 0) {
+      alert.body += `\n(${this.heldBack} more alert${this.heldBack === 1 ? ' was' : 's were'} held back by the rate limit)`;
+      this.heldBack = 0;
+    }
+    return alert;
+  }
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}
+
+function makeAlert(f: Finding, sessions: string[]): Alert {
+  return {
+    id: f.id,
+    finding: f,
+    title: f.title,
+    body: notificationBody(f),
+    clip: clipFor(f.cause),
+    sessions,
+  };
 }
 
 /** "room demo · job AJ_x — <remedy>": where it happened, then what to do. */

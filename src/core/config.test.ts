@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, loadConfig, parseConfig } from './config.js';
+
+describe('settings', () => {
+  it('fills what is not set with the defaults', () => {
+    const c = parseConfig({
+      alerts: { minSeverity: 'warning', causes: { rate_limited: false } },
+      detectors: { silenceSeconds: 5 },
+    });
+    expect(c.alerts).toMatchObject({
+      minSeverity: 'warning',
+      causes: { rate_limited: false },
+      burstSeconds: 10,
+    });
+    expect(c.detectors).toEqual({ ...DEFAULT_CONFIG.detectors, silenceSeconds: 5 });
+  });
+
+  it.each([
+    [
+      { alerts: { minSeverity: 'loud' } },
+      'alerts.minSeverity must be one of critical, warning, info (got "loud")',
+    ],
+    [
+      { detectors: { silenceSeconds: '8' } },
+      'detectors.silenceSeconds must be a number from 1 to 600 (got "8")',
+    ],
+    [{ detectors: { hangSeconds: 0 } }, 'detectors.hangSeconds must be a number from 5 to 86400 (got 0)'],
+    [{ alerts: { notify: 'yes' } }, 'alerts.notify must be true or false (got "yes")'],
+    [
+      { alerts: { causes: { out_of_money: true } } },
+      /^unknown cause alerts\.causes\.out_of_money \(expected one of credits_exhausted/,
+    ],
+    [{ alerts: { snooze: 1 } }, /^unknown key alerts\.snooze \(expected minSeverity, /],
+    [{ colours: {} }, 'unknown key colours (expected alerts, detectors)'],
+    [[], 'the settings must be a JSON object'],
+  ])('rejects %j with one line naming the key', (raw, message) => {
+    expect(() => parseConfig(raw)).toThrow(message);
+  });
+
+  it('reads the file, treats a missing default file as defaults, and names the file in errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deadair-config-'));
+    expect(loadConfig(join(dir, 'none.json'), false)).toEqual(DEFAULT_CONFIG);
+    expect(() => loadConfig(join(dir, 'none.json'), true)).toThrow(/^cannot read .*none\.json/);
+    writeFileSync(join(dir, 'bad.json'), '{"alerts": {');
+    expect(() => loadConfig(join(dir, 'bad.json'), true)).toThrow(/bad\.json is not valid JSON/);
+    writeFileSync(join(dir, 'wrong.json'), '{"alerts": {"maxPerMinute": 0}}');
+    expect(() => loadConfig(join(dir, 'wrong.json'), true)).toThrow(
+      /wrong\.json: alerts\.maxPerMinute must be a number from 1 to 600 \(got 0\)$/,
+    );
+  });
+});

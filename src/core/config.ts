@@ -1,0 +1,137 @@
+// deadair's settings: one JSON file (XDG config dir), validated against one schema — the same the
+// tray app's settings will use. A bad value gives one line naming the key; unknown keys are errors
+// too (a typo must not be silently ignored). Flags override the file.
+
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CAUSE_IDS, type CauseId, type Severity } from '../shared/types.js';
+
+export interface Config {
+  alerts: {
+    /** Findings below this severity raise no alert. */
+    minSeverity: Severity;
+    /** Per-cause switch: false keeps that cause from alerting (it is still printed). */
+    causes: Partial<Record<CauseId, boolean>>;
+    /** Sessions failing for one cause within this many seconds make one alert. */
+    burstSeconds: number;
+    /** At most this many alerts a minute; the rest are counted and reported with the next one. */
+    maxPerMinute: number;
+    notify: boolean;
+    sound: boolean;
+  };
+  detectors: {
+    silenceSeconds: number;
+    thinkingSeconds: number;
+    hangSeconds: number;
+    rateLimitCriticalMinutes: number;
+  };
+}
+
+export const DEFAULT_CONFIG: Config = {
+  alerts: {
+    minSeverity: 'critical',
+    causes: {},
+    burstSeconds: 10,
+    maxPerMinute: 6,
+    notify: true,
+    sound: true,
+  },
+  detectors: { silenceSeconds: 8, thinkingSeconds: 15, hangSeconds: 60, rateLimitCriticalMinutes: 2 },
+};
+
+export class ConfigError extends Error {}
+
+type Rule =
+  | { kind: 'number'; min: number; max: number }
+  | { kind: 'boolean' }
+  | { kind: 'enum'; values: readonly string[] };
+const SCHEMA: Record<'alerts' | 'detectors', Record<string, Rule>> = {
+  alerts: {
+    minSeverity: { kind: 'enum', values: ['critical', 'warning', 'info'] },
+    burstSeconds: { kind: 'number', min: 0, max: 3600 },
+    maxPerMinute: { kind: 'number', min: 1, max: 600 },
+    notify: { kind: 'boolean' },
+    sound: { kind: 'boolean' },
+  },
+  detectors: {
+    silenceSeconds: { kind: 'number', min: 1, max: 600 },
+    thinkingSeconds: { kind: 'number', min: 1, max: 3600 },
+    hangSeconds: { kind: 'number', min: 5, max: 86_400 },
+    rateLimitCriticalMinutes: { kind: 'number', min: 0.1, max: 1440 },
+  },
+};
+
+function check(key: string, rule: Rule, v: unknown): void {
+  const got = JSON.stringify(v) ?? String(v);
+  if (
+    rule.kind === 'number' &&
+    (typeof v !== 'number' || !Number.isFinite(v) || v < rule.min || v > rule.max)
+  )
+    throw new ConfigError(`${key} must be a number from ${rule.min} to ${rule.max} (got ${got})`);
+  if (rule.kind === 'boolean' && typeof v !== 'boolean')
+    throw new ConfigError(`${key} must be true or false (got ${got})`);
+  if (rule.kind === 'enum' && (typeof v !== 'string' || !rule.values.includes(v)))
+    throw new ConfigError(`${key} must be one of ${rule.values.join(', ')} (got ${got})`);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validates a parsed settings object on top of the defaults. Throws ConfigError naming the key. */
+export function parseConfig(raw: unknown): Config {
+  const cfg: Config = structuredClone(DEFAULT_CONFIG);
+  if (!isObject(raw)) throw new ConfigError('the settings must be a JSON object');
+  for (const [section, value] of Object.entries(raw)) {
+    if (section !== 'alerts' && section !== 'detectors')
+      throw new ConfigError(`unknown key ${section} (expected alerts, detectors)`);
+    if (!isObject(value)) throw new ConfigError(`${section} must be an object`);
+    for (const [k, v] of Object.entries(value)) {
+      const key = `${section}.${k}`;
+      if (section === 'alerts' && k === 'causes') {
+        if (!isObject(v)) throw new ConfigError(`${key} must be an object of cause ids to true/false`);
+        for (const [cause, on] of Object.entries(v)) {
+          if (!(CAUSE_IDS as readonly string[]).includes(cause))
+            throw new ConfigError(`unknown cause ${key}.${cause} (expected one of ${CAUSE_IDS.join(', ')})`);
+          check(`${key}.${cause}`, { kind: 'boolean' }, on);
+          cfg.alerts.causes[cause as CauseId] = on as boolean;
+        }
+        continue;
+      }
+      const rule = SCHEMA[section][k];
+      if (!rule)
+        throw new ConfigError(
+          `unknown key ${key} (expected ${[...Object.keys(SCHEMA[section]), ...(section === 'alerts' ? ['causes'] : [])].join(', ')})`,
+        );
+      check(key, rule, v);
+      (cfg[section] as unknown as Record<string, unknown>)[k] = v;
+    }
+  }
+  return cfg;
+}
+
+export function defaultConfigPath(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'deadair', 'config.json');
+}
+
+/** Reads the settings file; a missing default file means defaults, anything wrong is a ConfigError. */
+export function loadConfig(file: string, explicit: boolean): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) return structuredClone(DEFAULT_CONFIG);
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    return parseConfig(raw);
+  } catch (e) {
+    throw new ConfigError(`${file}: ${(e as Error).message}`);
+  }
+}
