@@ -186,12 +186,120 @@ async function benchWatch() {
   row('watch: append → finding max', `${Math.max(...lat).toFixed(1)} ms`, '', undefined);
 }
 
+/** Alert latency: a terminal-quota line appended → notification issued, and → spoken clip started. */
+async function benchAlerts() {
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, 'alerts.log');
+  const config = join(OUT, 'bench-config.json');
+  writeFileSync(file, '');
+  // Each appended line is its own incident: no burst collapse, no per-minute cap; silence after 1 s.
+  writeFileSync(
+    config,
+    JSON.stringify({ alerts: { burstSeconds: 0, maxPerMinute: 600 }, detectors: { silenceSeconds: 1 } }),
+  );
+  const n = Math.min(APPENDS, 200);
+  console.log(`\nalert latency: ${n} terminal-quota lines, each a new session (clips to ALSA's null device)`);
+  const child = spawn(process.execPath, [BIN, 'watch', '--json', '--no-journal', '--config', config, file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DEADAIR_BENCH: '1', DEADAIR_ALSA_DEVICE: 'null' },
+  });
+  const marks = new Map(); // `${kind} ${id}` → ms (epoch)
+  const silent = new Map(); // session → epoch ms the finding arrived
+  let err = '';
+  let out = '';
+  let ready = false;
+  child.stderr.on('data', (d) => {
+    err += d.toString();
+    let nl;
+    while ((nl = err.indexOf('\n')) >= 0) {
+      if (err.slice(0, nl).includes('watching')) ready = true;
+      const m = /^deadair-bench (notify|sound) (\S+) (\d+)/.exec(err.slice(0, nl));
+      if (m) marks.set(`${m[1]} ${m[2]}`, Number(m[3]));
+      err = err.slice(nl + 1);
+    }
+  });
+  child.stdout.on('data', (d) => {
+    out += d.toString();
+    let nl;
+    while ((nl = out.indexOf('\n')) >= 0) {
+      const f = JSON.parse(out.slice(0, nl));
+      out = out.slice(nl + 1);
+      if (f.type === 'finding' && f.cause === 'agent_silent') silent.set(f.session, Date.now());
+    }
+  });
+  for (let i = 0; i < 500 && !ready; i++) await new Promise((r) => setTimeout(r, 10));
+  const waitFor = async (key) => {
+    for (let i = 0; i < 500 && !marks.has(key); i++) await new Promise((r) => setTimeout(r, 2));
+    return marks.get(key);
+  };
+  const notifyLat = [];
+  const soundLat = [];
+  for (let i = 0; i < n; i++) {
+    const job = `AJ_alert${i}`;
+    const t0 = Date.now();
+    appendFileSync(file, pinoClose(job, t0) + '\n');
+    const id = `${job}/credits_exhausted`;
+    const tn = await waitFor(`notify ${id}`);
+    const ts = await waitFor(`sound ${id}`);
+    if (tn === undefined || ts === undefined) throw new Error(`no alert for ${job}`);
+    notifyLat.push(tn - t0);
+    soundLat.push(ts - t0);
+  }
+  row('line → notification issued p50', `${pct(notifyLat, 50).toFixed(0)} ms`, '', undefined);
+  row(
+    'line → notification issued p99',
+    `${pct(notifyLat, 99).toFixed(0)} ms`,
+    '≤ 2000 ms (goal 1000)',
+    pct(notifyLat, 99) <= 2000,
+  );
+  row('line → spoken alert started p50', `${pct(soundLat, 50).toFixed(0)} ms`, '', undefined);
+  row(
+    'line → spoken alert started p99',
+    `${pct(soundLat, 99).toFixed(0)} ms`,
+    '≤ 2000 ms (goal 1000)',
+    pct(soundLat, 99) <= 2000,
+  );
+
+  // Silence: 30 user turns end at once and are never answered; each must be named within T + 1 s.
+  const turns = 30;
+  const at = new Map();
+  for (let i = 0; i < turns; i++) {
+    const job = `AJ_quiet${i}`;
+    const t = Date.now();
+    at.set(job, t);
+    appendFileSync(
+      file,
+      JSON.stringify({
+        level: 20,
+        time: t,
+        pid: 7,
+        hostname: 'bench',
+        jobID: job,
+        room_id: 'RM_q',
+        msg: 'User turn committed',
+      }) + '\n',
+    );
+  }
+  for (let i = 0; i < 300 && silent.size < turns; i++) await new Promise((r) => setTimeout(r, 10));
+  const late = [...at].map(([job, t]) => (silent.get(job) ?? Infinity) - (t + 1000));
+  row('agent_silent after its deadline, p50', `${pct(late, 50).toFixed(0)} ms`, '', undefined);
+  row(
+    'agent_silent after its deadline, max',
+    `${Math.max(...late).toFixed(0)} ms`,
+    '≤ 1000 ms',
+    Math.max(...late) <= 1000,
+  );
+  child.kill('SIGINT');
+  rmSync(file, { force: true });
+}
+
 console.log(`deadair bench — ${new Date().toISOString()}, node ${process.version}`);
 if (!ONLY || ONLY === 'analyze') {
   await benchAnalyze('json');
   await benchAnalyze('text');
 }
 if (!ONLY || ONLY === 'watch') await benchWatch();
+if (!ONLY || ONLY === 'alerts') await benchAlerts();
 const failed = rows.filter((r) => r.result === 'FAIL').length;
 console.log(`\n${rows.filter((r) => r.result === 'PASS').length} targets met, ${failed} missed`);
 writeFileSync(

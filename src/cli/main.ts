@@ -529,6 +529,7 @@ function defaultJournal(paths: string[], env: NodeJS.ProcessEnv): string {
 /** Sends alerts to the desktop and the speaker, one at a time, reporting each kind of failure once. */
 class AlertSinks {
   private queue: Promise<void> = Promise.resolve();
+  private readonly pending = new Set<Promise<void>>();
   private readonly reported = new Set<string>();
   constructor(
     private readonly io: Io,
@@ -547,25 +548,34 @@ class AlertSinks {
           clip: alert.clip,
         }) + '\n',
       );
-    const notify = this.on.notify ? notifyDesktop(alert) : Promise.resolve(undefined);
-    this.queue = this.queue.then(async () => {
-      const problems = [await notify];
-      if (this.on.sound) {
+    const bench = this.io.env.DEADAIR_BENCH === '1';
+    if (this.on.notify) {
+      if (bench) this.io.err.write(`deadair-bench notify ${alert.id} ${Date.now()}\n`);
+      const sent = notifyDesktop(alert).then((p) => this.problem(p));
+      this.pending.add(sent);
+      void sent.finally(() => this.pending.delete(sent));
+    }
+    if (this.on.sound) {
+      // Clips play one after another; a notification never waits for them, nor they for it.
+      this.queue = this.queue.then(async () => {
+        if (bench) this.io.err.write(`deadair-bench sound ${alert.id} ${Date.now()}\n`);
         const r = await playFile(clipPath(alert.clip), {
           alsaDevice: this.io.env.DEADAIR_ALSA_DEVICE || undefined,
         });
-        if (!r.ok) problems.push(`spoken alert not played: ${r.detail} (--no-sound to silence this)`);
-      }
-      for (const p of problems) {
-        if (p && !this.reported.has(p)) {
-          this.reported.add(p);
-          this.io.err.write(`deadair: ${p}\n`);
-        }
-      }
-    });
+        if (!r.ok) this.problem(`spoken alert not played: ${r.detail} (--no-sound to silence this)`);
+      });
+    }
   }
-  idle(): Promise<void> {
-    return this.queue;
+  /** Reports each kind of sink failure once. */
+  private problem(p: string | undefined): void {
+    if (p && !this.reported.has(p)) {
+      this.reported.add(p);
+      this.io.err.write(`deadair: ${p}\n`);
+    }
+  }
+  async idle(): Promise<void> {
+    await Promise.all([...this.pending]);
+    await this.queue;
   }
 }
 
