@@ -34,9 +34,12 @@ interface Notification {
   appname: string;
 }
 
-function run(lines: string[], alerts: number): Promise<Notification[]> {
-  const lineFile = join(dir, `lines-${alerts}.txt`);
+function run(lines: string[], alerts: number, config?: object): Promise<Notification[]> {
+  const tag = `${alerts}-${lines.length}`;
+  const lineFile = join(dir, `lines-${tag}.txt`);
   writeFileSync(lineFile, lines.join('\n') + '\n');
+  const configFile = join(dir, `config-${tag}.json`);
+  if (config) writeFileSync(configFile, JSON.stringify(config));
   return new Promise((resolve, reject) => {
     execFile(
       'dbus-run-session',
@@ -96,6 +99,16 @@ describe.skipIf(missing.length > 0)('desktop notifications', () => {
     expect(got[0]).toMatchObject({ summary: 'Out of inference credits', appname: 'deadair' });
     expect(got[0]?.body).toContain('room support-line · job AJ_notify (LLM, MaxGatewayCredits)');
     expect(got[0]?.body).toContain('Top up LiveKit Inference credits');
+  });
+
+  it('says so when a user finished speaking and the agent never answered', async () => {
+    const got = await run([pino(20, 'User turn committed', {}, 'AJ_quiet')], 1, {
+      detectors: { silenceSeconds: 1 },
+    });
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ summary: 'Agent silent', appname: 'deadair' });
+    expect(got[0]?.body).toContain('room support-line · job AJ_quiet');
+    expect(got[0]?.body).toMatch(/did not answer a finished user turn/);
   });
 
   it('names a process that died, and a rejected key, in separate notifications', async () => {

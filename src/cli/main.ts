@@ -422,7 +422,9 @@ export function startWatching(io: Io, o: WatchOptions): { stop(): Promise<void> 
   const pipeline = new Pipeline({
     format: o.format,
     onFinding: (f, how) => {
-      if (!replaying) write(f, how);
+      if (replaying) return;
+      journal?.finding(how, f);
+      write(f, how);
     },
     onEvent: (ev) => {
       if (ev.kind !== 'log' && !replaying) batchEvents.push(ev);

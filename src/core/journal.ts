@@ -1,5 +1,5 @@
 // The watcher's journal: an append-only file, one versioned JSON record per line, holding every
-// event deadair understood (plain chatter excepted), every alert it raised, and with each batch the
+// event deadair understood (plain chatter excepted), every finding and alert, and with each batch the
 // position reached in its file. After a crash or a restart, replaying it rebuilds the sessions,
 // resumes every file exactly where its last batch ended, and keeps alerts from being raised twice.
 // A batch and its checkpoint are one write, so a kill leaves either both or neither; a torn last
@@ -9,12 +9,14 @@
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AgentEvent } from '../shared/events.js';
+import type { Finding } from '../shared/types.js';
 import type { SourcePosition } from './logs/types.js';
 
 export const JOURNAL_VERSION = 1;
 
 type JournalRecord =
   | { v: 1; t: 'batch'; events: AgentEvent[]; pos?: SourcePosition }
+  | { v: 1; t: 'finding'; how: 'created' | 'escalated' | 'recovered'; finding: Finding }
   | { v: 1; t: 'alert'; id: string; at: number };
 
 export interface JournalState {
@@ -73,6 +75,11 @@ export class Journal {
     const rec: JournalRecord = { v: 1, t: 'batch', events };
     if (pos) rec.pos = pos;
     writeSync(this.fd, JSON.stringify(rec) + '\n');
+  }
+
+  /** A finding as it was reported (for the record: replay derives findings from the events). */
+  finding(how: 'created' | 'escalated' | 'recovered', finding: Finding): void {
+    writeSync(this.fd, JSON.stringify({ v: 1, t: 'finding', how, finding } satisfies JournalRecord) + '\n');
   }
 
   alert(id: string, at: number): void {

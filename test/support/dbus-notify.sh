@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Runs inside `dbus-run-session`: starts a display (Xvfb) and a notification daemon (dunst), runs
 # `deadair watch` on a log, appends the given lines, waits for the alerts, then prints dunst's
-# history as JSON on stdout. Usage: dbus-notify.sh <deadair-bin> <logfile> <lines-file> <alerts>
+# history as JSON on stdout. Usage: dbus-notify.sh <deadair-bin> <logfile> <lines-file> <alerts> [config]
 set -u
 bin=$1 log=$2 lines=$3 want=$4
-display=":$((90 + RANDOM % 800))"
-Xvfb "$display" -screen 0 800x600x24 -nolisten tcp >/dev/null 2>&1 &
+config=()
+[ -n "${5:-}" ] && config=(--config "$5")
+# Let Xvfb pick a free display and tell us which (no clash with a stale or parallel one).
+dfile=$(mktemp)
+Xvfb -displayfd 3 -screen 0 800x600x24 -nolisten tcp 3>"$dfile" >/dev/null 2>&1 &
 xvfb=$!
-for _ in $(seq 100); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.05; done
+for _ in $(seq 200); do [ -s "$dfile" ] && break; sleep 0.05; done
+display=":$(head -n1 "$dfile")"
+rm -f "$dfile"
 DISPLAY=$display dunst >/dev/null 2>&1 &
 dunst=$!
 for _ in $(seq 100); do dunstctl count >/dev/null 2>&1 && break; sleep 0.05; done
 : > "$log"
 out=$(mktemp)
 err=$(mktemp)
-DISPLAY=$display DEADAIR_ALSA_DEVICE=null node "$bin" watch --json --no-journal "$log" > "$out" 2> "$err" &
+DISPLAY=$display DEADAIR_ALSA_DEVICE=null node "$bin" watch --json --no-journal "${config[@]}" "$log" > "$out" 2> "$err" &
 watcher=$!
 # Append only once the watcher follows the file.
 for _ in $(seq 200); do grep -q watching "$err" && break; sleep 0.05; done
