@@ -5,7 +5,7 @@
 import type { AgentEvent, ProviderError } from '../shared/events.js';
 import type { Component, Evidence } from '../shared/types.js';
 import type { LogRecord } from './formats/record.js';
-import { isRecord } from './formats/record.js';
+import { definedOnly, isRecord } from './formats/record.js';
 import {
   creditsExhaustedFromCounters,
   decodeErrorObject,
@@ -140,15 +140,9 @@ function decode(r: LogRecord): DecodedError {
   if (typeof f.exc_info === 'string') text += '\n' + f.exc_info.slice(-4000);
   if (r.more) text += '\n' + r.more.join('\n').slice(0, 20_000);
   const fromText = decodeErrorText(text);
-  const out: DecodedError = { ...fromText, ...stripUndefined(fromObj) };
+  const out: DecodedError = { ...fromText, ...definedOnly(fromObj) };
   if (!out.quota && fromText.quota) out.quota = fromText.quota;
   if (out.quota) out.providerQuotaExhausted = undefined;
-  return out;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
 }
 

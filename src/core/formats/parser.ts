@@ -8,7 +8,7 @@ import type { AgentEvent, FormatId } from '../../shared/events.js';
 import { classify, classifyMarker, evidenceOf, lineEvent, MESSAGE_OF_INTEREST } from '../classify.js';
 import type { RawLine } from '../logs/types.js';
 import { parseJsonLine, quickJsonLine } from './json.js';
-import { contextFromFields, DayClock, type LogRecord } from './record.js';
+import { contextFromFields, DayClock, definedOnly, type LogRecord } from './record.js';
 import {
   headerToRecord,
   isBlankTimeHeader,
@@ -118,7 +118,7 @@ export class FileParser {
       const t = trailingJson(r.extrasText);
       if (t) {
         r.fields = t.value;
-        r.ctx = { ...contextFromFields(t.value), ...stripUndef(r.ctx) };
+        r.ctx = { ...contextFromFields(t.value), ...definedOnly(r.ctx) };
       }
     }
     if (r.format === 'raw') {
@@ -129,7 +129,7 @@ export class FileParser {
       const fields = parsePrettyFields(r.more);
       r.fields = { ...fields, ...r.fields };
       const ctx = contextFromFields(fields);
-      r.ctx = { ...ctx, ...stripUndef(r.ctx) };
+      r.ctx = { ...ctx, ...definedOnly(r.ctx) };
     } else if (
       r.more &&
       (r.format === 'python-text' || r.format === 'python-console') &&
@@ -140,7 +140,7 @@ export class FileParser {
         const t = trailingJson(l);
         if (t) {
           r.fields = t.value;
-          r.ctx = { ...contextFromFields(t.value), ...stripUndef(r.ctx) };
+          r.ctx = { ...contextFromFields(t.value), ...definedOnly(r.ctx) };
           break;
         }
       }
@@ -207,12 +207,6 @@ export class FileParser {
     if (!h || (forced !== undefined && h.format !== forced)) return undefined;
     return headerToRecord(h, line);
   }
-}
-
-function stripUndef<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
 }
 
 function classifyRaw(r: LogRecord): AgentEvent {

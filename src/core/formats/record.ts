@@ -25,6 +25,13 @@ export interface LogRecord {
   extrasText?: string;
 }
 
+/** A copy without the keys whose value is undefined (so a spread does not erase known values). */
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -6,17 +6,8 @@
 
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
-import {
-  absolute,
-  globBase,
-  globToRegExp,
-  isGlob,
-  LOG_FILE,
-  LOG_FILE_RULE,
-  sortLogFiles,
-  walk,
-} from './glob.js';
+import { dirname } from 'node:path';
+import { absolute, globBase, globToRegExp, isGlob, LOG_FILE_RULE, sortLogFiles, walk } from './glob.js';
 import { LineSplitter } from './lines.js';
 import type { RawLine, SourcePosition, SourceProblem } from './types.js';
 
@@ -435,5 +426,3 @@ export function tail(opts: TailOptions): Tail {
     },
   };
 }
-
-export { LOG_FILE, basename };
