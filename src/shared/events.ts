@@ -100,6 +100,11 @@ export type AgentEvent = EventBase &
     /** A job process ended. `crashed` when it ended abnormally; `unresponsive` when killed for it. */
     | { kind: 'process_exit'; code?: number; reason?: string; crashed: boolean }
     | { kind: 'process_unresponsive' }
+    /** Room side: a participant joined or left; `agent` when its kind is AGENT. */
+    | { kind: 'participant_joined'; participant: string; agent: boolean }
+    | { kind: 'participant_left'; participant: string; agent: boolean }
+    /** Room side: the observer's own connection (`connected`, `reconnecting`, `disconnected`). */
+    | { kind: 'observer_connection'; state: string; reason?: string }
   );
 
 export type EventKind = AgentEvent['kind'];
