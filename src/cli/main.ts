@@ -385,7 +385,7 @@ export interface WatchOptions {
 }
 
 /** Follows logs through the pipeline, printing findings and raising alerts, until stop(). */
-export function startWatching(io: Io, o: WatchOptions): { stop(): Promise<void> } {
+export function startWatching(io: Io, o: WatchOptions): { ready: Promise<void>; stop(): Promise<void> } {
   const policy = new AlertPolicy(o.policy);
   const sinks = new AlertSinks(io, { notify: o.notify, sound: o.sound });
   const write = (f: Finding, how: 'created' | 'escalated' | 'recovered') => {
@@ -475,6 +475,7 @@ export function startWatching(io: Io, o: WatchOptions): { stop(): Promise<void> 
     for (const alert of policy.tick(now)) sinks.raise(alert, o.json);
   }, 250);
   return {
+    ready: t.ready,
     async stop() {
       clearInterval(ticker);
       await t.stop();
@@ -701,6 +702,8 @@ async function watch(args: string[], io: Io): Promise<number> {
     policy: policyOptions(cfg),
     journal: values['no-journal'] ? undefined : (values.journal ?? defaultJournal(positionals, io.env)),
   });
+  // Say "watching" only once the files are open: what is appended from then on is seen.
+  await w.ready;
   io.err.write(
     style.dim(
       `deadair: watching ${files.length} file${files.length === 1 ? '' : 's'}${files.length < positionals.length ? ' (and waiting for more)' : ''}${values['from-start'] ? ' from the start' : ' for new lines'} — Ctrl-C to stop\n`,

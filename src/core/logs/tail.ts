@@ -31,6 +31,8 @@ export interface TailOptions {
 export interface Tail {
   /** Resolves when every file was read to its end (follow = false), or after stop(). */
   done: Promise<void>;
+  /** Resolves once the initial files are open and watched: lines appended after it are seen. */
+  ready: Promise<void>;
   stop(): Promise<void>;
   positions(): SourcePosition[];
 }
@@ -361,6 +363,8 @@ export function tail(opts: TailOptions): Tail {
     }
   }
 
+  let readyResolve: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (readyResolve = r));
   const done = (async () => {
     specs = await classify(specsOf(opts.paths));
     const initial: string[] = [];
@@ -389,12 +393,16 @@ export function tail(opts: TailOptions): Tail {
         await close(src);
       }
     }
-    if (!opts.follow || stopped) return;
+    if (!opts.follow || stopped) {
+      readyResolve();
+      return;
+    }
     // Explicit files watched even when missing: the agent may create its log later.
     const dirs = new Set<string>();
     for (const s of specs) dirs.add(s.kind === 'file' ? dirname(s.path) : s.kind === 'dir' ? s.path : s.base);
     for (const d of dirs) watchDir(d);
     timer = setInterval(() => void check(), Math.max(50, opts.pollIntervalMs ?? 1000));
+    readyResolve();
     await new Promise<void>((resolve) => {
       stopResolve = resolve;
       if (stopped) resolve();
@@ -403,8 +411,10 @@ export function tail(opts: TailOptions): Tail {
 
   let stopResolve: (() => void) | undefined;
 
+  void done.catch(() => undefined).finally(readyResolve);
   return {
     done,
+    ready,
     async stop() {
       stopped = true;
       stopResolve?.();
