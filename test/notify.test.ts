@@ -47,9 +47,10 @@ function run(lines: string[], alerts: number, config?: object): Promise<Notifica
         '--',
         join(ROOT, 'test/support/dbus-notify.sh'),
         BIN,
-        join(dir, `agent-${alerts}.log`),
+        join(dir, `agent-${tag}.log`),
         lineFile,
         String(alerts),
+        ...(config ? [configFile] : []),
       ],
       { timeout: 60_000 },
       (err, stdout) => {
