@@ -81,6 +81,21 @@ export interface TrackerOptions {
   hangMs?: number;
   /** rate_limited becomes critical when it lasts this long without the agent speaking (default 2 min). */
   rateLimitCriticalMs?: number;
+  /** never_joined: a user waits in a room this long with no agent (default 20 s). */
+  neverJoinedMs?: number;
+}
+
+/** What the room observer saw of one room: who is there, and whether it is watching right now. */
+interface RoomState {
+  name: string;
+  users: Set<string>;
+  agents: Set<string>;
+  /** A user has been in the room with no agent since then. */
+  waitingSince?: number;
+  waitingEvidence?: Evidence;
+  neverJoinedRaised: boolean;
+  /** The observer lost its connection at this time (silence is not counted while it is away). */
+  downSince?: number;
 }
 
 /** What changed when an event was folded in: new findings and findings whose severity rose. */
@@ -107,6 +122,8 @@ export class SessionTracker {
   private readonly thinkingMs: number;
   private readonly hangMs: number;
   private readonly rateLimitCriticalMs: number;
+  private readonly neverJoinedMs: number;
+  private readonly rooms = new Map<string, RoomState>();
   /** Lines no session could be given to (worker chatter, garbage): counted, not kept. */
   unattributed = 0;
 
@@ -116,6 +133,7 @@ export class SessionTracker {
     this.thinkingMs = opts.thinkingMs ?? 15_000;
     this.hangMs = opts.hangMs ?? 60_000;
     this.rateLimitCriticalMs = opts.rateLimitCriticalMs ?? 120_000;
+    this.neverJoinedMs = opts.neverJoinedMs ?? 20_000;
   }
 
   ingest(ev: AgentEvent): Change {
@@ -370,8 +388,68 @@ export class SessionTracker {
       case 'process_unresponsive':
         this.onExit(s, ev, true, undefined, 'unresponsive', change);
         break;
+      case 'participant_joined':
+      case 'participant_left':
+      case 'observer_connection':
+        this.onRoomEvent(s, ev, change);
+        break;
       default:
         break;
+    }
+  }
+
+  private room(name: string): RoomState {
+    let r = this.rooms.get(name);
+    if (!r)
+      this.rooms.set(name, (r = { name, users: new Set(), agents: new Set(), neverJoinedRaised: false }));
+    return r;
+  }
+
+  /** Room-side signals: who joined or left, and the observer's own connection. */
+  private onRoomEvent(s: Session, ev: AgentEvent, change: Change): void {
+    const name = ev.ctx.roomName ?? ev.evidence.room;
+    if (!name) return;
+    const r = this.room(name);
+    if (ev.kind === 'observer_connection') {
+      if (ev.state === 'connected' && r.downSince !== undefined) {
+        // The time the observer was away does not count toward any silence.
+        const gap = ev.time - r.downSince;
+        r.downSince = undefined;
+        if (r.waitingSince !== undefined) r.waitingSince += gap;
+        for (const x of this.sessions.values()) {
+          if (x.room !== name) continue;
+          if (x.pending) x.pending.time += gap;
+          if (x.thinkingSince !== undefined) x.thinkingSince += gap;
+        }
+      } else if (ev.state !== 'connected') r.downSince ??= ev.time;
+      return;
+    }
+    if (ev.kind === 'participant_joined') {
+      if (ev.agent) {
+        r.agents.add(ev.participant);
+        r.waitingSince = undefined;
+      } else {
+        r.users.add(ev.participant);
+        if (r.agents.size === 0 && r.waitingSince === undefined) {
+          r.waitingSince = ev.time;
+          r.waitingEvidence = ev.evidence;
+        }
+      }
+      return;
+    }
+    if (ev.kind !== 'participant_left') return;
+    if (!ev.agent) {
+      r.users.delete(ev.participant);
+      if (r.users.size === 0) r.waitingSince = undefined;
+      return;
+    }
+    r.agents.delete(ev.participant);
+    if (r.users.size > 0 && !s.closed) {
+      const f = this.raise(s, 'agent_left', 'critical', 'session', ev, change);
+      f.summary = `The agent left the room at ${clock(ev.time)} while ${[...r.users].slice(0, 3).join(', ')} stayed, and no session close was logged${this.likelyCause(s)}.`;
+      s.exited = true;
+      s.pending = undefined;
+      this.untrack(s);
     }
   }
 
@@ -395,8 +473,29 @@ export class SessionTracker {
    */
   tick(now: number): Change[] {
     const changes: Change[] = [];
+    for (const r of this.rooms.values()) {
+      if (r.downSince !== undefined || r.waitingSince === undefined || r.neverJoinedRaised) continue;
+      if (r.agents.size > 0 || r.users.size === 0 || now - r.waitingSince < this.neverJoinedMs) continue;
+      r.neverJoinedRaised = true;
+      const jobId = this.jobByRoomName.get(r.name);
+      const s = (jobId && this.sessions.get(jobId)) || this.procSession(r.name, r.name, undefined);
+      const change: Change = { session: s.id, created: [], escalated: [] };
+      const f = this.raise(
+        s,
+        'never_joined',
+        'critical',
+        'session',
+        timerEvent(r.waitingSince + this.neverJoinedMs, r.waitingEvidence ?? { room: r.name, text: '' }),
+        change,
+      );
+      s.room ??= r.name;
+      f.room ??= r.name;
+      f.summary = `${[...r.users].slice(0, 3).join(', ')} joined room ${r.name} at ${clock(r.waitingSince)} and no agent came for ${Math.round(this.neverJoinedMs / 1000)} s.`;
+      changes.push(change);
+    }
     for (const s of this.sessions.values()) {
       if (s.closed || s.exited) continue;
+      if (s.room !== undefined && this.rooms.get(s.room)?.downSince !== undefined) continue; // the observer is away
       const change: Change = { session: s.id, created: [], escalated: [] };
       const p = s.pending;
       if (p && !p.silentRaised && (!p.replyBegun || p.failed) && now - p.time >= this.silenceMs) {
