@@ -56,6 +56,7 @@ async function until(cond: () => boolean, what = 'condition'): Promise<void> {
 
 /** Lets the tailer open its files: the first append after this is seen as new. */
 async function ready(t: Tail, n = 1): Promise<void> {
+  await t.ready;
   await until(() => t.positions().length >= n, 'files opened');
 }
 
@@ -175,6 +176,7 @@ describe('tail (follow)', () => {
     writeFileSync(f, 'x\n');
     const s = start([dir], { fromStart: true });
     await until(() => s.lines.length === 1);
+    await s.t.ready; // the watchers exist from here on
     const watches = () =>
       process.getActiveResourcesInfo().filter((r) => r === 'FSEventWrap' || r === 'Timeout').length;
     const before = watches();
