@@ -4,7 +4,7 @@
 // files appearing. Event-driven (fs.watch on the directories) with a bounded polling fallback,
 // because fs.watch misses events on some filesystems. One file's problem never stops the others.
 
-import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { readSync, watch as fsWatch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { absolute, globBase, globToRegExp, isGlob, LOG_FILE_RULE, sortLogFiles, walk } from './glob.js';
@@ -246,7 +246,8 @@ export function tail(opts: TailOptions): Tail {
       if (stopped && opts.follow) return;
       let bytesRead: number;
       try {
-        ({ bytesRead } = await fh.read(buf, 0, CHUNK, src.pos));
+        // Reading to the end (analyze), a synchronous read skips a promise per chunk.
+        bytesRead = opts.follow ? (await fh.read(buf, 0, CHUNK, src.pos)).bytesRead : readSync(fh.fd, buf, 0, CHUNK, src.pos);
       } catch (e) {
         problem(e, src.path);
         return;
