@@ -1,9 +1,9 @@
 // The deadair CLI as a user runs it: the built bin, real files, exit codes, the --json schema.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from './support/cli.js';
 
 let dir: string;
@@ -11,6 +11,11 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'deadair-cli-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// A watcher left by a failing test must not outlive it.
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
 
 interface Run {
   code: number;
@@ -220,6 +225,7 @@ describe('deadair watch', () => {
         env: { ...process.env, NO_COLOR: '1' },
       },
     );
+    children.push(child);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -257,6 +263,7 @@ describe('deadair watch', () => {
       '--from-start',
       file,
     ]);
+    children.push(child);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await waitFor(() => out.includes('credits_exhausted'));

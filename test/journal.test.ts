@@ -4,11 +4,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BIN } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deadair-journal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
 
 const quota = {
   message: '429 "LLM token credit quota exceeded, category: MaxGatewayCredits"',
@@ -58,6 +62,7 @@ function start(log: string, journal: string, out: string[]): ChildProcess {
     log,
   ]);
   child.stdout?.on('data', (d: Buffer) => out.push(d.toString()));
+  children.push(child);
   return child;
 }
 let debugInfo = () => '';
