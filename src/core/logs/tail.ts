@@ -247,7 +247,9 @@ export function tail(opts: TailOptions): Tail {
       let bytesRead: number;
       try {
         // Reading to the end (analyze), a synchronous read skips a promise per chunk.
-        bytesRead = opts.follow ? (await fh.read(buf, 0, CHUNK, src.pos)).bytesRead : readSync(fh.fd, buf, 0, CHUNK, src.pos);
+        bytesRead = opts.follow
+          ? (await fh.read(buf, 0, CHUNK, src.pos)).bytesRead
+          : readSync(fh.fd, buf, 0, CHUNK, src.pos);
       } catch (e) {
         problem(e, src.path);
         return;
