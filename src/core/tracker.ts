@@ -4,6 +4,7 @@
 // learnt from earlier lines; otherwise the one live job of that file; when several jobs could own
 // a line, it is counted as ambiguous rather than guessed.
 
+import { DeadlineHeap } from './heap.js';
 import type { AgentEvent, ProviderError } from '../shared/events.js';
 import type { CauseId, Component, Evidence, Finding, SessionSummary, Severity } from '../shared/types.js';
 import {
@@ -37,6 +38,8 @@ interface PendingTurn {
 
 interface Session {
   id: string;
+  /** The deadline this session is queued for in the timer heap, if any. */
+  dueAt?: number;
   job?: string;
   room?: string;
   roomSid?: string;
@@ -124,6 +127,12 @@ export class SessionTracker {
   private readonly rateLimitCriticalMs: number;
   private readonly neverJoinedMs: number;
   private readonly rooms = new Map<string, RoomState>();
+  /**
+   * Sessions by the earliest moment one of their timers could fire, so a tick looks only at the
+   * sessions that are due, not at every session (a long log has thousands). Every change that can
+   * bring a deadline nearer queues the session; a deadline that moved later is requeued when met.
+   */
+  private readonly timers = new DeadlineHeap<Session>();
   /** Lines no session could be given to (worker chatter, garbage): counted, not kept. */
   unattributed = 0;
 
@@ -349,6 +358,7 @@ export class SessionTracker {
           if (s.thinkingSince === undefined) {
             s.thinkingSince = ev.time;
             s.thinkingEvidence = ev.evidence;
+            this.arm(s, ev.time + this.thinkingMs);
           }
         } else s.thinkingSince = undefined;
         break;
@@ -362,6 +372,7 @@ export class SessionTracker {
           silentRaised: false,
           hangRaised: false,
         };
+        this.arm(s, ev.time + Math.min(this.silenceMs, this.hangMs));
         break;
       case 'agent_speech':
         s.spoken++;
@@ -420,6 +431,7 @@ export class SessionTracker {
           if (x.room !== name) continue;
           if (x.pending) x.pending.time += gap;
           if (x.thinkingSince !== undefined) x.thinkingSince += gap;
+          this.arm(x, ev.time); // its timers run again
         }
       } else if (ev.state !== 'connected') r.downSince ??= ev.time;
       return;
@@ -493,53 +505,74 @@ export class SessionTracker {
       f.summary = `${[...r.users].slice(0, 3).join(', ')} joined room ${r.name} at ${clock(r.waitingSince)} and no agent came for ${Math.round(this.neverJoinedMs / 1000)} s.`;
       changes.push(change);
     }
-    for (const s of this.sessions.values()) {
-      if (s.closed || s.exited) continue;
-      if (s.room !== undefined && this.rooms.get(s.room)?.downSince !== undefined) continue; // the observer is away
+    for (let s = this.timers.popDue(now); s; s = this.timers.popDue(now)) {
+      s.dueAt = undefined;
       const change: Change = { session: s.id, created: [], escalated: [] };
-      const p = s.pending;
-      if (p && !p.silentRaised && (!p.replyBegun || p.failed) && now - p.time >= this.silenceMs) {
-        p.silentRaised = true;
-        const f = this.raise(
-          s,
-          'agent_silent',
-          'critical',
-          'session',
-          timerEvent(p.time + this.silenceMs, p.evidence),
-          change,
-        );
-        f.summary = `The user finished speaking at ${clock(p.time)} and the agent never answered${this.likelyCause(s)}.`;
-        if (f.recovered !== undefined) f.recovered = undefined;
-      }
-      if (p && !p.hangRaised && now - Math.max(s.end, p.time) >= this.hangMs) {
-        p.hangRaised = true;
-        const f = this.raise(s, 'process_died', 'critical', 'process', timerEvent(now, p.evidence), change);
-        f.summary = `The agent wrote nothing for ${Math.round(this.hangMs / 1000)} s while the user waited for an answer (since ${clock(p.time)}): the worker looks hung.`;
-      }
-      if (s.thinkingSince !== undefined) {
-        const long = now - s.thinkingSince;
-        const ev = timerEvent(s.thinkingSince + this.thinkingMs, s.thinkingEvidence ?? { text: '' });
-        if (long >= this.thinkingMs && !s.findings.has('stuck_thinking')) {
-          const f = this.raise(s, 'stuck_thinking', 'warning', 'llm', ev, change);
-          f.summary = `The agent has been thinking since ${clock(s.thinkingSince)} without answering${this.likelyCause(s)}.`;
-        }
-        const f = s.findings.get('stuck_thinking');
-        if (f && long >= 2 * this.thinkingMs && f.severity !== 'critical') {
-          f.severity = 'critical';
-          change.escalated.push(f);
-        }
-      }
-      if (s.rateLimitedSince !== undefined && now - s.rateLimitedSince >= this.rateLimitCriticalMs) {
-        const f = s.findings.get('rate_limited');
-        if (f && f.severity !== 'critical') {
-          f.severity = 'critical';
-          f.summary = `The ${componentWord(f.component)} has been rate limited for ${Math.round((now - s.rateLimitedSince) / 60_000)} min without the agent speaking.`;
-          change.escalated.push(f);
-        }
-      }
+      const next = this.timersOf(s, now, change);
+      if (next !== undefined) this.arm(s, next);
       if (change.created.length || change.escalated.length) changes.push(change);
     }
     return changes;
+  }
+
+  /** Fire the session's timers that are due at `now`; returns when the next one could fire. */
+  private timersOf(s: Session, now: number, change: Change): number | undefined {
+    if (s.closed || s.exited) return undefined;
+    // The observer is away: its reconnection requeues the session.
+    if (s.room !== undefined && this.rooms.get(s.room)?.downSince !== undefined) return undefined;
+    let next = Number.POSITIVE_INFINITY;
+    const due = (at: number): boolean => {
+      if (now >= at) return true;
+      if (at < next) next = at;
+      return false;
+    };
+    const p = s.pending;
+    if (p && !p.silentRaised && (!p.replyBegun || p.failed) && due(p.time + this.silenceMs)) {
+      p.silentRaised = true;
+      const f = this.raise(
+        s,
+        'agent_silent',
+        'critical',
+        'session',
+        timerEvent(p.time + this.silenceMs, p.evidence),
+        change,
+      );
+      f.summary = `The user finished speaking at ${clock(p.time)} and the agent never answered${this.likelyCause(s)}.`;
+      if (f.recovered !== undefined) f.recovered = undefined;
+    }
+    if (p && !p.hangRaised && due(Math.max(s.end, p.time) + this.hangMs)) {
+      p.hangRaised = true;
+      const f = this.raise(s, 'process_died', 'critical', 'process', timerEvent(now, p.evidence), change);
+      f.summary = `The agent wrote nothing for ${Math.round(this.hangMs / 1000)} s while the user waited for an answer (since ${clock(p.time)}): the worker looks hung.`;
+    }
+    if (s.thinkingSince !== undefined) {
+      const ev = timerEvent(s.thinkingSince + this.thinkingMs, s.thinkingEvidence ?? { text: '' });
+      if (!s.findings.has('stuck_thinking') && due(s.thinkingSince + this.thinkingMs)) {
+        const f = this.raise(s, 'stuck_thinking', 'warning', 'llm', ev, change);
+        f.summary = `The agent has been thinking since ${clock(s.thinkingSince)} without answering${this.likelyCause(s)}.`;
+      }
+      const f = s.findings.get('stuck_thinking');
+      if (f && f.severity !== 'critical' && due(s.thinkingSince + 2 * this.thinkingMs)) {
+        f.severity = 'critical';
+        change.escalated.push(f);
+      }
+    }
+    if (s.rateLimitedSince !== undefined) {
+      const f = s.findings.get('rate_limited');
+      if (f && f.severity !== 'critical' && due(s.rateLimitedSince + this.rateLimitCriticalMs)) {
+        f.severity = 'critical';
+        f.summary = `The ${componentWord(f.component)} has been rate limited for ${Math.round((now - s.rateLimitedSince) / 60_000)} min without the agent speaking.`;
+        change.escalated.push(f);
+      }
+    }
+    return Number.isFinite(next) ? next : undefined;
+  }
+
+  /** One of the session's timers was set for `at`: queue the session unless it is due sooner. */
+  private arm(s: Session, at: number): void {
+    if (s.dueAt !== undefined && s.dueAt <= at) return;
+    s.dueAt = at;
+    this.timers.push(at, s);
   }
 
   /** ", most likely because …" when the session has a failure to blame. */
@@ -550,10 +583,16 @@ export class SessionTracker {
 
   private onError(s: Session, ev: AgentEvent, e: ProviderError, change: Change): void {
     s.errors++;
-    if (s.pending) s.pending.failed = true;
+    if (s.pending) {
+      s.pending.failed = true; // a reply that began and failed is silence again
+      this.arm(s, s.pending.time + this.silenceMs);
+    }
     if (e.label) s.lastLabel = e.label;
     const cause = causeOfError(e);
-    if (cause === 'rate_limited' && !e.quota?.terminal) s.rateLimitedSince ??= ev.time;
+    if (cause === 'rate_limited' && !e.quota?.terminal && s.rateLimitedSince === undefined) {
+      s.rateLimitedSince = ev.time;
+      this.arm(s, ev.time + this.rateLimitCriticalMs);
+    }
     const severity: Severity =
       cause === 'provider_error' && e.stage !== 'retry' && !e.recoverable
         ? 'warning'

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { DeadlineHeap } from './heap.js';
+
+interface Item {
+  name: string;
+  dueAt?: number;
+}
+
+function queue(heap: DeadlineHeap<Item>, item: Item, at: number): void {
+  item.dueAt = at;
+  heap.push(at, item);
+}
+
+describe('DeadlineHeap', () => {
+  it('pops due items in deadline order and keeps the rest', () => {
+    const heap = new DeadlineHeap<Item>();
+    const items = [50, 10, 40, 30, 20, 60].map((at) => ({ name: `t${at}`, dueAt: at }));
+    for (const item of items) heap.push(item.dueAt, item);
+    const popped: string[] = [];
+    for (let x = heap.popDue(45); x; x = heap.popDue(45)) popped.push(x.name);
+    expect(popped).toEqual(['t10', 't20', 't30', 't40']);
+    expect(heap.size).toBe(2);
+    expect(heap.popDue(49)).toBeUndefined();
+    expect(heap.popDue(1000)?.name).toBe('t50');
+  });
+
+  it('skips entries whose deadline is no longer the item’s', () => {
+    const heap = new DeadlineHeap<Item>();
+    const a: Item = { name: 'a' };
+    queue(heap, a, 100);
+    queue(heap, a, 20); // came nearer: the entry at 100 is stale
+    expect(heap.popDue(50)).toBe(a);
+    a.dueAt = undefined;
+    expect(heap.popDue(150)).toBeUndefined();
+    expect(heap.size).toBe(0);
+  });
+
+  it('stays ordered under many random pushes and pops', () => {
+    const heap = new DeadlineHeap<Item>();
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 1000;
+    const all: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const at = Math.floor(rand());
+      all.push(at);
+      heap.push(at, { name: String(i), dueAt: at });
+    }
+    const out: number[] = [];
+    for (let x = heap.popDue(Infinity); x; x = heap.popDue(Infinity)) out.push(x.dueAt!);
+    expect(out).toEqual([...all].sort((p, q) => p - q));
+  });
+});
