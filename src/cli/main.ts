@@ -15,6 +15,8 @@ import { Pipeline } from '../core/pipeline.js';
 import type { AgentEvent } from '../shared/events.js';
 import type { TrackerOptions } from '../core/tracker.js';
 import { DEMO_MS, demoScript } from './demo.js';
+import { findChromium } from '../observer/browser.js';
+import type { RoomObserver, RoomObserverOptions } from '../observer/observer.js';
 import { notifyDesktop } from './notify.js';
 import { clipPath, playFile } from './sound.js';
 import { expandPaths, tail } from '../core/logs/tail.js';
@@ -81,14 +83,21 @@ Exit codes: 0 no session failed or went silent (healthy or degraded only), 1 som
 `;
 
 const WATCH_HELP = `Usage: deadair watch [options] <file|dir|glob>...
+       deadair watch --room <name> | --rooms <pattern> [options] [<file|dir|glob>...]
 
-Follows the given logs like 'tail -F' (appends, rotation, truncation, new files in a directory) and
-prints each finding once, the moment it happens. When an agent fails (a critical finding that is
+Follows the given logs like 'tail -F' (appends, rotation, truncation, new files in a directory),
+and joins the given LiveKit rooms as a hidden, subscribe-only observer, and prints each finding
+once, the moment it happens. When an agent fails (a critical finding that is
 not the consequence of one already alerted) it also raises an alert: a desktop notification that
 names the cause, and a short spoken clip. Ctrl-C to stop.
 
 Options:
   --from-start         read what the files already hold first (default: only new lines)
+  --room <name>        observe this room while it is live (repeatable); needs LIVEKIT_URL,
+                       LIVEKIT_API_KEY and LIVEKIT_API_SECRET, and Chromium or Chrome
+                       (DEADAIR_CHROMIUM=<path> to pick one)
+  --rooms <pattern>    observe every live room whose name matches ('dev-*', 'support-?')
+  --max-rooms <N>      observe at most N rooms at once (default 20)
   --config <file>      settings file (default: $XDG_CONFIG_HOME/deadair/config.json): alert
                        severity floor, per-cause switches, burst window, alerts a minute,
                        detector thresholds — see README
@@ -138,6 +147,9 @@ const ANALYZE_OPTIONS = {
 const WATCH_OPTIONS = {
   ...COMMON,
   'from-start': { type: 'boolean' },
+  room: { type: 'string', multiple: true },
+  rooms: { type: 'string' },
+  'max-rooms': { type: 'string' },
   journal: { type: 'string' },
   'no-journal': { type: 'boolean' },
   'no-notify': { type: 'boolean' },
@@ -382,6 +394,8 @@ export interface WatchOptions {
   /** Journal file: replayed at start (sessions, positions, alerts raised), appended to as we go. */
   journal?: string;
   policy?: AlertPolicyOptions;
+  /** LiveKit rooms to observe alongside the logs. */
+  rooms?: Omit<RoomObserverOptions, 'onEvent' | 'onNotice'>;
 }
 
 /** Follows logs through the pipeline, printing findings and raising alerts, until stop(). */
@@ -452,6 +466,24 @@ export function startWatching(io: Io, o: WatchOptions): { ready: Promise<void>; 
     journal.batch(batchEvents, pos);
     batchEvents = [];
   };
+  // The observer (livekit, a browser) is loaded only when rooms are watched: analyze starts fast.
+  let observer: RoomObserver | undefined;
+  let stopping = false;
+  const rooms = o.rooms;
+  const observing = rooms
+    ? import('../observer/observer.js').then(async ({ RoomObserver }) => {
+        if (stopping) return;
+        observer = new RoomObserver({
+          ...rooms,
+          onEvent: (ev) => {
+            pipeline.ingest(ev);
+            if (journal && ev.kind !== 'log') journal.batch([ev], undefined);
+          },
+          onNotice: (line) => io.err.write(o.style.dim(`deadair: ${safeText(line, 400)}`) + '\n'),
+        });
+        await observer.start();
+      })
+    : undefined;
   const t = tail({
     paths: o.paths,
     fromStart: o.fromStart,
@@ -475,9 +507,12 @@ export function startWatching(io: Io, o: WatchOptions): { ready: Promise<void>; 
     for (const alert of policy.tick(now)) sinks.raise(alert, o.json);
   }, 250);
   return {
-    ready: t.ready,
+    ready: Promise.all([t.ready, observing]).then(() => undefined),
     async stop() {
+      stopping = true;
       clearInterval(ticker);
+      await observing?.catch(() => undefined);
+      await observer?.stop();
       await t.stop();
       pipeline.end();
       await sinks.idle();
@@ -514,16 +549,54 @@ function policyOptions(c: Config): AlertPolicyOptions {
   };
 }
 
-/** One journal per set of watched paths, in the XDG state directory. */
-function defaultJournal(paths: string[], env: NodeJS.ProcessEnv): string {
+/** `--room` / `--rooms` as observer options, or undefined; a usage error when something is missing. */
+async function roomOptions(
+  values: { room?: string[]; rooms?: string; 'max-rooms'?: string },
+  env: NodeJS.ProcessEnv,
+): Promise<WatchOptions['rooms']> {
+  const names = (values.room ?? []).map((r) => r.trim()).filter(Boolean);
+  if (names.length === 0 && !values.rooms) {
+    if (values['max-rooms'] !== undefined) throw new UsageError('--max-rooms needs --room or --rooms');
+    return undefined;
+  }
+  const maxRooms = values['max-rooms'] === undefined ? 20 : Number(values['max-rooms']);
+  if (!Number.isInteger(maxRooms) || maxRooms < 1 || maxRooms > 500)
+    throw new UsageError(
+      `--max-rooms must be a whole number from 1 to 500, not '${safeText(String(values['max-rooms']), 20)}'`,
+    );
+  const { credentialsFromEnv } = await import('../core/livekit/credentials.js');
+  const credentials = credentialsFromEnv(env);
+  if ('missing' in credentials)
+    throw new UsageError(
+      `observing rooms needs your LiveKit server and keys: set ${credentials.missing.join(', ')} (as for the lk CLI)`,
+    );
+  if (!/^(wss?|https?):\/\//.test(credentials.url))
+    throw new UsageError(
+      `LIVEKIT_URL must start with wss:// or ws://, not '${safeText(credentials.url, 80)}'`,
+    );
+  const chromium = findChromium(env);
+  if (!chromium)
+    throw new UsageError(
+      'observing rooms needs Chromium or Google Chrome, and none was found: install one, or set DEADAIR_CHROMIUM to its path',
+    );
+  const o: NonNullable<WatchOptions['rooms']> = { credentials, chromium, maxRooms, names };
+  if (values.rooms) o.pattern = values.rooms;
+  return o;
+}
+
+function describeRooms(values: { room?: string[]; rooms?: string }): string {
+  return [...(values.room ?? []), ...(values.rooms ? [`'${values.rooms}'`] : [])].join(', ');
+}
+
+function roomKey(values: { room?: string[]; rooms?: string }): string[] {
+  return [...(values.room ?? []).map((r) => `room:${r}`), ...(values.rooms ? [`rooms:${values.rooms}`] : [])];
+}
+
+/** One journal per set of watched paths and rooms, in the XDG state directory. */
+function defaultJournal(paths: string[], env: NodeJS.ProcessEnv, rooms: string[] = []): string {
   const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
   const key = createHash('sha256')
-    .update(
-      paths
-        .map((p) => resolve(p))
-        .sort()
-        .join('\0'),
-    )
+    .update([...paths.map((p) => resolve(p)), ...rooms].sort().join('\0'))
     .digest('hex')
     .slice(0, 16);
   return join(base, 'deadair', `watch-${key}.jsonl`);
@@ -683,7 +756,11 @@ async function watch(args: string[], io: Io): Promise<number> {
   }
   const format = formatOption(values.format);
   const cfg = settings(values, io.env);
-  if (positionals.length === 0) throw new UsageError('no log files given (try: deadair watch ./agent.log)');
+  const rooms = await roomOptions(values, io.env);
+  if (positionals.length === 0 && !rooms)
+    throw new UsageError(
+      'no log files or rooms given (try: deadair watch ./agent.log, or --room my-dev-room)',
+    );
   // Paths that do not exist yet are fine for a watcher (the agent may create its log later),
   // but say so; a path whose parent does not exist either is a usage error.
   const { files, problems } = await expandPaths(positionals);
@@ -700,15 +777,24 @@ async function watch(args: string[], io: Io): Promise<number> {
     style,
     tracker: trackerOptions(cfg),
     policy: policyOptions(cfg),
-    journal: values['no-journal'] ? undefined : (values.journal ?? defaultJournal(positionals, io.env)),
+    journal: values['no-journal']
+      ? undefined
+      : (values.journal ?? defaultJournal(positionals, io.env, roomKey(values))),
+    rooms,
   });
   // Say "watching" only once the files are open: what is appended from then on is seen.
-  await w.ready;
-  io.err.write(
-    style.dim(
-      `deadair: watching ${files.length} file${files.length === 1 ? '' : 's'}${files.length < positionals.length ? ' (and waiting for more)' : ''}${values['from-start'] ? ' from the start' : ' for new lines'} — Ctrl-C to stop\n`,
-    ),
-  );
+  try {
+    await w.ready;
+  } catch (e) {
+    await w.stop().catch(() => undefined);
+    throw new UsageError((e as Error).message);
+  }
+  const what = [
+    positionals.length > 0 &&
+      `${files.length} file${files.length === 1 ? '' : 's'}${files.length < positionals.length ? ' (and waiting for more)' : ''}${values['from-start'] ? ' from the start' : ' for new lines'}`,
+    rooms && `rooms ${describeRooms(values)} on ${rooms.credentials.url}`,
+  ].filter(Boolean);
+  io.err.write(style.dim(`deadair: watching ${what.join(' and ')} — Ctrl-C to stop\n`));
   await (io.stopSignal ?? new Promise<void>(() => undefined));
   await w.stop();
   return 0;

@@ -1,0 +1,52 @@
+// What the observer page (livekit-client in a browser) reports to its host, one message per thing
+// it saw. The page stays thin: it forwards what livekit-client tells it, with the moment it saw it,
+// and the host turns that into AgentEvents (mapper.ts) where it can be tested without a browser.
+
+export interface SeenPeer {
+  identity: string;
+  /** livekit-client's ParticipantKind (4 = AGENT). */
+  kind?: number;
+  attributes?: Record<string, string>;
+}
+
+interface Base {
+  /** The room this page connection watches (its name). */
+  room: string;
+  /** When the page saw it (epoch ms, the page's clock). */
+  time: number;
+}
+
+export type Observation = Base &
+  (
+    | { type: 'connected'; roomSid?: string; participants: SeenPeer[] }
+    | { type: 'participant_joined'; peer: SeenPeer }
+    | { type: 'participant_left'; peer: SeenPeer }
+    | { type: 'attributes'; peer: SeenPeer }
+    | { type: 'speakers'; speakers: SeenPeer[] }
+    /** A `lk.transcription` text stream: its first chunk (agent speech grows stream by stream). */
+    | {
+        type: 'transcription';
+        from: SeenPeer;
+        streamId: string;
+        attributes: Record<string, string>;
+        text: string;
+      }
+    /** A `lk.agent.session` byte stream: one binary AgentSessionMessage, base64. */
+    | { type: 'agent_session'; from: SeenPeer; data: string }
+    | { type: 'reconnecting' | 'reconnected' }
+    /** The page's connection ended; `reason` is livekit-client's DisconnectReason name. */
+    | { type: 'disconnected'; reason: string }
+    /** Joining failed; `message` is livekit-client's error text. */
+    | { type: 'join_failed'; message: string }
+  );
+
+/** The functions the page exposes to its host. */
+export interface ObserverPageApi {
+  join(room: string, url: string, token: string): Promise<void>;
+  leave(room: string): Promise<void>;
+}
+
+/** The function name the host exposes to the page for reporting observations. */
+export const REPORT_BINDING = 'deadairReport';
+/** The global the page puts its API on. */
+export const PAGE_GLOBAL = 'deadairObserver';
