@@ -207,8 +207,20 @@ export function findingText(f: Finding, st: Style, how: 'created' | 'escalated' 
   if (f.room) where.push(`room ${safeText(f.room, 80)}`);
   if (f.job) where.push(`job ${safeText(f.job, 60)}`);
   if (!f.room && !f.job) where.push(safeText(f.session, 80));
-  const ev = f.evidence[0];
-  const at = ev?.file ? `${shortPath(ev.file)}:${ev.line ?? '?'}` : (ev?.room ?? '');
+  // Where it was seen: the first log line, and the room too when the observer saw it as well.
+  const places: string[] = [];
+  for (const ev of f.evidence) {
+    const place = ev.file
+      ? `${shortPath(ev.file)}:${ev.line ?? '?'}`
+      : ev.room
+        ? `room ${ev.room} (${safeText(ev.text, 80)})`
+        : '';
+    if (!place) continue;
+    const isFile = Boolean(ev.file);
+    if (places.length === 0 || (isFile !== Boolean(f.evidence[0]?.file) && places.length === 1))
+      places.push(place);
+  }
+  const at = places.join(' and ');
   const lines = [
     `${clockTime(f.time)} ${sev} ${st.bold(safeText(f.title, 120))}${how === 'escalated' ? st.dim(' (escalated)') : ''} — ${where.join(' · ')}`,
     `         ${safeText(f.summary, 300)}`,

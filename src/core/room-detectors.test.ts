@@ -135,4 +135,26 @@ describe('room-side detectors', () => {
     );
     expect(later.created).toEqual(['40000:agent_silent']);
   });
+  it('one turn seen by the log and the room is one turn, and its silence cites both', () => {
+    const t = new SessionTracker();
+    const logLine: AgentEvent = {
+      kind: 'user_turn_end',
+      time: T0 + 1_000,
+      ctx: { jobId: 'AJ_room1', roomName: 'demo' },
+      format: 'pino-json',
+      message: 'User turn committed',
+      evidence: { file: '/var/log/agent.log', line: 42, offset: 4096, text: '{"msg":"User turn committed"}' },
+    };
+    t.ingest(participantEvent('demo', agent, true, T0));
+    t.ingest(participantEvent('demo', user, true, T0));
+    t.ingest(logLine);
+    for (const ev of speakerEvents('demo', [user], [], T0 + 1_400)) t.ingest(ev);
+    expect(t.tick(T0 + 8_999)).toEqual([]);
+    const fired = t.tick(T0 + 9_000); // the deadline runs from the first report (the log’s)
+    const f = fired[0]?.created[0];
+    expect(f?.cause).toBe('agent_silent');
+    expect(f?.evidence.map((e) => e.file ?? `room ${e.room}`)).toEqual(['/var/log/agent.log', 'room demo']);
+    expect(t.summaries()).toHaveLength(1);
+    expect(t.summaries()[0]?.turns.user).toBe(1);
+  });
 });

@@ -28,6 +28,8 @@ interface PendingTurn {
   /** When the user's turn ended. */
   time: number;
   evidence: Evidence;
+  /** The same turn's end as the other source saw it (the room for a log line, or the log). */
+  alsoSeen?: Evidence;
   /** The agent began a reply (a speech handle) — it may still fail. */
   replyBegun: boolean;
   /** An error happened after the turn ended. */
@@ -362,7 +364,21 @@ export class SessionTracker {
           }
         } else s.thinkingSince = undefined;
         break;
-      case 'user_turn_end':
+      case 'user_turn_end': {
+        // The log and the room both report the end of one turn, a moment apart: one turn, two
+        // pieces of evidence, the deadline from the first.
+        const p = s.pending;
+        if (
+          p &&
+          !p.silentRaised &&
+          !p.replyBegun &&
+          p.alsoSeen === undefined &&
+          sourceOf(p.evidence) !== sourceOf(ev.evidence) &&
+          Math.abs(ev.time - p.time) <= SAME_TURN_MS
+        ) {
+          p.alsoSeen = ev.evidence;
+          break;
+        }
         s.userTurns++;
         s.pending = {
           time: ev.time,
@@ -374,6 +390,7 @@ export class SessionTracker {
         };
         this.arm(s, ev.time + Math.min(this.silenceMs, this.hangMs));
         break;
+      }
       case 'agent_speech':
         s.spoken++;
         s.unanswered = 0;
@@ -537,6 +554,7 @@ export class SessionTracker {
         timerEvent(p.time + this.silenceMs, p.evidence),
         change,
       );
+      if (p.alsoSeen && !f.evidence.includes(p.alsoSeen)) f.evidence.push(p.alsoSeen);
       f.summary = `The user finished speaking at ${clock(p.time)} and the agent never answered${this.likelyCause(s)}.`;
       if (f.recovered !== undefined) f.recovered = undefined;
     }
@@ -780,6 +798,14 @@ function summaryOf(f: Finding, e: ProviderError | undefined): string {
     default:
       return titleOf(f.cause, f.component);
   }
+}
+
+/** How far apart the log and the room may report the end of the same user turn. */
+const SAME_TURN_MS = 3000;
+
+/** Where a piece of evidence comes from: a log file, or a room the observer watched. */
+function sourceOf(e: Evidence): 'log' | 'room' {
+  return e.file !== undefined && e.file !== '' ? 'log' : 'room';
 }
 
 function timerEvent(time: number, evidence: Evidence): AgentEvent {

@@ -25,10 +25,13 @@ describe('RoomMapper', () => {
       'participant_joined',
     ]);
     expect(m.users().map((u) => u.identity)).toEqual(['caller']);
-    m.map({ room: 'dev', time: 2, type: 'reconnecting' });
+    expect(m.map({ room: 'dev', time: 2, type: 'reconnecting' })).toHaveLength(1);
+    expect(m.map({ room: 'dev', time: 2, type: 'reconnecting' })).toHaveLength(0);
     expect(m.connected).toBe(false);
+    // A full rejoin replays everyone as left: not believed while away.
+    expect(m.map({ room: 'dev', time: 2, type: 'participant_left', peer: agent })).toEqual([]);
     // The user left while the observer was away: reported when it is back.
-    const back = m.map({ room: 'dev', time: 3, type: 'connected', participants: [agent] });
+    const back = m.map({ room: 'dev', time: 3, type: 'reconnected', participants: [agent] });
     expect(back.map((e) => [e.kind, e.kind === 'participant_left' ? e.participant : ''])).toEqual([
       ['observer_connection', ''],
       ['participant_left', 'caller'],

@@ -40,11 +40,12 @@ export class RoomMapper {
     const room = this.room;
     const t = o.time;
     switch (o.type) {
-      case 'connected': {
+      case 'connected':
+      case 'reconnected': {
         const out: AgentEvent[] = [connectionEvent(room, 'connected', t)];
         this.connected = true;
-        // After a reconnection the room is compared with what was known: joins and leaves that
-        // happened while away are reported now.
+        // Compared with what was known before the drop: only real joins and leaves are reported
+        // (a full rejoin replays every participant as left, then joined).
         const now = new Map(o.participants.map((p) => [p.identity, p]));
         for (const [id, p] of this.peers) if (!now.has(id)) out.push(...this.left(p, t));
         for (const p of o.participants) out.push(...this.seen(p, t));
@@ -52,9 +53,9 @@ export class RoomMapper {
       }
       case 'participant_joined':
       case 'attributes':
-        return this.seen(o.peer, t);
+        return this.connected ? this.seen(o.peer, t) : [];
       case 'participant_left':
-        return this.left(o.peer, t);
+        return this.connected ? this.left(o.peer, t) : [];
       case 'speakers': {
         const out = speakerEvents(room, this.speakers, o.speakers, t);
         this.speakers = o.speakers;
@@ -72,11 +73,9 @@ export class RoomMapper {
       case 'agent_session':
         return this.sessionMessage(o.from, o.data, t);
       case 'reconnecting':
+        if (!this.connected) return []; // already away (signal, then media)
         this.connected = false;
         return [connectionEvent(room, 'reconnecting', t)];
-      case 'reconnected':
-        this.connected = true;
-        return [connectionEvent(room, 'connected', t)];
       case 'disconnected':
         this.connected = false;
         this.speakers = [];

@@ -44,8 +44,12 @@ function watch(name: string, room: Room): void {
         speakers: speakers.filter((p) => p !== room.localParticipant).map(peer),
       }),
     )
+    // A dropped websocket resumes with SignalReconnecting and no Reconnecting: both mean away.
+    .on(RoomEvent.SignalReconnecting, () => report(name, { type: 'reconnecting' }))
     .on(RoomEvent.Reconnecting, () => report(name, { type: 'reconnecting' }))
-    .on(RoomEvent.Reconnected, () => report(name, { type: 'reconnected' }))
+    .on(RoomEvent.Reconnected, () =>
+      report(name, { type: 'reconnected', participants: [...room.remoteParticipants.values()].map(peer) }),
+    )
     .on(RoomEvent.Disconnected, (reason) => {
       if (rooms.get(name) === room) rooms.delete(name);
       report(name, {

@@ -33,7 +33,10 @@ export type Observation = Base &
       }
     /** A `lk.agent.session` byte stream: one binary AgentSessionMessage, base64. */
     | { type: 'agent_session'; from: SeenPeer; data: string }
-    | { type: 'reconnecting' | 'reconnected' }
+    /** The connection dropped (signal or media); livekit-client is resuming or rejoining. */
+    | { type: 'reconnecting' }
+    /** Back, with who is in the room now (a full rejoin replays every participant as left and joined). */
+    | { type: 'reconnected'; participants: SeenPeer[] }
     /** The page's connection ended; `reason` is livekit-client's DisconnectReason name. */
     | { type: 'disconnected'; reason: string }
     /** Joining failed; `message` is livekit-client's error text. */
