@@ -537,6 +537,7 @@ function trackerOptions(c: Config, speed = 1): TrackerOptions {
     thinkingMs: (c.detectors.thinkingSeconds * 1000) / speed,
     hangMs: (c.detectors.hangSeconds * 1000) / speed,
     rateLimitCriticalMs: (c.detectors.rateLimitCriticalMinutes * 60_000) / speed,
+    neverJoinedMs: (c.detectors.neverJoinedSeconds * 1000) / speed,
   };
 }
 
@@ -580,6 +581,9 @@ async function roomOptions(
       'observing rooms needs Chromium or Google Chrome, and none was found: install one, or set DEADAIR_CHROMIUM to its path',
     );
   const o: NonNullable<WatchOptions['rooms']> = { credentials, chromium, maxRooms, names };
+  // How often to ask the server for its live rooms (default 2 s; tests and the bench go faster).
+  const poll = Number(env.DEADAIR_ROOM_POLL_MS);
+  if (Number.isFinite(poll) && poll >= 50) o.pollMs = poll;
   if (values.rooms) o.pattern = values.rooms;
   return o;
 }

@@ -25,6 +25,8 @@ export interface Config {
     thinkingSeconds: number;
     hangSeconds: number;
     rateLimitCriticalMinutes: number;
+    /** A user waits this long in a room with no agent: never_joined. */
+    neverJoinedSeconds: number;
   };
 }
 
@@ -37,7 +39,13 @@ export const DEFAULT_CONFIG: Config = {
     notify: true,
     sound: true,
   },
-  detectors: { silenceSeconds: 8, thinkingSeconds: 15, hangSeconds: 60, rateLimitCriticalMinutes: 2 },
+  detectors: {
+    silenceSeconds: 8,
+    thinkingSeconds: 15,
+    hangSeconds: 60,
+    rateLimitCriticalMinutes: 2,
+    neverJoinedSeconds: 20,
+  },
 };
 
 export class ConfigError extends Error {}
@@ -59,6 +67,7 @@ const SCHEMA: Record<'alerts' | 'detectors', Record<string, Rule>> = {
     thinkingSeconds: { kind: 'number', min: 1, max: 3600 },
     hangSeconds: { kind: 'number', min: 5, max: 86_400 },
     rateLimitCriticalMinutes: { kind: 'number', min: 0.1, max: 1440 },
+    neverJoinedSeconds: { kind: 'number', min: 1, max: 3600 },
   },
 };
 

@@ -3,6 +3,8 @@
 // SDK ignores loopback and cannot share livekit-client's behaviour; a browser runs the real client.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -60,9 +62,29 @@ export function pageBundlePath(from: string = fileURLToPath(import.meta.url)): s
   return undefined;
 }
 
-// A localhost origin is a secure context (livekit-client uses crypto.randomUUID); the page is
-// served from memory by request interception, so no port is opened.
-const ORIGIN = 'http://localhost/deadair-observer/';
+const PAGE =
+  '<!doctype html><meta charset="utf-8"><title>deadair observer</title><script src="observer.js"></script>';
+
+/**
+ * Serves the page from 127.0.0.1: a loopback origin is a secure context (livekit-client needs
+ * crypto.randomUUID), and Chromium's local network access checks let a loopback page reach a
+ * LiveKit server anywhere — a page of unknown origin may not open a socket to a local dev server.
+ */
+async function servePage(script: string): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const js = req.url === '/observer.js';
+    res.writeHead(200, {
+      'content-type': js ? 'text/javascript; charset=utf-8' : 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    res.end(js ? script : PAGE);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
 
 export interface ObserverBrowserOptions {
   chromium: string;
@@ -79,6 +101,7 @@ export class ObserverBrowser {
     private readonly browser: Browser,
     private readonly context: BrowserContext,
     private readonly page: Page,
+    private readonly server: Server,
   ) {}
 
   static async launch(opts: ObserverBrowserOptions): Promise<ObserverBrowser> {
@@ -87,6 +110,7 @@ export class ObserverBrowser {
       throw new Error('the room observer page is not built: run `npm run build` in the deadair checkout');
     const script = readFileSync(bundle, 'utf8');
     const { chromium } = await import('playwright-core');
+    const { server, origin } = await servePage(script);
     let browser: Browser;
     try {
       // playwright gives every launch a new empty profile of its own.
@@ -95,19 +119,27 @@ export class ObserverBrowser {
         headless: true,
         args: CHROMIUM_ARGS,
         timeout: 30_000,
+        // deadair handles its own signals (and exits 0 after a clean stop); playwright's would
+        // kill the browser and exit 130 under it.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
       });
     } catch (e) {
+      server.close();
       const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
       throw new Error(`cannot start the browser at ${opts.chromium}: ${first}`);
     }
     const context = await browser.newContext();
     const page = await context.newPage();
-    const host = new ObserverBrowser(browser, context, page);
+    const host = new ObserverBrowser(browser, context, page, server);
     const lost = (why: string) => {
       if (!host.closing) opts.onExit(why);
     };
     browser.on('disconnected', () => lost('the observer browser exited'));
     page.on('crash', () => lost('the observer page crashed'));
+    if (process.env.DEADAIR_DEBUG)
+      page.on('console', (m) => process.stderr.write(`[observer page] ${m.type()}: ${m.text()}\n`));
     await page.exposeFunction(REPORT_BINDING, (json: string) => {
       let o: Observation;
       try {
@@ -117,16 +149,7 @@ export class ObserverBrowser {
       }
       opts.onObservation(o);
     });
-    await page.route(`${ORIGIN}**`, (route) => {
-      const url = route.request().url();
-      if (url.endsWith('/observer.js'))
-        return route.fulfill({ contentType: 'text/javascript', body: script });
-      return route.fulfill({
-        contentType: 'text/html',
-        body: '<!doctype html><meta charset="utf-8"><title>deadair observer</title><script src="observer.js"></script>',
-      });
-    });
-    await page.goto(`${ORIGIN}index.html`);
+    await page.goto(origin);
     await page.waitForFunction(`typeof globalThis.${PAGE_GLOBAL}?.join === 'function'`);
     return host;
   }
@@ -153,5 +176,7 @@ export class ObserverBrowser {
     this.closing = true;
     await this.context.close().catch(() => undefined);
     await this.browser.close().catch(() => undefined);
+    this.server.closeAllConnections();
+    this.server.close();
   }
 }

@@ -36,7 +36,17 @@ export class RoomMapper {
     return [...this.peers.values()].filter(isAgent);
   }
 
+  /** The room's sid, once connected: the `room_id` agents-js logs carry, a second join key. */
+  roomSid: string | undefined;
+
   map(o: Observation): AgentEvent[] {
+    if (o.type === 'connected' && o.roomSid) this.roomSid = o.roomSid;
+    const out = this.events(o);
+    if (this.roomSid) for (const ev of out) ev.ctx.roomSid ??= this.roomSid;
+    return out;
+  }
+
+  private events(o: Observation): AgentEvent[] {
     const room = this.room;
     const t = o.time;
     switch (o.type) {

@@ -143,7 +143,7 @@ export class RoomObserver {
       const live = await (this.o.list ?? listRooms)(this.o.credentials);
       if ('error' in live) {
         if (live.error !== this.lastListError)
-          this.notice(`${live.error} (retrying every ${Math.round((this.o.pollMs ?? 2000) / 1000)} s)`);
+          this.notice(`${live.error} (retrying every ${+((this.o.pollMs ?? 2000) / 1000).toFixed(2)} s)`);
         this.lastListError = live.error;
         return;
       }
@@ -242,8 +242,9 @@ export class RoomObserver {
         this.maybeLeave(o.room, w);
         return;
       case 'reconnecting':
-        w.status = 'reconnecting';
         this.emit(w, o);
+        if (w.status === 'reconnecting') return; // the signal, then the media: one drop
+        w.status = 'reconnecting';
         this.notice(`connection to room ${o.room} lost; reconnecting`);
         return;
       case 'reconnected':
@@ -253,6 +254,7 @@ export class RoomObserver {
         return;
       case 'disconnected': {
         if (w.status === 'left') return; // we left on purpose
+        if (w.status === 'joining') return; // a join that failed: join_failed says why
         this.emit(w, o);
         if (o.reason === 'CLIENT_INITIATED') return;
         if (ROOM_GONE.has(o.reason)) {
