@@ -1,11 +1,12 @@
 // `npm run bench`: deadair's performance targets, measured against the obvious alternatives
 // (grep, jq) on the same file in the same run. Prints figures and ratios; never fails the build.
-//   node bench/run.mjs [--size 1GB] [--appends 1000] [--only analyze|watch] [--runs 3]
+//   node bench/run.mjs [--size 1GB] [--appends 1000] [--only analyze|watch|alerts|rooms] [--runs 3]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
+import { benchRooms } from './rooms.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/deadair.js');
@@ -300,6 +301,8 @@ if (!ONLY || ONLY === 'analyze') {
 }
 if (!ONLY || ONLY === 'watch') await benchWatch();
 if (!ONLY || ONLY === 'alerts') await benchAlerts();
+if (!ONLY || ONLY === 'rooms')
+  await benchRooms({ root: ROOT, bin: BIN, out: OUT, row, pct, runs: Math.min(40, APPENDS) });
 const failed = rows.filter((r) => r.result === 'FAIL').length;
 console.log(`\n${rows.filter((r) => r.result === 'PASS').length} targets met, ${failed} missed`);
 writeFileSync(

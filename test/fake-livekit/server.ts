@@ -184,6 +184,8 @@ export class FakeLiveKit {
       apiKey: this.opts.apiKey,
       apiSecret: this.opts.apiSecret,
       rooms: () => this.listRooms(),
+      create: (name: string) => this.createRoom(name),
+      delete: (name: string) => this.deleteRoom(name),
     };
   }
 

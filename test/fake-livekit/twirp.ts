@@ -1,6 +1,9 @@
 // RoomService over Twirp (JSON), the subset an observer uses to discover live rooms.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  CreateRoomRequest,
+  DeleteRoomRequest,
+  DeleteRoomResponse,
   ListParticipantsRequest,
   ListParticipantsResponse,
   ListRoomsRequest,
@@ -15,6 +18,8 @@ export interface TwirpContext {
   apiKey: string;
   apiSecret: string;
   rooms(): FakeRoom[];
+  create(name: string): FakeRoom;
+  delete(name: string): void;
 }
 
 class TwirpError extends Error {
@@ -32,6 +37,8 @@ type Method = (body: unknown, grant: VideoGrant, ctx: TwirpContext) => unknown;
 const methods: Record<string, { needs: (g: VideoGrant) => boolean; run: Method }> = {
   ListRooms: { needs: (g) => Boolean(g.roomList), run: listRooms },
   ListParticipants: { needs: (g) => Boolean(g.roomAdmin), run: listParticipants },
+  CreateRoom: { needs: (g) => Boolean(g.roomCreate), run: createRoom },
+  DeleteRoom: { needs: (g) => Boolean(g.roomCreate), run: deleteRoom },
 };
 
 export async function handleTwirp(
@@ -94,4 +101,18 @@ function listParticipants(body: unknown, _grant: VideoGrant, ctx: TwirpContext):
   const room = ctx.rooms().find((r) => r.name === request.room);
   if (!room) throw new TwirpError(404, 'not_found', 'requested room does not exist');
   return new ListParticipantsResponse({ participants: room.participantInfos() }).toJson();
+}
+
+function createRoom(body: unknown, _grant: VideoGrant, ctx: TwirpContext): unknown {
+  const request = CreateRoomRequest.fromJson(body as never, { ignoreUnknownFields: true });
+  if (!request.name) throw new TwirpError(400, 'invalid_argument', 'room name is required');
+  return ctx.create(request.name).toProto().toJson();
+}
+
+function deleteRoom(body: unknown, _grant: VideoGrant, ctx: TwirpContext): unknown {
+  const request = DeleteRoomRequest.fromJson(body as never, { ignoreUnknownFields: true });
+  if (!ctx.rooms().some((r) => r.name === request.room))
+    throw new TwirpError(404, 'not_found', 'requested room does not exist');
+  ctx.delete(request.room);
+  return new DeleteRoomResponse().toJson();
 }
