@@ -501,7 +501,7 @@ describe('observing rooms: bad cases get one clear line, and the rest keeps runn
     const noKeys = run({ LIVEKIT_URL: 'ws://127.0.0.1:7880' });
     expect(noKeys.code).toBe(2);
     expect(noKeys.err.trim()).toBe(
-      'deadair: observing rooms needs your LiveKit server and keys: set LIVEKIT_API_KEY, LIVEKIT_API_SECRET (as for the lk CLI)',
+      'deadair: observing rooms needs your LiveKit server and keys: set LIVEKIT_API_KEY, LIVEKIT_API_SECRET (as for the lk CLI), or livekit.url / apiKey / apiSecret in the settings file',
     );
     const badUrl = run({ LIVEKIT_URL: 'localhost:7880', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' });
     expect(badUrl.err).toContain("LIVEKIT_URL must start with wss:// or ws://, not 'localhost:7880'");

@@ -554,22 +554,29 @@ function policyOptions(c: Config): AlertPolicyOptions {
 async function roomOptions(
   values: { room?: string[]; rooms?: string; 'max-rooms'?: string },
   env: NodeJS.ProcessEnv,
+  cfg: Config,
 ): Promise<WatchOptions['rooms']> {
   const names = (values.room ?? []).map((r) => r.trim()).filter(Boolean);
   if (names.length === 0 && !values.rooms) {
     if (values['max-rooms'] !== undefined) throw new UsageError('--max-rooms needs --room or --rooms');
     return undefined;
   }
-  const maxRooms = values['max-rooms'] === undefined ? 20 : Number(values['max-rooms']);
+  const maxRooms = values['max-rooms'] === undefined ? cfg.livekit.maxRooms : Number(values['max-rooms']);
   if (!Number.isInteger(maxRooms) || maxRooms < 1 || maxRooms > 500)
     throw new UsageError(
       `--max-rooms must be a whole number from 1 to 500, not '${safeText(String(values['max-rooms']), 20)}'`,
     );
   const { credentialsFromEnv } = await import('../core/livekit/credentials.js');
-  const credentials = credentialsFromEnv(env);
+  // The environment (the lk CLI's names) wins over the settings file.
+  const credentials = credentialsFromEnv({
+    LIVEKIT_URL: cfg.livekit.url,
+    LIVEKIT_API_KEY: cfg.livekit.apiKey,
+    LIVEKIT_API_SECRET: cfg.livekit.apiSecret,
+    ...Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('LIVEKIT_') && v?.trim())),
+  });
   if ('missing' in credentials)
     throw new UsageError(
-      `observing rooms needs your LiveKit server and keys: set ${credentials.missing.join(', ')} (as for the lk CLI)`,
+      `observing rooms needs your LiveKit server and keys: set ${credentials.missing.join(', ')} (as for the lk CLI), or livekit.url / apiKey / apiSecret in the settings file`,
     );
   if (!/^(wss?|https?):\/\//.test(credentials.url))
     throw new UsageError(
@@ -760,7 +767,7 @@ async function watch(args: string[], io: Io): Promise<number> {
   }
   const format = formatOption(values.format);
   const cfg = settings(values, io.env);
-  const rooms = await roomOptions(values, io.env);
+  const rooms = await roomOptions(values, io.env, cfg);
   if (positionals.length === 0 && !rooms)
     throw new UsageError(
       'no log files or rooms given (try: deadair watch ./agent.log, or --room my-dev-room)',

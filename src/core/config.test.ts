@@ -34,7 +34,7 @@ describe('settings', () => {
       /^unknown cause alerts\.causes\.out_of_money \(expected one of credits_exhausted/,
     ],
     [{ alerts: { snooze: 1 } }, /^unknown key alerts\.snooze \(expected minSeverity, /],
-    [{ colours: {} }, 'unknown key colours (expected alerts, detectors)'],
+    [{ colours: {} }, 'unknown key colours (expected alerts, detectors, livekit)'],
     [[], 'the settings must be a JSON object'],
   ])('rejects %j with one line naming the key', (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(message);
@@ -49,6 +49,19 @@ describe('settings', () => {
     writeFileSync(join(dir, 'wrong.json'), '{"alerts": {"maxPerMinute": 0}}');
     expect(() => loadConfig(join(dir, 'wrong.json'), true)).toThrow(
       /wrong\.json: alerts\.maxPerMinute must be a number from 1 to 600 \(got 0\)$/,
+    );
+  });
+  it('takes the LiveKit server from the file, checking each value and never echoing a secret', () => {
+    const c = parseConfig({ livekit: { url: 'wss://dev.livekit.cloud', apiKey: 'APIabc', maxRooms: 5 } });
+    expect(c.livekit).toEqual({ url: 'wss://dev.livekit.cloud', apiKey: 'APIabc', maxRooms: 5 });
+    expect(() => parseConfig({ livekit: { url: 'dev.livekit.cloud' } })).toThrow(
+      'livekit.url must be a wss:// or ws:// URL (got "dev.livekit.cloud")',
+    );
+    expect(() => parseConfig({ livekit: { apiSecret: 'has a space' } })).toThrow(
+      'livekit.apiSecret must be an API secret (got something else)',
+    );
+    expect(() => parseConfig({ livekit: { room: 'x' } })).toThrow(
+      'unknown key livekit.room (expected url, apiKey, apiSecret, maxRooms)',
     );
   });
 });

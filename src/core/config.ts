@@ -28,6 +28,14 @@ export interface Config {
     /** A user waits this long in a room with no agent: never_joined. */
     neverJoinedSeconds: number;
   };
+  /** The LiveKit server rooms are observed on (the environment's LIVEKIT_* win over these). */
+  livekit: {
+    url?: string;
+    apiKey?: string;
+    apiSecret?: string;
+    /** Observe at most this many rooms at once. */
+    maxRooms: number;
+  };
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -46,6 +54,7 @@ export const DEFAULT_CONFIG: Config = {
     rateLimitCriticalMinutes: 2,
     neverJoinedSeconds: 20,
   },
+  livekit: { maxRooms: 20 },
 };
 
 export class ConfigError extends Error {}
@@ -53,8 +62,11 @@ export class ConfigError extends Error {}
 type Rule =
   | { kind: 'number'; min: number; max: number }
   | { kind: 'boolean' }
-  | { kind: 'enum'; values: readonly string[] };
-const SCHEMA: Record<'alerts' | 'detectors', Record<string, Rule>> = {
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'string'; pattern?: RegExp; what?: string };
+type Section = 'alerts' | 'detectors' | 'livekit';
+const SECTIONS: readonly Section[] = ['alerts', 'detectors', 'livekit'];
+const SCHEMA: Record<Section, Record<string, Rule>> = {
   alerts: {
     minSeverity: { kind: 'enum', values: ['critical', 'warning', 'info'] },
     burstSeconds: { kind: 'number', min: 0, max: 3600 },
@@ -69,6 +81,12 @@ const SCHEMA: Record<'alerts' | 'detectors', Record<string, Rule>> = {
     rateLimitCriticalMinutes: { kind: 'number', min: 0.1, max: 1440 },
     neverJoinedSeconds: { kind: 'number', min: 1, max: 3600 },
   },
+  livekit: {
+    url: { kind: 'string', pattern: /^(wss?|https?):\/\/\S+$/, what: 'a wss:// or ws:// URL' },
+    apiKey: { kind: 'string', pattern: /^\S+$/, what: 'an API key' },
+    apiSecret: { kind: 'string', pattern: /^\S+$/, what: 'an API secret' },
+    maxRooms: { kind: 'number', min: 1, max: 500 },
+  },
 };
 
 function check(key: string, rule: Rule, v: unknown): void {
@@ -80,6 +98,10 @@ function check(key: string, rule: Rule, v: unknown): void {
     throw new ConfigError(`${key} must be a number from ${rule.min} to ${rule.max} (got ${got})`);
   if (rule.kind === 'boolean' && typeof v !== 'boolean')
     throw new ConfigError(`${key} must be true or false (got ${got})`);
+  if (rule.kind === 'string' && (typeof v !== 'string' || (rule.pattern && !rule.pattern.test(v))))
+    throw new ConfigError(
+      `${key} must be ${rule.what ?? 'a string'} (got ${key.endsWith('Secret') ? 'something else' : got})`,
+    );
   if (rule.kind === 'enum' && (typeof v !== 'string' || !rule.values.includes(v)))
     throw new ConfigError(`${key} must be one of ${rule.values.join(', ')} (got ${got})`);
 }
@@ -92,8 +114,8 @@ export function parseConfig(raw: unknown): Config {
   const cfg: Config = structuredClone(DEFAULT_CONFIG);
   if (!isObject(raw)) throw new ConfigError('the settings must be a JSON object');
   for (const [section, value] of Object.entries(raw)) {
-    if (section !== 'alerts' && section !== 'detectors')
-      throw new ConfigError(`unknown key ${section} (expected alerts, detectors)`);
+    if (!(SECTIONS as readonly string[]).includes(section))
+      throw new ConfigError(`unknown key ${section} (expected ${SECTIONS.join(', ')})`);
     if (!isObject(value)) throw new ConfigError(`${section} must be an object`);
     for (const [k, v] of Object.entries(value)) {
       const key = `${section}.${k}`;
@@ -107,13 +129,14 @@ export function parseConfig(raw: unknown): Config {
         }
         continue;
       }
-      const rule = SCHEMA[section][k];
+      const sec = section as Section;
+      const rule = SCHEMA[sec][k];
       if (!rule)
         throw new ConfigError(
-          `unknown key ${key} (expected ${[...Object.keys(SCHEMA[section]), ...(section === 'alerts' ? ['causes'] : [])].join(', ')})`,
+          `unknown key ${key} (expected ${[...Object.keys(SCHEMA[sec]), ...(section === 'alerts' ? ['causes'] : [])].join(', ')})`,
         );
       check(key, rule, v);
-      (cfg[section] as unknown as Record<string, unknown>)[k] = v;
+      (cfg[sec] as unknown as Record<string, unknown>)[k] = v;
     }
   }
   return cfg;
