@@ -7,6 +7,7 @@ import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { AgentSession } from '@livekit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeLiveKit } from './fake-livekit/server.js';
 import { BIN } from './support/cli.js';
@@ -281,6 +282,37 @@ describe.skipIf(!haveChromium)('room observer against the fake LiveKit server', 
     );
     expect(w.findings('dev-drop')).toEqual([]);
   }, 40_000);
+
+  it('names credits running out from the room alone (the lk.agent.session feed)', async () => {
+    const { room, agent, job } = await scripted('dev-credits');
+    const message =
+      "type='llm_error' timestamp=1764000000.5 label='livekit.agents.inference.LLM' error=APIStatusError(message=\"Error code: 429 - {'type': 'inference_quota_exceeded', 'error': 'LLM token credit quota exceeded, category: MaxGatewayCredits', 'quota_type': 'llm', 'category': 'MaxGatewayCredits'}\", status_code=429, retryable=False) recoverable=False";
+    const bytes = new AgentSession.AgentSessionMessage({
+      message: {
+        case: 'event',
+        value: new AgentSession.AgentSessionEvent({
+          event: { case: 'error', value: new AgentSession.AgentSessionEvent_Error({ message }) },
+        }),
+      },
+    }).toBinary();
+    await room.sendBytes(agent, 'lk.agent.session', bytes);
+    await until(
+      () => w.findings('dev-credits', 'credits_exhausted').length > 0,
+      'credits_exhausted',
+      10_000,
+      info,
+    );
+    const f = w.findings('dev-credits', 'credits_exhausted')[0]!.json as {
+      job: string;
+      quota: { category: string; terminal: boolean };
+      evidence: { text: string }[];
+    };
+    expect(f.job).toBe(job);
+    expect(f.quota).toMatchObject({ category: 'MaxGatewayCredits', terminal: true });
+    expect(f.evidence[0]?.text).toContain('inference_quota_exceeded');
+    // The alert for it was raised too.
+    expect(w.out.some((l) => l.json.type === 'alert' && l.json.cause === 'credits_exhausted')).toBe(true);
+  }, 30_000);
 
   it('says when a room ends', async () => {
     await scripted('dev-ends');

@@ -25,7 +25,8 @@ export function jobIdOf(identity: string): string | undefined {
   return m?.[1];
 }
 
-function base(room: string, who: SeenParticipant | undefined, time: number, text: string) {
+/** What every room event carries: the room, who (an agent's job id too), when, and the evidence text. */
+export function roomBase(room: string, who: SeenParticipant | undefined, time: number, text: string) {
   const ctx: EventContext = { roomName: room };
   if (who) {
     ctx.participant = who.identity;
@@ -44,7 +45,7 @@ export function participantEvent(
   const agent = isAgent(p);
   const text = `${agent ? 'agent' : 'participant'} ${p.identity} ${joined ? 'joined' : 'left'}`;
   return {
-    ...base(room, p, time, text),
+    ...roomBase(room, p, time, text),
     kind: joined ? 'participant_joined' : 'participant_left',
     participant: p.identity,
     agent,
@@ -61,7 +62,7 @@ export function agentStateEvent(
   const state = p.attributes?.['lk.agent.state'];
   if (!state || state === previous) return undefined;
   return {
-    ...base(room, p, time, `agent ${p.identity} state ${previous ?? '(none)'} → ${state}`),
+    ...roomBase(room, p, time, `agent ${p.identity} state ${previous ?? '(none)'} → ${state}`),
     kind: 'agent_state',
     state,
   };
@@ -82,10 +83,10 @@ export function speakerEvents(
   const out: AgentEvent[] = [];
   for (const p of now)
     if (!was.has(p.identity) && isAgent(p))
-      out.push({ ...base(room, p, time, `agent ${p.identity} started speaking`), kind: 'agent_speech' });
+      out.push({ ...roomBase(room, p, time, `agent ${p.identity} started speaking`), kind: 'agent_speech' });
   for (const p of before)
     if (!is.has(p.identity) && !isAgent(p))
-      out.push({ ...base(room, p, time, `${p.identity} stopped speaking`), kind: 'user_turn_end' });
+      out.push({ ...roomBase(room, p, time, `${p.identity} stopped speaking`), kind: 'user_turn_end' });
   return out;
 }
 
@@ -104,11 +105,11 @@ export function transcriptionEvent(
   const final = attributes['lk.transcription_final'] === 'true';
   if (isAgent(sender)) {
     if (!firstOfSegment) return undefined;
-    return { ...base(room, sender, time, `agent said: ${text}`), kind: 'agent_speech' };
+    return { ...roomBase(room, sender, time, `agent said: ${text}`), kind: 'agent_speech' };
   }
   if (!final) return undefined;
   return {
-    ...base(room, sender, time, `${sender.identity} said: ${text}`),
+    ...roomBase(room, sender, time, `${sender.identity} said: ${text}`),
     kind: 'user_turn_end',
     transcript: text,
   };
@@ -117,7 +118,7 @@ export function transcriptionEvent(
 /** The observer's own connection changed. */
 export function connectionEvent(room: string, state: string, time: number, reason?: string): AgentEvent {
   const ev: AgentEvent = {
-    ...base(room, undefined, time, `observer ${state}${reason ? ` (${reason})` : ''}`),
+    ...roomBase(room, undefined, time, `observer ${state}${reason ? ` (${reason})` : ''}`),
     kind: 'observer_connection',
     state,
   };

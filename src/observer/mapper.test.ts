@@ -108,6 +108,46 @@ describe('RoomMapper', () => {
         evidence: { room: 'dev' },
       },
     ]);
+    const userStopped = m.map({
+      room: 'dev',
+      time: 3,
+      type: 'agent_session',
+      from: { identity: agent.identity },
+      data: sessionBytes({
+        case: 'userStateChanged',
+        value: new AgentSession.AgentSessionEvent_UserStateChanged({
+          oldState: AgentSession.UserState.US_SPEAKING,
+          newState: AgentSession.UserState.US_LISTENING,
+        }),
+      }),
+    });
+    expect(userStopped).toMatchObject([{ kind: 'user_turn_end', ctx: { participant: 'caller' } }]);
+    const replied = m.map({
+      room: 'dev',
+      time: 3,
+      type: 'agent_session',
+      from: { identity: agent.identity },
+      data: sessionBytes({
+        case: 'conversationItemAdded',
+        value: new AgentSession.AgentSessionEvent_ConversationItemAdded({
+          item: new AgentSession.ChatContext_ChatItem({
+            item: {
+              case: 'message',
+              value: new AgentSession.ChatMessage({
+                role: AgentSession.ChatRole.ASSISTANT,
+                content: [
+                  new AgentSession.ChatMessage_ChatContent({ payload: { case: 'text', value: 'Hi!' } }),
+                ],
+                metrics: new AgentSession.MetricsReport({ e2eLatency: 1.234 }),
+              }),
+            },
+          }),
+        }),
+      }),
+    });
+    expect(replied).toMatchObject([
+      { kind: 'agent_speech', evidence: { text: 'agent replied (1.23 s after the user stopped): Hi!' } },
+    ]);
     // Garbage on the topic is ignored, never thrown.
     expect(
       m.map({

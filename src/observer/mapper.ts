@@ -10,6 +10,7 @@ import {
   connectionEvent,
   isAgent,
   participantEvent,
+  roomBase,
   speakerEvents,
   transcriptionEvent,
 } from './events.js';
@@ -150,6 +151,38 @@ export class RoomMapper {
           t,
         );
         return out ? [out] : [];
+      }
+      case 'userStateChanged': {
+        const { oldState, newState } = ev.value;
+        if (
+          oldState !== AgentSession.UserState.US_SPEAKING ||
+          newState !== AgentSession.UserState.US_LISTENING
+        )
+          return [];
+        const user = this.users()[0] ?? { identity: 'user' };
+        return [
+          {
+            ...roomBase(this.room, user, t, `${user.identity} stopped speaking (agent session feed)`),
+            kind: 'user_turn_end',
+          },
+        ];
+      }
+      case 'conversationItemAdded': {
+        // An assistant message is an answer, spoken or a deliberate silent turn: not silence.
+        const item = ev.value.item?.item;
+        if (item?.case !== 'message' || item.value.role !== AgentSession.ChatRole.ASSISTANT) return [];
+        const text = item.value.content
+          .map((c) => (c.payload.case === 'text' ? c.payload.value : ''))
+          .join(' ')
+          .trim();
+        const e2e = item.value.metrics?.e2eLatency;
+        const latency = e2e !== undefined ? ` (${e2e.toFixed(2)} s after the user stopped)` : '';
+        return [
+          {
+            ...roomBase(this.room, agent, t, `agent replied${latency}: ${text.slice(0, 200)}`),
+            kind: 'agent_speech',
+          },
+        ];
       }
       case 'error':
         return [sessionError(this.room, agent, ev.value.message, t)];
