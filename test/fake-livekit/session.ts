@@ -181,7 +181,11 @@ export class ClientSession {
       case 'offer':
         return this.answer(message.value);
       case 'trickle':
-        return this.addCandidate(message.value);
+        // werift may hold a candidate for seconds; later requests (a leave) must not wait for it
+        void this.addCandidate(message.value).catch((error: unknown) =>
+          this.hooks.log(`${this.identity} candidate failed: ${String(error)}`),
+        );
+        return;
       case 'ping':
         return this.send({ case: 'pong', value: message.value });
       case 'pingReq':
