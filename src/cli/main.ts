@@ -269,6 +269,7 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
     paths: files,
     fromStart: true,
     follow: false,
+    lazyLines: true,
     onLines(lines) {
       pipeline.push(lines);
       if (progress && lines.length > 0) {

@@ -4,6 +4,7 @@
 import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
 import { FileParser } from './formats/parser.js';
+import type { JobChatter } from './formats/json.js';
 import type { RawLine } from './logs/types.js';
 import { SessionTracker, type Change, type TrackerOptions } from './tracker.js';
 
@@ -44,6 +45,20 @@ export class Pipeline {
     }
     const change = this.tracker.ingest(ev);
     if (change.created.length > 0 || change.escalated.length > 0 || change.recovered) this.report(change);
+  };
+
+  /** A chatter line of a known job, accounted for as `emit` would a `log` event of it. */
+  private readonly chatter = (c: JobChatter, file: string): boolean => {
+    const s = this.tracker.knownChatter(c.job, c.pid, c.roomSid, file);
+    if (s === undefined) return false;
+    this.events++;
+    const t = c.time;
+    if (t > this.maxTime) {
+      this.maxTime = t;
+      if (t - this.lastTick >= 1000) this.tick(t);
+    }
+    this.tracker.spanTo(s, t);
+    return true;
   };
 
   constructor(private readonly opts: PipelineOptions = {}) {
@@ -111,7 +126,12 @@ export class Pipeline {
   private parserFor(file: string): FileParser {
     let p = this.parsers.get(file);
     if (!p) {
-      p = new FileParser(file, { format: this.opts.format, baseTime: this.opts.baseTime?.(file) });
+      p = new FileParser(file, {
+        format: this.opts.format,
+        baseTime: this.opts.baseTime?.(file),
+        // Every event is wanted when someone listens to them; otherwise chatter may be counted.
+        chatter: this.opts.onEvent ? undefined : this.chatter,
+      });
       this.parsers.set(file, p);
     }
     return p;

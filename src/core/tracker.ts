@@ -38,7 +38,7 @@ interface PendingTurn {
   hangRaised: boolean;
 }
 
-interface Session {
+export interface Session {
   id: string;
   /** The deadline this session is queued for in the timer heap, if any. */
   dueAt?: number;
@@ -333,6 +333,24 @@ export class SessionTracker {
   }
 
   // ---- folding and detection -------------------------------------------------------------------
+
+  /**
+   * The session a chatter line of `job` belongs to when nothing new can be learnt from it (the job
+   * is known, from this file, with this pid and room) — the same test as `ingest`'s quick branch.
+   */
+  knownChatter(job: string, pid: number, roomSid: string, file: string): Session | undefined {
+    const s = this.sessions.get(job);
+    if (s === undefined || s.lastFile !== file || !s.pids.has(pid) || roomSid !== s.roomSid) return undefined;
+    return s;
+  }
+
+  /** A chatter line at `t`: the session's span reaches it. */
+  spanTo(s: Session, t: number): void {
+    if (t === t) {
+      if (!(t >= s.start)) s.start = t;
+      if (!(t <= s.end)) s.end = t;
+    }
+  }
 
   private touch(s: Session, ev: AgentEvent): void {
     const t = ev.time;

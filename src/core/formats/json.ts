@@ -172,3 +172,104 @@ export function quickContext(text: string): EventContext {
   }
   return ctx;
 }
+
+/** What accounting needs of an agents-js job chatter line. */
+export interface JobChatter {
+  job: string;
+  pid: number;
+  roomSid: string;
+  time: number;
+}
+
+const plainCache = new Map<string, boolean>();
+
+/** A chatter message: no rule reads it (not a turn marker, not a message whose fields matter). */
+function plainMessage(msg: string): boolean {
+  let plain = plainCache.get(msg);
+  if (plain === undefined) {
+    plain = !MARKER_MESSAGE.test(msg) && !FIELD_MESSAGE.test(msg);
+    if (plainCache.size > 4096) plainCache.clear();
+    plainCache.set(msg, plain);
+  }
+  return plain;
+}
+
+const enc = (s: string) => [...Buffer.from(s, 'latin1')];
+const LEVEL = enc('{"level":');
+const TIME = enc(',"time":');
+const PID_KEY = enc(',"pid":');
+const HOST = enc(',"hostname":"');
+const JOB_KEY = enc(',"jobID":"');
+const ROOM_KEY = enc(',"room_id":"');
+const MSG_KEY = enc('"msg":"');
+
+function at(buf: Buffer, i: number, lit: number[]): boolean {
+  for (let k = 0; k < lit.length; k++) if (buf[i + k] !== lit[k]) return false;
+  return true;
+}
+
+/**
+ * An agents-js job line below warning whose message no rule reads, read straight from its bytes:
+ * pino writes `level`, `time`, `pid`, `hostname`, the job bindings (`jobID`, `room_id`), the
+ * line's own fields, and `msg` last. Only time, pid and the job are needed to account for it, so
+ * the line is never decoded. Returns false for anything else (the full path reads it).
+ */
+export function pinoJobChatter(buf: Buffer, start: number, end: number, out: JobChatter): boolean {
+  if (end - start < 40 || !at(buf, start, LEVEL)) return false;
+  let i = start + LEVEL.length;
+  let level = 0;
+  const l0 = i;
+  for (let c = buf[i]!; c >= 48 && c <= 57; c = buf[++i]!) level = level * 10 + c - 48;
+  if (i === l0 || level >= 40 || !at(buf, i, TIME)) return false;
+  i += TIME.length;
+  let time = 0;
+  const t0 = i;
+  for (let c = buf[i]!; c >= 48 && c <= 57; c = buf[++i]!) time = time * 10 + c - 48;
+  if (i === t0 || i - t0 > 15 || !at(buf, i, PID_KEY)) return false;
+  i += PID_KEY.length;
+  let pid = 0;
+  const p0 = i;
+  for (let c = buf[i]!; c >= 48 && c <= 57; c = buf[++i]!) pid = pid * 10 + c - 48;
+  if (i === p0 || i - p0 > 10 || !at(buf, i, HOST)) return false;
+  i += HOST.length;
+  while (i < end && buf[i] !== 34 && buf[i] !== 92) i++;
+  if (buf[i] !== 34) return false;
+  i++;
+  // agents-js repeats the pid in its bindings.
+  if (at(buf, i, PID_KEY)) {
+    i += PID_KEY.length;
+    while (buf[i]! >= 48 && buf[i]! <= 57) i++;
+  }
+  if (!at(buf, i, JOB_KEY)) return false;
+  i += JOB_KEY.length;
+  const j0 = i;
+  while (i < end && buf[i] !== 34 && buf[i] !== 92 && buf[i]! < 128) i++;
+  if (buf[i] !== 34 || i === j0 || i - j0 > 200) return false;
+  const j1 = i;
+  i++;
+  if (!at(buf, i, ROOM_KEY)) return false;
+  i += ROOM_KEY.length;
+  const r0 = i;
+  while (i < end && buf[i] !== 34 && buf[i] !== 92 && buf[i]! < 128) i++;
+  if (buf[i] !== 34 || i - r0 > 200) return false;
+  const r1 = i;
+  // `msg` is the last key: its value runs back from the closing `"}` to an unescaped quote.
+  if (buf[end - 1] !== 125 || buf[end - 2] !== 34) return false;
+  let q = end - 3;
+  while (q > r1 && buf[q] !== 34) {
+    const c = buf[q]!;
+    if (c < 32 || c > 126 || c === 92) return false; // escapes, control or non-ASCII: full path
+    q--;
+  }
+  if (q - 6 <= r1 || !at(buf, q - 6, MSG_KEY)) return false;
+  // A line naming its room (`lk.pii.room_name`, `roomName`) teaches attribution something.
+  for (let k = r1; k < q - 6; k++)
+    if (buf[k] === 111 && buf[k + 1] === 109 && buf[k - 1] === 111 && buf[k - 2] === 114) return false;
+  const msg = buf.toString('latin1', q + 1, end - 2);
+  if (!plainMessage(msg)) return false;
+  out.job = buf.toString('latin1', j0, j1);
+  out.roomSid = buf.toString('latin1', r0, r1);
+  out.pid = pid;
+  out.time = time;
+  return true;
+}

@@ -6,8 +6,9 @@
 
 import type { AgentEvent, FormatId } from '../../shared/events.js';
 import { classify, classifyMarker, evidenceOf, lineEvent, MESSAGE_OF_INTEREST } from '../classify.js';
+import { LazyLine } from '../logs/lines.js';
 import type { RawLine } from '../logs/types.js';
-import { parseJsonLine, quickJsonLine } from './json.js';
+import { parseJsonLine, pinoJobChatter, quickJsonLine, type JobChatter } from './json.js';
 import { contextFromFields, DayClock, definedOnly, type LogRecord } from './record.js';
 import {
   headerToRecord,
@@ -28,6 +29,11 @@ export interface FileParserOptions {
   format?: FormatId;
   /** Date for formats that print only the time of day (epoch ms of any moment that day). */
   baseTime?: number;
+  /**
+   * Accounts for a chatter line of a job already known, read from its bytes; false when the job
+   * is not known that way (the line then takes the full path). Reading to the end only.
+   */
+  chatter?: (c: JobChatter, file: string) => boolean;
 }
 
 export class FileParser {
@@ -53,7 +59,24 @@ export class FileParser {
     this.clock = new DayClock(opts.baseTime ?? Date.now());
   }
 
+  private readonly scratch: JobChatter = { job: '', pid: 0, roomSid: '', time: 0 };
+
   push(line: RawLine, emit: (ev: AgentEvent) => void): void {
+    // Most lines of an agents-js log are chatter of a job already known: account for them from
+    // their bytes, without decoding them (the line's text is never read on this path).
+    const chatter = this.opts.chatter;
+    if (
+      chatter !== undefined &&
+      this.held === undefined &&
+      line instanceof LazyLine &&
+      (this.opts.format === undefined || this.opts.format === 'pino-json') &&
+      pinoJobChatter(line.buf, line.start, line.end, this.scratch) &&
+      chatter(this.scratch, this.file)
+    ) {
+      this.count('pino-json');
+      this.lastTime = this.scratch.time;
+      return;
+    }
     const text = line.text;
     if (this.held && this.continues(text)) {
       if (this.held.more === undefined) this.held.more = [];

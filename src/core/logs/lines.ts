@@ -38,6 +38,29 @@ export function stripAnsi(text: string): string {
   return out.includes('\x9b') ? out.replace(ANSI, '') : out;
 }
 
+/**
+ * A line whose text is decoded only when read: reading a log to its end (`analyze`), a parser can
+ * look at the bytes of a chatter line and account for it without decoding it at all. The bytes are
+ * valid only while the chunk they came from is being handled (the reader reuses its buffer), so a
+ * consumer reads `text` at once or not at all — FileParser does.
+ */
+export class LazyLine implements RawLine {
+  private decoded: string | undefined;
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly offset: number,
+    /** The chunk and the line's bytes in it (CR excluded). */
+    readonly buf: Buffer,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+  get text(): string {
+    if (this.decoded === undefined) this.decoded = stripAnsi(this.buf.toString('utf8', this.start, this.end));
+    return this.decoded;
+  }
+}
+
 export class LineSplitter {
   private carry: Buffer | undefined;
   /** Bytes of the current over-long line seen so far (0 when not skipping). */
@@ -45,12 +68,15 @@ export class LineSplitter {
   private _offset: number;
   private _line: number;
   private readonly max: number;
+  /** Emit LazyLines for lines whole in a chunk (the consumer handles each chunk before the next). */
+  private readonly lazy: boolean;
 
   constructor(
     readonly file: string,
-    opts: { maxLineBytes?: number; offset?: number; line?: number } = {},
+    opts: { maxLineBytes?: number; offset?: number; line?: number; lazy?: boolean } = {},
   ) {
     this.max = Math.max(16, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    this.lazy = opts.lazy ?? false;
     this._offset = opts.offset ?? 0;
     this._line = opts.line ?? 0;
   }
@@ -78,7 +104,11 @@ export class LineSplitter {
       }
       if (this.carry === undefined && this.skipping === 0) {
         const lineLen = nl - pos;
-        if (lineLen <= this.max) this.emit(chunk, pos, nl, lineLen + 1, out);
+        if (lineLen <= this.max && this.lazy) {
+          const end = nl > pos && chunk[nl - 1] === 13 ? nl - 1 : nl;
+          out(new LazyLine(this.file, ++this._line, this._offset, chunk, pos, end));
+          this._offset += lineLen + 1;
+        } else if (lineLen <= this.max) this.emit(chunk, pos, nl, lineLen + 1, out);
         else this.emitCut(chunk.subarray(pos, pos + this.max), lineLen, lineLen + 1, out);
       } else {
         this.hold(chunk, pos, nl);

@@ -21,6 +21,11 @@ export interface TailOptions {
   pollIntervalMs?: number;
   /** Resume exactly here: a file whose device and inode match continues at its offset. */
   positions?: SourcePosition[];
+  /**
+   * Reading to the end only: lines may be LazyLines, decoded when their text is read — which must
+   * happen inside onLines (the read buffer is reused for the next chunk).
+   */
+  lazyLines?: boolean;
   onLines(lines: RawLine[]): void;
   /** The file has no more bytes for now: a parser may complete a held multi-line record. */
   onDrained?(file: string): void;
@@ -212,7 +217,12 @@ export function tail(opts: TailOptions): Tail {
         ino: st.ino,
         born,
         pos,
-        splitter: new LineSplitter(path, { maxLineBytes: opts.maxLineBytes, offset: pos, line }),
+        splitter: new LineSplitter(path, {
+          maxLineBytes: opts.maxLineBytes,
+          offset: pos,
+          line,
+          lazy: opts.lazyLines === true && !opts.follow,
+        }),
         queue: Promise.resolve(),
         gone: false,
       };
