@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RecordedEvent } from './fake-livekit/browser-entry.js';
+import { CHROMIUM_ARGS } from '../src/observer/browser.js';
 import { FakeLiveKit } from './fake-livekit/server.js';
 
 const API_KEY = 'devkey';
@@ -186,16 +187,7 @@ describe.skipIf(skipReason !== undefined)('fake LiveKit server: livekit-client i
     pageServer = await servePage(readFileSync(join(dir, 'bundle.js'), 'utf8'));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     page = await browser.newPage();
     page.on('console', (m) => browserLog.push(`${m.type()}: ${m.text()}`));

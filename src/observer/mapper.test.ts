@@ -7,6 +7,17 @@ import type { Observation } from './protocol.js';
 const agent = { identity: 'agent-AJ_x1y2z3', kind: 4, attributes: { 'lk.agent.state': 'listening' } };
 const user = { identity: 'caller', kind: 0, attributes: {} };
 
+/** An `lk.agent.session` message from the agent, as the page reports it. */
+function fromFeed(time: number, event: AgentSession.AgentSessionEvent['event']): Observation {
+  return {
+    room: 'dev',
+    time,
+    type: 'agent_session',
+    from: { identity: agent.identity },
+    data: sessionBytes(event),
+  };
+}
+
 function sessionBytes(event: AgentSession.AgentSessionEvent['event']): string {
   const msg = new AgentSession.AgentSessionMessage({
     message: { case: 'event', value: new AgentSession.AgentSessionEvent({ event }) },
@@ -70,33 +81,25 @@ describe('RoomMapper', () => {
   it('decodes the lk.agent.session feed: state changes, final transcripts, typed errors', () => {
     const m = new RoomMapper('dev');
     m.map({ room: 'dev', time: 1, type: 'connected', participants: [agent, user] });
-    const state = m.map({
-      room: 'dev',
-      time: 2,
-      type: 'agent_session',
-      from: { identity: agent.identity },
-      data: sessionBytes({
+    const state = m.map(
+      fromFeed(2, {
         case: 'agentStateChanged',
         value: new AgentSession.AgentSessionEvent_AgentStateChanged({
           oldState: AgentSession.AgentState.AS_LISTENING,
           newState: AgentSession.AgentState.AS_THINKING,
         }),
       }),
-    });
+    );
     expect(state).toMatchObject([{ kind: 'agent_state', state: 'thinking', ctx: { jobId: 'AJ_x1y2z3' } }]);
-    const error = m.map({
-      room: 'dev',
-      time: 3,
-      type: 'agent_session',
-      from: { identity: agent.identity },
-      data: sessionBytes({
+    const error = m.map(
+      fromFeed(3, {
         case: 'error',
         value: new AgentSession.AgentSessionEvent_Error({
           message:
             "type='llm_error' timestamp=1764000000.5 label='livekit.agents.inference.LLM' error=APIStatusError(message=\"Error code: 429 - {'type': 'inference_quota_exceeded', 'error': 'LLM token credit quota exceeded, category: MaxGatewayCredits', 'quota_type': 'llm', 'category': 'MaxGatewayCredits'}\", status_code=429, request_id=None, body=None, retryable=False) recoverable=False",
         }),
       }),
-    });
+    );
     expect(error).toMatchObject([
       {
         kind: 'error',
@@ -108,26 +111,18 @@ describe('RoomMapper', () => {
         evidence: { room: 'dev' },
       },
     ]);
-    const userStopped = m.map({
-      room: 'dev',
-      time: 3,
-      type: 'agent_session',
-      from: { identity: agent.identity },
-      data: sessionBytes({
+    const userStopped = m.map(
+      fromFeed(3, {
         case: 'userStateChanged',
         value: new AgentSession.AgentSessionEvent_UserStateChanged({
           oldState: AgentSession.UserState.US_SPEAKING,
           newState: AgentSession.UserState.US_LISTENING,
         }),
       }),
-    });
+    );
     expect(userStopped).toMatchObject([{ kind: 'user_turn_end', ctx: { participant: 'caller' } }]);
-    const replied = m.map({
-      room: 'dev',
-      time: 3,
-      type: 'agent_session',
-      from: { identity: agent.identity },
-      data: sessionBytes({
+    const replied = m.map(
+      fromFeed(3, {
         case: 'conversationItemAdded',
         value: new AgentSession.AgentSessionEvent_ConversationItemAdded({
           item: new AgentSession.ChatContext_ChatItem({
@@ -144,7 +139,7 @@ describe('RoomMapper', () => {
           }),
         }),
       }),
-    });
+    );
     expect(replied).toMatchObject([
       { kind: 'agent_speech', evidence: { text: 'agent replied (1.23 s after the user stopped): Hi!' } },
     ]);
