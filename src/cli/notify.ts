@@ -29,10 +29,31 @@ export function notifyDesktop(alert: Alert): Promise<string | undefined> {
     if (icon) options.icon = icon;
     try {
       notifier.notify(options, (err: Error | null) => {
-        resolve(err ? `desktop notification failed: ${err.message.split('\n')[0] ?? ''}` : undefined);
+        resolve(err ? notifyFailure(err) : undefined);
       });
     } catch (e) {
-      resolve(`desktop notification failed: ${e instanceof Error ? e.message : String(e)}`);
+      resolve(notifyFailure(e));
     }
   });
+}
+
+/**
+ * One line, the same for every alert (so it is reported once): which notifier failed and how —
+ * never the command line, which carries the alert's text.
+ */
+export function notifyFailure(e: unknown): string {
+  const err = e as { message?: unknown; cmd?: unknown; code?: unknown; signal?: unknown };
+  const cmd =
+    typeof err.cmd === 'string' ? /^\S+/.exec(err.cmd)?.[0]?.replace(/^["']|["']$/g, '') : undefined;
+  if (cmd) {
+    const how =
+      typeof err.code === 'number'
+        ? `exited with status ${err.code}`
+        : typeof err.signal === 'string'
+          ? `was killed by ${err.signal}`
+          : 'could not run';
+    return `desktop notification failed: ${cmd} ${how} (is a notification service running in this session? --no-notify to silence this)`;
+  }
+  const first = String(err.message ?? e).split('\n')[0] ?? '';
+  return `desktop notification failed: ${first.replace(/^Command failed: (\S+).*$/, '$1 failed').slice(0, 200)}`;
 }
