@@ -167,5 +167,16 @@ describe('a hung worker and a lasting rate limit', () => {
       [200_000],
     );
     expect(r.escalated).toEqual([]);
+    // …and says the rate limit is over; a new one later is live again, not recovered.
+    expect(r.recovered).toEqual(['30000:rate_limited']);
+    const again = run(
+      [
+        ev('error', 0, { error: rpm } as Partial<AgentEvent>),
+        ev('agent_speech', 30_000),
+        ev('error', 40_000, { error: rpm } as Partial<AgentEvent>),
+      ],
+      [],
+    );
+    expect(again.session?.causes.find((c) => c.cause === 'rate_limited')?.recovered).toBeUndefined();
   });
 });

@@ -505,7 +505,7 @@ export class SessionTracker {
     s.pending = undefined;
     s.thinkingSince = undefined;
     s.rateLimitedSince = undefined;
-    for (const cause of ['agent_silent', 'stuck_thinking'] as const) {
+    for (const cause of ['agent_silent', 'stuck_thinking', 'rate_limited'] as const) {
       const f = s.findings.get(cause);
       if (f && f.recovered === undefined) {
         f.recovered = ev.time;
@@ -751,6 +751,7 @@ export class SessionTracker {
     let f = s.findings.get(cause);
     if (f) {
       f.count++;
+      f.recovered = undefined; // it is happening again
       if (!Number.isNaN(ev.time)) f.lastTime = ev.time;
       f.evidence[1] = ev.evidence;
       // Keep the most informative quota: a later line may carry the category an earlier one lacked.
