@@ -223,6 +223,18 @@ describe.skipIf(!haveChromium)('room observer against the fake LiveKit server', 
     expect(f.json.summary).toMatch(/caller-dev-lonely joined room dev-lonely .* no agent came for 2 s/);
   }, 30_000);
 
+  it('never_joined: the agent joined but never started its session', async () => {
+    const room = server.createRoom('dev-stuck');
+    room.addParticipant({ identity: 'caller-dev-stuck', kind: 'standard' });
+    room.addParticipant({ identity: 'agent-AJ_devstuck', kind: 'agent' }); // no lk.agent.state
+    const t0 = Date.now();
+    await until(() => w.findings('dev-stuck', 'never_joined').length > 0, 'never_joined', 10_000, info);
+    const f = w.findings('dev-stuck', 'never_joined')[0]!;
+    expect(f.at - t0).toBeGreaterThanOrEqual(2000 - 100);
+    expect(f.json.job).toBe('AJ_devstuck');
+    expect(f.json.summary).toMatch(/never started its session: no agent state for 2 s/);
+  }, 30_000);
+
   it('agent_left: the agent leaves while the user stays, with no close', async () => {
     const { room, agent } = await scripted('dev-left');
     const left = Date.now();

@@ -157,4 +157,37 @@ describe('room-side detectors', () => {
     expect(t.summaries()).toHaveLength(1);
     expect(t.summaries()[0]?.turns.user).toBe(1);
   });
+  it('never_joined: the agent joined but never started its session (no state in 20 s)', () => {
+    const bare = { identity: 'agent-AJ_stuck1', kind: 4 };
+    const r = run(
+      [
+        [0, participantEvent('demo', user, true, T0)],
+        [1_000, participantEvent('demo', bare, true, T0 + 1_000)],
+      ],
+      [20_000, 21_000],
+    );
+    expect(r.created).toEqual(['21000:never_joined']);
+    const s = r.sessions.find((x) => x.job === 'AJ_stuck1');
+    expect(s?.causes[0]?.summary).toMatch(
+      /^The agent joined room demo at \d\d:\d\d:\d\d but never started its session: no agent state for 20 s while caller-1 waited/,
+    );
+    // …and stays quiet when the state comes in time.
+    const ok = run(
+      [
+        [0, participantEvent('demo', user, true, T0)],
+        [1_000, participantEvent('demo', bare, true, T0 + 1_000)],
+        [
+          6_000,
+          agentStateEvent(
+            'demo',
+            { ...bare, attributes: { 'lk.agent.state': 'listening' } },
+            undefined,
+            T0 + 6_000,
+          ),
+        ],
+      ],
+      [30_000],
+    );
+    expect(ok.created).toEqual([]);
+  });
 });

@@ -70,6 +70,11 @@ export interface Session {
   pending?: PendingTurn;
   /** The agent entered `thinking` (agent state) at this time and has not left it. */
   thinkingSince?: number;
+  /** The agent joined its room at this time and has not started its session yet (no state, no turn). */
+  startWaitSince?: number;
+  startWaitEvidence?: Evidence;
+  /** The session has shown life: a state, a turn, speech. */
+  started?: boolean;
   thinkingEvidence?: Evidence;
   /** First retryable quota error since the agent last spoke. */
   rateLimitedSince?: number;
@@ -366,6 +371,16 @@ export class SessionTracker {
   }
 
   private detect(s: Session, ev: AgentEvent, change: Change): void {
+    if (
+      ev.kind === 'agent_state' ||
+      ev.kind === 'agent_turn' ||
+      ev.kind === 'agent_speech' ||
+      ev.kind === 'session_start' ||
+      ev.kind === 'error'
+    ) {
+      s.started = true;
+      s.startWaitSince = undefined;
+    }
     switch (ev.kind) {
       case 'agent_turn':
         s.agentTurns++;
@@ -475,6 +490,13 @@ export class SessionTracker {
       if (ev.agent) {
         r.agents.add(ev.participant);
         r.waitingSince = undefined;
+        // Joined, but is its session running? The agent sets lk.agent.state when it starts.
+        if (ev.state !== undefined) s.started = true;
+        if (!s.started && s.startWaitSince === undefined) {
+          s.startWaitSince = ev.time;
+          s.startWaitEvidence = ev.evidence;
+          this.arm(s, ev.time + this.neverJoinedMs);
+        }
       } else {
         r.users.add(ev.participant);
         if (r.agents.size === 0 && r.waitingSince === undefined) {
@@ -561,6 +583,24 @@ export class SessionTracker {
       if (at < next) next = at;
       return false;
     };
+    if (s.startWaitSince !== undefined && due(s.startWaitSince + this.neverJoinedMs)) {
+      const r = s.room !== undefined ? this.rooms.get(s.room) : undefined;
+      if (r && r.users.size > 0 && !s.findings.has('never_joined')) {
+        const since = s.startWaitSince;
+        s.startWaitSince = undefined;
+        const f = this.raise(
+          s,
+          'never_joined',
+          'critical',
+          'session',
+          timerEvent(since + this.neverJoinedMs, s.startWaitEvidence ?? { room: r.name, text: '' }),
+          change,
+        );
+        f.summary = `The agent joined room ${r.name} at ${clock(since)} but never started its session: no agent state for ${Math.round(this.neverJoinedMs / 1000)} s while ${[...r.users].slice(0, 3).join(', ')} waited (its entrypoint looks stuck before the session started).`;
+      } else if (r && r.users.size === 0) {
+        due(now + 1000); // nobody is waiting yet: look again in a second
+      }
+    }
     const p = s.pending;
     if (p && !p.silentRaised && (!p.replyBegun || p.failed) && due(p.time + this.silenceMs)) {
       p.silentRaised = true;

@@ -44,12 +44,17 @@ export function participantEvent(
 ): AgentEvent {
   const agent = isAgent(p);
   const text = `${agent ? 'agent' : 'participant'} ${p.identity} ${joined ? 'joined' : 'left'}`;
-  return {
+  if (!joined)
+    return { ...roomBase(room, p, time, text), kind: 'participant_left', participant: p.identity, agent };
+  const ev: AgentEvent = {
     ...roomBase(room, p, time, text),
-    kind: joined ? 'participant_joined' : 'participant_left',
+    kind: 'participant_joined',
     participant: p.identity,
     agent,
   };
+  const state = p.attributes?.['lk.agent.state'];
+  if (agent && state) ev.state = state;
+  return ev;
 }
 
 /** The agent's `lk.agent.state` changed (initializing, idle, listening, thinking, speaking). */

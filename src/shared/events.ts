@@ -101,7 +101,8 @@ export type AgentEvent = EventBase &
     | { kind: 'process_exit'; code?: number; reason?: string; crashed: boolean }
     | { kind: 'process_unresponsive' }
     /** Room side: a participant joined or left; `agent` when its kind is AGENT. */
-    | { kind: 'participant_joined'; participant: string; agent: boolean }
+    /** `state`: the agent's `lk.agent.state` as it joined (an agent with one has started). */
+    | { kind: 'participant_joined'; participant: string; agent: boolean; state?: string }
     | { kind: 'participant_left'; participant: string; agent: boolean }
     /** Room side: the observer's own connection (`connected`, `reconnecting`, `disconnected`). */
     | { kind: 'observer_connection'; state: string; reason?: string }
