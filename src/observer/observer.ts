@@ -254,7 +254,8 @@ export class RoomObserver {
         return;
       case 'disconnected': {
         if (w.status === 'left') return; // we left on purpose
-        if (w.status === 'joining') return; // a join that failed: join_failed says why
+        // A join that failed (join_failed says why), or a stale report of one already retried.
+        if (w.status === 'joining' || w.status === 'retry') return;
         this.emit(w, o);
         if (o.reason === 'CLIENT_INITIATED') return;
         if (ROOM_GONE.has(o.reason)) {
