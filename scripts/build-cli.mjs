@@ -2,7 +2,11 @@
 // dependencies left as imports from node_modules, and what only `watch --room` needs (the room
 // observer, livekit) split into chunks loaded on demand. Also bundles the observer's page
 // (livekit-client and src/observer/page.ts) into dist/observer-page.js for the browser it runs in.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry hashes: start clean so old ones do not pile up.
+rmSync('dist/chunks', { recursive: true, force: true });
 
 await Promise.all([
   build({

@@ -39,10 +39,20 @@ class Watcher {
   readonly out: Line[] = [];
   readonly err: string[] = [];
   readonly child: ChildProcess;
-  constructor(args: string[], env: Record<string, string>) {
+  constructor(args: string[], env: Record<string, string>, journal = false) {
     this.child = spawn(
       process.execPath,
-      [BIN, 'watch', '--json', '--no-notify', '--no-sound', '--no-journal', '--config', config, ...args],
+      [
+        BIN,
+        'watch',
+        '--json',
+        '--no-notify',
+        '--no-sound',
+        ...(journal ? [] : ['--no-journal']),
+        '--config',
+        config,
+        ...args,
+      ],
       { env: { ...process.env, NO_COLOR: '1', DEADAIR_ROOM_POLL_MS: '250', ...env } },
     );
     let buf = '';
@@ -431,6 +441,53 @@ describe.skipIf(!haveChromium)('a log and a room of the same session', () => {
       expect(sessions.size).toBe(1);
     } finally {
       expect(await w.stop()).toBe(0);
+      await server.stop();
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!haveChromium)('rooms and the journal', () => {
+  it('after a SIGKILL, a turn left pending in a room does not become a silence it did not see', async () => {
+    const server = await FakeLiveKit.start({ apiKey: API_KEY, apiSecret: API_SECRET });
+    const journal = join(dir, 'rooms-journal.jsonl');
+    const env = { LIVEKIT_URL: server.url, LIVEKIT_API_KEY: API_KEY, LIVEKIT_API_SECRET: API_SECRET };
+    const args = ['--room', 'dev-journal', '--journal', journal];
+    const room = server.createRoom('dev-journal');
+    room.addParticipant({
+      identity: 'agent-AJ_journal1',
+      kind: 'agent',
+      attributes: { 'lk.agent.state': 'listening' },
+    });
+    room.addParticipant({ identity: 'caller-j', kind: 'standard' });
+    const a = new Watcher(args, env, true);
+    try {
+      await until(() => a.err.some((l) => l.includes('observing room dev-journal ')), 'observing', 20_000);
+      room.setSpeakers([{ identity: 'caller-j', level: 0.8, active: true }]);
+      await sleep(200);
+      room.setSpeakers([{ identity: 'caller-j', level: 0, active: false }]);
+      await sleep(500);
+      a.child.kill('SIGKILL');
+      await new Promise((r) => a.child.once('exit', r));
+      await sleep(SILENCE_MS + 500); // the deadline passes while deadair is down
+      const b = new Watcher(args, env, true);
+      try {
+        await until(
+          () => b.err.some((l) => l.includes('observing room dev-journal ')),
+          'observing again',
+          20_000,
+        );
+        await sleep(SILENCE_MS + 500);
+        expect(b.findings('dev-journal', 'agent_silent')).toEqual([]);
+        // …while a new unanswered turn is still caught.
+        room.setSpeakers([{ identity: 'caller-j', level: 0.8, active: true }]);
+        await sleep(200);
+        room.setSpeakers([{ identity: 'caller-j', level: 0, active: false }]);
+        await until(() => b.findings('dev-journal', 'agent_silent').length > 0, 'agent_silent', 10_000);
+      } finally {
+        await b.stop();
+      }
+    } finally {
+      if (a.child.exitCode === null) a.child.kill('SIGKILL');
       await server.stop();
     }
   }, 60_000);

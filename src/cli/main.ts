@@ -16,6 +16,7 @@ import type { AgentEvent } from '../shared/events.js';
 import type { TrackerOptions } from '../core/tracker.js';
 import { DEMO_MS, demoScript } from './demo.js';
 import { findChromium } from '../observer/browser.js';
+import { connectionEvent } from '../observer/events.js';
 import type { RoomObserver, RoomObserverOptions } from '../observer/observer.js';
 import { notifyDesktop } from './notify.js';
 import { clipPath, playFile } from './sound.js';
@@ -452,6 +453,13 @@ export function startWatching(io: Io, o: WatchOptions): { ready: Promise<void>; 
     const state = readJournal(o.journal);
     replaying = true;
     for (const ev of state.events) pipeline.ingest(ev);
+    // The rooms it watched went unwatched while deadair was down: nothing that happened (or did
+    // not) in them meanwhile may count as silence. The observer's reconnection ends the gap.
+    const lastSeen = new Map<string, number>();
+    for (const ev of state.events)
+      if (!ev.evidence.file && ev.evidence.room) lastSeen.set(ev.evidence.room, ev.time);
+    for (const [room, time] of lastSeen)
+      pipeline.ingest(connectionEvent(room, 'disconnected', time, 'deadair stopped'));
     replaying = false;
     for (const id of state.alerts) policy.markRaised(id);
     positions = state.positions;

@@ -121,7 +121,8 @@ describe('room-side detectors', () => {
       ],
       [10_000, 20_000, 33_500, 37_999, 38_000],
     );
-    // 8 s of silence, minus the 30 s the observer was away: the deadline moves from 10 s to 40 s.
+    // The turn only the room saw: whether the agent answered while the observer was away is
+    // unknown, so it is no silence, not even later.
     expect(r.created).toEqual([]);
     const later = run(
       [
@@ -130,10 +131,12 @@ describe('room-side detectors', () => {
         [2_000, speakerEvents('demo', [user], [], T0 + 2_000)],
         [3_000, connectionEvent('demo', 'reconnecting', T0 + 3_000)],
         [33_000, connectionEvent('demo', 'connected', T0 + 33_000)],
+        [34_000, speakerEvents('demo', [user], [], T0 + 34_000)],
       ],
-      [40_000],
+      [40_000, 41_999, 42_000],
     );
-    expect(later.created).toEqual(['40000:agent_silent']);
+    // A turn that ends once it is back is watched again.
+    expect(later.created).toEqual(['42000:agent_silent']);
   });
   it('one turn seen by the log and the room is one turn, and its silence cites both', () => {
     const t = new SessionTracker();

@@ -479,7 +479,11 @@ export class SessionTracker {
         if (r.waitingSince !== undefined) r.waitingSince += gap;
         for (const x of this.sessions.values()) {
           if (x.room !== name) continue;
-          if (x.pending) x.pending.time += gap;
+          // A turn only the room saw: whether it was answered while the observer was away is
+          // unknown, so it is no longer pending. One the log saw too still is, from now.
+          if (x.pending && sourceOf(x.pending.evidence) === 'room' && x.pending.alsoSeen === undefined)
+            x.pending = undefined;
+          else if (x.pending) x.pending.time += gap;
           if (x.thinkingSince !== undefined) x.thinkingSince += gap;
           this.arm(x, ev.time); // its timers run again
         }
