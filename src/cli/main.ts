@@ -86,17 +86,17 @@ Exit codes: 0 no session failed or went silent (healthy or degraded only), 1 som
 const WATCH_HELP = `Usage: deadair watch [options] <file|dir|glob>...
        deadair watch --room <name> | --rooms <pattern> [options] [<file|dir|glob>...]
 
-Follows the given logs like 'tail -F' (appends, rotation, truncation, new files in a directory),
-and joins the given LiveKit rooms as a hidden, subscribe-only observer, and prints each finding
-once, the moment it happens. When an agent fails (a critical finding that is
-not the consequence of one already alerted) it also raises an alert: a desktop notification that
-names the cause, and a short spoken clip. Ctrl-C to stop.
+Follows the given logs like 'tail -F' (appends, rotation, truncation, new files in a directory)
+and joins the given LiveKit rooms as a hidden, subscribe-only observer; prints each finding once,
+the moment it happens. When an agent fails (a critical finding that is not the consequence of one
+already alerted) it also raises an alert: a desktop notification that names the cause, and a short
+spoken clip. Ctrl-C to stop.
 
 Options:
   --from-start         read what the files already hold first (default: only new lines)
   --room <name>        observe this room while it is live (repeatable); needs LIVEKIT_URL,
-                       LIVEKIT_API_KEY and LIVEKIT_API_SECRET, and Chromium or Chrome
-                       (DEADAIR_CHROMIUM=<path> to pick one)
+                       LIVEKIT_API_KEY and LIVEKIT_API_SECRET (or livekit.* in the settings),
+                       and Chromium or Chrome (DEADAIR_CHROMIUM=<path> to pick one)
   --rooms <pattern>    observe every live room whose name matches ('dev-*', 'support-?')
   --max-rooms <N>      observe at most N rooms at once (default 20)
   --config <file>      settings file (default: $XDG_CONFIG_HOME/deadair/config.json): alert
