@@ -193,4 +193,19 @@ describe('RoomObserver decisions', () => {
     expect(h.launches).toBe(2);
     expect(h.joins).toEqual(['demo', 'demo']);
   });
+
+  it('keeps trying to bring a lost browser back, saying why once', async () => {
+    const h = harness({ names: ['demo'] });
+    h.live = [{ name: 'demo', sid: 'RM_d', numParticipants: 2 }];
+    await h.observer.start();
+    h.exit('the observer browser exited');
+    h.failLaunch = true;
+    await new Promise((r) => setTimeout(r, 1050));
+    await h.poll();
+    await h.poll(); // backing off: not yet
+    expect(h.launches).toBe(2);
+    expect(h.notices.filter((n) => n.includes('cannot start the browser'))).toEqual([
+      'cannot start the browser at /bin/true: boom (trying again)',
+    ]);
+  });
 });

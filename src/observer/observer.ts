@@ -136,7 +136,8 @@ export class RoomObserver {
           this.notice('observer browser restarted; rejoining rooms');
         } catch (e) {
           this.relaunchAt = Date.now() + Math.min(60_000, 2000 * 2 ** Math.min(5, this.launches));
-          this.notice(`${(e as Error).message} (trying again)`);
+          const why = (e as Error).message;
+          this.notice(`${why} (trying again)`, `launch ${why}`);
           return;
         }
       }
