@@ -358,11 +358,7 @@ export class SessionTracker {
   }
 
   private touch(s: Session, ev: AgentEvent): void {
-    const t = ev.time;
-    if (t === t) {
-      if (!(t >= s.start)) s.start = t;
-      if (!(t <= s.end)) s.end = t;
-    }
+    this.spanTo(s, ev.time);
     const file = ev.evidence.file;
     if (file && file !== s.lastFile) {
       s.files.add(file);

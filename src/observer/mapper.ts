@@ -9,6 +9,7 @@ import {
   agentStateEvent,
   connectionEvent,
   isAgent,
+  jobIdOf,
   participantEvent,
   roomBase,
   speakerEvents,
@@ -216,7 +217,7 @@ export function sessionError(room: string, agent: SeenPeer, message: string, tim
     line: { file: '', line: 0, offset: 0, text },
   });
   ev.ctx = { roomName: room, participant: agent.identity };
-  const job = /^agent-(AJ_[A-Za-z0-9]+)$/.exec(agent.identity)?.[1];
+  const job = jobIdOf(agent.identity);
   if (job) ev.ctx.jobId = job;
   ev.evidence = { room, text };
   if (ev.kind === 'error' && fields.recoverable === true) {

@@ -94,16 +94,6 @@ export class RoomObserver {
     }
   }
 
-  /** The rooms being watched now and their state (for status lines and tests). */
-  rooms(): Array<{ name: string; status: Status; users: number; agents: number }> {
-    return [...this.watched].map(([name, w]) => ({
-      name,
-      status: w.status,
-      users: w.mapper.users().length,
-      agents: w.mapper.agents().length,
-    }));
-  }
-
   private launch(): Promise<RoomHost> {
     this.launches++;
     const onObservation = (o: Observation) => this.observe(o);
@@ -232,16 +222,19 @@ export class RoomObserver {
       case 'join_failed':
         this.failed(o.room, w, o.message);
         return;
-      case 'connected':
+      case 'connected': {
         w.status = 'connected';
-        if (w.failures > 0 || w.mapper.connected === false) w.failures = 0;
+        w.failures = 0;
         this.emit(w, o);
+        const users = w.mapper.users().length;
+        const agents = w.mapper.agents().length;
         this.notice(
-          `observing room ${o.room} (${w.mapper.users().length} user${w.mapper.users().length === 1 ? '' : 's'}, ${w.mapper.agents().length} agent${w.mapper.agents().length === 1 ? '' : 's'})`,
+          `observing room ${o.room} (${users} user${users === 1 ? '' : 's'}, ${agents} agent${agents === 1 ? '' : 's'})`,
         );
-        if (w.mapper.users().length > 0) w.everUsers = true;
+        if (users > 0) w.everUsers = true;
         this.maybeLeave(o.room, w);
         return;
+      }
       case 'reconnecting':
         this.emit(w, o);
         if (w.status === 'reconnecting') return; // the signal, then the media: one drop
