@@ -271,13 +271,14 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
     fromStart: true,
     follow: false,
     lazyLines: true,
+    scanner: (file) => pipeline.scanner(file),
     onLines(lines) {
       pipeline.push(lines);
-      if (progress && lines.length > 0) {
-        const last = lines[lines.length - 1];
-        if (last) done.set(last.file, last.offset);
-        progress.update([...done.values()].reduce((a, b) => a + b, 0));
-      }
+    },
+    onRead(file, pos) {
+      if (!progress) return;
+      done.set(file, pos);
+      progress.update([...done.values()].reduce((a, b) => a + b, 0));
     },
     onDrained: (file) => pipeline.drained(file),
     onProblem(p) {

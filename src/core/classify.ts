@@ -206,19 +206,20 @@ export function lineEvent(
   return ev;
 }
 
+/** The event a turn / speech marker message stands for (`log` when it is none). */
+export function markerKind(m: string): 'agent_turn' | 'agent_speech' | 'user_turn_end' | 'log' {
+  return RE.speechHandle.test(m)
+    ? 'agent_turn'
+    : RE.playout.test(m)
+      ? 'agent_speech'
+      : RE.userSpeechStopped.test(m)
+        ? 'user_turn_end'
+        : 'log';
+}
+
 /** A turn / speech marker read on the quick path: its kind from the message alone. */
 export function classifyMarker(r: LogRecord): AgentEvent {
-  const m = r.message;
-  return lineEvent(
-    r,
-    RE.speechHandle.test(m)
-      ? 'agent_turn'
-      : RE.playout.test(m)
-        ? 'agent_speech'
-        : RE.userSpeechStopped.test(m)
-          ? 'user_turn_end'
-          : 'log',
-  );
+  return lineEvent(r, markerKind(r.message));
 }
 
 export function classify(r: LogRecord): AgentEvent {

@@ -4,9 +4,10 @@
 import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
 import { FileParser } from './formats/parser.js';
-import type { JobChatter } from './formats/json.js';
+import type { BulkHooks } from './formats/bulk.js';
+import type { ChunkScanner } from './logs/lines.js';
 import type { RawLine } from './logs/types.js';
-import { SessionTracker, type Change, type TrackerOptions } from './tracker.js';
+import { SessionTracker, type Change, type Session, type TrackerOptions } from './tracker.js';
 
 export interface PipelineOptions {
   /** Force a format for every file (`--format`). */
@@ -47,18 +48,29 @@ export class Pipeline {
     if (change.created.length > 0 || change.escalated.length > 0 || change.recovered) this.report(change);
   };
 
-  /** A chatter line of a known job, accounted for as `emit` would a `log` event of it. */
-  private readonly chatter = (c: JobChatter, file: string): boolean => {
-    const s = this.tracker.knownChatter(c.job, c.pid, c.roomSid, file);
-    if (s === undefined) return false;
-    this.events++;
-    const t = c.time;
-    if (t > this.maxTime) {
-      this.maxTime = t;
-      if (t - this.lastTick >= 1000) this.tick(t);
-    }
-    this.tracker.spanTo(s, t);
-    return true;
+  /** What the bulk reader of each file (analyze) does with the lines it takes: what `emit` would. */
+  private readonly bulkHooks: BulkHooks<Session> = {
+    epoch: () => this.tracker.epoch,
+    version: (s) => s.fileVer,
+    owner: (job, pid, roomSid, roomName, file) => this.tracker.bulkOwner(job, pid, roomSid, roomName, file),
+    chatter: (s, t) => {
+      this.events++;
+      if (t > this.maxTime) {
+        this.maxTime = t;
+        if (t - this.lastTick >= 1000) this.tick(t);
+      }
+      this.tracker.spanTo(s, t);
+    },
+    event: (s, ev) => {
+      this.events++;
+      const t = ev.time;
+      if (t > this.maxTime) {
+        this.maxTime = t;
+        if (t - this.lastTick >= 1000) this.tick(t);
+      }
+      const change = this.tracker.ingestKnown(s, ev);
+      if (change.created.length > 0 || change.escalated.length > 0 || change.recovered) this.report(change);
+    },
   };
 
   constructor(private readonly opts: PipelineOptions = {}) {
@@ -82,6 +94,28 @@ export class Pipeline {
     }
     if (run > 0) this.lineCounts.set(file, (this.lineCounts.get(file) ?? 0) + run);
     this.lines += lines.length;
+  }
+
+  /**
+   * Reading to the end: a scanner that takes runs of lines of `file` straight from a chunk's bytes
+   * (the lines before it must have been pushed), or undefined when every event is wanted.
+   */
+  scanner(file: string): ChunkScanner | undefined {
+    if (this.opts.onEvent) return undefined;
+    const parser = this.parserFor(file);
+    const out: ChunkScanner = {
+      taken: 0,
+      scan: (buf, chunk, from, to, line, offset, maxLine) => {
+        const r = parser.scan(buf, chunk, from, to, line, offset, maxLine, this.emit);
+        out.taken = r.taken;
+        if (r.taken > 0) {
+          this.lines += r.taken;
+          this.lineCounts.set(file, (this.lineCounts.get(file) ?? 0) + r.taken);
+        }
+        return r.pos;
+      },
+    };
+    return out;
   }
 
   /** Fold an event read back from the journal, as if it had just been parsed. */
@@ -129,8 +163,8 @@ export class Pipeline {
       p = new FileParser(file, {
         format: this.opts.format,
         baseTime: this.opts.baseTime?.(file),
-        // Every event is wanted when someone listens to them; otherwise chatter may be counted.
-        chatter: this.opts.onEvent ? undefined : this.chatter,
+        // Every event is wanted when someone listens to them; otherwise lines may be taken in bulk.
+        bulk: this.opts.onEvent ? undefined : (this.bulkHooks as BulkHooks<unknown>),
       });
       this.parsers.set(file, p);
     }

@@ -66,6 +66,8 @@ export interface Session {
   root?: CauseId;
   lastLabel?: string;
   lastFile?: string;
+  /** Bumped when `lastFile` changes (what bulk owners rest on). */
+  fileVer: number;
   /** A user turn waiting for the agent to answer. */
   pending?: PendingTurn;
   /** The agent entered `thinking` (agent state) at this time and has not left it. */
@@ -316,7 +318,10 @@ export class SessionTracker {
     }
     if (ctx.roomName) {
       s.room ??= ctx.roomName;
-      this.jobByRoomName.set(ctx.roomName, job);
+      if (this.jobByRoomName.get(ctx.roomName) !== job) {
+        this.jobByRoomName.set(ctx.roomName, job);
+        this.epoch++; // the room now names another job
+      }
     }
   }
 
@@ -335,18 +340,47 @@ export class SessionTracker {
     }
     into.root ??= from.root;
     this.sessions.delete(from.id);
+    this.epoch++;
   }
 
   // ---- folding and detection -------------------------------------------------------------------
 
   /**
-   * The session a chatter line of `job` belongs to when nothing new can be learnt from it (the job
-   * is known, from this file, with this pid and room) — the same test as `ingest`'s quick branch.
+   * What an owner approved by `bulkOwner` rests on, besides its session's `fileVer`: bumped when a
+   * session is dropped (merged into its job), a room name comes to name another job, or a room
+   * timer creates a session. Everything else `bulkOwner` checks can only become true, never false.
    */
-  knownChatter(job: string, pid: number, roomSid: string, file: string): Session | undefined {
+  epoch = 0;
+
+  /**
+   * The session a line of `job` belongs to when attributing it would change nothing — the job is
+   * known, from this file, with this pid, room SID and room name — else undefined. Exactly the
+   * conditions under which `ingest` (its quick branch, or `attribute` + `learn`) only moves the
+   * session's span: what lets the bulk reader take such lines without an event each.
+   */
+  bulkOwner(
+    job: string,
+    pid: number | undefined,
+    roomSid: string | undefined,
+    roomName: string | undefined,
+    file: string,
+  ): Session | undefined {
     const s = this.sessions.get(job);
-    if (s === undefined || s.lastFile !== file || !s.pids.has(pid) || roomSid !== s.roomSid) return undefined;
+    if (s === undefined || s.lastFile !== file) return undefined;
+    if (pid !== undefined && !s.pids.has(pid)) return undefined;
+    if (roomSid !== undefined && roomSid !== s.roomSid) return undefined;
+    if (roomName !== undefined && (s.room === undefined || this.jobByRoomName.get(roomName) !== job))
+      return undefined;
     return s;
+  }
+
+  /** Fold an event whose session `bulkOwner` approved (attribution would change nothing). */
+  ingestKnown(s: Session, ev: AgentEvent): Change {
+    this.touch(s, ev);
+    if (ev.kind === 'log') return NO_CHANGE;
+    const change: Change = { session: s.id, created: [], escalated: [] };
+    this.detect(s, ev, change);
+    return change.created.length > 0 || change.escalated.length > 0 || change.recovered ? change : NO_CHANGE;
   }
 
   /** A chatter line at `t`: the session's span reaches it. */
@@ -363,6 +397,7 @@ export class SessionTracker {
     if (file && file !== s.lastFile) {
       s.files.add(file);
       s.lastFile = file;
+      s.fileVer++;
     }
   }
 
@@ -546,6 +581,7 @@ export class SessionTracker {
       if (r.downSince !== undefined || r.waitingSince === undefined || r.neverJoinedRaised) continue;
       if (r.agents.size > 0 || r.users.size === 0 || now - r.waitingSince < this.neverJoinedMs) continue;
       r.neverJoinedRaised = true;
+      this.epoch++;
       const jobId = this.jobByRoomName.get(r.name);
       const s = (jobId && this.sessions.get(jobId)) || this.procSession(r.name, r.name, undefined);
       const change: Change = { session: s.id, created: [], escalated: [] };
@@ -899,6 +935,7 @@ function newSession(id: string): Session {
     closed: false,
     exited: false,
     ambiguous: 0,
+    fileVer: 0,
     findings: new Map(),
   };
 }

@@ -6,9 +6,9 @@
 
 import type { AgentEvent, FormatId } from '../../shared/events.js';
 import { classify, classifyMarker, evidenceOf, lineEvent, MESSAGE_OF_INTEREST } from '../classify.js';
-import { LazyLine } from '../logs/lines.js';
 import type { RawLine } from '../logs/types.js';
-import { parseJsonLine, pinoJobChatter, quickJsonLine, type JobChatter } from './json.js';
+import { BulkReader, type BulkHooks } from './bulk.js';
+import { parseJsonLine, quickJsonLine } from './json.js';
 import { contextFromFields, DayClock, definedOnly, type LogRecord } from './record.js';
 import {
   headerToRecord,
@@ -30,10 +30,10 @@ export interface FileParserOptions {
   /** Date for formats that print only the time of day (epoch ms of any moment that day). */
   baseTime?: number;
   /**
-   * Accounts for a chatter line of a job already known, read from its bytes; false when the job
-   * is not known that way (the line then takes the full path). Reading to the end only.
+   * Reading to the end (`analyze`): take runs of chatter and turn markers of known jobs straight
+   * from the bytes of a chunk (`scan`), with these hooks into attribution and the pipeline.
    */
-  chatter?: (c: JobChatter, file: string) => boolean;
+  bulk?: BulkHooks<unknown>;
 }
 
 export class FileParser {
@@ -57,26 +57,53 @@ export class FileParser {
     private readonly opts: FileParserOptions = {},
   ) {
     this.clock = new DayClock(opts.baseTime ?? Date.now());
+    const f = opts.format;
+    const formats = {
+      pino: f === undefined || f === 'pino-json',
+      py: f === undefined || f === 'python-text',
+    };
+    this.bulkReader =
+      opts.bulk && (formats.pino || formats.py)
+        ? new BulkReader(file, opts.bulk, formats, () => this.flush(this.bulkEmit))
+        : undefined;
   }
 
-  private readonly scratch: JobChatter = { job: '', pid: 0, roomSid: '', time: 0 };
+  private readonly bulkReader: BulkReader<unknown> | undefined;
+  private bulkEmit: (ev: AgentEvent) => void = () => undefined;
+
+  /**
+   * Takes whole lines of `buf[from, to)` that the bulk reader can (see bulk.ts), for as long as it
+   * can; returns where it stopped. Every line before `from` must have been pushed already.
+   */
+  scan(
+    buf: Buffer,
+    chunk: number,
+    from: number,
+    to: number,
+    line: number,
+    offset: number,
+    maxLine: number,
+    emit: (ev: AgentEvent) => void,
+  ): { pos: number; taken: number } {
+    const b = this.bulkReader;
+    // With a forced format, a line after a traceback is part of it: the full path decides.
+    if (b === undefined || (this.held !== undefined && this.inTraceback && this.opts.format !== undefined))
+      return { pos: from, taken: 0 };
+    this.bulkEmit = emit;
+    const pos = b.scan(buf, chunk, from, to, line, offset, maxLine);
+    if (b.taken > 0) {
+      // In the order the formats first appeared, as counting line by line would.
+      const [f1, n1, f2, n2] = b.counts.pyFirst
+        ? (['python-text', b.counts.py, 'pino-json', b.counts.pino] as const)
+        : (['pino-json', b.counts.pino, 'python-text', b.counts.py] as const);
+      if (n1 > 0) this.count(f1, n1);
+      if (n2 > 0) this.count(f2, n2);
+      this.lastTime = b.lastTime;
+    }
+    return { pos, taken: b.taken };
+  }
 
   push(line: RawLine, emit: (ev: AgentEvent) => void): void {
-    // Most lines of an agents-js log are chatter of a job already known: account for them from
-    // their bytes, without decoding them (the line's text is never read on this path).
-    const chatter = this.opts.chatter;
-    if (
-      chatter !== undefined &&
-      this.held === undefined &&
-      line instanceof LazyLine &&
-      (this.opts.format === undefined || this.opts.format === 'pino-json') &&
-      pinoJobChatter(line.buf, line.start, line.end, this.scratch) &&
-      chatter(this.scratch, this.file)
-    ) {
-      this.count('pino-json');
-      this.lastTime = this.scratch.time;
-      return;
-    }
     const text = line.text;
     if (this.held && this.continues(text)) {
       if (this.held.more === undefined) this.held.more = [];
@@ -180,8 +207,8 @@ export class FileParser {
     this.inTraceback = false;
   }
 
-  private count(f: FormatId): void {
-    this.formatCounts.set(f, (this.formatCounts.get(f) ?? 0) + 1);
+  private count(f: FormatId, n = 1): void {
+    this.formatCounts.set(f, (this.formatCounts.get(f) ?? 0) + n);
   }
 
   private continues(text: string): boolean {

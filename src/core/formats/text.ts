@@ -80,7 +80,7 @@ function pyDevFast(text: string, quick: boolean): TextHeader | undefined {
 // local hour ("YYYY-MM-DD HH") is converted once and minutes, seconds and milliseconds added to it.
 let hourKey = '';
 let hourStart = 0;
-function localHourStart(key: string): number {
+export function localHourStart(key: string): number {
   if (key !== hourKey) {
     hourKey = key;
     hourStart = new Date(

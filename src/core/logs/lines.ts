@@ -61,8 +61,32 @@ export class LazyLine implements RawLine {
   }
 }
 
+/**
+ * Takes runs of whole lines straight from a chunk's bytes (analyze's bulk reader, which lives with
+ * the parser): the splitter offers it each stretch of whole lines and emits as RawLines only the
+ * lines it stops at.
+ */
+export interface ChunkScanner {
+  /**
+   * Lines of `buf[from, to)` (chunk number `chunk`, reused buffer: a new number for each chunk; the
+   * first is line `line + 1` at byte `offset`): returns where it stopped, the start of a line.
+   */
+  scan(
+    buf: Buffer,
+    chunk: number,
+    from: number,
+    to: number,
+    line: number,
+    offset: number,
+    maxLine: number,
+  ): number;
+  /** How many lines the last `scan` took. */
+  taken: number;
+}
+
 export class LineSplitter {
   private carry: Buffer | undefined;
+  private chunks = 0;
   /** Bytes of the current over-long line seen so far (0 when not skipping). */
   private skipping = 0;
   private _offset: number;
@@ -93,10 +117,27 @@ export class LineSplitter {
     return this.carry !== undefined || this.skipping > 0;
   }
 
-  push(chunk: Buffer, out: (line: RawLine) => void): void {
+  /**
+   * Splits `chunk` into lines. With a scanner (lazy mode only), whole lines are offered to it
+   * first; `before` runs before each offer, so that the lines emitted so far can be handled first.
+   */
+  push(chunk: Buffer, out: (line: RawLine) => void, bulk?: { scanner: ChunkScanner; before(): void }): void {
     let pos = 0;
     const len = chunk.length;
+    const id = ++this.chunks;
+    const scanner = this.lazy ? bulk?.scanner : undefined;
     while (pos < len) {
+      if (scanner !== undefined && this.carry === undefined && this.skipping === 0) {
+        (bulk as { before(): void }).before();
+        const p = scanner.scan(chunk, id, pos, len, this._line, this._offset, this.max);
+        const n = scanner.taken;
+        if (n > 0) {
+          this._line += n;
+          this._offset += p - pos;
+          pos = p;
+          if (pos >= len) return;
+        }
+      }
       const nl = chunk.indexOf(10, pos);
       if (nl < 0) {
         this.hold(chunk, pos, len);

@@ -8,7 +8,7 @@ import { readSync, watch as fsWatch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { absolute, globBase, globToRegExp, isGlob, LOG_FILE_RULE, sortLogFiles, walk } from './glob.js';
-import { LineSplitter } from './lines.js';
+import { LineSplitter, type ChunkScanner } from './lines.js';
 import type { RawLine, SourcePosition, SourceProblem } from './types.js';
 
 export interface TailOptions {
@@ -18,6 +18,8 @@ export interface TailOptions {
   /** Keep following (watch) or finish at the end of every file (analyze). */
   follow: boolean;
   maxLineBytes?: number;
+  /** Bytes read at a time (default 64 KiB: a buffer that stays in the CPU's cache reads faster). */
+  chunkBytes?: number;
   pollIntervalMs?: number;
   /** Resume exactly here: a file whose device and inode match continues at its offset. */
   positions?: SourcePosition[];
@@ -26,7 +28,14 @@ export interface TailOptions {
    * happen inside onLines (the read buffer is reused for the next chunk).
    */
   lazyLines?: boolean;
+  /**
+   * Reading to the end with lazy lines: a scanner per file that takes runs of lines straight from
+   * the bytes (see ChunkScanner); only the lines it stops at reach onLines, in order.
+   */
+  scanner?(file: string): ChunkScanner | undefined;
   onLines(lines: RawLine[]): void;
+  /** Bytes of `file` read so far (analyze's progress: most lines never reach onLines). */
+  onRead?(file: string, pos: number): void;
   /** The file has no more bytes for now: a parser may complete a held multi-line record. */
   onDrained?(file: string): void;
   onFileEvent?(file: string, event: 'opened' | 'rotated' | 'truncated' | 'deleted' | 'created'): void;
@@ -42,7 +51,7 @@ export interface Tail {
   positions(): SourcePosition[];
 }
 
-const CHUNK = 1024 * 1024;
+const CHUNK = 64 * 1024;
 
 type Spec =
   | { kind: 'file'; path: string }
@@ -58,6 +67,7 @@ interface Source {
   born: number;
   pos: number;
   splitter: LineSplitter;
+  scanner: ChunkScanner | undefined;
   queue: Promise<void>;
   gone: boolean;
 }
@@ -165,7 +175,8 @@ export function tail(opts: TailOptions): Tail {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let specs: Spec[] = [];
-  const buf = Buffer.allocUnsafe(CHUNK);
+  const chunk = Math.max(1, opts.chunkBytes ?? CHUNK);
+  const buf = Buffer.allocUnsafe(chunk);
   const resume = new Map((opts.positions ?? []).map((p) => [p.file, p]));
 
   const problem = (e: unknown, path: string) => {
@@ -223,6 +234,7 @@ export function tail(opts: TailOptions): Tail {
           line,
           lazy: opts.lazyLines === true && !opts.follow,
         }),
+        scanner: opts.lazyLines === true && !opts.follow ? opts.scanner?.(path) : undefined,
         queue: Promise.resolve(),
         gone: false,
       };
@@ -240,7 +252,7 @@ export function tail(opts: TailOptions): Tail {
   async function countLines(fh: FileHandle, end: number): Promise<number> {
     let n = 0;
     for (let pos = 0; pos < end;) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, end - pos), pos);
+      const { bytesRead } = await fh.read(buf, 0, Math.min(chunk, end - pos), pos);
       if (bytesRead === 0) break;
       for (let i = buf.indexOf(10, 0); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) n++;
       pos += bytesRead;
@@ -258,17 +270,32 @@ export function tail(opts: TailOptions): Tail {
       try {
         // Reading to the end (analyze), a synchronous read skips a promise per chunk.
         bytesRead = opts.follow
-          ? (await fh.read(buf, 0, CHUNK, src.pos)).bytesRead
-          : readSync(fh.fd, buf, 0, CHUNK, src.pos);
+          ? (await fh.read(buf, 0, chunk, src.pos)).bytesRead
+          : readSync(fh.fd, buf, 0, chunk, src.pos);
       } catch (e) {
         problem(e, src.path);
         return;
       }
       if (bytesRead === 0) break;
       src.pos += bytesRead;
-      const batch: RawLine[] = [];
-      src.splitter.push(buf.subarray(0, bytesRead), (l) => batch.push(l));
+      let batch: RawLine[] = [];
+      const scanner = src.scanner;
+      src.splitter.push(
+        buf.subarray(0, bytesRead),
+        (l) => batch.push(l),
+        scanner && {
+          scanner,
+          before() {
+            // The scanner's lines come after the ones split before it: hand those over first.
+            if (batch.length > 0) {
+              opts.onLines(batch);
+              batch = [];
+            }
+          },
+        },
+      );
       if (batch.length > 0) opts.onLines(batch);
+      opts.onRead?.(src.path, src.pos);
     }
     opts.onDrained?.(src.path);
   }

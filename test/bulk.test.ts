@@ -1,0 +1,291 @@
+// The bulk reader (analyze's hot path) must never change what analyze says: every log here is read
+// twice from real files — line by line through the full path, and with the bulk reader taking what
+// it can straight from the chunks — and the two must agree on every session, finding, piece of
+// evidence, line count and format. The logs are the benchmark's own mixes, the framework-shaped
+// fixtures, and the same lines mutated, interleaved, coloured, cut across small read chunks and
+// broken in every way a log breaks.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: the benchmark's generator is plain JavaScript
+import { jsonLines, textLines } from '../bench/generate.mjs';
+import { LineSplitter } from '../src/core/logs/lines.js';
+import { tail } from '../src/core/logs/tail.js';
+import type { RawLine } from '../src/core/logs/types.js';
+import { Pipeline } from '../src/core/pipeline.js';
+import type { FormatId } from '../src/shared/events.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'deadair-bulk-'));
+const BASE = Date.UTC(2026, 10, 24, 12);
+
+interface Run {
+  bulk: boolean;
+  format?: FormatId;
+  chunkBytes?: number;
+  maxLineBytes?: number;
+}
+
+async function analyze(paths: string[], run: Run) {
+  const p = new Pipeline({ format: run.format, baseTime: () => BASE });
+  let taken = 0;
+  const t = tail({
+    paths,
+    fromStart: true,
+    follow: false,
+    lazyLines: true,
+    chunkBytes: run.chunkBytes,
+    maxLineBytes: run.maxLineBytes,
+    scanner: run.bulk
+      ? (f) => {
+          const s = p.scanner(f);
+          if (!s) return undefined;
+          return {
+            taken: 0,
+            scan(...a: Parameters<typeof s.scan>) {
+              const pos = s.scan(...a);
+              this.taken = s.taken;
+              taken += s.taken;
+              return pos;
+            },
+          };
+        }
+      : undefined,
+    onLines: (l) => p.push(l),
+    onDrained: (f) => p.drained(f),
+    onProblem: () => undefined,
+  });
+  await t.done;
+  p.end();
+  const report = JSON.stringify({
+    sessions: p.sessions(),
+    files: p.files(),
+    lines: p.lines,
+    events: p.events,
+    unattributed: p.tracker.unattributed,
+  });
+  return { report, taken, lines: p.lines };
+}
+
+/** Reads `paths` both ways and expects the same report; returns the share of lines taken in bulk. */
+async function agree(paths: string[], run: Omit<Run, 'bulk'> = {}): Promise<number> {
+  const full = await analyze(paths, { ...run, bulk: false });
+  const bulk = await analyze(paths, { ...run, bulk: true });
+  expect(full.taken).toBe(0);
+  if (bulk.report !== full.report) {
+    // Point at the first difference, not at two megabytes of JSON.
+    let i = 0;
+    while (bulk.report[i] === full.report[i]) i++;
+    expect(bulk.report.slice(Math.max(0, i - 300), i + 300)).toBe(
+      full.report.slice(Math.max(0, i - 300), i + 300),
+    );
+  }
+  return bulk.lines === 0 ? 0 : bulk.taken / bulk.lines;
+}
+
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function take(gen: Generator<string>, n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(gen.next().value as string);
+  return out;
+}
+
+const ODD = [
+  '\x1b[31m',
+  '\x1b]0;title\x07',
+  '\x1bM',
+  '\u009b',
+  '\x9b',
+  '\u00e9',
+  '\ufffd',
+  '\\',
+  '"',
+  '\r',
+  '\t',
+  ' ',
+  '}',
+  '{"',
+  '"pid": 7, ',
+  '"room": "support-1", ',
+  '"tid": 3, ',
+  'room_name"',
+  '"roomName"',
+  ' - ',
+  'WARNING',
+  'User turn committed',
+  'Creating speech handle',
+  'AgentSession is closing due to an unrecoverable error',
+  '0',
+  '9',
+];
+
+/** Breaks a line the way logs break: bytes lost, odd characters in, cut short, doubled. */
+function mutate(line: string, r: () => number): string {
+  let out = line;
+  const ops = 1 + Math.floor(r() * 3);
+  for (let i = 0; i < ops; i++) {
+    const at = Math.floor(r() * (out.length + 1));
+    const op = r();
+    if (op < 0.3) out = out.slice(0, at) + out.slice(at + 1 + Math.floor(r() * 6));
+    else if (op < 0.75)
+      out = out.slice(0, at) + (ODD[Math.floor(r() * ODD.length)] as string) + out.slice(at);
+    else if (op < 0.85) out = out.slice(0, at);
+    else out = out.slice(0, at) + out.slice(0, at);
+  }
+  return out;
+}
+
+const TRACEBACK = [
+  'Traceback (most recent call last):',
+  '  File "/app/agent.py", line 10, in entrypoint',
+  '    await session.start()',
+  'RuntimeError: boom',
+];
+
+/** A log of `lines`, some mutated, with tracebacks, blank lines and invalid UTF-8 between them. */
+function corrupt(lines: string[], seed: number, rate = 0.08): Buffer {
+  const r = rng(seed);
+  const parts: Buffer[] = [];
+  for (const l of lines) {
+    const x = r();
+    if (x < rate) parts.push(Buffer.from(mutate(l, r)));
+    else parts.push(Buffer.from(l));
+    const y = r();
+    if (y < 0.004) parts.push(Buffer.from('\n' + TRACEBACK.join('\n')));
+    else if (y < 0.006) parts.push(Buffer.from('\n'));
+    else if (y < 0.008) parts.push(Buffer.from([0x0a, 0xff, 0xfe, 0x41, 0xc3]));
+    else if (y < 0.01) parts.push(Buffer.from('\r'));
+    parts.push(Buffer.from('\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+function write(name: string, data: string | Buffer): string {
+  const f = join(dir, name);
+  writeFileSync(f, data);
+  return f;
+}
+
+describe('the bulk reader agrees with the full path', () => {
+  it('on the benchmark mixes (agents-js JSON, livekit-agents dev text), taking most lines', async () => {
+    const json = write('bench.json.log', take(jsonLines(7), 30_000).join('\n') + '\n');
+    const text = write('bench.text.log', take(textLines(8), 30_000).join('\n') + '\n');
+    expect(await agree([json])).toBeGreaterThan(0.9);
+    expect(await agree([text])).toBeGreaterThan(0.9);
+    // Both files at once: the same reader per file, sessions of each.
+    expect(await agree([json, text])).toBeGreaterThan(0.9);
+  });
+
+  it('on the framework-shaped fixtures, whatever the format, chunk size or line cap', async () => {
+    const fixtures = ['python', 'real'].flatMap((d) =>
+      readdirSync(join('test/fixtures', d))
+        .filter((f) => f.endsWith('.log') || f.endsWith('.jsonl'))
+        .map((f) => join('test/fixtures', d, f)),
+    );
+    expect(fixtures.length).toBeGreaterThan(10);
+    for (const f of fixtures) {
+      await agree([f]);
+      await agree([f], { chunkBytes: 97 });
+    }
+    await agree(fixtures);
+    for (const format of ['pino-json', 'python-text', 'python-json', 'pino-pretty'] as FormatId[])
+      await agree(fixtures, { format, chunkBytes: 4096 });
+  });
+
+  it('on mutated, interleaved and broken logs, across small chunks and a small line cap', async () => {
+    const json = take(jsonLines(11), 8000);
+    const text = take(textLines(12), 8000);
+    const r = rng(99);
+    // One worker's JSON and dev text interleaved in one file, and the same jobs in a second file.
+    const mixed: string[] = [];
+    for (let i = 0; i < 8000; i++) mixed.push(r() < 0.5 ? (json[i] as string) : (text[i] as string));
+    for (let seed = 1; seed <= 4; seed++) {
+      const a = write(`mut-${seed}-a.log`, corrupt(mixed, seed));
+      const b = write(`mut-${seed}-b.log`, corrupt(seed % 2 ? json : text, seed + 100, 0.2));
+      for (const chunkBytes of [64 * 1024, 1000, 97]) await agree([a, b], { chunkBytes });
+      await agree([a, b], { chunkBytes: 5000, maxLineBytes: 180 });
+      await agree([a], { format: seed % 2 ? 'python-text' : 'pino-json', chunkBytes: 3000 });
+    }
+  });
+
+  it('when jobs share a room name, move between files, or are named only after their pid', async () => {
+    const r = rng(5);
+    const dev = (t: number, msg: string, stamp: string) =>
+      `2026-11-24 12:00:${String(t % 60).padStart(2, '0')},${String(t % 1000).padStart(3, '0')} - \x1b[36mDEBUG\x1b[0m livekit.agents - ${msg} \x1b[90m{${stamp}}\x1b[0m`;
+    const lines: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const job = Math.floor(r() * 4);
+      // Jobs 0 and 1 are in the same room (a room reused by the next job, or two agents).
+      const room = job < 2 ? 'shared' : `room-${job}`;
+      const msg = ['user turn committed', 'running EOU detection', 'generating reply'][
+        Math.floor(r() * 3)
+      ] as string;
+      const stamp =
+        r() < 0.1 ? `"pid": ${100 + job}` : `"pid": ${100 + job}, "job_id": "AJ_${job}", "room": "${room}"`;
+      lines.push(dev(i, msg, stamp));
+    }
+    const a = write('rooms-a.log', lines.slice(0, 3000).join('\n') + '\n');
+    const b = write('rooms-b.log', lines.slice(3000).join('\n') + '\n');
+    expect(await agree([a, b])).toBeGreaterThan(0.5);
+    expect(await agree([b, a], { chunkBytes: 777 })).toBeGreaterThan(0.5);
+    // Never more than what was read: the report counts every line once.
+    const full = await analyze([a, b], { bulk: true });
+    expect(full.lines).toBe(6000);
+    expect(readFileSync(a, 'utf8').split('\n').length - 1).toBe(3000);
+  });
+});
+
+describe('the bulk reader, driven by hand', () => {
+  it('agrees when the chunks of two files that share jobs alternate', () => {
+    // analyze reads one file after the other; a caller that alternates makes a job's last file
+    // change under the reader, which must then stop trusting what it knew of that job.
+    const lines = take(jsonLines(21), 6000);
+    const files = {
+      a: Buffer.from(lines.slice(0, 3000).join('\n') + '\n'),
+      b: Buffer.from(lines.slice(3000).join('\n') + '\n'),
+    };
+    const run = (bulk: boolean) => {
+      const p = new Pipeline({ baseTime: () => BASE });
+      const readers = Object.entries(files).map(([name, data]) => {
+        const file = `/alt/${name}.log`;
+        const splitter = new LineSplitter(file, { lazy: true });
+        const scanner = bulk ? p.scanner(file) : undefined;
+        return { data, splitter, scanner, pos: 0 };
+      });
+      const r = rng(3);
+      while (readers.some((x) => x.pos < x.data.length)) {
+        for (const x of readers) {
+          if (x.pos >= x.data.length) continue;
+          const n = 200 + Math.floor(r() * 5000);
+          // A copy per chunk: the reader's buffer is reused, and so is this one.
+          const chunk = Buffer.from(x.data.subarray(x.pos, x.pos + n));
+          x.pos += n;
+          let batch: RawLine[] = [];
+          x.splitter.push(
+            chunk,
+            (l) => batch.push(l),
+            x.scanner && {
+              scanner: x.scanner,
+              before() {
+                if (batch.length > 0) p.push(batch);
+                batch = [];
+              },
+            },
+          );
+          if (batch.length > 0) p.push(batch);
+        }
+      }
+      p.end();
+      return JSON.stringify({ sessions: p.sessions(), files: p.files(), lines: p.lines, events: p.events });
+    };
+    expect(run(true)).toBe(run(false));
+  });
+});
