@@ -51,15 +51,22 @@ export class Pipeline {
   /** What the bulk reader of each file (analyze) does with the lines it takes: what `emit` would. */
   private readonly bulkHooks: BulkHooks<Session> = {
     epoch: () => this.tracker.epoch,
-    version: (s) => s.fileVer,
     owner: (job, pid, roomSid, roomName, file) => this.tracker.bulkOwner(job, pid, roomSid, roomName, file),
-    chatter: (s, t) => {
-      this.events++;
-      if (t > this.maxTime) {
-        this.maxTime = t;
-        if (t - this.lastTick >= 1000) this.tick(t);
-      }
-      this.tracker.spanTo(s, t);
+    span: (s, min, max) => {
+      this.tracker.spanTo(s, min);
+      this.tracker.spanTo(s, max);
+    },
+    counted: (n) => {
+      this.events += n;
+    },
+    maxTime: () => this.maxTime,
+    setMaxTime: (t) => {
+      this.maxTime = t;
+    },
+    lastTick: () => this.lastTick,
+    tick: (t) => {
+      this.maxTime = t;
+      this.tick(t);
     },
     event: (s, ev) => {
       this.events++;

@@ -66,8 +66,6 @@ export interface Session {
   root?: CauseId;
   lastLabel?: string;
   lastFile?: string;
-  /** Bumped when `lastFile` changes (what bulk owners rest on). */
-  fileVer: number;
   /** A user turn waiting for the agent to answer. */
   pending?: PendingTurn;
   /** The agent entered `thinking` (agent state) at this time and has not left it. */
@@ -346,7 +344,7 @@ export class SessionTracker {
   // ---- folding and detection -------------------------------------------------------------------
 
   /**
-   * What an owner approved by `bulkOwner` rests on, besides its session's `fileVer`: bumped when a
+   * What an owner approved by `bulkOwner` rests on: bumped when a session's last file changes, a
    * session is dropped (merged into its job), a room name comes to name another job, or a room
    * timer creates a session. Everything else `bulkOwner` checks can only become true, never false.
    */
@@ -396,8 +394,9 @@ export class SessionTracker {
     const file = ev.evidence.file;
     if (file && file !== s.lastFile) {
       s.files.add(file);
+      // An owner approved for the file it was in is no longer one (none was before it had one).
+      if (s.lastFile !== undefined) this.epoch++;
       s.lastFile = file;
-      s.fileVer++;
     }
   }
 
@@ -935,7 +934,6 @@ function newSession(id: string): Session {
     closed: false,
     exited: false,
     ambiguous: 0,
-    fileVer: 0,
     findings: new Map(),
   };
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { rawLines } from '../../../test/support/lines.js';
 import { Pipeline } from '../pipeline.js';
+import { bulkAvailable } from './bulk.js';
 
 const FILE = '/logs/agent.log';
 const PINO = (level: number, rest: string) =>
@@ -31,6 +32,10 @@ function taken(lines: string[], p = known()): number {
 }
 
 describe('bulk reader', () => {
+  it('has its WebAssembly scanner (built by scripts/build-cli.mjs)', () => {
+    expect(bulkAvailable()).toBe(true);
+  });
+
   it('takes chatter and turn markers of known jobs in both layouts', () => {
     const p = known();
     const before = p.sessions().find((s) => s.id === 'AJ_x')?.turns.agent ?? 0;

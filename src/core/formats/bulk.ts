@@ -5,28 +5,30 @@
 // Given a chunk of a file, it takes runs of such lines straight from their bytes — no line object,
 // no decoded text, no regular expression — and stops at the first line it cannot prove it reads
 // exactly as the full path would (FileParser.push → classify → SessionTracker.ingest); that line
-// takes the full path. Jobs and messages are looked up by their bytes in tables filled the first
-// time each is seen: a job only when the tracker says attributing its line would change nothing
-// (`bulkOwner`), a message only when no rule reads its fields (chatter moves the session's span;
-// a turn or speech marker becomes the same event the full path builds).
+// takes the full path.
 //
-// Anything unusual stops a run: escapes other than colour codes, a C1 control, a level of warning
-// or worse, a message a rule reads, a room name the tracker has not learnt, a line too long, the
-// last line of a chunk (dev text: the next line must be visible, to know it continues nothing).
+// The bytes are read by a WebAssembly scanner (src/core/wasm/scan.ts); this side decides. A job
+// (its key: pid, host, job id and room, or the dev-text job stamp) is trusted only once the tracker
+// says attributing its lines would change nothing (`bulkOwner`), until attribution changes (the
+// tracker's epoch). A message is taken only when no rule reads its fields: chatter just moves its
+// session's span (the scanner keeps the spans; they are handed over before anything else happens),
+// a turn or speech marker becomes the same event the full path builds. Anything else — escapes
+// other than colour codes, a C1 control, a level of warning or worse, a message a rule reads, a room
+// name the tracker has not learnt, a line too long, the last line of a chunk in dev text (the next
+// line must be seen, to know it continues nothing) — stops a run.
 
-import type { AgentEvent, EventContext, FormatId } from '../../shared/events.js';
+import type { AgentEvent, EventContext, FormatId, LogLevel } from '../../shared/events.js';
 import { FIELD_MESSAGE, lineEvent, MARKER_MESSAGE, markerKind } from '../classify.js';
 import { stripAnsi } from '../logs/lines.js';
-import { ByteTable, fnv, FNV_SEED } from './bytetable.js';
+import { SCAN_WASM } from '../wasm/binary.generated.js';
 import { quickContext } from './json.js';
 import { levelOf, type LogRecord } from './record.js';
 import { localHourStart } from './text.js';
 
-/** What the bulk reader needs from the pipeline: attribution, and where its lines go. */
+/** What the bulk reader needs from the pipeline: attribution, the log's clock, where lines go. */
 export interface BulkHooks<S> {
-  /** With `version`: when either changes, an owner approved before may no longer be one. */
+  /** When this changes, an owner approved before may no longer be one. */
   epoch(): number;
-  version(s: S): number;
   /** The session that owns such a line when attributing it would change nothing, else undefined. */
   owner(
     job: string,
@@ -35,8 +37,16 @@ export interface BulkHooks<S> {
     roomName: string | undefined,
     file: string,
   ): S | undefined;
-  /** A chatter line of `s` at `time` (a `log` event nobody reads but for its time). */
-  chatter(s: S, time: number): void;
+  /** Chatter of `s` was read with times from `min` to `max`: its span reaches them. */
+  span(s: S, min: number, max: number): void;
+  /** `n` chatter lines were read (each an event nobody reads but for its time). */
+  counted(n: number): void;
+  /** The log's latest time (the scanner moves it on as it reads), and when it last ticked. */
+  maxTime(): number;
+  setMaxTime(t: number): void;
+  lastTick(): number;
+  /** Log time reached `t`, a second after the last tick: tick (as emit would before the line). */
+  tick(t: number): void;
   /** A turn or speech marker of `s`. */
   event(s: S, ev: AgentEvent): void;
 }
@@ -49,87 +59,173 @@ interface Message {
   logger?: string;
 }
 
-interface Owner<S> {
+interface Owner {
   job: string;
   roomSid: string | undefined;
   roomName: string | undefined;
   /** Dev text: the job stamp's context, shared by its events as the full path shares it. */
   ctx: EventContext | undefined;
   pid: number | undefined;
-  s: S | undefined;
-  epoch: number;
-  ver: number;
+  /** The session it was approved for, by the reader that is scanning. */
+  s: unknown;
 }
 
 /** Lines longer than this always take the full path (chatter is short). */
 const MAX_BULK_LINE = 16 * 1024;
 
-/** The next occurrence of a byte sequence in the current chunk, found once for many lines. */
-class NextOf {
-  private chunk = -1;
-  private from = 0;
-  private at = -1;
-  constructor(private readonly needle: number | Buffer) {}
-  /** First occurrence at or after `pos` in chunk `chunk` of `buf`; Infinity when none. */
-  find(buf: Buffer, chunk: number, pos: number): number {
-    if (chunk !== this.chunk || pos < this.from || (this.at >= 0 && this.at < pos)) {
-      this.chunk = chunk;
-      this.from = pos;
-      this.at = buf.indexOf(this.needle, pos);
-    }
-    return this.at < 0 ? Number.POSITIVE_INFINITY : this.at;
+// What the scanner returns (see scan.ts).
+const END = 0;
+const STOP = 1;
+const NEW_OWNER = 2;
+const NEW_MSG = 3;
+const CHECK_OWNER = 4;
+const MARKER = 5;
+const TICK = 6;
+const HOUR = 7;
+
+// Offsets in its results (see scan.ts, RES).
+const R_TIME = 0;
+const R_MAX_TIME = 1;
+const R_LAST_TICK = 2;
+const R_LAST_TIME = 3;
+const R_HOUR_START = 4;
+const I_POS = 16;
+const I_LINE_END = 17;
+const I_NEXT = 18;
+const I_OWNER = 19;
+const I_MSG = 20;
+const I_LEVEL = 21;
+const I_FORMAT = 22;
+const I_KEY_START = 23;
+const I_KEY_END = 24;
+const I_A = 26;
+const I_B = 27;
+const I_C = 28;
+const I_D = 29;
+const I_PID = 30;
+const I_TAKEN = 31;
+const I_PINO = 32;
+const I_PY = 33;
+const I_PY_FIRST = 34;
+const I_DIRTY_COUNT = 35;
+const B_HOUR_KEY = 160;
+const B_NEW_HOUR = 176;
+
+interface ScanExports {
+  memory: WebAssembly.Memory;
+  IN_CAP: WebAssembly.Global;
+  MAX_IDS: WebAssembly.Global;
+  scan(from: number, to: number, limit: number, flags: number): number;
+  insertOwner(id: number): number;
+  insertMessage(format: number, id: number): number;
+  reset(): void;
+  input(): number;
+  results(): number;
+  spans(): number;
+  valid(): number;
+  kinds(): number;
+  dirty(): number;
+}
+
+/** The one scanner of this process, its memory seen through typed arrays, and what its ids mean. */
+class Scanner {
+  readonly x: ScanExports;
+  readonly mem: Uint8Array;
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  readonly in: number;
+  readonly res: number;
+  readonly inCap: number;
+  readonly maxIds: number;
+  readonly valid: number;
+  readonly spanMin: Float64Array;
+  readonly spanMax: Float64Array;
+  readonly dirty: number;
+  readonly dirtyList: Int32Array;
+  owners: (Owner | null)[] = [];
+  messages: [unknown, (Message | null)[], (Message | null)[]] = [undefined, [], []];
+  /** The reader whose chunk is in memory and whose sessions the valid owners belong to. */
+  reader: unknown;
+  chunk = -1;
+  epoch = Number.NaN;
+
+  constructor(bytes: Uint8Array<ArrayBuffer>) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    this.x = instance.exports as unknown as ScanExports;
+    const buf = this.x.memory.buffer;
+    this.mem = new Uint8Array(buf);
+    const res = this.x.results();
+    this.res = res;
+    this.f64 = new Float64Array(buf, res, 8);
+    this.i32 = new Int32Array(buf, res, 64);
+    this.in = this.x.input();
+    this.inCap = this.x.IN_CAP.value as number;
+    this.maxIds = this.x.MAX_IDS.value as number;
+    this.valid = this.x.valid();
+    this.spanMin = new Float64Array(buf, this.x.spans(), this.maxIds);
+    this.spanMax = new Float64Array(buf, this.x.spans() + this.maxIds * 8, this.maxIds);
+    this.dirty = this.x.dirty();
+    this.dirtyList = new Int32Array(buf, this.dirty + this.maxIds, this.maxIds);
+  }
+
+  /** Forget every owner's approval (attribution changed, or another reader scans now). */
+  distrust(): void {
+    this.mem.fill(0, this.valid, this.valid + this.owners.length);
+  }
+
+  /** The tables are full: start them afresh. */
+  resetAll(): void {
+    this.x.reset();
+    this.owners = [];
+    this.messages = [undefined, [], []];
+  }
+
+  text(start: number, end: number, encoding: 'latin1' | 'utf8'): string {
+    return Buffer.from(this.mem.buffer, start, end - start).toString(encoding);
   }
 }
 
-const bytes = (s: string) => Uint8Array.from(Buffer.from(s, 'latin1'));
-const LEVEL_KEY = bytes('{"level":');
-const TIME_KEY = bytes(',"time":');
-const PID_KEY = bytes(',"pid":');
-const HOST_KEY = bytes(',"hostname":"');
-const JOB_KEY = bytes(',"jobID":"');
-const ROOM_KEY = bytes('","room_id":"');
-const MSG_KEY = bytes('"msg":"');
-const STAMP_KEY = bytes('"pid": ');
+let scanner: Scanner | null | undefined;
 
-function at(b: Uint8Array, i: number, lit: Uint8Array): boolean {
-  for (let k = 0; k < lit.length; k++) if (b[i + k] !== lit[k]) return false;
-  return true;
+/** The scanner, built on first use; null where WebAssembly is not available (the full path reads all). */
+function theScanner(): Scanner | null {
+  if (scanner === undefined) {
+    try {
+      scanner = new Scanner(new Uint8Array(Buffer.from(SCAN_WASM, 'base64')));
+    } catch {
+      scanner = null;
+    }
+  }
+  return scanner;
 }
 
-const isDigit = (c: number | undefined) => c !== undefined && c >= 48 && c <= 57;
+/** Is the WebAssembly scanner here? (Without it analyze reads every line by the full path.) */
+export function bulkAvailable(): boolean {
+  return theScanner() !== null;
+}
 
 export class BulkReader<S> {
   /** Lines taken by the last `scan`. */
   taken = 0;
-  /** Lines taken per format by the last `scan`. */
+  /** Lines taken per format by the last `scan`, and whether dev text came first. */
   readonly counts = { pino: 0, py: 0, pyFirst: false };
   /** Time of the last line taken (when any was). */
   lastTime = Number.NaN;
-
-  private readonly esc = new NextOf(27);
-  private readonly c1 = new NextOf(Buffer.from([0xc2, 0x9b]));
-  private readonly roomName = new NextOf(Buffer.from('room_name"'));
-  private readonly roomName2 = new NextOf(Buffer.from('"roomName"'));
-  private readonly pinoJobs = new ByteTable<Owner<S>>();
-  private readonly stamps = new ByteTable<Owner<S> | null>();
-  private readonly messages = new ByteTable<Message | null>();
-  private scratch = new Uint8Array(1024);
-  private hourKey = new Uint8Array(13);
-  private hourStart = Number.NaN;
 
   constructor(
     private readonly file: string,
     private readonly hooks: BulkHooks<S>,
     /** Which layouts to take: `pino-json` and/or `python-text`. */
     private readonly formats: { pino: boolean; py: boolean },
-    /** Called before a scan looks at its first line (the parser completes a record it holds). */
+    /** Called before a scan takes its first line (the parser completes a record it holds). */
     private readonly beforeFirst: () => void,
   ) {}
 
   /**
-   * Takes whole lines of `buf[from, to)` (chunk number `chunk`; the first is line `line + 1` at
-   * byte `offset`) for as long as it can; returns where it stopped (the start of a line it did not
-   * take, or the end of the last whole line). `taken`, `counts` and `lastTime` say what it took.
+   * Takes whole lines of `buf[from, to)` (chunk number `chunk` of this file; the first is line
+   * `line + 1` at byte `offset`) for as long as it can; returns where it stopped (the start of a
+   * line it did not take, or of the partial line at the end). `taken`, `counts` and `lastTime` say
+   * what it took.
    */
   scan(
     buf: Buffer,
@@ -144,282 +240,154 @@ export class BulkReader<S> {
     this.counts.pino = 0;
     this.counts.py = 0;
     this.counts.pyFirst = false;
+    const sc = theScanner();
+    if (sc === null || to > sc.inCap || from >= to) return from;
+    // A line that starts with `{` or a digit never continues the record before it, so that record
+    // is complete: the parser emits it now, as the full path would on this line.
+    const c0 = buf[from] as number;
+    const flags = (this.formats.pino ? 1 : 0) | (this.formats.py ? 2 : 0);
+    if (c0 === 123 ? !this.formats.pino : !(c0 >= 48 && c0 <= 57) || !this.formats.py) return from;
+    this.beforeFirst();
+    if (sc.reader !== this || sc.chunk !== chunk) {
+      if (sc.reader !== this) sc.distrust();
+      sc.reader = this;
+      sc.chunk = chunk;
+      sc.mem.set(buf.subarray(0, to), sc.in);
+    }
+    const { f64, i32, x } = sc;
+    i32[I_TAKEN] = 0;
+    i32[I_PINO] = 0;
+    i32[I_PY] = 0;
+    i32[I_PY_FIRST] = 0;
+    i32[I_DIRTY_COUNT] = 0;
     const limit = Math.min(maxLine, MAX_BULK_LINE);
+    let markers = 0;
     let pos = from;
-    while (pos < to) {
-      const c0 = buf[pos];
-      const nl = buf.indexOf(10, pos);
-      if (nl < 0 || nl >= to || nl - pos > limit) break;
-      const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
-      if (this.c1.find(buf, chunk, pos) < end) break;
-      const ln = line + this.taken + 1;
-      const off = offset + (pos - from);
-      const pino = c0 === 123;
-      if (pino ? !this.formats.pino : !isDigit(c0) || !this.formats.py) break;
-      // A line that starts with `{` or a digit never continues the record before it, so that
-      // record is complete: the parser emits it now, as the full path would on this line.
-      if (pos === from) this.beforeFirst();
-      if (pino) {
-        if (!this.pino(buf, chunk, pos, end, ln, off)) break;
-        this.counts.pino++;
-      } else {
-        // A dev-text record is complete only when the next line is not its continuation: one that
-        // starts with a digit never is (a traceback or wrapped extras would).
-        if (nl + 1 >= to || !isDigit(buf[nl + 1])) break;
-        if (!this.py(buf, chunk, pos, end, ln, off)) break;
-        if (this.counts.pino === 0) this.counts.pyFirst = true;
-        this.counts.py++;
+    for (;;) {
+      this.trustCheck(sc);
+      f64[R_MAX_TIME] = this.hooks.maxTime();
+      f64[R_LAST_TICK] = this.hooks.lastTick();
+      const status = x.scan(pos, to, limit, flags);
+      this.hooks.setMaxTime(f64[R_MAX_TIME] as number);
+      this.handOver(sc);
+      pos = i32[I_POS] as number;
+      if (status === END || status === STOP) break;
+      if (status === NEW_OWNER) {
+        this.newOwner(sc);
+      } else if (status === NEW_MSG) {
+        this.newMessage(sc);
+      } else if (status === CHECK_OWNER) {
+        const id = i32[I_OWNER] as number;
+        const o = sc.owners[id];
+        const s = o ? this.hooks.owner(o.job, o.pid, o.roomSid, o.roomName, this.file) : undefined;
+        if (!o || s === undefined) {
+          if (o === null) sc.mem[sc.valid + id] = 2;
+          break; // the full path takes this line
+        }
+        o.s = s;
+        sc.mem[sc.valid + id] = 1;
+      } else if (status === MARKER) {
+        this.marker(sc, buf, pos, line + (i32[I_TAKEN] as number) + 1, offset + (pos - from));
+        markers++;
+        pos = i32[I_NEXT] as number;
+      } else if (status === TICK) {
+        this.hooks.tick(f64[R_TIME] as number);
+      } else if (status === HOUR) {
+        const key = sc.text(sc.res + B_NEW_HOUR, sc.res + B_NEW_HOUR + 13, 'latin1');
+        sc.mem.copyWithin(sc.res + B_HOUR_KEY, sc.res + B_NEW_HOUR, sc.res + B_NEW_HOUR + 13);
+        f64[R_HOUR_START] = localHourStart(key);
       }
-      this.taken++;
-      pos = nl + 1;
+    }
+    this.taken = i32[I_TAKEN] as number;
+    if (this.taken > 0) {
+      this.counts.pino = i32[I_PINO] as number;
+      this.counts.py = i32[I_PY] as number;
+      this.counts.pyFirst = i32[I_PY_FIRST] === 1;
+      this.lastTime = f64[R_LAST_TIME] as number;
+      this.hooks.counted(this.taken - markers);
     }
     return pos;
   }
 
-  private valid(o: Owner<S>): boolean {
-    return o.s !== undefined && o.epoch === this.hooks.epoch() && o.ver === this.hooks.version(o.s);
+  /** Attribution changed since owners were approved: they must be approved again. */
+  private trustCheck(sc: Scanner): void {
+    const e = this.hooks.epoch();
+    if (e !== sc.epoch) {
+      sc.distrust();
+      sc.epoch = e;
+    }
   }
 
-  private approve(o: Owner<S>, s: S): void {
-    o.s = s;
-    o.epoch = this.hooks.epoch();
-    o.ver = this.hooks.version(s);
+  /** Hand the spans the scanner accounted for to their sessions (before anything else happens). */
+  private handOver(sc: Scanner): void {
+    const n = sc.i32[I_DIRTY_COUNT] as number;
+    if (n === 0) return;
+    for (let k = 0; k < n; k++) {
+      const id = sc.dirtyList[k] as number;
+      const o = sc.owners[id] as Owner;
+      this.hooks.span(o.s as S, sc.spanMin[id] as number, sc.spanMax[id] as number);
+      sc.mem[sc.dirty + id] = 0;
+    }
+    sc.i32[I_DIRTY_COUNT] = 0;
   }
 
-  // ---- agents-js pino JSON ----------------------------------------------------------------------
-
-  private pino(b: Buffer, chunk: number, s: number, e: number, line: number, offset: number): boolean {
-    if (e - s < 40 || !at(b, s, LEVEL_KEY)) return false;
-    if (this.esc.find(b, chunk, s) < e) return false;
-    let i = s + LEVEL_KEY.length;
-    let level = 0;
-    const l0 = i;
-    for (let c = b[i] as number; c >= 48 && c <= 57; c = b[++i] as number) level = level * 10 + c - 48;
-    if (i === l0 || i - l0 > 3 || level >= 40 || !at(b, i, TIME_KEY)) return false;
-    i += TIME_KEY.length;
-    let time = 0;
-    const t0 = i;
-    for (let c = b[i] as number; c >= 48 && c <= 57; c = b[++i] as number) time = time * 10 + c - 48;
-    if (i === t0 || i - t0 > 15 || !at(b, i, PID_KEY)) return false;
-    i += PID_KEY.length;
-    let pid = 0;
-    const p0 = i;
-    for (let c = b[i] as number; c >= 48 && c <= 57; c = b[++i] as number) pid = pid * 10 + c - 48;
-    if (i === p0 || i - p0 > 10 || !at(b, i, HOST_KEY)) return false;
-    i += HOST_KEY.length;
-    while (i < e && b[i] !== 34 && b[i] !== 92) i++;
-    if (b[i] !== 34) return false;
-    i++;
-    // agents-js repeats the pid in its bindings.
-    if (at(b, i, PID_KEY)) {
-      i += PID_KEY.length;
-      const d0 = i;
-      while (isDigit(b[i])) i++;
-      if (i === d0 || i - d0 > 10) return false;
-    }
-    if (!at(b, i, JOB_KEY)) return false;
-    i += JOB_KEY.length;
-    // The key: the job id and the room SID, with what lies between them.
-    const k0 = i;
-    let h = FNV_SEED;
-    for (let c = b[i] as number; i < e && c !== 34 && c !== 92 && c < 128; c = b[++i] as number)
-      h = fnv(h, c);
-    if (b[i] !== 34 || i === k0 || i - k0 > 200) return false;
-    const j1 = i;
-    if (!at(b, i, ROOM_KEY)) return false;
-    for (let k = 0; k < ROOM_KEY.length; k++) h = fnv(h, ROOM_KEY[k] as number);
-    i += ROOM_KEY.length;
-    const r0 = i;
-    for (let c = b[i] as number; i < e && c !== 34 && c !== 92 && c < 128; c = b[++i] as number)
-      h = fnv(h, c);
-    if (b[i] !== 34 || i === r0 || i - r0 > 200) return false;
-    const r1 = i;
-    // `msg` is the last key: its value runs back from the closing `"}` to the first quote.
-    if (b[e - 1] !== 125 || b[e - 2] !== 34) return false;
-    let q = e - 3;
-    let mh = FNV_SEED;
-    for (let c = b[q] as number; q > r1 && c !== 34; c = b[--q] as number) {
-      if (c === 92) return false;
-      mh = fnv(mh, c);
-    }
-    if (q - 6 <= r1 || !at(b, q - 6, MSG_KEY)) return false;
-    // A line naming its room (`lk.pii.room_name`, `roomName`) teaches attribution something.
-    if (this.roomName.find(b, chunk, s) < e || this.roomName2.find(b, chunk, s) < e) return false;
-
-    let o = this.pinoJobs.get(b, k0, r1, h);
-    if (o === undefined) {
+  private newOwner(sc: Scanner): void {
+    const i32 = sc.i32;
+    const start = i32[I_KEY_START] as number;
+    const end = i32[I_KEY_END] as number;
+    let o: Owner | null;
+    if (sc.mem[start] === 44 /* , */) {
+      // pino: `,"pid":…,"hostname":…,"jobID":"J","room_id":"R"`
+      const at = sc.in;
       o = {
-        job: b.toString('latin1', k0, j1),
-        roomSid: b.toString('latin1', r0, r1),
+        job: sc.text(at + (i32[I_A] as number), at + (i32[I_B] as number), 'latin1'),
+        roomSid: sc.text(at + (i32[I_C] as number), at + (i32[I_D] as number), 'latin1'),
         roomName: undefined,
         ctx: undefined,
-        pid: undefined,
+        pid: i32[I_PID] as number,
         s: undefined,
-        epoch: -1,
-        ver: -1,
       };
-      this.pinoJobs.set(b, k0, r1, h, o);
+    } else o = pyOwner(sc.text(start, end, 'utf8'));
+    const id = sc.owners.length;
+    if (!sc.x.insertOwner(id)) {
+      sc.resetAll();
+      return;
     }
-    if (o.pid !== pid || !this.valid(o)) {
-      const owner = this.hooks.owner(o.job, pid, o.roomSid, undefined, this.file);
-      if (owner === undefined) return false;
-      this.approve(o, owner);
-      o.pid = pid;
-    }
-    let m = this.messages.get(b, q + 1, e - 2, mh);
-    if (m === undefined) {
-      m = pinoMessage(b.toString('utf8', q + 1, e - 2));
-      this.messages.set(b, q + 1, e - 2, mh, m);
-    }
-    if (m === null) return false;
-    this.lastTime = time;
-    const session = o.s as S;
-    if (m.kind === 'log') this.hooks.chatter(session, time);
-    else {
-      const ctx: EventContext = { jobId: o.job, roomSid: o.roomSid, pid };
-      this.hooks.event(session, this.event(b, s, e, line, offset, m, 'pino-json', time, levelOf(level), ctx));
-    }
-    return true;
+    sc.owners.push(o);
+    // A stamp that names no job, or a thread, is never taken.
+    sc.mem[sc.valid + id] = o === null ? 2 : 0;
   }
 
-  // ---- livekit-agents dev text ------------------------------------------------------------------
-
-  private py(buf: Buffer, chunk: number, s: number, e: number, line: number, offset: number): boolean {
-    // Colour codes (CSI sequences) are removed first, as the full path removes them.
-    let a: Uint8Array = buf;
-    let o0 = s;
-    let n = e - s;
-    if (this.esc.find(buf, chunk, s) < e) {
-      if (this.scratch.length < n) this.scratch = new Uint8Array(Math.max(n, this.scratch.length * 2));
-      const sc = this.scratch;
-      let k = 0;
-      for (let i = s; i < e; i++) {
-        const c = buf[i] as number;
-        if (c !== 27) {
-          sc[k++] = c;
-          continue;
-        }
-        if (buf[i + 1] !== 91 || i + 1 >= e) return false; // not a CSI sequence: the full path
-        let j = i + 2;
-        while (j < e && (buf[j] as number) >= 0x30 && (buf[j] as number) <= 0x3f) j++;
-        while (j < e && (buf[j] as number) >= 0x20 && (buf[j] as number) <= 0x2f) j++;
-        if (j < e && (buf[j] as number) >= 0x40 && (buf[j] as number) <= 0x7e) j++;
-        i = j - 1;
-      }
-      a = sc;
-      o0 = 0;
-      n = k;
+  private newMessage(sc: Scanner): void {
+    const i32 = sc.i32;
+    const start = i32[I_KEY_START] as number;
+    const end = i32[I_KEY_END] as number;
+    const py = i32[I_FORMAT] === 2;
+    const text = sc.text(start, end, 'utf8');
+    const m = py ? pyMessage(text, i32[I_A] as number) : pinoMessage(text);
+    const list = sc.messages[py ? 2 : 1];
+    const id = list.length;
+    if (!sc.x.insertMessage(py ? 2 : 1, id)) {
+      sc.resetAll();
+      return;
     }
-    if (n < 30) return false;
-    // YYYY-MM-DD HH:MM:SS,mmm -
-    for (const d of DIGITS) if (!isDigit(a[o0 + d])) return false;
-    if (
-      a[o0 + 4] !== 45 ||
-      a[o0 + 7] !== 45 ||
-      a[o0 + 10] !== 32 ||
-      a[o0 + 13] !== 58 ||
-      a[o0 + 16] !== 58 ||
-      a[o0 + 19] !== 44 ||
-      a[o0 + 23] !== 32 ||
-      a[o0 + 24] !== 45 ||
-      a[o0 + 25] !== 32
-    )
-      return false;
-    const end = o0 + n;
-    // The level: DEBUG or INFO (anything else takes the full path).
-    let i = o0 + 26;
-    let level: 'debug' | 'info';
-    if (a[i] === 68 && a[i + 1] === 69 && a[i + 2] === 66 && a[i + 3] === 85 && a[i + 4] === 71) {
-      level = 'debug';
-      i += 5;
-    } else if (a[i] === 73 && a[i + 1] === 78 && a[i + 2] === 70 && a[i + 3] === 79) {
-      level = 'info';
-      i += 4;
-    } else return false;
-    if (a[i] !== 32) return false;
-    while (a[i] === 32) i++;
-    // The logger runs to the first space, which must begin " - ".
-    const g0 = i;
-    while (i < end && a[i] !== 32) if ((a[i++] as number) >= 128) return false;
-    if (i === g0 || i + 2 >= end || a[i + 1] !== 45 || a[i + 2] !== 32) return false;
-    const loggerLen = i - g0;
-    const m0 = i + 3;
-    // The extras: the last ` {"` of a line that ends in `}`; the job stamp: their last `"pid": `.
-    if (a[end - 1] !== 125) return false;
-    let x = end - 3;
-    while (x >= m0 && !(a[x] === 32 && a[x + 1] === 123 && a[x + 2] === 34)) x--;
-    if (x < m0) return false;
-    let p = end - STAMP_KEY.length;
-    while (p > x && !at(a, p, STAMP_KEY)) p--;
-    if (p <= x) return false;
-
-    let sh = FNV_SEED;
-    for (let k = p; k < end; k++) sh = fnv(sh, a[k] as number);
-    let o = this.stamps.get(a, p, end, sh);
-    if (o === undefined) {
-      o = pyOwner<S>(Buffer.from(a.buffer, a.byteOffset + p, end - p).toString('utf8'));
-      this.stamps.set(a, p, end, sh, o);
-    }
-    if (o === null) return false;
-    if (!this.valid(o)) {
-      const owner = this.hooks.owner(o.job, o.pid, o.roomSid, o.roomName, this.file);
-      if (owner === undefined) return false;
-      this.approve(o, owner);
-    }
-    let mh = FNV_SEED;
-    for (let k = g0; k < x; k++) mh = fnv(mh, a[k] as number);
-    let m = this.messages.get(a, g0, x, mh);
-    if (m === undefined) {
-      m = pyMessage(Buffer.from(a.buffer, a.byteOffset + g0, x - g0).toString('utf8'), loggerLen);
-      this.messages.set(a, g0, x, mh, m);
-    }
-    if (m === null) return false;
-    const time = this.pyTime(a, o0);
-    if (Number.isNaN(time)) return false;
-    this.lastTime = time;
-    const session = o.s as S;
-    if (m.kind === 'log') this.hooks.chatter(session, time);
-    else
-      this.hooks.event(
-        session,
-        this.event(buf, s, e, line, offset, m, 'python-text', time, level, o.ctx ?? {}),
-      );
-    return true;
+    list.push(m);
+    sc.mem[sc.x.kinds() + (py ? sc.maxIds : 0) + id] = m === null ? 0 : m.kind === 'log' ? 1 : 2;
   }
 
-  /** asctime is local time: the start of each local hour is converted once (as the full path does). */
-  private pyTime(a: Uint8Array, o0: number): number {
-    const hk = this.hourKey;
-    let same = true;
-    for (let k = 0; k < 13; k++) {
-      if (hk[k] !== a[o0 + k]) {
-        same = false;
-        break;
-      }
-    }
-    if (!same) {
-      hk.set(a.subarray(o0, o0 + 13));
-      this.hourStart = localHourStart(Buffer.from(hk).toString('latin1'));
-    }
-    const d2 = (i: number) => ((a[o0 + i] as number) - 48) * 10 + (a[o0 + i + 1] as number) - 48;
-    const ms = ((a[o0 + 20] as number) - 48) * 100 + d2(21);
-    return this.hourStart + (d2(14) * 60 + d2(17)) * 1000 + ms;
-  }
-
-  /** The event of a marker line, built as the full path builds it (`lineEvent`). */
-  private event(
-    buf: Buffer,
-    s: number,
-    e: number,
-    line: number,
-    offset: number,
-    m: Message,
-    format: FormatId,
-    time: number,
-    level: LogRecord['level'],
-    ctx: EventContext,
-  ): AgentEvent {
-    const text = stripAnsi(buf.toString('utf8', s, e));
+  /** A turn / speech marker: the event the full path builds (`lineEvent`), and its accounting. */
+  private marker(sc: Scanner, buf: Buffer, s: number, line: number, offset: number): void {
+    const i32 = sc.i32;
+    const py = i32[I_FORMAT] === 2;
+    const o = sc.owners[i32[I_OWNER] as number] as Owner;
+    const m = sc.messages[py ? 2 : 1][i32[I_MSG] as number] as Message;
+    const time = sc.f64[R_TIME] as number;
+    const level: LogLevel | undefined = levelOf(i32[I_LEVEL] as number);
+    const ctx: EventContext = py
+      ? (o.ctx as EventContext)
+      : { jobId: o.job, roomSid: o.roomSid, pid: i32[I_PID] as number };
+    const format: FormatId = py ? 'python-text' : 'pino-json';
+    const text = stripAnsi(buf.toString('utf8', s, i32[I_LINE_END] as number));
     const r: LogRecord = {
       format,
       time,
@@ -430,11 +398,16 @@ export class BulkReader<S> {
       line: { file: this.file, line, offset, text },
     };
     if (m.logger !== undefined) r.logger = m.logger;
-    return lineEvent(r, m.kind as Exclude<MarkerKind, 'log'>);
+    this.hooks.event(o.s as S, lineEvent(r, m.kind as Exclude<MarkerKind, 'log'>));
+    // Taken: counted as the scanner counts the lines it takes itself.
+    i32[I_TAKEN] = (i32[I_TAKEN] as number) + 1;
+    sc.f64[R_LAST_TIME] = time;
+    if (py) {
+      if (i32[I_PINO] === 0) i32[I_PY_FIRST] = 1;
+      i32[I_PY] = (i32[I_PY] as number) + 1;
+    } else i32[I_PINO] = (i32[I_PINO] as number) + 1;
   }
 }
-
-const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
 
 /** A pino `msg` as the quick JSON path reads it: null when a rule reads the line's fields. */
 function pinoMessage(msg: string): Message | null {
@@ -455,17 +428,8 @@ function pyMessage(region: string, loggerLen: number): Message | null {
 }
 
 /** The owner of a dev-text job stamp (`"pid": …, "job_id": …, "room": …}`), as `extrasContext` reads it. */
-function pyOwner<S>(stamp: string): Owner<S> | null {
+function pyOwner(stamp: string): Owner | null {
   const ctx = quickContext(stamp);
   if (ctx.jobId === undefined || ctx.tid !== undefined) return null;
-  return {
-    job: ctx.jobId,
-    roomSid: ctx.roomSid,
-    roomName: ctx.roomName,
-    ctx,
-    pid: ctx.pid,
-    s: undefined,
-    epoch: -1,
-    ver: -1,
-  };
+  return { job: ctx.jobId, roomSid: ctx.roomSid, roomName: ctx.roomName, ctx, pid: ctx.pid, s: undefined };
 }

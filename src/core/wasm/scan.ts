@@ -1,0 +1,538 @@
+// deadair's line scanner, in AssemblyScript, compiled to WebAssembly by scripts/build-cli.mjs. It
+// is the byte-level half of the bulk reader (src/core/formats/bulk.ts, which says what is taken
+// and why): given a chunk of a log, it reads the frameworks' exact layouts — agents-js pino JSON and
+// livekit-agents dev text — line after line, looks up each line's job and message by their bytes,
+// and accounts for chatter itself (the span of each job's session). It returns to JavaScript
+// whenever JavaScript must decide or act: a job or message it has not seen, a job whose attribution
+// must be checked, a turn marker (an event), a second of log time passing (a tick), a new hour
+// (local time), or a line it cannot read exactly as the full path would (which then takes it).
+//
+// Everything lives at fixed places in memory; nothing is allocated.
+
+// ---- memory map ----------------------------------------------------------------------------------
+
+/** Results and state shared with JavaScript (see RES_* below). */
+const RES: usize = 0x10000;
+/** The chunk being read. */
+const IN: usize = 0x20000;
+export const IN_CAP: u32 = 0x110000;
+/** One dev-text line with its colour codes removed. */
+const SCRATCH: usize = IN + <usize>IN_CAP + 64;
+const SCRATCH_CAP: usize = 0x10000;
+/** Hash tables: 16 bytes a slot (hash, key offset, key length, id). */
+const SLOTS: u32 = 1 << 16;
+const OWNERS: usize = SCRATCH + SCRATCH_CAP;
+const PINO_MSGS: usize = OWNERS + <usize>SLOTS * 16;
+const PY_MSGS: usize = PINO_MSGS + <usize>SLOTS * 16;
+const ARENA: usize = PY_MSGS + <usize>SLOTS * 16;
+const ARENA_CAP: u32 = 8 << 20;
+/** Per id: how far an owner may be trusted, what a message is, the span of chatter accounted. */
+export const MAX_IDS: u32 = 1 << 15;
+const VALID: usize = ARENA + <usize>ARENA_CAP;
+const PINO_KIND: usize = VALID + <usize>MAX_IDS;
+const PY_KIND: usize = PINO_KIND + <usize>MAX_IDS;
+const SPAN_MIN: usize = PY_KIND + <usize>MAX_IDS;
+const SPAN_MAX: usize = SPAN_MIN + <usize>MAX_IDS * 8;
+const DIRTY: usize = SPAN_MAX + <usize>MAX_IDS * 8;
+const DIRTY_LIST: usize = DIRTY + <usize>MAX_IDS;
+export const MEMORY_END: usize = DIRTY_LIST + <usize>MAX_IDS * 4;
+
+// RES: f64 fields, then i32 fields (offsets in bytes from RES).
+const R_TIME = 0; // time of the line a stop is about
+const R_MAX_TIME = 8; // the log's latest time so far (in/out)
+const R_LAST_TICK = 16; // when time last ticked (in)
+const R_LAST_TIME = 24; // time of the last line taken (out)
+const R_HOUR_START = 32; // epoch ms of the local hour in R_HOUR_KEY (in)
+const R_POS = 64; // where scanning stopped (a line start, chunk offset)
+const R_LINE_END = 68; // end of the stopped line's text (CR excluded)
+const R_NEXT = 72; // start of the line after it
+const R_OWNER = 76;
+const R_MSG = 80;
+const R_LEVEL = 84;
+const R_FORMAT = 88; // 1 pino JSON, 2 dev text
+const R_KEY_START = 92; // the key a NEW_* stop is about (memory offsets, not chunk offsets)
+const R_KEY_END = 96;
+const R_KEY_HASH = 100;
+const R_A = 104; // pino: job start · dev text: logger length
+const R_B = 108; // pino: job end
+const R_C = 112; // pino: room start
+const R_D = 116; // pino: room end
+const R_PID = 120;
+const R_TAKEN = 124;
+const R_PINO = 128;
+const R_PY = 132;
+const R_PY_FIRST = 136;
+const R_DIRTY_COUNT = 140;
+const R_ARENA_USED = 144;
+const R_HOUR_KEY = 160; // 13 bytes: "YYYY-MM-DD HH" whose start is R_HOUR_START
+const R_NEW_HOUR = 176; // 13 bytes: the hour a HOUR stop asks for
+
+// ---- what scan returns -------------------------------------------------------------------------
+
+const END = 0; // no whole line left before `to`
+const STOP = 1; // the line at R_POS takes the full path
+const NEW_OWNER = 2; // its job key is unknown: register it (insertOwner) and scan again
+const NEW_MSG = 3; // its message is unknown: register it (insertMessage) and scan again
+const CHECK_OWNER = 4; // its owner must be checked: set VALID and scan again
+const MARKER = 5; // a turn marker of a valid owner: JavaScript emits it and scans on from R_NEXT
+const TICK = 6; // a second of log time passed at R_TIME: tick, then scan again
+const HOUR = 7; // a new local hour (R_NEW_HOUR): set R_HOUR_KEY and R_HOUR_START, then scan again
+
+const LEVEL_KEY: usize = memory.data<u8>([123, 34, 108, 101, 118, 101, 108, 34, 58]);
+const TIME_KEY: usize = memory.data<u8>([44, 34, 116, 105, 109, 101, 34, 58]);
+const PID_KEY: usize = memory.data<u8>([44, 34, 112, 105, 100, 34, 58]);
+const HOST_KEY: usize = memory.data<u8>([44, 34, 104, 111, 115, 116, 110, 97, 109, 101, 34, 58, 34]);
+const JOB_KEY: usize = memory.data<u8>([44, 34, 106, 111, 98, 73, 68, 34, 58, 34]);
+const ROOM_KEY: usize = memory.data<u8>([34, 44, 34, 114, 111, 111, 109, 95, 105, 100, 34, 58, 34]);
+const MSG_KEY: usize = memory.data<u8>([34, 109, 115, 103, 34, 58, 34]);
+const STAMP_KEY: usize = memory.data<u8>([34, 112, 105, 100, 34, 58, 32]);
+const ROOMNAME_KEY: usize = memory.data<u8>([114, 111, 111, 109, 95, 110, 97, 109, 101]);
+const ROOMNAME2_KEY: usize = memory.data<u8>([34, 114, 111, 111, 109, 78, 97, 109, 101]);
+
+@inline function u8at(p: usize): u32 {
+  return <u32>load<u8>(p);
+}
+@inline function isDigit(c: u32): bool {
+  return c - 48 < 10;
+}
+function same(p: usize, lit: usize, n: usize): bool {
+  for (let k: usize = 0; k < n; k++) if (load<u8>(p + k) != load<u8>(lit + k)) return false;
+  return true;
+}
+@inline function fnv(h: u32, c: u32): u32 {
+  return (h ^ c) * 16777619;
+}
+function hash(s: usize, e: usize): u32 {
+  let h: u32 = 0x811c9dc5;
+  for (let p = s; p < e; p++) h = fnv(h, u8at(p));
+  return h;
+}
+@inline function resI(off: usize): i32 {
+  return load<i32>(RES + off);
+}
+@inline function setI(off: usize, v: i32): void {
+  store<i32>(RES + off, v);
+}
+@inline function resF(off: usize): f64 {
+  return load<f64>(RES + off);
+}
+@inline function setF(off: usize, v: f64): void {
+  store<f64>(RES + off, v);
+}
+
+// ---- tables --------------------------------------------------------------------------------------
+
+@inline function slotOf(h: u32): u32 {
+  let x = (h ^ (h >>> 16)) * 0x45d9f3b;
+  x = (x ^ (x >>> 16)) * 0x45d9f3b;
+  return (x ^ (x >>> 16)) & (SLOTS - 1);
+}
+
+function find(table: usize, s: usize, e: usize, h: u32): i32 {
+  const len = <u32>(e - s);
+  let i = slotOf(h);
+  for (;;) {
+    const slot = table + <usize>i * 16;
+    const klen = load<u32>(slot, 8);
+    if (klen == 0) return -1;
+    if (load<u32>(slot) == h && klen == len && same(s, ARENA + <usize>load<u32>(slot, 4), len))
+      return load<i32>(slot, 12);
+    i = (i + 1) & (SLOTS - 1);
+  }
+  return -1;
+}
+
+/** Stores the key of the last NEW_* stop under `id` in `table`; false when full (reset, then). */
+function insert(table: usize, id: i32): bool {
+  const s = <usize>resI(R_KEY_START);
+  const e = <usize>resI(R_KEY_END);
+  const h = <u32>resI(R_KEY_HASH);
+  const len = <u32>(e - s);
+  const used = <u32>resI(R_ARENA_USED);
+  if (len == 0 || used + len > ARENA_CAP || <u32>id >= MAX_IDS) return false;
+  let i = slotOf(h);
+  let probes: u32 = 0;
+  while (load<u32>(table + <usize>i * 16, 8) != 0) {
+    i = (i + 1) & (SLOTS - 1);
+    if (++probes > SLOTS / 2) return false;
+  }
+  memory.copy(ARENA + <usize>used, s, len);
+  const slot = table + <usize>i * 16;
+  store<u32>(slot, h);
+  store<u32>(slot, used, 4);
+  store<u32>(slot, len, 8);
+  store<i32>(slot, id, 12);
+  setI(R_ARENA_USED, <i32>(used + len));
+  return true;
+}
+
+export function insertOwner(id: i32): bool {
+  return insert(OWNERS, id);
+}
+export function insertMessage(format: i32, id: i32): bool {
+  return insert(format == 1 ? PINO_MSGS : PY_MSGS, id);
+}
+export function reset(): void {
+  memory.fill(OWNERS, 0, <usize>SLOTS * 16 * 3);
+  memory.fill(VALID, 0, <usize>MAX_IDS * 3);
+  setI(R_ARENA_USED, 0);
+}
+
+// ---- scanning ------------------------------------------------------------------------------------
+
+/** Where a chunk of `len` bytes is to be copied before scanning it. */
+export function input(): usize {
+  return IN;
+}
+export function results(): usize {
+  return RES;
+}
+export function spans(): usize {
+  return SPAN_MIN;
+}
+export function valid(): usize {
+  return VALID;
+}
+export function kinds(): usize {
+  return PINO_KIND;
+}
+export function dirty(): usize {
+  return DIRTY;
+}
+
+function stop(code: i32, s: usize): i32 {
+  setI(R_POS, <i32>(s - IN));
+  return code;
+}
+
+/** Accounts for a chatter line of `owner` at `t`: its session's span reaches it. */
+function account(owner: i32, t: f64, format: i32): void {
+  const at = <usize>owner * 8;
+  if (load<u8>(DIRTY + <usize>owner) == 0) {
+    store<u8>(DIRTY + <usize>owner, 1);
+    const n = resI(R_DIRTY_COUNT);
+    store<i32>(DIRTY_LIST + <usize>n * 4, owner);
+    setI(R_DIRTY_COUNT, n + 1);
+    store<f64>(SPAN_MIN + at, t);
+    store<f64>(SPAN_MAX + at, t);
+  } else {
+    if (t < load<f64>(SPAN_MIN + at)) store<f64>(SPAN_MIN + at, t);
+    if (t > load<f64>(SPAN_MAX + at)) store<f64>(SPAN_MAX + at, t);
+  }
+  setF(R_LAST_TIME, t);
+  setI(R_TAKEN, resI(R_TAKEN) + 1);
+  if (format == 1) setI(R_PINO, resI(R_PINO) + 1);
+  else {
+    if (resI(R_PINO) == 0) setI(R_PY_FIRST, 1);
+    setI(R_PY, resI(R_PY) + 1);
+  }
+}
+
+/**
+ * Reads whole lines of the chunk from `from` up to `to` (chunk offsets); lines longer than `limit`
+ * are left. `flags`: 1 read pino JSON, 2 read dev text. Returns one of END … HOUR; R_POS says where.
+ */
+export function scan(from: u32, to: u32, limit: u32, flags: u32): i32 {
+  const end = IN + <usize>to;
+  let p = IN + <usize>from;
+  const nlv = i8x16.splat(10);
+  const escv = i8x16.splat(27);
+  const c1v = i8x16.splat(<i8>0x9b);
+  while (p < end) {
+    // The line's end, and whether it holds an escape or a C1 control, sixteen bytes at a time.
+    let nl = p;
+    let esc = false;
+    let c1 = false;
+    for (;;) {
+      if (nl + 16 <= end) {
+        const v = v128.load(nl);
+        const mn = i8x16.bitmask(i8x16.eq(v, nlv));
+        const me = i8x16.bitmask(i8x16.eq(v, escv));
+        const mc = i8x16.bitmask(i8x16.eq(v, c1v));
+        if (mn != 0) {
+          const i = ctz(mn);
+          const before = (1 << i) - 1;
+          if ((me & before) != 0) esc = true;
+          if ((mc & before) != 0) c1 = true;
+          nl += <usize>i;
+          break;
+        }
+        if (me != 0) esc = true;
+        if (mc != 0) c1 = true;
+        nl += 16;
+      } else {
+        while (nl < end && load<u8>(nl) != 10) {
+          const c = u8at(nl);
+          if (c == 27) esc = true;
+          else if (c == 0x9b) c1 = true;
+          nl++;
+        }
+        break;
+      }
+    }
+    if (nl >= end) return stop(END, p);
+    if (<u32>(nl - p) > limit) return stop(STOP, p);
+    let e = nl;
+    if (e > p && load<u8>(e - 1) == 13) e--;
+    if (c1) {
+      // U+009B is C2 9B in UTF-8 (a lone 9B is part of another character, or invalid).
+      for (let k = p + 1; k < e; k++) if (load<u8>(k) == 0x9b && load<u8>(k - 1) == 0xc2) return stop(STOP, p);
+    }
+    setI(R_LINE_END, <i32>(e - IN));
+    setI(R_NEXT, <i32>(nl + 1 - IN));
+    const c0 = u8at(p);
+    let r: i32;
+    if (c0 == 123) {
+      if ((flags & 1) == 0 || esc) return stop(STOP, p);
+      r = pino(p, e);
+    } else if (isDigit(c0)) {
+      // A dev-text record is complete only when the next line does not continue it: a line that
+      // starts with a digit never does.
+      if ((flags & 2) == 0 || nl + 1 >= end || !isDigit(u8at(nl + 1))) return stop(STOP, p);
+      r = py(p, e, esc);
+    } else return stop(STOP, p);
+    if (r >= 0) return stop(r, p);
+    p = nl + 1;
+  }
+  return stop(END, p);
+}
+
+/** The tick a chatter line at `t` may need before it is taken, or -1. */
+function tickAt(t: f64): i32 {
+  if (t > resF(R_MAX_TIME)) {
+    if (t - resF(R_LAST_TICK) >= 1000) {
+      setF(R_TIME, t);
+      return TICK;
+    }
+    setF(R_MAX_TIME, t);
+  }
+  return -1;
+}
+
+/** The bytes before the quote at `k` end in `room_name` or `"roomName`. */
+@inline function namesRoom(k: usize): bool {
+  const c = u8at(k - 4);
+  return (c == 110 && same(k - 9, ROOMNAME_KEY, 9)) || (c == 78 && same(k - 9, ROOMNAME2_KEY, 9));
+}
+
+/** Two ASCII digits as a number (computed as the full path computes them). */
+@inline function d2(p: usize): f64 {
+  return <f64>((u8at(p) - 48) * 10 + u8at(p + 1) - 48);
+}
+
+function digits(p: usize, max: u32): usize {
+  let i = p;
+  while (isDigit(u8at(i))) i++;
+  return i == p || <u32>(i - p) > max ? 0 : i;
+}
+
+/** An agents-js line (see bulk.ts); -1 when taken, else a stop code. */
+function pino(s: usize, e: usize): i32 {
+  if (e - s < 40 || !same(s, LEVEL_KEY, 9)) return STOP;
+  let i = s + 9;
+  const l1 = digits(i, 3);
+  if (l1 == 0) return STOP;
+  let level: u32 = 0;
+  for (; i < l1; i++) level = level * 10 + u8at(i) - 48;
+  if (level >= 40 || !same(i, TIME_KEY, 8)) return STOP;
+  i += 8;
+  const t1 = digits(i, 15);
+  if (t1 == 0) return STOP;
+  let time: f64 = 0;
+  for (; i < t1; i++) time = time * 10 + <f64>(u8at(i) - 48);
+  // The key: from the pid to the room SID's closing quote (pid, host, job and room together).
+  const k0 = i;
+  if (!same(i, PID_KEY, 7)) return STOP;
+  i += 7;
+  const p1 = digits(i, 10);
+  if (p1 == 0) return STOP;
+  let pid: i32 = 0;
+  for (; i < p1; i++) pid = pid * 10 + <i32>(u8at(i) - 48);
+  if (!same(i, HOST_KEY, 13)) return STOP;
+  i += 13;
+  while (i < e && u8at(i) != 34 && u8at(i) != 92) i++;
+  if (i >= e || u8at(i) != 34 || namesRoom(i)) return STOP;
+  i++;
+  if (same(i, PID_KEY, 7)) {
+    i = digits(i + 7, 10);
+    if (i == 0) return STOP;
+  }
+  if (!same(i, JOB_KEY, 10)) return STOP;
+  i += 10;
+  const j0 = i;
+  while (i < e && u8at(i) != 34 && u8at(i) != 92 && u8at(i) < 128) i++;
+  if (i >= e || u8at(i) != 34 || i == j0 || i - j0 > 200 || namesRoom(i)) return STOP;
+  const j1 = i;
+  if (!same(i, ROOM_KEY, 13)) return STOP;
+  i += 13;
+  const r0 = i;
+  while (i < e && u8at(i) != 34 && u8at(i) != 92 && u8at(i) < 128) i++;
+  if (i >= e || u8at(i) != 34 || i == r0 || i - r0 > 200 || namesRoom(i)) return STOP;
+  const r1 = i;
+  // `msg` is the last key: its value runs back from the closing `"}` to the first quote.
+  if (u8at(e - 1) != 125 || u8at(e - 2) != 34) return STOP;
+  let q = e - 3;
+  while (q > r1 && u8at(q) != 34) {
+    if (u8at(q) == 92) return STOP;
+    q--;
+  }
+  if (q - 6 <= r1 || !same(q - 6, MSG_KEY, 7)) return STOP;
+  // A line naming its room teaches attribution something: the full path looks for those words.
+  if (namesRoom(e - 2)) return STOP;
+  for (let k = r1 + 1; k <= q - 6; k++) if (u8at(k) == 34 && namesRoom(k)) return STOP;
+
+  const kh = hash(k0, r1 + 1);
+  const owner = find(OWNERS, k0, r1 + 1, kh);
+  if (owner < 0) {
+    setI(R_KEY_START, <i32>k0);
+    setI(R_KEY_END, <i32>(r1 + 1));
+    setI(R_KEY_HASH, <i32>kh);
+    setI(R_A, <i32>(j0 - IN));
+    setI(R_B, <i32>(j1 - IN));
+    setI(R_C, <i32>(r0 - IN));
+    setI(R_D, <i32>(r1 - IN));
+    setI(R_PID, pid);
+    return NEW_OWNER;
+  }
+  setI(R_OWNER, owner);
+  const v = load<u8>(VALID + <usize>owner);
+  if (v == 0) return CHECK_OWNER;
+  if (v != 1) return STOP;
+  const mh = hash(q + 1, e - 2);
+  const msg = find(PINO_MSGS, q + 1, e - 2, mh);
+  if (msg < 0) {
+    setI(R_KEY_START, <i32>(q + 1));
+    setI(R_KEY_END, <i32>(e - 2));
+    setI(R_KEY_HASH, <i32>mh);
+    setI(R_FORMAT, 1);
+    return NEW_MSG;
+  }
+  const kind = load<u8>(PINO_KIND + <usize>msg);
+  if (kind == 0) return STOP;
+  setI(R_MSG, msg);
+  setI(R_LEVEL, <i32>level);
+  setI(R_FORMAT, 1);
+  setI(R_PID, pid);
+  if (kind == 2) {
+    setF(R_TIME, time);
+    return MARKER;
+  }
+  const t = tickAt(time);
+  if (t >= 0) return t;
+  account(owner, time, 1);
+  return -1;
+}
+
+/** A livekit-agents dev-text line (see bulk.ts); -1 when taken, else a stop code. */
+function py(s: usize, e: usize, esc: bool): i32 {
+  let a = s;
+  let n = e - s;
+  if (esc) {
+    // Colour codes (CSI sequences) are removed first, as the full path removes them.
+    if (n > SCRATCH_CAP) return STOP;
+    let k: usize = 0;
+    for (let i = s; i < e; i++) {
+      const c = load<u8>(i);
+      if (c != 27) {
+        store<u8>(SCRATCH + k++, c);
+        continue;
+      }
+      if (i + 1 >= e || u8at(i + 1) != 91) return STOP; // not a CSI sequence: the full path
+      let j = i + 2;
+      while (j < e && u8at(j) - 0x30 <= 0x0f) j++;
+      while (j < e && u8at(j) - 0x20 <= 0x0f) j++;
+      if (j < e && u8at(j) - 0x40 <= 0x3e) j++;
+      i = j - 1;
+    }
+    a = SCRATCH;
+    n = k;
+  }
+  if (n < 30) return STOP;
+  // YYYY-MM-DD HH:MM:SS,mmm -
+  for (let d = 0; d < 23; d++) {
+    const c = u8at(a + d);
+    if (d == 4 || d == 7) {
+      if (c != 45) return STOP;
+    } else if (d == 10) {
+      if (c != 32) return STOP;
+    } else if (d == 13 || d == 16) {
+      if (c != 58) return STOP;
+    } else if (d == 19) {
+      if (c != 44) return STOP;
+    } else if (!isDigit(c)) return STOP;
+  }
+  if (u8at(a + 23) != 32 || u8at(a + 24) != 45 || u8at(a + 25) != 32) return STOP;
+  const end = a + n;
+  let i = a + 26;
+  let level: i32;
+  if (u8at(i) == 68 && u8at(i + 1) == 69 && u8at(i + 2) == 66 && u8at(i + 3) == 85 && u8at(i + 4) == 71) {
+    level = 20;
+    i += 5;
+  } else if (u8at(i) == 73 && u8at(i + 1) == 78 && u8at(i + 2) == 70 && u8at(i + 3) == 79) {
+    level = 30;
+    i += 4;
+  } else return STOP;
+  if (u8at(i) != 32) return STOP;
+  while (i < end && u8at(i) == 32) i++;
+  // The logger runs to the first space, which must begin " - ".
+  const g0 = i;
+  while (i < end && u8at(i) != 32) {
+    if (u8at(i) >= 128) return STOP;
+    i++;
+  }
+  if (i == g0 || i + 2 >= end || u8at(i + 1) != 45 || u8at(i + 2) != 32) return STOP;
+  const loggerLen = i - g0;
+  const m0 = i + 3;
+  // The extras: the last ` {"` of a line that ends in `}`; the job stamp: their last `"pid": `.
+  if (u8at(end - 1) != 125) return STOP;
+  let x = end - 3;
+  while (x >= m0 && !(u8at(x) == 32 && u8at(x + 1) == 123 && u8at(x + 2) == 34)) x--;
+  if (x < m0) return STOP;
+  let ps = end - 7;
+  while (ps > x && !same(ps, STAMP_KEY, 7)) ps--;
+  if (ps <= x) return STOP;
+
+  const sh = hash(ps, end);
+  const owner = find(OWNERS, ps, end, sh);
+  if (owner < 0) {
+    setI(R_KEY_START, <i32>ps);
+    setI(R_KEY_END, <i32>end);
+    setI(R_KEY_HASH, <i32>sh);
+    return NEW_OWNER;
+  }
+  setI(R_OWNER, owner);
+  const v = load<u8>(VALID + <usize>owner);
+  if (v == 0) return CHECK_OWNER;
+  if (v != 1) return STOP;
+  const mh = hash(g0, x);
+  const msg = find(PY_MSGS, g0, x, mh);
+  if (msg < 0) {
+    setI(R_KEY_START, <i32>g0);
+    setI(R_KEY_END, <i32>x);
+    setI(R_KEY_HASH, <i32>mh);
+    setI(R_A, <i32>loggerLen);
+    setI(R_FORMAT, 2);
+    return NEW_MSG;
+  }
+  const kind = load<u8>(PY_KIND + <usize>msg);
+  if (kind == 0) return STOP;
+  // asctime is local time: JavaScript converts the start of each local hour.
+  if (!same(a, RES + R_HOUR_KEY, 13)) {
+    memory.copy(RES + R_NEW_HOUR, a, 13);
+    return HOUR;
+  }
+  const ms = <f64>((u8at(a + 20) - 48) * 100) + d2(a + 21);
+  const time = resF(R_HOUR_START) + (d2(a + 14) * 60 + d2(a + 17)) * 1000 + ms;
+  if (isNaN(time)) return STOP;
+  setI(R_MSG, msg);
+  setI(R_LEVEL, level);
+  setI(R_FORMAT, 2);
+  if (kind == 2) {
+    setF(R_TIME, time);
+    return MARKER;
+  }
+  const t = tickAt(time);
+  if (t >= 0) return t;
+  account(owner, time, 2);
+  return -1;
+}
