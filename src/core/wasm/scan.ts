@@ -95,17 +95,83 @@ const ROOMNAME2_KEY: usize = memory.data<u8>([34, 114, 111, 111, 109, 78, 97, 10
 @inline function isDigit(c: u32): bool {
   return c - 48 < 10;
 }
+/** Are the `n` bytes at `p` those at `lit`? Eight at a time. */
 function same(p: usize, lit: usize, n: usize): bool {
-  for (let k: usize = 0; k < n; k++) if (load<u8>(p + k) != load<u8>(lit + k)) return false;
+  let k: usize = 0;
+  for (; k + 8 <= n; k += 8) if (load<u64>(p + k) != load<u64>(lit + k)) return false;
+  for (; k < n; k++) if (load<u8>(p + k) != load<u8>(lit + k)) return false;
   return true;
 }
-@inline function fnv(h: u32, c: u32): u32 {
-  return (h ^ c) * 16777619;
-}
+/** A hash of the bytes `[s, e)`, eight at a time (the tables confirm every hit byte for byte). */
 function hash(s: usize, e: usize): u32 {
-  let h: u32 = 0x811c9dc5;
-  for (let p = s; p < e; p++) h = fnv(h, u8at(p));
-  return h;
+  let h: u64 = 0x9e3779b97f4a7c15 ^ <u64>(e - s);
+  let p = s;
+  for (; p + 8 <= e; p += 8) h = rotl<u64>((h ^ load<u64>(p)) * 0xff51afd7ed558ccd, 29);
+  let t: u64 = 0;
+  for (let k: u64 = 0; p < e; p++, k += 8) t |= <u64>load<u8>(p) << k;
+  h = (h ^ t) * 0xc4ceb9fe1a85ec53;
+  return <u32>(h ^ (h >>> 32));
+}
+
+const QUOTES = i8x16.splat(34);
+const BACKSLASHES = i8x16.splat(92);
+
+/** The first `"` or `\` (or byte ≥ 128 when `ascii`) in `[p, e)`, sixteen bytes at a time; e when none. */
+function nextSpecial(p: usize, e: usize, ascii: bool): usize {
+  while (p + 16 <= e) {
+    const v = v128.load(p);
+    let m = i8x16.bitmask(v128.or(i8x16.eq(v, QUOTES), i8x16.eq(v, BACKSLASHES)));
+    if (ascii) m |= i8x16.bitmask(v);
+    if (m != 0) return p + <usize>ctz(m);
+    p += 16;
+  }
+  for (; p < e; p++) {
+    const c = u8at(p);
+    if (c == 34 || c == 92 || (ascii && c >= 128)) return p;
+  }
+  return e;
+}
+
+/** The last `"` or `\` in `(lo, q]`, scanning down from `q`; lo when none. */
+function prevSpecial(lo: usize, q: usize): usize {
+  while (q >= lo + 16) {
+    const v = v128.load(q - 15);
+    const m = i8x16.bitmask(v128.or(i8x16.eq(v, QUOTES), i8x16.eq(v, BACKSLASHES)));
+    if (m != 0) return q - 15 + <usize>(31 - clz(m));
+    q -= 16;
+  }
+  for (; q > lo; q--) {
+    const c = u8at(q);
+    if (c == 34 || c == 92) return q;
+  }
+  return lo;
+}
+
+/** The last byte `b` in `[lo, q]`, scanning down from `q`; lo - 1 when none. */
+function prevByte(lo: usize, q: usize, b: u8): usize {
+  if (q < lo) return lo - 1;
+  const bv = i8x16.splat(b);
+  while (q >= lo + 15) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(q - 15), bv));
+    if (m != 0) return q - 15 + <usize>(31 - clz(m));
+    q -= 16;
+  }
+  for (; q >= lo; q--) {
+    if (load<u8>(q) == b) return q;
+    if (q == lo) break;
+  }
+  return lo - 1;
+}
+
+/** The first `"` in `[p, e)`; e when none. */
+function nextQuote(p: usize, e: usize): usize {
+  while (p + 16 <= e) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(p), QUOTES));
+    if (m != 0) return p + <usize>ctz(m);
+    p += 16;
+  }
+  for (; p < e; p++) if (u8at(p) == 34) return p;
+  return e;
 }
 @inline function resI(off: usize): i32 {
   return load<i32>(RES + off);
@@ -350,7 +416,7 @@ function pino(s: usize, e: usize): i32 {
   for (; i < p1; i++) pid = pid * 10 + <i32>(u8at(i) - 48);
   if (!same(i, HOST_KEY, 13)) return STOP;
   i += 13;
-  while (i < e && u8at(i) != 34 && u8at(i) != 92) i++;
+  i = nextSpecial(i, e, false);
   if (i >= e || u8at(i) != 34 || namesRoom(i)) return STOP;
   i++;
   if (same(i, PID_KEY, 7)) {
@@ -360,26 +426,22 @@ function pino(s: usize, e: usize): i32 {
   if (!same(i, JOB_KEY, 10)) return STOP;
   i += 10;
   const j0 = i;
-  while (i < e && u8at(i) != 34 && u8at(i) != 92 && u8at(i) < 128) i++;
+  i = nextSpecial(i, e, true);
   if (i >= e || u8at(i) != 34 || i == j0 || i - j0 > 200 || namesRoom(i)) return STOP;
   const j1 = i;
   if (!same(i, ROOM_KEY, 13)) return STOP;
   i += 13;
   const r0 = i;
-  while (i < e && u8at(i) != 34 && u8at(i) != 92 && u8at(i) < 128) i++;
+  i = nextSpecial(i, e, true);
   if (i >= e || u8at(i) != 34 || i == r0 || i - r0 > 200 || namesRoom(i)) return STOP;
   const r1 = i;
   // `msg` is the last key: its value runs back from the closing `"}` to the first quote.
   if (u8at(e - 1) != 125 || u8at(e - 2) != 34) return STOP;
-  let q = e - 3;
-  while (q > r1 && u8at(q) != 34) {
-    if (u8at(q) == 92) return STOP;
-    q--;
-  }
-  if (q - 6 <= r1 || !same(q - 6, MSG_KEY, 7)) return STOP;
+  const q = prevSpecial(r1, e - 3);
+  if (u8at(q) != 34 || q - 6 <= r1 || !same(q - 6, MSG_KEY, 7)) return STOP;
   // A line naming its room teaches attribution something: the full path looks for those words.
   if (namesRoom(e - 2)) return STOP;
-  for (let k = r1 + 1; k <= q - 6; k++) if (u8at(k) == 34 && namesRoom(k)) return STOP;
+  for (let k = nextQuote(r1 + 1, q - 5); k <= q - 6; k = nextQuote(k + 1, q - 5)) if (namesRoom(k)) return STOP;
 
   const kh = hash(k0, r1 + 1);
   const owner = find(OWNERS, k0, r1 + 1, kh);
@@ -431,10 +493,19 @@ function py(s: usize, e: usize, esc: bool): i32 {
     // Colour codes (CSI sequences) are removed first, as the full path removes them.
     if (n > SCRATCH_CAP) return STOP;
     let k: usize = 0;
-    for (let i = s; i < e; i++) {
+    const escs = i8x16.splat(27);
+    for (let i = s; i < e; ) {
+      // Sixteen bytes without an escape are copied at once.
+      if (i + 16 <= e && i8x16.bitmask(i8x16.eq(v128.load(i), escs)) == 0) {
+        v128.store(SCRATCH + k, v128.load(i));
+        k += 16;
+        i += 16;
+        continue;
+      }
       const c = load<u8>(i);
       if (c != 27) {
         store<u8>(SCRATCH + k++, c);
+        i++;
         continue;
       }
       if (i + 1 >= e || u8at(i + 1) != 91) return STOP; // not a CSI sequence: the full path
@@ -442,7 +513,7 @@ function py(s: usize, e: usize, esc: bool): i32 {
       while (j < e && u8at(j) - 0x30 <= 0x0f) j++;
       while (j < e && u8at(j) - 0x20 <= 0x0f) j++;
       if (j < e && u8at(j) - 0x40 <= 0x3e) j++;
-      i = j - 1;
+      i = j;
     }
     a = SCRATCH;
     n = k;
@@ -485,11 +556,11 @@ function py(s: usize, e: usize, esc: bool): i32 {
   const m0 = i + 3;
   // The extras: the last ` {"` of a line that ends in `}`; the job stamp: their last `"pid": `.
   if (u8at(end - 1) != 125) return STOP;
-  let x = end - 3;
-  while (x >= m0 && !(u8at(x) == 32 && u8at(x + 1) == 123 && u8at(x + 2) == 34)) x--;
+  let x = prevByte(m0, end - 2, 123) - 1;
+  while (x >= m0 && !(u8at(x) == 32 && u8at(x + 2) == 34)) x = prevByte(m0, x, 123) - 1;
   if (x < m0) return STOP;
-  let ps = end - 7;
-  while (ps > x && !same(ps, STAMP_KEY, 7)) ps--;
+  let ps = prevByte(x, end - 7, 34);
+  while (ps > x && !same(ps, STAMP_KEY, 7)) ps = prevByte(x, ps - 1, 34);
   if (ps <= x) return STOP;
 
   const sh = hash(ps, end);
