@@ -18,11 +18,11 @@
 // line must be seen, to know it continues nothing) — stops a run.
 
 import type { AgentEvent, EventContext, FormatId, LogLevel } from '../../shared/events.js';
-import { FIELD_MESSAGE, lineEvent, MARKER_MESSAGE, markerKind } from '../classify.js';
+import { EVIDENCE_MAX, FIELD_MESSAGE, MARKER_MESSAGE, markerKind } from '../classify.js';
 import { stripAnsi } from '../logs/lines.js';
 import { SCAN_WASM } from '../wasm/binary.generated.js';
 import { quickContext } from './json.js';
-import { levelOf, type LogRecord } from './record.js';
+import { levelOf } from './record.js';
 import { localHourStart } from './text.js';
 
 /** What the bulk reader needs from the pipeline: attribution, the log's clock, where lines go. */
@@ -387,18 +387,20 @@ export class BulkReader<S> {
       ? (o.ctx as EventContext)
       : { jobId: o.job, roomSid: o.roomSid, pid: i32[I_PID] as number };
     const format: FormatId = py ? 'python-text' : 'pino-json';
-    const text = stripAnsi(buf.toString('utf8', s, i32[I_LINE_END] as number));
-    const r: LogRecord = {
-      format,
+    let text = stripAnsi(buf.toString('utf8', s, i32[I_LINE_END] as number));
+    if (text.length > EVIDENCE_MAX) text = text.slice(0, EVIDENCE_MAX) + '…';
+    // The event `lineEvent` builds of such a record, built directly (one per marker: it adds up).
+    const ev: AgentEvent = {
+      kind: m.kind as Exclude<MarkerKind, 'log'>,
       time,
-      level,
-      message: m.message,
-      fields: {},
       ctx,
-      line: { file: this.file, line, offset, text },
+      format,
+      message: m.message,
+      evidence: { file: this.file, line, offset, text },
     };
-    if (m.logger !== undefined) r.logger = m.logger;
-    this.hooks.event(o.s as S, lineEvent(r, m.kind as Exclude<MarkerKind, 'log'>));
+    if (level) ev.level = level;
+    if (m.logger) ev.logger = m.logger;
+    this.hooks.event(o.s as S, ev);
     // Taken: counted as the scanner counts the lines it takes itself.
     i32[I_TAKEN] = (i32[I_TAKEN] as number) + 1;
     sc.f64[R_LAST_TIME] = time;
