@@ -112,8 +112,8 @@ export class Pipeline {
     const parser = this.parserFor(file);
     const out: ChunkScanner = {
       taken: 0,
-      scan: (buf, chunk, from, to, line, offset, maxLine) => {
-        const r = parser.scan(buf, chunk, from, to, line, offset, maxLine, this.emit);
+      scan: (...span) => {
+        const r = parser.scan(this.emit, ...span);
         out.taken = r.taken;
         if (r.taken > 0) {
           this.lines += r.taken;

@@ -19,7 +19,7 @@
 
 import type { AgentEvent, EventContext, FormatId, LogLevel } from '../../shared/events.js';
 import { EVIDENCE_MAX, FIELD_MESSAGE, MARKER_MESSAGE, markerKind } from '../classify.js';
-import { stripAnsi } from '../logs/lines.js';
+import { stripAnsi, type ChunkSpan } from '../logs/lines.js';
 import { SCAN_WASM } from '../wasm/binary.generated.js';
 import { quickContext } from './json.js';
 import { levelOf } from './record.js';
@@ -119,12 +119,12 @@ interface ScanExports {
   insertOwner(id: number): number;
   insertMessage(format: number, id: number): number;
   reset(): void;
-  input(): number;
-  results(): number;
-  spans(): number;
-  valid(): number;
-  kinds(): number;
-  dirty(): number;
+  INPUT: WebAssembly.Global;
+  RESULTS: WebAssembly.Global;
+  SPANS: WebAssembly.Global;
+  TRUST: WebAssembly.Global;
+  KINDS: WebAssembly.Global;
+  DIRTY_FLAGS: WebAssembly.Global;
 }
 
 /** The one scanner of this process, its memory seen through typed arrays, and what its ids mean. */
@@ -138,6 +138,7 @@ class Scanner {
   readonly inCap: number;
   readonly maxIds: number;
   readonly valid: number;
+  readonly kinds: number;
   readonly spanMin: Float64Array;
   readonly spanMax: Float64Array;
   readonly dirty: number;
@@ -154,17 +155,19 @@ class Scanner {
     this.x = instance.exports as unknown as ScanExports;
     const buf = this.x.memory.buffer;
     this.mem = new Uint8Array(buf);
-    const res = this.x.results();
+    const at = (g: WebAssembly.Global) => g.value as number;
+    const res = at(this.x.RESULTS);
     this.res = res;
     this.f64 = new Float64Array(buf, res, 8);
     this.i32 = new Int32Array(buf, res, 64);
-    this.in = this.x.input();
+    this.in = at(this.x.INPUT);
     this.inCap = this.x.IN_CAP.value as number;
     this.maxIds = this.x.MAX_IDS.value as number;
-    this.valid = this.x.valid();
-    this.spanMin = new Float64Array(buf, this.x.spans(), this.maxIds);
-    this.spanMax = new Float64Array(buf, this.x.spans() + this.maxIds * 8, this.maxIds);
-    this.dirty = this.x.dirty();
+    this.valid = at(this.x.TRUST);
+    this.kinds = at(this.x.KINDS);
+    this.spanMin = new Float64Array(buf, at(this.x.SPANS), this.maxIds);
+    this.spanMax = new Float64Array(buf, at(this.x.SPANS) + this.maxIds * 8, this.maxIds);
+    this.dirty = at(this.x.DIRTY_FLAGS);
     this.dirtyList = new Int32Array(buf, this.dirty + this.maxIds, this.maxIds);
   }
 
@@ -227,15 +230,8 @@ export class BulkReader<S> {
    * line it did not take, or of the partial line at the end). `taken`, `counts` and `lastTime` say
    * what it took.
    */
-  scan(
-    buf: Buffer,
-    chunk: number,
-    from: number,
-    to: number,
-    line: number,
-    offset: number,
-    maxLine: number,
-  ): number {
+  scan(...span: ChunkSpan): number {
+    const [buf, chunk, from, to, line, offset, maxLine] = span;
     this.taken = 0;
     this.counts.pino = 0;
     this.counts.py = 0;
@@ -372,7 +368,7 @@ export class BulkReader<S> {
       return;
     }
     list.push(m);
-    sc.mem[sc.x.kinds() + (py ? sc.maxIds : 0) + id] = m === null ? 0 : m.kind === 'log' ? 1 : 2;
+    sc.mem[sc.kinds + (py ? sc.maxIds : 0) + id] = m === null ? 0 : m.kind === 'log' ? 1 : 2;
   }
 
   /** A turn / speech marker: the event the full path builds (`lineEvent`), and its accounting. */

@@ -6,6 +6,7 @@
 
 import type { AgentEvent, FormatId } from '../../shared/events.js';
 import { classify, classifyMarker, evidenceOf, lineEvent, MESSAGE_OF_INTEREST } from '../classify.js';
+import type { ChunkSpan } from '../logs/lines.js';
 import type { RawLine } from '../logs/types.js';
 import { BulkReader, type BulkHooks } from './bulk.js';
 import { parseJsonLine, quickJsonLine } from './json.js';
@@ -75,22 +76,14 @@ export class FileParser {
    * Takes whole lines of `buf[from, to)` that the bulk reader can (see bulk.ts), for as long as it
    * can; returns where it stopped. Every line before `from` must have been pushed already.
    */
-  scan(
-    buf: Buffer,
-    chunk: number,
-    from: number,
-    to: number,
-    line: number,
-    offset: number,
-    maxLine: number,
-    emit: (ev: AgentEvent) => void,
-  ): { pos: number; taken: number } {
+  scan(emit: (ev: AgentEvent) => void, ...span: ChunkSpan): { pos: number; taken: number } {
+    const from = span[2];
     const b = this.bulkReader;
     // With a forced format, a line after a traceback is part of it: the full path decides.
     if (b === undefined || (this.held !== undefined && this.inTraceback && this.opts.format !== undefined))
       return { pos: from, taken: 0 };
     this.bulkEmit = emit;
-    const pos = b.scan(buf, chunk, from, to, line, offset, maxLine);
+    const pos = b.scan(...span);
     if (b.taken > 0) {
       // In the order the formats first appeared, as counting line by line would.
       const [f1, n1, f2, n2] = b.counts.pyFirst

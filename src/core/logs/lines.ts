@@ -67,22 +67,26 @@ export class LazyLine implements RawLine {
  * lines it stops at.
  */
 export interface ChunkScanner {
-  /**
-   * Lines of `buf[from, to)` (chunk number `chunk`, reused buffer: a new number for each chunk; the
-   * first is line `line + 1` at byte `offset`): returns where it stopped, the start of a line.
-   */
-  scan(
-    buf: Buffer,
-    chunk: number,
-    from: number,
-    to: number,
-    line: number,
-    offset: number,
-    maxLine: number,
-  ): number;
+  /** Returns where it stopped, the start of a line. */
+  scan(...span: ChunkSpan): number;
   /** How many lines the last `scan` took. */
   taken: number;
 }
+
+/**
+ * Whole lines offered to a scanner: `buf[from, to)` of chunk number `chunk` (the buffer is reused:
+ * a new number for each chunk); the first is line `line + 1` at byte `offset` of its file; lines
+ * longer than `maxLine` are not to be taken.
+ */
+export type ChunkSpan = [
+  buf: Buffer,
+  chunk: number,
+  from: number,
+  to: number,
+  line: number,
+  offset: number,
+  maxLine: number,
+];
 
 export class LineSplitter {
   private carry: Buffer | undefined;

@@ -113,66 +113,43 @@ function hash(s: usize, e: usize): u32 {
   return <u32>(h ^ (h >>> 32));
 }
 
-const QUOTES = i8x16.splat(34);
-const BACKSLASHES = i8x16.splat(92);
-
-/** The first `"` or `\` (or byte ≥ 128 when `ascii`) in `[p, e)`, sixteen bytes at a time; e when none. */
-function nextSpecial(p: usize, e: usize, ascii: bool): usize {
+/** The first byte in `[p, e)` that is `x` or `y` (or ≥ 128 when `high`), sixteen at a time; e when none. */
+function nextOf(p: usize, e: usize, x: u8, y: u8, high: bool): usize {
+  const xv = i8x16.splat(x);
+  const yv = i8x16.splat(y);
   while (p + 16 <= e) {
     const v = v128.load(p);
-    let m = i8x16.bitmask(v128.or(i8x16.eq(v, QUOTES), i8x16.eq(v, BACKSLASHES)));
-    if (ascii) m |= i8x16.bitmask(v);
+    let m = i8x16.bitmask(v128.or(i8x16.eq(v, xv), i8x16.eq(v, yv)));
+    if (high) m |= i8x16.bitmask(v);
     if (m != 0) return p + <usize>ctz(m);
     p += 16;
   }
   for (; p < e; p++) {
-    const c = u8at(p);
-    if (c == 34 || c == 92 || (ascii && c >= 128)) return p;
+    const c = load<u8>(p);
+    if (c == x || c == y || (high && c >= 128)) return p;
   }
   return e;
 }
 
-/** The last `"` or `\` in `(lo, q]`, scanning down from `q`; lo when none. */
-function prevSpecial(lo: usize, q: usize): usize {
-  while (q >= lo + 16) {
-    const v = v128.load(q - 15);
-    const m = i8x16.bitmask(v128.or(i8x16.eq(v, QUOTES), i8x16.eq(v, BACKSLASHES)));
-    if (m != 0) return q - 15 + <usize>(31 - clz(m));
-    q -= 16;
-  }
-  for (; q > lo; q--) {
-    const c = u8at(q);
-    if (c == 34 || c == 92) return q;
-  }
-  return lo;
-}
-
-/** The last byte `b` in `[lo, q]`, scanning down from `q`; lo - 1 when none. */
-function prevByte(lo: usize, q: usize, b: u8): usize {
+/** The last byte in `[lo, q]` that is `x` or `y`, scanning down from `q`; lo - 1 when none. */
+function prevOf(lo: usize, q: usize, x: u8, y: u8): usize {
   if (q < lo) return lo - 1;
-  const bv = i8x16.splat(b);
+  const xv = i8x16.splat(x);
+  const yv = i8x16.splat(y);
   while (q >= lo + 15) {
-    const m = i8x16.bitmask(i8x16.eq(v128.load(q - 15), bv));
+    const v = v128.load(q - 15);
+    const m = i8x16.bitmask(v128.or(i8x16.eq(v, xv), i8x16.eq(v, yv)));
     if (m != 0) return q - 15 + <usize>(31 - clz(m));
     q -= 16;
   }
   for (; q >= lo; q--) {
-    if (load<u8>(q) == b) return q;
+    const c = load<u8>(q);
+    if (c == x || c == y) return q;
     if (q == lo) break;
   }
   return lo - 1;
 }
 
-/** The first `"` in `[p, e)`; e when none. */
-function nextQuote(p: usize, e: usize): usize {
-  while (p + 16 <= e) {
-    const m = i8x16.bitmask(i8x16.eq(v128.load(p), QUOTES));
-    if (m != 0) return p + <usize>ctz(m);
-    p += 16;
-  }
-  for (; p < e; p++) if (u8at(p) == 34) return p;
-  return e;
-}
 @inline function resI(off: usize): i32 {
   return load<i32>(RES + off);
 }
@@ -246,25 +223,13 @@ export function reset(): void {
 
 // ---- scanning ------------------------------------------------------------------------------------
 
-/** Where a chunk of `len` bytes is to be copied before scanning it. */
-export function input(): usize {
-  return IN;
-}
-export function results(): usize {
-  return RES;
-}
-export function spans(): usize {
-  return SPAN_MIN;
-}
-export function valid(): usize {
-  return VALID;
-}
-export function kinds(): usize {
-  return PINO_KIND;
-}
-export function dirty(): usize {
-  return DIRTY;
-}
+/** Where JavaScript finds things: the chunk, the results, spans, owner trust, message kinds. */
+export const INPUT: usize = IN;
+export const RESULTS: usize = RES;
+export const SPANS: usize = SPAN_MIN;
+export const TRUST: usize = VALID;
+export const KINDS: usize = PINO_KIND;
+export const DIRTY_FLAGS: usize = DIRTY;
 
 function stop(code: i32, s: usize): i32 {
   setI(R_POS, <i32>(s - IN));
@@ -392,6 +357,31 @@ function digits(p: usize, max: u32): usize {
   return i == p || <u32>(i - p) > max ? 0 : i;
 }
 
+/** The id of the key `[s, e)` in `table`; when it is unknown, -1 with the key left for `insert`. */
+function lookup(table: usize, s: usize, e: usize): i32 {
+  const h = hash(s, e);
+  const id = find(table, s, e, h);
+  if (id < 0) {
+    setI(R_KEY_START, <i32>s);
+    setI(R_KEY_END, <i32>e);
+    setI(R_KEY_HASH, <i32>h);
+  }
+  return id;
+}
+
+/** -1 when JavaScript trusts `owner`'s lines, else the stop: check it first, or the full path. */
+function trust(owner: i32): i32 {
+  setI(R_OWNER, owner);
+  const v = load<u8>(VALID + <usize>owner);
+  return v == 1 ? -1 : v == 0 ? CHECK_OWNER : STOP;
+}
+
+/** Where an id value (1 to 200 ASCII bytes, no escapes) starting at `p` ends (its quote), or 0. */
+function idEnd(p: usize, e: usize): usize {
+  const i = nextOf(p, e, 34, 92, true);
+  return i >= e || u8at(i) != 34 || i == p || i - p > 200 || namesRoom(i) ? 0 : i;
+}
+
 /** An agents-js line (see bulk.ts); -1 when taken, else a stop code. */
 function pino(s: usize, e: usize): i32 {
   if (e - s < 40 || !same(s, LEVEL_KEY, 9)) return STOP;
@@ -416,7 +406,7 @@ function pino(s: usize, e: usize): i32 {
   for (; i < p1; i++) pid = pid * 10 + <i32>(u8at(i) - 48);
   if (!same(i, HOST_KEY, 13)) return STOP;
   i += 13;
-  i = nextSpecial(i, e, false);
+  i = nextOf(i, e, 34, 92, false);
   if (i >= e || u8at(i) != 34 || namesRoom(i)) return STOP;
   i++;
   if (same(i, PID_KEY, 7)) {
@@ -426,29 +416,22 @@ function pino(s: usize, e: usize): i32 {
   if (!same(i, JOB_KEY, 10)) return STOP;
   i += 10;
   const j0 = i;
-  i = nextSpecial(i, e, true);
-  if (i >= e || u8at(i) != 34 || i == j0 || i - j0 > 200 || namesRoom(i)) return STOP;
-  const j1 = i;
-  if (!same(i, ROOM_KEY, 13)) return STOP;
-  i += 13;
-  const r0 = i;
-  i = nextSpecial(i, e, true);
-  if (i >= e || u8at(i) != 34 || i == r0 || i - r0 > 200 || namesRoom(i)) return STOP;
-  const r1 = i;
+  const j1 = idEnd(j0, e);
+  if (j1 == 0 || !same(j1, ROOM_KEY, 13)) return STOP;
+  const r0 = j1 + 13;
+  const r1 = idEnd(r0, e);
+  if (r1 == 0) return STOP;
   // `msg` is the last key: its value runs back from the closing `"}` to the first quote.
   if (u8at(e - 1) != 125 || u8at(e - 2) != 34) return STOP;
-  const q = prevSpecial(r1, e - 3);
+  const q = prevOf(r1 + 1, e - 3, 34, 92);
   if (u8at(q) != 34 || q - 6 <= r1 || !same(q - 6, MSG_KEY, 7)) return STOP;
   // A line naming its room teaches attribution something: the full path looks for those words.
   if (namesRoom(e - 2)) return STOP;
-  for (let k = nextQuote(r1 + 1, q - 5); k <= q - 6; k = nextQuote(k + 1, q - 5)) if (namesRoom(k)) return STOP;
+  for (let k = nextOf(r1 + 1, q - 5, 34, 34, false); k <= q - 6; k = nextOf(k + 1, q - 5, 34, 34, false))
+    if (namesRoom(k)) return STOP;
 
-  const kh = hash(k0, r1 + 1);
-  const owner = find(OWNERS, k0, r1 + 1, kh);
+  const owner = lookup(OWNERS, k0, r1 + 1);
   if (owner < 0) {
-    setI(R_KEY_START, <i32>k0);
-    setI(R_KEY_END, <i32>(r1 + 1));
-    setI(R_KEY_HASH, <i32>kh);
     setI(R_A, <i32>(j0 - IN));
     setI(R_B, <i32>(j1 - IN));
     setI(R_C, <i32>(r0 - IN));
@@ -456,32 +439,31 @@ function pino(s: usize, e: usize): i32 {
     setI(R_PID, pid);
     return NEW_OWNER;
   }
-  setI(R_OWNER, owner);
-  const v = load<u8>(VALID + <usize>owner);
-  if (v == 0) return CHECK_OWNER;
-  if (v != 1) return STOP;
-  const mh = hash(q + 1, e - 2);
-  const msg = find(PINO_MSGS, q + 1, e - 2, mh);
+  const distrust = trust(owner);
+  if (distrust >= 0) return distrust;
+  const msg = lookup(PINO_MSGS, q + 1, e - 2);
   if (msg < 0) {
-    setI(R_KEY_START, <i32>(q + 1));
-    setI(R_KEY_END, <i32>(e - 2));
-    setI(R_KEY_HASH, <i32>mh);
     setI(R_FORMAT, 1);
     return NEW_MSG;
   }
   const kind = load<u8>(PINO_KIND + <usize>msg);
   if (kind == 0) return STOP;
-  setI(R_MSG, msg);
-  setI(R_LEVEL, <i32>level);
-  setI(R_FORMAT, 1);
   setI(R_PID, pid);
+  return taken(owner, msg, kind, <i32>level, 1, time);
+}
+
+/** A line of a trusted owner with a message no rule reads: a marker for JavaScript, or chatter. */
+function taken(owner: i32, msg: i32, kind: u8, level: i32, format: i32, time: f64): i32 {
+  setI(R_MSG, msg);
+  setI(R_LEVEL, level);
+  setI(R_FORMAT, format);
   if (kind == 2) {
     setF(R_TIME, time);
     return MARKER;
   }
   const t = tickAt(time);
   if (t >= 0) return t;
-  account(owner, time, 1);
+  account(owner, time, format);
   return -1;
 }
 
@@ -556,31 +538,19 @@ function py(s: usize, e: usize, esc: bool): i32 {
   const m0 = i + 3;
   // The extras: the last ` {"` of a line that ends in `}`; the job stamp: their last `"pid": `.
   if (u8at(end - 1) != 125) return STOP;
-  let x = prevByte(m0, end - 2, 123) - 1;
-  while (x >= m0 && !(u8at(x) == 32 && u8at(x + 2) == 34)) x = prevByte(m0, x, 123) - 1;
+  let x = prevOf(m0, end - 2, 123, 123) - 1;
+  while (x >= m0 && !(u8at(x) == 32 && u8at(x + 2) == 34)) x = prevOf(m0, x, 123, 123) - 1;
   if (x < m0) return STOP;
-  let ps = prevByte(x, end - 7, 34);
-  while (ps > x && !same(ps, STAMP_KEY, 7)) ps = prevByte(x, ps - 1, 34);
+  let ps = prevOf(x, end - 7, 34, 34);
+  while (ps > x && !same(ps, STAMP_KEY, 7)) ps = prevOf(x, ps - 1, 34, 34);
   if (ps <= x) return STOP;
 
-  const sh = hash(ps, end);
-  const owner = find(OWNERS, ps, end, sh);
-  if (owner < 0) {
-    setI(R_KEY_START, <i32>ps);
-    setI(R_KEY_END, <i32>end);
-    setI(R_KEY_HASH, <i32>sh);
-    return NEW_OWNER;
-  }
-  setI(R_OWNER, owner);
-  const v = load<u8>(VALID + <usize>owner);
-  if (v == 0) return CHECK_OWNER;
-  if (v != 1) return STOP;
-  const mh = hash(g0, x);
-  const msg = find(PY_MSGS, g0, x, mh);
+  const owner = lookup(OWNERS, ps, end);
+  if (owner < 0) return NEW_OWNER;
+  const distrust = trust(owner);
+  if (distrust >= 0) return distrust;
+  const msg = lookup(PY_MSGS, g0, x);
   if (msg < 0) {
-    setI(R_KEY_START, <i32>g0);
-    setI(R_KEY_END, <i32>x);
-    setI(R_KEY_HASH, <i32>mh);
     setI(R_A, <i32>loggerLen);
     setI(R_FORMAT, 2);
     return NEW_MSG;
@@ -595,15 +565,5 @@ function py(s: usize, e: usize, esc: bool): i32 {
   const ms = <f64>((u8at(a + 20) - 48) * 100) + d2(a + 21);
   const time = resF(R_HOUR_START) + (d2(a + 14) * 60 + d2(a + 17)) * 1000 + ms;
   if (isNaN(time)) return STOP;
-  setI(R_MSG, msg);
-  setI(R_LEVEL, level);
-  setI(R_FORMAT, 2);
-  if (kind == 2) {
-    setF(R_TIME, time);
-    return MARKER;
-  }
-  const t = tickAt(time);
-  if (t >= 0) return t;
-  account(owner, time, 2);
-  return -1;
+  return taken(owner, msg, kind, level, 2, time);
 }
