@@ -4,6 +4,7 @@
 // evidence, line count and format. The logs are the benchmark's own mixes, the framework-shaped
 // fixtures, and the same lines mutated, interleaved, coloured, cut across small read chunks and
 // broken in every way a log breaks.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { tail } from '../src/core/logs/tail.js';
 import type { RawLine } from '../src/core/logs/types.js';
 import { Pipeline } from '../src/core/pipeline.js';
 import type { FormatId } from '../src/shared/events.js';
+import { BIN } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deadair-bulk-'));
 const BASE = Date.UTC(2026, 10, 24, 12);
@@ -287,5 +289,28 @@ describe('the bulk reader, driven by hand', () => {
       return JSON.stringify({ sessions: p.sessions(), files: p.files(), lines: p.lines, events: p.events });
     };
     expect(run(true)).toBe(run(false));
+  });
+});
+
+describe('deadair analyze', () => {
+  it('says the same with DEADAIR_BULK=0 (every line by the full path) as by default', () => {
+    const json = write('cli.json.log', take(jsonLines(31), 20_000).join('\n') + '\n');
+    const text = write('cli.text.log', take(textLines(32), 20_000).join('\n') + '\n');
+    const run = (env: Record<string, string>) => {
+      try {
+        return execFileSync(process.execPath, [BIN, 'analyze', '--json', json, text], {
+          env: { ...process.env, ...env },
+          encoding: 'utf8',
+          maxBuffer: 1 << 28,
+        });
+      } catch (e) {
+        // Exit 1: some session failed (these mixes always have one); the report is on stdout.
+        return (e as { stdout: string }).stdout;
+      }
+    };
+    const fast = run({});
+    const full = run({ DEADAIR_BULK: '0' });
+    expect(JSON.parse(fast).summary.lines).toBe(40_000);
+    expect(fast).toBe(full);
   });
 });

@@ -80,6 +80,9 @@ Options:
   --no-color           no colour (also: NO_COLOR=1)
   -h, --help           this help
 
+Most lines are read straight from their bytes by a fast path that must agree with the full one;
+DEADAIR_BULK=0 reads every line by the full path (slower), to compare should they ever differ.
+
 Exit codes: 0 no session failed or went silent (healthy or degraded only), 1 some did, 2 usage or I/O error.
 `;
 
@@ -271,7 +274,8 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
     fromStart: true,
     follow: false,
     lazyLines: true,
-    scanner: (file) => pipeline.scanner(file),
+    // DEADAIR_BULK=0 reads every line by the full path (to compare, should the two ever differ).
+    scanner: io.env.DEADAIR_BULK === '0' ? undefined : (file) => pipeline.scanner(file),
     onLines(lines) {
       pipeline.push(lines);
     },
