@@ -245,6 +245,22 @@ describe('the bulk reader agrees with the full path', () => {
   });
 });
 
+describe('the bulk reader, when its tables fill up', () => {
+  it('starts them afresh and still agrees (more distinct messages than it can hold)', async () => {
+    // 40 000 distinct messages (ids in them, as some loggers write) overflow the scanner's 32 768.
+    const lines: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      const job = `AJ_fill${i % 7}`;
+      const msg = i % 9 === 0 ? 'User turn committed' : `task speech_${i.toString(36)} done`;
+      lines.push(
+        `{"level":20,"time":${1795510800000 + i * 10},"pid":${100 + (i % 7)},"hostname":"w","pid":${100 + (i % 7)},"jobID":"${job}","room_id":"RM_fill${i % 7}","msg":"${msg}"}`,
+      );
+    }
+    const f = write('fill.json.log', lines.join('\n') + '\n');
+    expect(await agree([f])).toBeGreaterThan(0.9);
+  });
+});
+
 describe('the bulk reader, driven by hand', () => {
   it('agrees when the chunks of two files that share jobs alternate', () => {
     // analyze reads one file after the other; a caller that alternates makes a job's last file
