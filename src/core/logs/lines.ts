@@ -39,10 +39,9 @@ export function stripAnsi(text: string): string {
 }
 
 /**
- * A line whose text is decoded only when read: reading a log to its end (`analyze`), a parser can
- * look at the bytes of a chatter line and account for it without decoding it at all. The bytes are
- * valid only while the chunk they came from is being handled (the reader reuses its buffer), so a
- * consumer reads `text` at once or not at all — FileParser does.
+ * A line whose text is decoded only when read (reading a log to its end, `analyze`: the lines the
+ * bulk reader stops at). The bytes are valid only while the chunk they came from is being handled
+ * (the reader reuses its buffer), so a consumer reads `text` at once or not at all — FileParser does.
  */
 export class LazyLine implements RawLine {
   private decoded: string | undefined;
