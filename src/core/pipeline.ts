@@ -38,14 +38,8 @@ export class Pipeline {
   private readonly emit = (ev: AgentEvent): void => {
     this.events++;
     this.opts.onEvent?.(ev);
-    // Reading history, the log's own clock drives the time-based detectors (once a second of it).
-    const t = ev.time;
-    if (t > this.maxTime) {
-      this.maxTime = t;
-      if (t - this.lastTick >= 1000) this.tick(t);
-    }
-    const change = this.tracker.ingest(ev);
-    if (change.created.length > 0 || change.escalated.length > 0 || change.recovered) this.report(change);
+    this.clock(ev.time);
+    this.report(this.tracker.ingest(ev));
   };
 
   /** What the bulk reader of each file (analyze) does with the lines it takes: what `emit` would. */
@@ -70,13 +64,8 @@ export class Pipeline {
     },
     event: (s, ev) => {
       this.events++;
-      const t = ev.time;
-      if (t > this.maxTime) {
-        this.maxTime = t;
-        if (t - this.lastTick >= 1000) this.tick(t);
-      }
-      const change = this.tracker.ingestKnown(s, ev);
-      if (change.created.length > 0 || change.escalated.length > 0 || change.recovered) this.report(change);
+      this.clock(ev.time);
+      this.report(this.tracker.ingestKnown(s, ev));
     },
   };
 
@@ -144,6 +133,14 @@ export class Pipeline {
   end(): void {
     for (const p of this.parsers.values()) p.flush(this.emit);
     if (Number.isFinite(this.maxTime)) this.tick(this.maxTime);
+  }
+
+  /** Reading history, the log's own clock drives the time-based detectors (once a second of it). */
+  private clock(t: number): void {
+    if (t > this.maxTime) {
+      this.maxTime = t;
+      if (t - this.lastTick >= 1000) this.tick(t);
+    }
   }
 
   /** Time passes (the clock in watch): deadlines that passed become findings. */

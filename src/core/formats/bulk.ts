@@ -18,10 +18,10 @@
 // line must be seen, to know it continues nothing) — stops a run.
 
 import type { AgentEvent, EventContext, FormatId, LogLevel } from '../../shared/events.js';
-import { EVIDENCE_MAX, FIELD_MESSAGE, MARKER_MESSAGE, markerKind } from '../classify.js';
+import { EVIDENCE_MAX, FIELD_MESSAGE, markerKind } from '../classify.js';
 import { stripAnsi, type ChunkSpan } from '../logs/lines.js';
 import { SCAN_WASM } from '../wasm/binary.generated.js';
-import { quickContext } from './json.js';
+import { quickContext, quickPinoMessage } from './json.js';
 import { levelOf } from './record.js';
 import { localHourStart } from './text.js';
 
@@ -161,8 +161,8 @@ class Scanner {
     this.f64 = new Float64Array(buf, res, 8);
     this.i32 = new Int32Array(buf, res, 64);
     this.in = at(this.x.INPUT);
-    this.inCap = this.x.IN_CAP.value as number;
-    this.maxIds = this.x.MAX_IDS.value as number;
+    this.inCap = at(this.x.IN_CAP);
+    this.maxIds = at(this.x.MAX_IDS);
     this.valid = at(this.x.TRUST);
     this.kinds = at(this.x.KINDS);
     this.spanMin = new Float64Array(buf, at(this.x.SPANS), this.maxIds);
@@ -409,8 +409,7 @@ export class BulkReader<S> {
 
 /** A pino `msg` as the quick JSON path reads it: null when a rule reads the line's fields. */
 function pinoMessage(msg: string): Message | null {
-  if (msg.includes('\\') || msg.includes('"') || FIELD_MESSAGE.test(msg)) return null;
-  return { kind: MARKER_MESSAGE.test(msg) ? markerKind(msg) : 'log', message: msg };
+  return quickPinoMessage(msg) ? { kind: markerKind(msg), message: msg } : null;
 }
 
 /** `logger - message` of a dev-text line as `pyDevFast` + `headerToRecord` read it. */
@@ -419,7 +418,7 @@ function pyMessage(region: string, loggerLen: number): Message | null {
   if (FIELD_MESSAGE.test(message)) return null;
   const m = message.trimEnd();
   return {
-    kind: MARKER_MESSAGE.test(m) ? markerKind(m) : 'log',
+    kind: markerKind(m),
     message: m,
     logger: region.slice(0, loggerLen),
   };

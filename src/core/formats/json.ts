@@ -52,7 +52,12 @@ function chatterMessage(text: string, level: number): string | undefined {
   const at = msgAt(text);
   if (at < 0) return undefined;
   const msg = text.slice(at + 7, text.length - 2);
-  return msg.includes('\\') || msg.includes('"') || FIELD_MESSAGE.test(msg) ? undefined : msg;
+  return quickPinoMessage(msg) ? msg : undefined;
+}
+
+/** A pino `msg` the quick path may take: no escapes or quotes in it, and no rule reads its fields. */
+export function quickPinoMessage(msg: string): boolean {
+  return !msg.includes('\\') && !msg.includes('"') && !FIELD_MESSAGE.test(msg);
 }
 
 /** Where pino's `msg` (always the last key, a string) starts, or -1. */

@@ -128,12 +128,12 @@ export class LineSplitter {
     let pos = 0;
     const len = chunk.length;
     const id = ++this.chunks;
-    const scanner = this.lazy ? bulk?.scanner : undefined;
+    const offer = this.lazy ? bulk : undefined;
     while (pos < len) {
-      if (scanner !== undefined && this.carry === undefined && this.skipping === 0) {
-        (bulk as { before(): void }).before();
-        const p = scanner.scan(chunk, id, pos, len, this._line, this._offset, this.max);
-        const n = scanner.taken;
+      if (offer !== undefined && this.carry === undefined && this.skipping === 0) {
+        offer.before();
+        const p = offer.scanner.scan(chunk, id, pos, len, this._line, this._offset, this.max);
+        const n = offer.scanner.taken;
         if (n > 0) {
           this._line += n;
           this._offset += p - pos;
