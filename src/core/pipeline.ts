@@ -4,7 +4,7 @@
 import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
 import { FileParser } from './formats/parser.js';
-import type { BulkHooks } from './formats/bulk.js';
+import type { BulkHooks, LogClock } from './formats/bulk.js';
 import type { ChunkScanner } from './logs/lines.js';
 import type { RawLine } from './logs/types.js';
 import { SessionTracker, type Change, type Session, type TrackerOptions } from './tracker.js';
@@ -33,8 +33,11 @@ export class Pipeline {
   private readonly lineCounts = new Map<string, number>();
   events = 0;
   lines = 0;
-  private lastTick = Number.NEGATIVE_INFINITY;
-  private maxTime = Number.NEGATIVE_INFINITY;
+  /** The log's clock: its latest time, and when it last ticked (the bulk reader moves it too). */
+  private readonly logClock: LogClock = {
+    maxTime: Number.NEGATIVE_INFINITY,
+    lastTick: Number.NEGATIVE_INFINITY,
+  };
   private readonly emit = (ev: AgentEvent): void => {
     this.events++;
     this.opts.onEvent?.(ev);
@@ -46,25 +49,17 @@ export class Pipeline {
   private readonly bulkHooks: BulkHooks<Session> = {
     epoch: () => this.tracker.epoch,
     owner: (job, pid, roomSid, roomName, file) => this.tracker.bulkOwner(job, pid, roomSid, roomName, file),
-    span: (s, min, max) => {
-      this.tracker.spanTo(s, min);
-      this.tracker.spanTo(s, max);
-    },
+    span: (s, t) => this.tracker.spanTo(s, t),
     counted: (n) => {
       this.events += n;
     },
-    maxTime: () => this.maxTime,
-    setMaxTime: (t) => {
-      this.maxTime = t;
-    },
-    lastTick: () => this.lastTick,
+    clock: this.logClock,
     tick: (t) => {
-      this.maxTime = t;
+      this.logClock.maxTime = t;
       this.tick(t);
     },
     event: (s, ev) => {
       this.events++;
-      this.clock(ev.time);
       this.report(this.tracker.ingestKnown(s, ev));
     },
   };
@@ -132,20 +127,21 @@ export class Pipeline {
   /** End of input: complete every held record, and let the log's last moment pass. */
   end(): void {
     for (const p of this.parsers.values()) p.flush(this.emit);
-    if (Number.isFinite(this.maxTime)) this.tick(this.maxTime);
+    if (Number.isFinite(this.logClock.maxTime)) this.tick(this.logClock.maxTime);
   }
 
   /** Reading history, the log's own clock drives the time-based detectors (once a second of it). */
   private clock(t: number): void {
-    if (t > this.maxTime) {
-      this.maxTime = t;
-      if (t - this.lastTick >= 1000) this.tick(t);
+    const c = this.logClock;
+    if (t > c.maxTime) {
+      c.maxTime = t;
+      if (t - c.lastTick >= 1000) this.tick(t);
     }
   }
 
   /** Time passes (the clock in watch): deadlines that passed become findings. */
   tick(now: number): void {
-    this.lastTick = now;
+    this.logClock.lastTick = now;
     for (const change of this.tracker.tick(now)) this.report(change);
   }
 

@@ -7,23 +7,49 @@
 // exactly as the full path would (FileParser.push → classify → SessionTracker.ingest); that line
 // takes the full path.
 //
-// The bytes are read by a WebAssembly scanner (src/core/wasm/scan.ts); this side decides. A job
-// (its key: pid, host, job id and room, or the dev-text job stamp) is trusted only once the tracker
-// says attributing its lines would change nothing (`bulkOwner`), until attribution changes (the
-// tracker's epoch). A message is taken only when no rule reads its fields: chatter just moves its
-// session's span (the scanner keeps the spans; they are handed over before anything else happens),
-// a turn or speech marker becomes the same event the full path builds. Anything else — escapes
+// The bytes are read by a WebAssembly classifier (src/core/wasm/scan.ts, driven by classifier.ts,
+// perhaps on another thread: prefetch.ts), which gives a record for each line that may be taken;
+// this side decides, record by record, in order. A job (its key: pid, host, job id and room, or the
+// dev-text job stamp) is trusted only once the tracker says attributing its lines would change
+// nothing (`bulkOwner`), until attribution changes (the tracker's epoch). A message is taken only
+// when no rule reads its fields: chatter just moves its session's span, a turn or speech marker
+// becomes the same event the full path builds; the log's clock moves and ticks as `emit` would
+// move it before each line. The first line without a record, or whose job is not trusted, ends a
+// run and takes the full path. What has no record — escapes
 // other than colour codes, a C1 control, a level of warning or worse, a message a rule reads, a room
 // name the tracker has not learnt, a line too long, the last line of a chunk in dev text (the next
 // line must be seen, to know it continues nothing) — stops a run.
 
 import type { AgentEvent, EventContext, FormatId, LogLevel } from '../../shared/events.js';
-import { EVIDENCE_MAX, FIELD_MESSAGE, markerKind } from '../classify.js';
+import { EVIDENCE_MAX } from '../classify.js';
 import { stripAnsi, type ChunkSpan } from '../logs/lines.js';
-import { SCAN_WASM } from '../wasm/binary.generated.js';
-import { quickContext, quickPinoMessage } from './json.js';
+import {
+  MAX_BULK_LINE,
+  REC_END,
+  REC_F64,
+  REC_I32,
+  REC_MSG,
+  REC_NEXT,
+  REC_OWNER,
+  REC_PACKED,
+  REC_START,
+  REC_TIME,
+  define,
+  newIdSpace,
+  theClassifier,
+  type IdSpace,
+  type MarkerKind,
+  type Message,
+  type Owner,
+  type Records,
+} from './classifier.js';
 import { levelOf } from './record.js';
-import { localHourStart } from './text.js';
+
+/** The log's clock, kept by the pipeline: its latest time, and when it last ticked. */
+export interface LogClock {
+  maxTime: number;
+  lastTick: number;
+}
 
 /** What the bulk reader needs from the pipeline: attribution, the log's clock, where lines go. */
 export interface BulkHooks<S> {
@@ -37,174 +63,50 @@ export interface BulkHooks<S> {
     roomName: string | undefined,
     file: string,
   ): S | undefined;
-  /** Chatter of `s` was read with times from `min` to `max`: its span reaches them. */
-  span(s: S, min: number, max: number): void;
+  /** A chatter line of `s` at `t`: its span reaches it. */
+  span(s: S, t: number): void;
   /** `n` chatter lines were read (each an event nobody reads but for its time). */
   counted(n: number): void;
-  /** The log's latest time (the scanner moves it on as it reads), and when it last ticked. */
-  maxTime(): number;
-  setMaxTime(t: number): void;
-  lastTick(): number;
+  clock: LogClock;
   /** Log time reached `t`, a second after the last tick: tick (as emit would before the line). */
   tick(t: number): void;
-  /** A turn or speech marker of `s`. */
+  /** A turn or speech marker of `s` (the clock has already moved to its time). */
   event(s: S, ev: AgentEvent): void;
 }
 
-type MarkerKind = 'log' | 'agent_turn' | 'agent_speech' | 'user_turn_end';
-
-interface Message {
-  kind: MarkerKind;
-  message: string;
-  logger?: string;
+/** A chunk's records, and what their ids mean (the definitions of the chunk already applied). */
+export interface ChunkRecords extends Records {
+  space: IdSpace;
 }
 
-interface Owner {
-  job: string;
-  roomSid: string | undefined;
-  roomName: string | undefined;
-  /** Dev text: the job stamp's context, shared by its events as the full path shares it. */
-  ctx: EventContext | undefined;
-  pid: number | undefined;
-  /** The session it was approved for, by the reader that is scanning. */
-  s: unknown;
-}
+/**
+ * Where a chunk's records come from: classified here, or prefetched (prefetch.ts). Null when this
+ * chunk cannot be classified (too large); then its lines take the full path.
+ */
+export type RecordSource = (
+  buf: Buffer,
+  chunk: number,
+  from: number,
+  to: number,
+  limit: number,
+  formats: number,
+) => ChunkRecords | null;
 
-/** Lines longer than this always take the full path (chatter is short). */
-const MAX_BULK_LINE = 16 * 1024;
+/** The ids of the classifier on this thread. */
+const here = newIdSpace();
 
-// What the scanner returns (see scan.ts).
-const END = 0;
-const STOP = 1;
-const NEW_OWNER = 2;
-const NEW_MSG = 3;
-const CHECK_OWNER = 4;
-const MARKER = 5;
-const TICK = 6;
-const HOUR = 7;
+/** Classify the chunk on this thread. */
+export const classifyHere: RecordSource = (buf, _chunk, from, to, limit, formats) => {
+  const c = theClassifier();
+  if (c === null || to > c.inCap) return null;
+  const r = c.classify(buf, from, to, limit, formats);
+  define(here, r);
+  return { space: here, count: r.count, i32: r.i32, f64: r.f64 };
+};
 
-// Offsets in its results (see scan.ts, RES).
-const R_TIME = 0;
-const R_MAX_TIME = 1;
-const R_LAST_TICK = 2;
-const R_LAST_TIME = 3;
-const R_HOUR_START = 4;
-const I_POS = 16;
-const I_LINE_END = 17;
-const I_NEXT = 18;
-const I_OWNER = 19;
-const I_MSG = 20;
-const I_LEVEL = 21;
-const I_FORMAT = 22;
-const I_KEY_START = 23;
-const I_KEY_END = 24;
-const I_A = 26;
-const I_B = 27;
-const I_C = 28;
-const I_D = 29;
-const I_PID = 30;
-const I_TAKEN = 31;
-const I_PINO = 32;
-const I_PY = 33;
-const I_PY_FIRST = 34;
-const I_DIRTY_COUNT = 35;
-const B_HOUR_KEY = 160;
-const B_NEW_HOUR = 176;
-
-interface ScanExports {
-  memory: WebAssembly.Memory;
-  IN_CAP: WebAssembly.Global;
-  MAX_IDS: WebAssembly.Global;
-  scan(from: number, to: number, limit: number, flags: number): number;
-  insertOwner(id: number): number;
-  insertMessage(format: number, id: number): number;
-  reset(): void;
-  INPUT: WebAssembly.Global;
-  RESULTS: WebAssembly.Global;
-  SPANS: WebAssembly.Global;
-  TRUST: WebAssembly.Global;
-  KINDS: WebAssembly.Global;
-  DIRTY_FLAGS: WebAssembly.Global;
-}
-
-/** The one scanner of this process, its memory seen through typed arrays, and what its ids mean. */
-class Scanner {
-  readonly x: ScanExports;
-  readonly mem: Uint8Array;
-  readonly f64: Float64Array;
-  readonly i32: Int32Array;
-  readonly in: number;
-  readonly res: number;
-  readonly inCap: number;
-  readonly maxIds: number;
-  readonly valid: number;
-  readonly kinds: number;
-  readonly spanMin: Float64Array;
-  readonly spanMax: Float64Array;
-  readonly dirty: number;
-  readonly dirtyList: Int32Array;
-  owners: (Owner | null)[] = [];
-  messages: [unknown, (Message | null)[], (Message | null)[]] = [undefined, [], []];
-  /** The reader whose chunk is in memory and whose sessions the valid owners belong to. */
-  reader: unknown;
-  chunk = -1;
-  epoch = Number.NaN;
-
-  constructor(bytes: Uint8Array<ArrayBuffer>) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    this.x = instance.exports as unknown as ScanExports;
-    const buf = this.x.memory.buffer;
-    this.mem = new Uint8Array(buf);
-    const at = (g: WebAssembly.Global) => g.value as number;
-    const res = at(this.x.RESULTS);
-    this.res = res;
-    this.f64 = new Float64Array(buf, res, 8);
-    this.i32 = new Int32Array(buf, res, 64);
-    this.in = at(this.x.INPUT);
-    this.inCap = at(this.x.IN_CAP);
-    this.maxIds = at(this.x.MAX_IDS);
-    this.valid = at(this.x.TRUST);
-    this.kinds = at(this.x.KINDS);
-    this.spanMin = new Float64Array(buf, at(this.x.SPANS), this.maxIds);
-    this.spanMax = new Float64Array(buf, at(this.x.SPANS) + this.maxIds * 8, this.maxIds);
-    this.dirty = at(this.x.DIRTY_FLAGS);
-    this.dirtyList = new Int32Array(buf, this.dirty + this.maxIds, this.maxIds);
-  }
-
-  /** Forget every owner's approval (attribution changed, or another reader scans now). */
-  distrust(): void {
-    this.mem.fill(0, this.valid, this.valid + this.owners.length);
-  }
-
-  /** The tables are full: start them afresh. */
-  resetAll(): void {
-    this.x.reset();
-    this.owners = [];
-    this.messages = [undefined, [], []];
-  }
-
-  text(start: number, end: number, encoding: 'latin1' | 'utf8'): string {
-    return Buffer.from(this.mem.buffer, start, end - start).toString(encoding);
-  }
-}
-
-let scanner: Scanner | null | undefined;
-
-/** The scanner, built on first use; null where WebAssembly is not available (the full path reads all). */
-function theScanner(): Scanner | null {
-  if (scanner === undefined) {
-    try {
-      scanner = new Scanner(new Uint8Array(Buffer.from(SCAN_WASM, 'base64')));
-    } catch {
-      scanner = null;
-    }
-  }
-  return scanner;
-}
-
-/** Is the WebAssembly scanner here? (Without it analyze reads every line by the full path.) */
+/** Is the WebAssembly classifier here? (Without it analyze reads every line by the full path.) */
 export function bulkAvailable(): boolean {
-  return theScanner() !== null;
+  return theClassifier() !== null;
 }
 
 export class BulkReader<S> {
@@ -214,6 +116,15 @@ export class BulkReader<S> {
   readonly counts = { pino: 0, py: 0, pyFirst: false };
   /** Time of the last line taken (when any was). */
   lastTime = Number.NaN;
+  private chunk = -1;
+  private recs: ChunkRecords | null = null;
+  private cursor = 0;
+  /** Per owner id: the session it was approved for, and at which epoch (of `trustSpace`'s generation). */
+  private trustS: (S | undefined)[] = [];
+  private trustEpoch = new Float64Array(0);
+  private trustSpace: IdSpace | undefined;
+  private trustGen = -1;
+  private readonly flags: number;
 
   constructor(
     private readonly file: string,
@@ -222,7 +133,10 @@ export class BulkReader<S> {
     private readonly formats: { pino: boolean; py: boolean },
     /** Called before a scan takes its first line (the parser completes a record it holds). */
     private readonly beforeFirst: () => void,
-  ) {}
+    private readonly source: RecordSource = classifyHere,
+  ) {
+    this.flags = (formats.pino ? 1 : 0) | (formats.py ? 2 : 0);
+  }
 
   /**
    * Takes whole lines of `buf[from, to)` (chunk number `chunk` of this file; the first is line
@@ -236,197 +150,135 @@ export class BulkReader<S> {
     this.counts.pino = 0;
     this.counts.py = 0;
     this.counts.pyFirst = false;
-    const sc = theScanner();
-    if (sc === null || to > sc.inCap || from >= to) return from;
+    if (from >= to) return from;
     // A line that starts with `{` or a digit never continues the record before it, so that record
     // is complete: the parser emits it now, as the full path would on this line.
     const c0 = buf[from] as number;
-    const flags = (this.formats.pino ? 1 : 0) | (this.formats.py ? 2 : 0);
     if (c0 === 123 ? !this.formats.pino : !(c0 >= 48 && c0 <= 57) || !this.formats.py) return from;
     this.beforeFirst();
-    if (sc.reader !== this || sc.chunk !== chunk) {
-      if (sc.reader !== this) sc.distrust();
-      sc.reader = this;
-      sc.chunk = chunk;
-      sc.mem.set(buf.subarray(0, to), sc.in);
+    if (this.chunk !== chunk) {
+      this.chunk = chunk;
+      this.recs = this.source(buf, chunk, from, to, Math.min(maxLine, MAX_BULK_LINE), this.flags);
+      this.cursor = 0;
     }
-    const { f64, i32, x } = sc;
-    i32[I_TAKEN] = 0;
-    i32[I_PINO] = 0;
-    i32[I_PY] = 0;
-    i32[I_PY_FIRST] = 0;
-    i32[I_DIRTY_COUNT] = 0;
-    const limit = Math.min(maxLine, MAX_BULK_LINE);
-    let markers = 0;
+    const r = this.recs;
+    if (r === null) return from;
+    const space = r.space;
+    if (this.trustSpace !== space || this.trustGen !== space.generation) {
+      this.trustSpace = space;
+      this.trustGen = space.generation;
+      // Dense from the start (ids are approved in any order): reads stay fast.
+      const n = theClassifier()?.maxIds ?? 0;
+      this.trustS = new Array<S | undefined>(n).fill(undefined);
+      this.trustEpoch = new Float64Array(n).fill(-1);
+    }
+    const { i32, f64, count } = r;
+    let k = this.cursor;
+    while (k < count && (i32[k * REC_I32 + REC_START] as number) < from) k++;
+    const hooks = this.hooks;
+    const clock = hooks.clock;
+    let epoch = hooks.epoch();
     let pos = from;
-    for (;;) {
-      this.trustCheck(sc);
-      f64[R_MAX_TIME] = this.hooks.maxTime();
-      f64[R_LAST_TICK] = this.hooks.lastTick();
-      const status = x.scan(pos, to, limit, flags);
-      this.hooks.setMaxTime(f64[R_MAX_TIME] as number);
-      this.handOver(sc);
-      pos = i32[I_POS] as number;
-      if (status === END || status === STOP) break;
-      if (status === NEW_OWNER) {
-        this.newOwner(sc);
-      } else if (status === NEW_MSG) {
-        this.newMessage(sc);
-      } else if (status === CHECK_OWNER) {
-        const id = i32[I_OWNER] as number;
-        const o = sc.owners[id];
-        const s = o ? this.hooks.owner(o.job, o.pid, o.roomSid, o.roomName, this.file) : undefined;
-        if (!o || s === undefined) {
-          if (o === null) sc.mem[sc.valid + id] = 2;
-          break; // the full path takes this line
-        }
-        o.s = s;
-        sc.mem[sc.valid + id] = 1;
-      } else if (status === MARKER) {
-        this.marker(sc, buf, pos, line + (i32[I_TAKEN] as number) + 1, offset + (pos - from));
-        markers++;
-        pos = i32[I_NEXT] as number;
-      } else if (status === TICK) {
-        this.hooks.tick(f64[R_TIME] as number);
-      } else if (status === HOUR) {
-        const key = sc.text(sc.res + B_NEW_HOUR, sc.res + B_NEW_HOUR + 13, 'latin1');
-        sc.mem.copyWithin(sc.res + B_HOUR_KEY, sc.res + B_NEW_HOUR, sc.res + B_NEW_HOUR + 13);
-        f64[R_HOUR_START] = localHourStart(key);
+    let taken = 0;
+    let chatter = 0;
+    let pino = 0;
+    let py = 0;
+    let lastTime = Number.NaN;
+    for (; k < count; k++) {
+      const b = k * REC_I32;
+      // A line between the last one taken and this record has none: it takes the full path.
+      if (i32[b + REC_START] !== pos) break;
+      const id = i32[b + REC_OWNER] as number;
+      let s = this.trustEpoch[id] === epoch ? this.trustS[id] : undefined;
+      if (s === undefined && (s = this.approve(space, id, epoch)) === undefined) break;
+      const t = f64[k * REC_F64 + REC_TIME] as number;
+      // The clock moves before the line, as `emit` moves it; a tick may change attribution.
+      if (t > clock.maxTime) {
+        if (t - clock.lastTick >= 1000) {
+          hooks.tick(t);
+          const e = hooks.epoch();
+          if (e !== epoch) {
+            epoch = e;
+            if ((s = this.approve(space, id, epoch)) === undefined) break;
+          }
+        } else clock.maxTime = t;
       }
+      const packed = i32[b + REC_PACKED] as number;
+      const format = (packed >> 2) & 3;
+      if ((packed & 3) === 2) {
+        const m = (space.messages[format] as (Message | null | undefined)[])[i32[b + REC_MSG] as number];
+        const o = space.owners[id];
+        if (!m || !o) break;
+        this.marker(s, buf, i32, b, o, m, t, format, packed >> 4, line + taken + 1, offset + (pos - from));
+      } else {
+        hooks.span(s, t);
+        chatter++;
+      }
+      taken++;
+      lastTime = t;
+      if (format === 1) pino++;
+      else {
+        if (pino === 0 && py === 0) this.counts.pyFirst = true;
+        py++;
+      }
+      pos = i32[b + REC_NEXT] as number;
     }
-    this.taken = i32[I_TAKEN] as number;
-    if (this.taken > 0) {
-      this.counts.pino = i32[I_PINO] as number;
-      this.counts.py = i32[I_PY] as number;
-      this.counts.pyFirst = i32[I_PY_FIRST] === 1;
-      this.lastTime = f64[R_LAST_TIME] as number;
-      this.hooks.counted(this.taken - markers);
+    this.cursor = k;
+    this.taken = taken;
+    if (taken > 0) {
+      this.counts.pino = pino;
+      this.counts.py = py;
+      this.lastTime = lastTime;
+      hooks.counted(chatter);
     }
     return pos;
   }
 
-  /** Attribution changed since owners were approved: they must be approved again. */
-  private trustCheck(sc: Scanner): void {
-    const e = this.hooks.epoch();
-    if (e !== sc.epoch) {
-      sc.distrust();
-      sc.epoch = e;
+  /** Is attributing a line of owner `id` a no-op now? Its session, remembered for this epoch. */
+  private approve(space: IdSpace, id: number, epoch: number): S | undefined {
+    const o = space.owners[id];
+    if (!o) return undefined;
+    const s = this.hooks.owner(o.job, o.pid, o.roomSid, o.roomName, this.file);
+    if (s !== undefined) {
+      this.trustS[id] = s;
+      this.trustEpoch[id] = epoch;
     }
+    return s;
   }
 
-  /** Hand the spans the scanner accounted for to their sessions (before anything else happens). */
-  private handOver(sc: Scanner): void {
-    const n = sc.i32[I_DIRTY_COUNT] as number;
-    if (n === 0) return;
-    for (let k = 0; k < n; k++) {
-      const id = sc.dirtyList[k] as number;
-      const o = sc.owners[id] as Owner;
-      this.hooks.span(o.s as S, sc.spanMin[id] as number, sc.spanMax[id] as number);
-      sc.mem[sc.dirty + id] = 0;
-    }
-    sc.i32[I_DIRTY_COUNT] = 0;
-  }
-
-  private newOwner(sc: Scanner): void {
-    const i32 = sc.i32;
-    const start = i32[I_KEY_START] as number;
-    const end = i32[I_KEY_END] as number;
-    let o: Owner | null;
-    if (sc.mem[start] === 44 /* , */) {
-      // pino: `,"pid":…,"hostname":…,"jobID":"J","room_id":"R"`
-      const at = sc.in;
-      o = {
-        job: sc.text(at + (i32[I_A] as number), at + (i32[I_B] as number), 'latin1'),
-        roomSid: sc.text(at + (i32[I_C] as number), at + (i32[I_D] as number), 'latin1'),
-        roomName: undefined,
-        ctx: undefined,
-        pid: i32[I_PID] as number,
-        s: undefined,
-      };
-    } else o = pyOwner(sc.text(start, end, 'utf8'));
-    const id = sc.owners.length;
-    if (!sc.x.insertOwner(id)) {
-      sc.resetAll();
-      return;
-    }
-    sc.owners.push(o);
-    // A stamp that names no job, or a thread, is never taken.
-    sc.mem[sc.valid + id] = o === null ? 2 : 0;
-  }
-
-  private newMessage(sc: Scanner): void {
-    const i32 = sc.i32;
-    const start = i32[I_KEY_START] as number;
-    const end = i32[I_KEY_END] as number;
-    const py = i32[I_FORMAT] === 2;
-    const text = sc.text(start, end, 'utf8');
-    const m = py ? pyMessage(text, i32[I_A] as number) : pinoMessage(text);
-    const list = sc.messages[py ? 2 : 1];
-    const id = list.length;
-    if (!sc.x.insertMessage(py ? 2 : 1, id)) {
-      sc.resetAll();
-      return;
-    }
-    list.push(m);
-    sc.mem[sc.kinds + (py ? sc.maxIds : 0) + id] = m === null ? 0 : m.kind === 'log' ? 1 : 2;
-  }
-
-  /** A turn / speech marker: the event the full path builds (`lineEvent`), and its accounting. */
-  private marker(sc: Scanner, buf: Buffer, s: number, line: number, offset: number): void {
-    const i32 = sc.i32;
-    const py = i32[I_FORMAT] === 2;
-    const o = sc.owners[i32[I_OWNER] as number] as Owner;
-    const m = sc.messages[py ? 2 : 1][i32[I_MSG] as number] as Message;
-    const time = sc.f64[R_TIME] as number;
-    const level: LogLevel | undefined = levelOf(i32[I_LEVEL] as number);
-    const ctx: EventContext = py
-      ? (o.ctx as EventContext)
-      : { jobId: o.job, roomSid: o.roomSid, pid: i32[I_PID] as number };
-    const format: FormatId = py ? 'python-text' : 'pino-json';
-    let text = stripAnsi(buf.toString('utf8', s, i32[I_LINE_END] as number));
+  /** A turn / speech marker: the event the full path builds (`lineEvent`). */
+  private marker(
+    s: S,
+    buf: Buffer,
+    i32: Int32Array,
+    b: number,
+    o: Owner,
+    m: Message,
+    time: number,
+    format: number,
+    levelNumber: number,
+    line: number,
+    offset: number,
+  ): void {
+    const py = format === 2;
+    const level: LogLevel | undefined = levelOf(levelNumber);
+    const ctx = (py ? o.ctx : o.pinoCtx) as EventContext;
+    const id: FormatId = py ? 'python-text' : 'pino-json';
+    // pino lines with an escape are never taken; dev text loses its colour codes, as the full path's.
+    let text = buf.toString('utf8', i32[b + REC_START] as number, i32[b + REC_END] as number);
+    if (py) text = stripAnsi(text);
     if (text.length > EVIDENCE_MAX) text = text.slice(0, EVIDENCE_MAX) + '…';
     // The event `lineEvent` builds of such a record, built directly (one per marker: it adds up).
     const ev: AgentEvent = {
       kind: m.kind as Exclude<MarkerKind, 'log'>,
       time,
       ctx,
-      format,
+      format: id,
       message: m.message,
       evidence: { file: this.file, line, offset, text },
     };
     if (level) ev.level = level;
     if (m.logger) ev.logger = m.logger;
-    this.hooks.event(o.s as S, ev);
-    // Taken: counted as the scanner counts the lines it takes itself.
-    i32[I_TAKEN] = (i32[I_TAKEN] as number) + 1;
-    sc.f64[R_LAST_TIME] = time;
-    if (py) {
-      if (i32[I_PINO] === 0) i32[I_PY_FIRST] = 1;
-      i32[I_PY] = (i32[I_PY] as number) + 1;
-    } else i32[I_PINO] = (i32[I_PINO] as number) + 1;
+    this.hooks.event(s, ev);
   }
-}
-
-/** A pino `msg` as the quick JSON path reads it: null when a rule reads the line's fields. */
-function pinoMessage(msg: string): Message | null {
-  return quickPinoMessage(msg) ? { kind: markerKind(msg), message: msg } : null;
-}
-
-/** `logger - message` of a dev-text line as `pyDevFast` + `headerToRecord` read it. */
-function pyMessage(region: string, loggerLen: number): Message | null {
-  const message = region.slice(loggerLen + 3);
-  if (FIELD_MESSAGE.test(message)) return null;
-  const m = message.trimEnd();
-  return {
-    kind: markerKind(m),
-    message: m,
-    logger: region.slice(0, loggerLen),
-  };
-}
-
-/** The owner of a dev-text job stamp (`"pid": …, "job_id": …, "room": …}`), as `extrasContext` reads it. */
-function pyOwner(stamp: string): Owner | null {
-  const ctx = quickContext(stamp);
-  if (ctx.jobId === undefined || ctx.tid !== undefined) return null;
-  return { job: ctx.jobId, roomSid: ctx.roomSid, roomName: ctx.roomName, ctx, pid: ctx.pid, s: undefined };
 }

@@ -1,11 +1,12 @@
-// deadair's line scanner, in AssemblyScript, compiled to WebAssembly by scripts/build-cli.mjs. It
-// is the byte-level half of the bulk reader (src/core/formats/bulk.ts, which says what is taken
-// and why): given a chunk of a log, it reads the frameworks' exact layouts — agents-js pino JSON and
+// deadair's line classifier, in AssemblyScript, compiled to WebAssembly by scripts/build-cli.mjs.
+// It is the byte-level half of the bulk reader (src/core/formats/bulk.ts says what is taken and
+// why): given a chunk of a log, it reads the frameworks' exact layouts — agents-js pino JSON and
 // livekit-agents dev text — line after line, looks up each line's job and message by their bytes,
-// and accounts for chatter itself (the span of each job's session). It returns to JavaScript
-// whenever JavaScript must decide or act: a job or message it has not seen, a job whose attribution
-// must be checked, a turn marker (an event), a second of log time passing (a tick), a new hour
-// (local time), or a line it cannot read exactly as the full path would (which then takes it).
+// and writes a record for every line the bulk reader may take (its job, message, level and time).
+// It decides nothing that depends on the sessions: JavaScript checks each record's job against
+// attribution, keeps the clock and folds the records, on this thread or another (the chunk and its
+// records are all it needs). It returns to JavaScript before it is done only to learn a job or a
+// message it has not seen, or the start of a new local hour.
 //
 // Everything lives at fixed places in memory; nothing is allocated.
 
@@ -26,29 +27,23 @@ const PINO_MSGS: usize = OWNERS + <usize>SLOTS * 16;
 const PY_MSGS: usize = PINO_MSGS + <usize>SLOTS * 16;
 const ARENA: usize = PY_MSGS + <usize>SLOTS * 16;
 const ARENA_CAP: u32 = 8 << 20;
-/** Per id: how far an owner may be trusted, what a message is, the span of chatter accounted. */
+/** Per message id: what it is (0 a rule reads it, 1 chatter, 2 a turn marker), set by JavaScript. */
 export const MAX_IDS: u32 = 1 << 15;
-const VALID: usize = ARENA + <usize>ARENA_CAP;
-const PINO_KIND: usize = VALID + <usize>MAX_IDS;
+const PINO_KIND: usize = ARENA + <usize>ARENA_CAP;
 const PY_KIND: usize = PINO_KIND + <usize>MAX_IDS;
-const SPAN_MIN: usize = PY_KIND + <usize>MAX_IDS;
-const SPAN_MAX: usize = SPAN_MIN + <usize>MAX_IDS * 8;
-const DIRTY: usize = SPAN_MAX + <usize>MAX_IDS * 8;
-const DIRTY_LIST: usize = DIRTY + <usize>MAX_IDS;
-export const MEMORY_END: usize = DIRTY_LIST + <usize>MAX_IDS * 4;
+/**
+ * The records of the chunk, 32 bytes each: i32 start, next line's start, end of its text (CR
+ * excluded), owner, message, kind | format << 2 | level << 4; f64 time. A line under 30 bytes is
+ * never taken, so a chunk holds fewer than IN_CAP / 30.
+ */
+const REC: usize = PY_KIND + <usize>MAX_IDS;
+export const REC_CAP: u32 = IN_CAP / 30 + 1;
+export const MEMORY_END: usize = REC + <usize>REC_CAP * 32;
 
 // RES: f64 fields, then i32 fields (offsets in bytes from RES).
-const R_TIME = 0; // time of the line a stop is about
-const R_MAX_TIME = 8; // the log's latest time so far (in/out)
-const R_LAST_TICK = 16; // when time last ticked (in)
-const R_LAST_TIME = 24; // time of the last line taken (out)
 const R_HOUR_START = 32; // epoch ms of the local hour in R_HOUR_KEY (in)
-const R_POS = 64; // where scanning stopped (a line start, chunk offset)
-const R_LINE_END = 68; // end of the stopped line's text (CR excluded)
-const R_NEXT = 72; // start of the line after it
-const R_OWNER = 76;
-const R_MSG = 80;
-const R_LEVEL = 84;
+const R_POS = 64; // where classifying stopped (a line start, chunk offset)
+const R_COUNT = 68; // records written (in/out)
 const R_FORMAT = 88; // 1 pino JSON, 2 dev text
 const R_KEY_START = 92; // the key a NEW_* stop is about (memory offsets, not chunk offsets)
 const R_KEY_END = 96;
@@ -58,25 +53,17 @@ const R_B = 108; // pino: job end
 const R_C = 112; // pino: room start
 const R_D = 116; // pino: room end
 const R_PID = 120;
-const R_TAKEN = 124;
-const R_PINO = 128;
-const R_PY = 132;
-const R_PY_FIRST = 136;
-const R_DIRTY_COUNT = 140;
 const R_ARENA_USED = 144;
 const R_HOUR_KEY = 160; // 13 bytes: "YYYY-MM-DD HH" whose start is R_HOUR_START
 const R_NEW_HOUR = 176; // 13 bytes: the hour a HOUR stop asks for
 
-// ---- what scan returns -------------------------------------------------------------------------
+// ---- what classify returns ---------------------------------------------------------------------
 
 const END = 0; // no whole line left before `to`
-const STOP = 1; // the line at R_POS takes the full path
-const NEW_OWNER = 2; // its job key is unknown: register it (insertOwner) and scan again
-const NEW_MSG = 3; // its message is unknown: register it (insertMessage) and scan again
-const CHECK_OWNER = 4; // its owner must be checked: set VALID and scan again
-const MARKER = 5; // a turn marker of a valid owner: JavaScript emits it and scans on from R_NEXT
-const TICK = 6; // a second of log time passed at R_TIME: tick, then scan again
-const HOUR = 7; // a new local hour (R_NEW_HOUR): set R_HOUR_KEY and R_HOUR_START, then scan again
+const STOP = 1; // (internal) the line is not taken: no record
+const NEW_OWNER = 2; // its job key is unknown: register it (insertOwner) and classify again
+const NEW_MSG = 3; // its message is unknown: register it (insertMessage) and classify again
+const HOUR = 7; // a new local hour (R_NEW_HOUR): set R_HOUR_KEY and R_HOUR_START, classify again
 
 const LEVEL_KEY: usize = memory.data<u8>([123, 34, 108, 101, 118, 101, 108, 34, 58]);
 const TIME_KEY: usize = memory.data<u8>([44, 34, 116, 105, 109, 101, 34, 58]);
@@ -159,9 +146,6 @@ function prevOf(lo: usize, q: usize, x: u8, y: u8): usize {
 @inline function resF(off: usize): f64 {
   return load<f64>(RES + off);
 }
-@inline function setF(off: usize, v: f64): void {
-  store<f64>(RES + off, v);
-}
 
 // ---- tables --------------------------------------------------------------------------------------
 
@@ -217,53 +201,34 @@ export function insertMessage(format: i32, id: i32): bool {
 }
 export function reset(): void {
   memory.fill(OWNERS, 0, <usize>SLOTS * 16 * 3);
-  memory.fill(VALID, 0, <usize>MAX_IDS * 3);
+  memory.fill(PINO_KIND, 0, <usize>MAX_IDS * 2);
   setI(R_ARENA_USED, 0);
+}
+/** Bytes left in the key arena (JavaScript starts the tables afresh before a chunk could fill it). */
+export function arenaLeft(): u32 {
+  return ARENA_CAP - <u32>resI(R_ARENA_USED);
 }
 
 // ---- scanning ------------------------------------------------------------------------------------
 
-/** Where JavaScript finds things: the chunk, the results, spans, owner trust, message kinds. */
+/** Where JavaScript finds things: the chunk, the results, message kinds, the records. */
 export const INPUT: usize = IN;
 export const RESULTS: usize = RES;
-export const SPANS: usize = SPAN_MIN;
-export const TRUST: usize = VALID;
 export const KINDS: usize = PINO_KIND;
-export const DIRTY_FLAGS: usize = DIRTY;
+export const RECORDS: usize = REC;
 
 function stop(code: i32, s: usize): i32 {
   setI(R_POS, <i32>(s - IN));
   return code;
 }
 
-/** Accounts for a chatter line of `owner` at `t`: its session's span reaches it. */
-function account(owner: i32, t: f64, format: i32): void {
-  const at = <usize>owner * 8;
-  if (load<u8>(DIRTY + <usize>owner) == 0) {
-    store<u8>(DIRTY + <usize>owner, 1);
-    const n = resI(R_DIRTY_COUNT);
-    store<i32>(DIRTY_LIST + <usize>n * 4, owner);
-    setI(R_DIRTY_COUNT, n + 1);
-    store<f64>(SPAN_MIN + at, t);
-    store<f64>(SPAN_MAX + at, t);
-  } else {
-    if (t < load<f64>(SPAN_MIN + at)) store<f64>(SPAN_MIN + at, t);
-    if (t > load<f64>(SPAN_MAX + at)) store<f64>(SPAN_MAX + at, t);
-  }
-  setF(R_LAST_TIME, t);
-  setI(R_TAKEN, resI(R_TAKEN) + 1);
-  if (format == 1) setI(R_PINO, resI(R_PINO) + 1);
-  else {
-    if (resI(R_PINO) == 0) setI(R_PY_FIRST, 1);
-    setI(R_PY, resI(R_PY) + 1);
-  }
-}
-
 /**
- * Reads whole lines of the chunk from `from` up to `to` (chunk offsets); lines longer than `limit`
- * are left. `flags`: 1 read pino JSON, 2 read dev text. Returns one of END … HOUR; R_POS says where.
+ * Classifies the whole lines of the chunk from `from` up to `to` (chunk offsets), appending a
+ * record for each line that may be taken; lines longer than `limit` are not. `flags`: 1 read pino
+ * JSON, 2 read dev text. Returns END when done, or NEW_OWNER / NEW_MSG / HOUR for JavaScript to
+ * act on before it calls again from R_POS (the line it stopped at).
  */
-export function scan(from: u32, to: u32, limit: u32, flags: u32): i32 {
+export function classify(from: u32, to: u32, limit: u32, flags: u32): i32 {
   const end = IN + <usize>to;
   let p = IN + <usize>from;
   const nlv = i8x16.splat(10);
@@ -301,43 +266,41 @@ export function scan(from: u32, to: u32, limit: u32, flags: u32): i32 {
         break;
       }
     }
-    if (nl >= end) return stop(END, p);
-    if (<u32>(nl - p) > limit) return stop(STOP, p);
+    if (nl >= end) break;
+    const next = nl + 1;
+    if (<u32>(nl - p) > limit || <u32>resI(R_COUNT) >= REC_CAP) {
+      p = next;
+      continue;
+    }
     let e = nl;
     if (e > p && load<u8>(e - 1) == 13) e--;
-    if (c1) {
-      // U+009B is C2 9B in UTF-8 (a lone 9B is part of another character, or invalid).
-      for (let k = p + 1; k < e; k++) if (load<u8>(k) == 0x9b && load<u8>(k - 1) == 0xc2) return stop(STOP, p);
-    }
-    setI(R_LINE_END, <i32>(e - IN));
-    setI(R_NEXT, <i32>(nl + 1 - IN));
+    let r: i32 = STOP;
+    // U+009B is C2 9B in UTF-8 (a lone 9B is part of another character, or invalid).
+    let c1Char = false;
+    if (c1) for (let k = p + 1; k < e; k++) if (load<u8>(k) == 0x9b && load<u8>(k - 1) == 0xc2) c1Char = true;
     const c0 = u8at(p);
-    let r: i32;
-    if (c0 == 123) {
-      if ((flags & 1) == 0 || esc) return stop(STOP, p);
-      r = pino(p, e);
+    if (c1Char) {
+      // the full path
+    } else if (c0 == 123) {
+      if ((flags & 1) != 0 && !esc) r = pino(p, e);
     } else if (isDigit(c0)) {
       // A dev-text record is complete only when the next line does not continue it: a line that
       // starts with a digit never does.
-      if ((flags & 2) == 0 || nl + 1 >= end || !isDigit(u8at(nl + 1))) return stop(STOP, p);
-      r = py(p, e, esc);
-    } else return stop(STOP, p);
-    if (r >= 0) return stop(r, p);
-    p = nl + 1;
+      if ((flags & 2) != 0 && next < end && isDigit(u8at(next))) r = py(p, e, esc);
+    }
+    if (r > STOP) return stop(r, p);
+    if (r < 0) {
+      // Taken: where the line is in the chunk.
+      const n = resI(R_COUNT);
+      const at = REC + <usize>n * 32;
+      store<i32>(at, <i32>(p - IN));
+      store<i32>(at, <i32>(next - IN), 4);
+      store<i32>(at, <i32>(e - IN), 8);
+      setI(R_COUNT, n + 1);
+    }
+    p = next;
   }
   return stop(END, p);
-}
-
-/** The tick a chatter line at `t` may need before it is taken, or -1. */
-function tickAt(t: f64): i32 {
-  if (t > resF(R_MAX_TIME)) {
-    if (t - resF(R_LAST_TICK) >= 1000) {
-      setF(R_TIME, t);
-      return TICK;
-    }
-    setF(R_MAX_TIME, t);
-  }
-  return -1;
 }
 
 /** The bytes before the quote at `k` end in `room_name` or `"roomName`. */
@@ -367,13 +330,6 @@ function lookup(table: usize, s: usize, e: usize): i32 {
     setI(R_KEY_HASH, <i32>h);
   }
   return id;
-}
-
-/** -1 when JavaScript trusts `owner`'s lines, else the stop: check it first, or the full path. */
-function trust(owner: i32): i32 {
-  setI(R_OWNER, owner);
-  const v = load<u8>(VALID + <usize>owner);
-  return v == 1 ? -1 : v == 0 ? CHECK_OWNER : STOP;
 }
 
 /** Where an id value (1 to 200 ASCII bytes, no escapes) starting at `p` ends (its quote), or 0. */
@@ -439,8 +395,6 @@ function pino(s: usize, e: usize): i32 {
     setI(R_PID, pid);
     return NEW_OWNER;
   }
-  const distrust = trust(owner);
-  if (distrust >= 0) return distrust;
   const msg = lookup(PINO_MSGS, q + 1, e - 2);
   if (msg < 0) {
     setI(R_FORMAT, 1);
@@ -448,22 +402,16 @@ function pino(s: usize, e: usize): i32 {
   }
   const kind = load<u8>(PINO_KIND + <usize>msg);
   if (kind == 0) return STOP;
-  setI(R_PID, pid);
   return taken(owner, msg, kind, <i32>level, 1, time);
 }
 
-/** A line of a trusted owner with a message no rule reads: a marker for JavaScript, or chatter. */
+/** A line of a known owner with a message no rule reads (chatter or a turn marker): its record. */
 function taken(owner: i32, msg: i32, kind: u8, level: i32, format: i32, time: f64): i32 {
-  setI(R_MSG, msg);
-  setI(R_LEVEL, level);
-  setI(R_FORMAT, format);
-  if (kind == 2) {
-    setF(R_TIME, time);
-    return MARKER;
-  }
-  const t = tickAt(time);
-  if (t >= 0) return t;
-  account(owner, time, format);
+  const at = REC + <usize>resI(R_COUNT) * 32;
+  store<i32>(at, owner, 12);
+  store<i32>(at, msg, 16);
+  store<i32>(at, <i32>kind | (format << 2) | (level << 4), 20);
+  store<f64>(at, time, 24);
   return -1;
 }
 
@@ -547,8 +495,6 @@ function py(s: usize, e: usize, esc: bool): i32 {
 
   const owner = lookup(OWNERS, ps, end);
   if (owner < 0) return NEW_OWNER;
-  const distrust = trust(owner);
-  if (distrust >= 0) return distrust;
   const msg = lookup(PY_MSGS, g0, x);
   if (msg < 0) {
     setI(R_A, <i32>loggerLen);

@@ -1,0 +1,308 @@
+// The JavaScript half of the line classifier (src/core/wasm/scan.ts): it owns the WebAssembly
+// instance and its tables of jobs and messages, and turns a chunk of a log into records — one for
+// each line the bulk reader may take, with its job, message, level and time. It reads nothing of
+// the sessions, so it runs on whichever thread reads the bytes (see prefetch.ts); the bulk reader
+// (bulk.ts) checks the records against attribution and folds them, in order.
+//
+// Jobs and messages get ids in the order they are first seen; a chunk's records come with the
+// definitions of the ids first seen in it, and a `generation` that moves when the tables were
+// started afresh (they are full) before it.
+
+import type { EventContext } from '../../shared/events.js';
+import { FIELD_MESSAGE, markerKind } from '../classify.js';
+import { SCAN_WASM } from '../wasm/binary.generated.js';
+import { quickContext, quickPinoMessage } from './json.js';
+import { localHourStart } from './text.js';
+
+export type MarkerKind = 'log' | 'agent_turn' | 'agent_speech' | 'user_turn_end';
+
+/** A message no rule reads: chatter (`log`) or a turn marker. */
+export interface Message {
+  kind: MarkerKind;
+  message: string;
+  logger?: string;
+}
+
+/** The job a line's key names (pino: pid, host, job id and room SID; dev text: the job stamp). */
+export interface Owner {
+  job: string;
+  roomSid: string | undefined;
+  roomName: string | undefined;
+  /** Dev text: the job stamp's context, shared by its events as the full path shares it. */
+  ctx: EventContext | undefined;
+  pid: number | undefined;
+  /** pino: the context of its events (the same for every line of the key). */
+  pinoCtx: EventContext | undefined;
+}
+
+/** What a chunk's records refer to that was first seen in it. */
+export interface Definitions {
+  /** The tables started afresh before this chunk: the ids of earlier chunks mean nothing now. */
+  generation: number;
+  /** [id, owner] — null for a key that is never taken (a stamp that names no job, a thread). */
+  owners: [number, Owner | null][];
+  /** [format (1 pino, 2 dev text), id, message] — null for one a rule reads. */
+  messages: [number, number, Message | null][];
+}
+
+/** A chunk's records: `count` of them in `i32` (8 per record) and `f64` (4 per record). */
+export interface Records {
+  count: number;
+  i32: Int32Array;
+  f64: Float64Array;
+}
+
+/**
+ * What the ids of one classifier's records mean, where they are read: kept in step by applying
+ * the definitions of every chunk it classifies, in order.
+ */
+export interface IdSpace {
+  generation: number;
+  owners: (Owner | null | undefined)[];
+  messages: (Message | null | undefined)[][];
+}
+
+export function newIdSpace(): IdSpace {
+  return { generation: 0, owners: [], messages: [[], [], []] };
+}
+
+export function define(space: IdSpace, d: Definitions): void {
+  if (d.generation !== space.generation) {
+    space.generation = d.generation;
+    space.owners = [];
+    space.messages = [[], [], []];
+  }
+  for (const [id, o] of d.owners) space.owners[id] = o;
+  for (const [format, id, m] of d.messages) (space.messages[format] as (Message | null)[])[id] = m;
+}
+
+// A record, in i32 units (see scan.ts, REC).
+export const REC_I32 = 8;
+export const REC_START = 0;
+export const REC_NEXT = 1;
+export const REC_END = 2;
+export const REC_OWNER = 3;
+export const REC_MSG = 4;
+export const REC_PACKED = 5;
+/** In f64 units. */
+export const REC_F64 = 4;
+export const REC_TIME = 3;
+
+// What classify returns (see scan.ts).
+const END = 0;
+const NEW_OWNER = 2;
+const NEW_MSG = 3;
+const HOUR = 7;
+
+// Offsets in its results (see scan.ts, RES).
+const R_HOUR_START = 4;
+const I_POS = 16;
+const I_COUNT = 17;
+const I_FORMAT = 22;
+const I_KEY_START = 23;
+const I_KEY_END = 24;
+const I_A = 26;
+const I_B = 27;
+const I_C = 28;
+const I_D = 29;
+const I_PID = 30;
+const B_HOUR_KEY = 160;
+const B_NEW_HOUR = 176;
+
+/** Lines longer than this are never taken (chatter is short). */
+export const MAX_BULK_LINE = 16 * 1024;
+
+interface ScanExports {
+  memory: WebAssembly.Memory;
+  IN_CAP: WebAssembly.Global;
+  MAX_IDS: WebAssembly.Global;
+  REC_CAP: WebAssembly.Global;
+  INPUT: WebAssembly.Global;
+  RESULTS: WebAssembly.Global;
+  KINDS: WebAssembly.Global;
+  RECORDS: WebAssembly.Global;
+  classify(from: number, to: number, limit: number, flags: number): number;
+  insertOwner(id: number): number;
+  insertMessage(format: number, id: number): number;
+  arenaLeft(): number;
+  reset(): void;
+}
+
+export class Classifier {
+  private readonly x: ScanExports;
+  private readonly mem: Uint8Array;
+  private readonly res: number;
+  private readonly resF64: Float64Array;
+  private readonly resI32: Int32Array;
+  private readonly in: number;
+  private readonly kinds: number;
+  readonly inCap: number;
+  readonly maxIds: number;
+  private readonly recI32: Int32Array;
+  private readonly recF64: Float64Array;
+  private owners = 0;
+  private messages = [0, 0, 0];
+  private generation = 0;
+
+  constructor(bytes: Uint8Array<ArrayBuffer>) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    this.x = instance.exports as unknown as ScanExports;
+    const buf = this.x.memory.buffer;
+    const at = (g: WebAssembly.Global) => g.value as number;
+    this.mem = new Uint8Array(buf);
+    this.res = at(this.x.RESULTS);
+    this.resF64 = new Float64Array(buf, this.res, 8);
+    this.resI32 = new Int32Array(buf, this.res, 64);
+    this.in = at(this.x.INPUT);
+    this.kinds = at(this.x.KINDS);
+    this.inCap = at(this.x.IN_CAP);
+    this.maxIds = at(this.x.MAX_IDS);
+    const recCap = at(this.x.REC_CAP);
+    this.recI32 = new Int32Array(buf, at(this.x.RECORDS), recCap * REC_I32);
+    this.recF64 = new Float64Array(buf, at(this.x.RECORDS), recCap * REC_F64);
+  }
+
+  /**
+   * The records of the whole lines of `bytes[from, to)` (`to` at most `inCap`); lines longer than
+   * `limit` are not taken. `formats`: 1 pino JSON, 2 dev text, 3 both. The records are valid
+   * until the next call.
+   */
+  classify(
+    bytes: Uint8Array,
+    from: number,
+    to: number,
+    limit: number,
+    formats: number,
+  ): Records & Definitions {
+    const x = this.x;
+    const defs: Definitions = { generation: this.generation, owners: [], messages: [] };
+    // Start the tables afresh rather than fill them in the middle of a chunk.
+    const room = this.maxIds - 4096;
+    if (
+      x.arenaLeft() < to ||
+      this.owners > room ||
+      (this.messages[1] as number) > room ||
+      (this.messages[2] as number) > room
+    ) {
+      x.reset();
+      this.owners = 0;
+      this.messages = [0, 0, 0];
+      defs.generation = ++this.generation;
+    }
+    this.mem.set(bytes.subarray(0, to), this.in);
+    const i32 = this.resI32;
+    i32[I_COUNT] = 0;
+    let pos = from;
+    for (;;) {
+      const status = x.classify(pos, to, limit, formats);
+      pos = i32[I_POS] as number;
+      if (status === END) break;
+      if (status === NEW_OWNER) {
+        if (!this.newOwner(defs)) pos = this.skip(pos, to);
+      } else if (status === NEW_MSG) {
+        if (!this.newMessage(defs)) pos = this.skip(pos, to);
+      } else if (status === HOUR) {
+        const key = this.text(this.res + B_NEW_HOUR, this.res + B_NEW_HOUR + 13, 'latin1');
+        this.mem.copyWithin(this.res + B_HOUR_KEY, this.res + B_NEW_HOUR, this.res + B_NEW_HOUR + 13);
+        this.resF64[R_HOUR_START] = localHourStart(key);
+      } else throw new Error(`line classifier: unknown status ${status}`);
+    }
+    return { ...defs, count: i32[I_COUNT] as number, i32: this.recI32, f64: this.recF64 };
+  }
+
+  /** The start of the line after the one at `pos` (a table is full: that line is not taken). */
+  private skip(pos: number, to: number): number {
+    const nl = this.mem.indexOf(10, this.in + pos);
+    return nl < 0 || nl >= this.in + to ? to : nl + 1 - this.in;
+  }
+
+  private text(start: number, end: number, encoding: 'latin1' | 'utf8'): string {
+    return Buffer.from(this.mem.buffer, start, end - start).toString(encoding);
+  }
+
+  private newOwner(defs: Definitions): boolean {
+    const i32 = this.resI32;
+    const start = i32[I_KEY_START] as number;
+    const end = i32[I_KEY_END] as number;
+    let o: Owner | null;
+    if (this.mem[start] === 44 /* , */) {
+      // pino: `,"pid":…,"hostname":…,"jobID":"J","room_id":"R"`
+      const at = this.in;
+      const job = this.text(at + (i32[I_A] as number), at + (i32[I_B] as number), 'latin1');
+      const roomSid = this.text(at + (i32[I_C] as number), at + (i32[I_D] as number), 'latin1');
+      const pid = i32[I_PID] as number;
+      o = {
+        job,
+        roomSid,
+        roomName: undefined,
+        ctx: undefined,
+        pid,
+        pinoCtx: { jobId: job, roomSid, pid },
+      };
+    } else o = pyOwner(this.text(start, end, 'utf8'));
+    const id = this.owners;
+    if (id >= this.maxIds || !this.x.insertOwner(id)) return false;
+    this.owners++;
+    defs.owners.push([id, o]);
+    return true;
+  }
+
+  private newMessage(defs: Definitions): boolean {
+    const i32 = this.resI32;
+    const py = i32[I_FORMAT] === 2;
+    const text = this.text(i32[I_KEY_START] as number, i32[I_KEY_END] as number, 'utf8');
+    const m = py ? pyMessage(text, i32[I_A] as number) : pinoMessage(text);
+    const format = py ? 2 : 1;
+    const id = this.messages[format] as number;
+    if (id >= this.maxIds || !this.x.insertMessage(format, id)) return false;
+    this.messages[format] = id + 1;
+    this.mem[this.kinds + (py ? this.maxIds : 0) + id] = m === null ? 0 : m.kind === 'log' ? 1 : 2;
+    defs.messages.push([format, id, m]);
+    return true;
+  }
+}
+
+let classifier: Classifier | null | undefined;
+
+/** This thread's classifier, built on first use; null where WebAssembly is not available. */
+export function theClassifier(): Classifier | null {
+  if (classifier === undefined) {
+    try {
+      classifier = new Classifier(new Uint8Array(Buffer.from(SCAN_WASM, 'base64')));
+    } catch {
+      classifier = null;
+    }
+  }
+  return classifier;
+}
+
+/** A pino `msg` as the quick JSON path reads it: null when a rule reads the line's fields. */
+function pinoMessage(msg: string): Message | null {
+  return quickPinoMessage(msg) ? { kind: markerKind(msg), message: msg } : null;
+}
+
+/** `logger - message` of a dev-text line as `pyDevFast` + `headerToRecord` read it. */
+function pyMessage(region: string, loggerLen: number): Message | null {
+  const message = region.slice(loggerLen + 3);
+  if (FIELD_MESSAGE.test(message)) return null;
+  const m = message.trimEnd();
+  return {
+    kind: markerKind(m),
+    message: m,
+    logger: region.slice(0, loggerLen),
+  };
+}
+
+/** The owner of a dev-text job stamp (`"pid": …, "job_id": …, "room": …}`), as `extrasContext` reads it. */
+function pyOwner(stamp: string): Owner | null {
+  const ctx = quickContext(stamp);
+  if (ctx.jobId === undefined || ctx.tid !== undefined) return null;
+  return {
+    job: ctx.jobId,
+    roomSid: ctx.roomSid,
+    roomName: ctx.roomName,
+    ctx,
+    pid: ctx.pid,
+    pinoCtx: undefined,
+  };
+}
