@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: the benchmark's generator is plain JavaScript
 import { jsonLines, textLines } from '../bench/generate.mjs';
+import { chunksReadAhead } from '../src/core/formats/prefetch.js';
 import { LineSplitter } from '../src/core/logs/lines.js';
 import { tail } from '../src/core/logs/tail.js';
 import type { RawLine } from '../src/core/logs/types.js';
@@ -23,13 +24,19 @@ const BASE = Date.UTC(2026, 10, 24, 12);
 
 interface Run {
   bulk: boolean;
+  /** Read and classify the chunks ahead on the worker thread (prefetch.ts), or here. */
+  ahead?: boolean;
   format?: FormatId;
   chunkBytes?: number;
   maxLineBytes?: number;
 }
 
 async function analyze(paths: string[], run: Run) {
-  const p = new Pipeline({ format: run.format, baseTime: () => BASE });
+  const p = new Pipeline({
+    format: run.format,
+    baseTime: () => BASE,
+    prefetch: run.ahead ? 'always' : 'never',
+  });
   let taken = 0;
   const t = tail({
     paths,
@@ -44,6 +51,7 @@ async function analyze(paths: string[], run: Run) {
           if (!s) return undefined;
           return {
             taken: 0,
+            readAhead: s.readAhead,
             scan(...a: Parameters<typeof s.scan>) {
               const pos = s.scan(...a);
               this.taken = s.taken;
@@ -69,19 +77,30 @@ async function analyze(paths: string[], run: Run) {
   return { report, taken, lines: p.lines };
 }
 
-/** Reads `paths` both ways and expects the same report; returns the share of lines taken in bulk. */
-async function agree(paths: string[], run: Omit<Run, 'bulk'> = {}): Promise<number> {
+/**
+ * Reads `paths` three ways — the full path, the bulk reader classifying here, and classifying
+ * ahead on the worker — and expects the same report; returns the share of lines taken in bulk.
+ */
+async function agree(paths: string[], run: Omit<Run, 'bulk' | 'ahead'> = {}): Promise<number> {
   const full = await analyze(paths, { ...run, bulk: false });
   const bulk = await analyze(paths, { ...run, bulk: true });
+  const before = chunksReadAhead();
+  const ahead = await analyze(paths, { ...run, bulk: true, ahead: true });
+  // The worker read them (when the bulk reader reads the format at all).
+  if (bulk.taken > 0) expect(chunksReadAhead()).toBeGreaterThan(before);
   expect(full.taken).toBe(0);
-  if (bulk.report !== full.report) {
-    // Point at the first difference, not at two megabytes of JSON.
-    let i = 0;
-    while (bulk.report[i] === full.report[i]) i++;
-    expect(bulk.report.slice(Math.max(0, i - 300), i + 300)).toBe(
-      full.report.slice(Math.max(0, i - 300), i + 300),
-    );
+  for (const r of [bulk, ahead]) {
+    if (r.report !== full.report) {
+      // Point at the first difference, not at two megabytes of JSON.
+      let i = 0;
+      while (r.report[i] === full.report[i]) i++;
+      expect(r.report.slice(Math.max(0, i - 300), i + 300)).toBe(full.report.slice(Math.max(0, i - 300), i + 300));
+    }
   }
+  // Read ahead or here in chunks of the same size, the same lines are taken. (Chunks read ahead
+  // are larger by default: fewer lines are split across two.)
+  if (run.chunkBytes !== undefined) expect(ahead.taken).toBe(bulk.taken);
+  else expect(ahead.taken).toBeGreaterThanOrEqual(bulk.taken);
   return bulk.lines === 0 ? 0 : bulk.taken / bulk.lines;
 }
 

@@ -5,6 +5,7 @@ import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
 import { FileParser } from './formats/parser.js';
 import type { BulkHooks, LogClock } from './formats/bulk.js';
+import { PREFETCH_MIN_BYTES } from './formats/prefetch.js';
 import type { ChunkScanner } from './logs/lines.js';
 import type { RawLine } from './logs/types.js';
 import { SessionTracker, type Change, type Session, type TrackerOptions } from './tracker.js';
@@ -18,6 +19,11 @@ export interface PipelineOptions {
   /** A finding appeared (`created`), its severity rose (`escalated`), or its silence ended (`recovered`). */
   onFinding?: (f: Finding, how: 'created' | 'escalated' | 'recovered') => void;
   tracker?: TrackerOptions;
+  /**
+   * Reading to the end, read and classify a file's chunks ahead on a worker thread: in files of
+   * at least PREFETCH_MIN_BYTES (`auto`, the default), always, or never.
+   */
+  prefetch?: 'auto' | 'always' | 'never';
 }
 
 export interface FileStats {
@@ -94,8 +100,16 @@ export class Pipeline {
   scanner(file: string): ChunkScanner | undefined {
     if (this.opts.onEvent) return undefined;
     const parser = this.parserFor(file);
+    const mode = this.opts.prefetch ?? 'auto';
     const out: ChunkScanner = {
       taken: 0,
+      readAhead:
+        mode === 'never'
+          ? undefined
+          : (fd, pos, chunk, maxLine, size) =>
+              mode === 'auto' && size - pos < PREFETCH_MIN_BYTES
+                ? undefined
+                : parser.readAhead(fd, pos, chunk, maxLine),
       scan: (...span) => {
         const r = parser.scan(this.emit, ...span);
         out.taken = r.taken;

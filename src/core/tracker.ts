@@ -118,6 +118,8 @@ export interface Change {
 }
 
 const NO_CHANGE: Change = { session: '', created: [], escalated: [] };
+/** Silences that end when the agent speaks. */
+const RECOVER_ON_SPEECH = ['agent_silent', 'stuck_thinking', 'rate_limited'] as const;
 
 export class SessionTracker {
   private readonly sessions = new Map<string, Session>();
@@ -174,9 +176,33 @@ export class SessionTracker {
     if (!s) return NO_CHANGE;
     this.touch(s, ev);
     if (ev.kind === 'log') return NO_CHANGE;
-    const change: Change = { session: s.id, created: [], escalated: [] };
-    this.detect(s, ev, change);
-    return change.created.length > 0 || change.escalated.length > 0 || change.recovered ? change : NO_CHANGE;
+    return this.fold(s, ev);
+  }
+
+  /** Where detectors write what changed: copied out only when something did (it seldom does). */
+  private readonly scratch: Change = { session: '', created: [], escalated: [] };
+
+  private fresh(s: Session): Change {
+    const c = this.scratch;
+    c.session = s.id;
+    c.created.length = 0;
+    c.escalated.length = 0;
+    c.recovered = undefined;
+    return c;
+  }
+
+  /** What `scratch` says changed, as a Change of its own; NO_CHANGE when nothing did. */
+  private changed(): Change {
+    const c = this.scratch;
+    if (c.created.length === 0 && c.escalated.length === 0 && c.recovered === undefined) return NO_CHANGE;
+    const out: Change = { session: c.session, created: [...c.created], escalated: [...c.escalated] };
+    if (c.recovered !== undefined) out.recovered = [...c.recovered];
+    return out;
+  }
+
+  private fold(s: Session, ev: AgentEvent): Change {
+    this.detect(s, ev, this.fresh(s));
+    return this.changed();
   }
 
   summaries(): SessionSummary[] {
@@ -376,9 +402,7 @@ export class SessionTracker {
   ingestKnown(s: Session, ev: AgentEvent): Change {
     this.touch(s, ev);
     if (ev.kind === 'log') return NO_CHANGE;
-    const change: Change = { session: s.id, created: [], escalated: [] };
-    this.detect(s, ev, change);
-    return change.created.length > 0 || change.escalated.length > 0 || change.recovered ? change : NO_CHANGE;
+    return this.fold(s, ev);
   }
 
   /** A chatter line at `t`: the session's span reaches it. */
@@ -459,13 +483,15 @@ export class SessionTracker {
         s.unanswered = 0;
         this.spoke(s, ev, change);
         // The frameworks reset their error counters when the agent speaks: open failures recovered.
-        for (const g of s.groups.values()) {
-          if (g.open) {
-            g.open = false;
-            s.deadTurns = Math.max(0, s.deadTurns - 1);
+        if (s.groups.size > 0) {
+          for (const g of s.groups.values()) {
+            if (g.open) {
+              g.open = false;
+              s.deadTurns = Math.max(0, s.deadTurns - 1);
+            }
           }
+          s.groups.clear();
         }
-        s.groups.clear();
         break;
       case 'error':
         this.onError(s, ev, ev.error, change);
@@ -561,7 +587,8 @@ export class SessionTracker {
     s.pending = undefined;
     s.thinkingSince = undefined;
     s.rateLimitedSince = undefined;
-    for (const cause of ['agent_silent', 'stuck_thinking', 'rate_limited'] as const) {
+    if (s.findings.size === 0) return;
+    for (const cause of RECOVER_ON_SPEECH) {
       const f = s.findings.get(cause);
       if (f && f.recovered === undefined) {
         f.recovered = ev.time;
@@ -599,9 +626,9 @@ export class SessionTracker {
     }
     for (let s = this.timers.popDue(now); s; s = this.timers.popDue(now)) {
       s.dueAt = undefined;
-      const change: Change = { session: s.id, created: [], escalated: [] };
-      const next = this.timersOf(s, now, change);
+      const next = this.timersOf(s, now, this.fresh(s));
       if (next !== undefined) this.arm(s, next);
+      const change = this.changed();
       if (change.created.length || change.escalated.length) changes.push(change);
     }
     return changes;

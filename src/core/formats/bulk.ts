@@ -43,6 +43,7 @@ import {
   type Owner,
   type Records,
 } from './classifier.js';
+import { readAhead, type ChunkReader } from './prefetch.js';
 import { levelOf } from './record.js';
 
 /** The log's clock, kept by the pipeline: its latest time, and when it last ticked. */
@@ -125,6 +126,8 @@ export class BulkReader<S> {
   private trustSpace: IdSpace | undefined;
   private trustGen = -1;
   private readonly flags: number;
+  /** Records of chunks read ahead (prefetch.ts): undefined for a chunk it did not read. */
+  private prefetched: ((buf: Buffer) => ChunkRecords | null | undefined) | undefined;
 
   constructor(
     private readonly file: string,
@@ -158,7 +161,11 @@ export class BulkReader<S> {
     this.beforeFirst();
     if (this.chunk !== chunk) {
       this.chunk = chunk;
-      this.recs = this.source(buf, chunk, from, to, Math.min(maxLine, MAX_BULK_LINE), this.flags);
+      const pre = this.prefetched?.(buf);
+      this.recs =
+        pre !== undefined
+          ? pre
+          : this.source(buf, chunk, from, to, Math.min(maxLine, MAX_BULK_LINE), this.flags);
       this.cursor = 0;
     }
     const r = this.recs;
@@ -173,6 +180,8 @@ export class BulkReader<S> {
       this.trustEpoch = new Float64Array(n).fill(-1);
     }
     const { i32, f64, count } = r;
+    const trustS = this.trustS;
+    const trustEpoch = this.trustEpoch;
     let k = this.cursor;
     while (k < count && (i32[k * REC_I32 + REC_START] as number) < from) k++;
     const hooks = this.hooks;
@@ -189,7 +198,7 @@ export class BulkReader<S> {
       // A line between the last one taken and this record has none: it takes the full path.
       if (i32[b + REC_START] !== pos) break;
       const id = i32[b + REC_OWNER] as number;
-      let s = this.trustEpoch[id] === epoch ? this.trustS[id] : undefined;
+      let s = trustEpoch[id] === epoch ? trustS[id] : undefined;
       if (s === undefined && (s = this.approve(space, id, epoch)) === undefined) break;
       const t = f64[k * REC_F64 + REC_TIME] as number;
       // The clock moves before the line, as `emit` moves it; a tick may change attribution.
@@ -232,6 +241,16 @@ export class BulkReader<S> {
       hooks.counted(chatter);
     }
     return pos;
+  }
+
+  /**
+   * Reading the file to its end from `pos`: its chunks read and classified ahead on the worker
+   * (prefetch.ts); undefined when that cannot be.
+   */
+  readAhead(fd: number, pos: number, chunk: number, maxLine: number): ChunkReader | undefined {
+    const r = readAhead(fd, pos, chunk, Math.min(maxLine, MAX_BULK_LINE), this.flags);
+    if (r) this.prefetched = (buf) => r.records(buf);
+    return r;
   }
 
   /** Is attributing a line of owner `id` a no-op now? Its session, remembered for this epoch. */

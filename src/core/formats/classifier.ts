@@ -143,6 +143,7 @@ export class Classifier {
   private owners = 0;
   private messages = [0, 0, 0];
   private generation = 0;
+  private stale = false;
 
   constructor(bytes: Uint8Array<ArrayBuffer>) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
@@ -179,11 +180,13 @@ export class Classifier {
     // Start the tables afresh rather than fill them in the middle of a chunk.
     const room = this.maxIds - 4096;
     if (
+      this.stale ||
       x.arenaLeft() < to ||
       this.owners > room ||
       (this.messages[1] as number) > room ||
       (this.messages[2] as number) > room
     ) {
+      this.stale = false;
       x.reset();
       this.owners = 0;
       this.messages = [0, 0, 0];
@@ -208,6 +211,11 @@ export class Classifier {
       } else throw new Error(`line classifier: unknown status ${status}`);
     }
     return { ...defs, count: i32[I_COUNT] as number, i32: this.recI32, f64: this.recF64 };
+  }
+
+  /** Start the tables afresh before the next chunk (the definitions of some were not read). */
+  invalidate(): void {
+    this.stale = true;
   }
 
   /** The start of the line after the one at `pos` (a table is full: that line is not taken). */

@@ -10,6 +10,7 @@ import type { ChunkSpan } from '../logs/lines.js';
 import type { RawLine } from '../logs/types.js';
 import { BulkReader, type BulkHooks } from './bulk.js';
 import { parseJsonLine, quickJsonLine } from './json.js';
+import type { ChunkReader } from './prefetch.js';
 import { contextFromFields, DayClock, definedOnly, type LogRecord } from './record.js';
 import {
   headerToRecord,
@@ -94,6 +95,11 @@ export class FileParser {
       this.lastTime = b.lastTime;
     }
     return { pos, taken: b.taken };
+  }
+
+  /** Reading the file to its end: its chunks read and classified ahead (see BulkReader.readAhead). */
+  readAhead(fd: number, pos: number, chunk: number, maxLine: number): ChunkReader | undefined {
+    return this.bulkReader?.readAhead(fd, pos, chunk, maxLine);
   }
 
   push(line: RawLine, emit: (ev: AgentEvent) => void): void {

@@ -70,6 +70,28 @@ export interface ChunkScanner {
   scan(...span: ChunkSpan): number;
   /** How many lines the last `scan` took. */
   taken: number;
+  /**
+   * Reading a file of `size` bytes to its end from `pos` in chunks of `chunkBytes`: chunks read
+   * ahead (on another thread), in order, for the reader to use instead of reading them itself;
+   * undefined to read them itself.
+   */
+  readAhead?(
+    fd: number,
+    pos: number,
+    chunkBytes: number,
+    maxLine: number,
+    size: number,
+  ): ChunkSource | undefined;
+}
+
+/** Chunks of a file read ahead (see ChunkScanner.readAhead). */
+export interface ChunkSource {
+  /**
+   * The next chunk (valid until the next call; empty at the end of the file), or null when the
+   * reader must read the rest itself from where the last chunk ended. Throws a read error.
+   */
+  next(): Buffer | null;
+  close(): void;
 }
 
 /**
@@ -108,6 +130,10 @@ export class LineSplitter {
     this._line = opts.line ?? 0;
   }
 
+  /** Lines longer than this are cut. */
+  get maxLine(): number {
+    return this.max;
+  }
   /** Bytes consumed up to the end of the last complete line. */
   get offset(): number {
     return this._offset;

@@ -1,0 +1,105 @@
+// The worker thread of prefetch.ts: it reads a file ahead, chunk after chunk into the slots of a
+// shared buffer, and classifies each chunk (classifier.ts) while the reading thread folds the one
+// before. Built into a string by scripts/build-cli.mjs and started from it.
+
+import { readSync } from 'node:fs';
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { REC_I32, theClassifier } from './classifier.js';
+import {
+  C_BYTES,
+  C_CANCEL,
+  C_COUNT,
+  C_IDLE,
+  C_JOB,
+  C_POSTED,
+  C_STATE,
+  SLOTS,
+  slotLayout,
+  type Job,
+} from './prefetch-shared.js';
+
+const { control, port } = workerData as { control: SharedArrayBuffer; port: MessagePort };
+const ctl = new Int32Array(control);
+const classifier = theClassifier();
+let data: SharedArrayBuffer | undefined;
+/** The generation of the definitions last posted: a new one is posted even when empty. */
+let posted = -1;
+
+for (;;) {
+  Atomics.store(ctl, C_IDLE, 1);
+  Atomics.notify(ctl, C_IDLE);
+  let job: Job;
+  for (;;) {
+    const v = Atomics.load(ctl, C_JOB);
+    const m = receiveMessageOnPort(port);
+    if (m) {
+      job = m.message as Job;
+      break;
+    }
+    Atomics.wait(ctl, C_JOB, v);
+  }
+  Atomics.store(ctl, C_IDLE, 0);
+  if (job.data) data = job.data;
+  if (!run(job)) {
+    // Stopped part way: chunks it classified were never read, nor their definitions. The tables
+    // start afresh, so that ids the reader never learnt mean nothing.
+    classifier?.invalidate();
+  }
+}
+
+/** Reads and classifies until the end of the file; false when stopped before it. */
+function run(job: Job): boolean {
+  const buf = data as SharedArrayBuffer;
+  const layout = slotLayout(job.chunk);
+  let pos = job.pos;
+  let atLineStart = true;
+  for (let slot = 0; ; slot = (slot + 1) % SLOTS) {
+    while (Atomics.load(ctl, C_STATE + slot) !== 0) {
+      if (Atomics.load(ctl, C_CANCEL) === job.id) return false;
+      Atomics.wait(ctl, C_STATE + slot, 1);
+    }
+    if (Atomics.load(ctl, C_CANCEL) === job.id) return false;
+    const base = slot * layout.size;
+    const bytes = new Uint8Array(buf, base, job.chunk);
+    let n: number;
+    try {
+      n = readSync(job.fd, bytes, 0, job.chunk, pos);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      port.postMessage({ error: { message: err.message, code: err.code } });
+      ctl[C_POSTED + slot] = 1;
+      ctl[C_BYTES + slot] = -1;
+      Atomics.store(ctl, C_STATE + slot, 1);
+      Atomics.notify(ctl, C_STATE + slot);
+      return true;
+    }
+    let count = 0;
+    ctl[C_POSTED + slot] = 0;
+    if (n > 0 && classifier !== null) {
+      // The first line starts after the partial one the chunk before ended in.
+      const nl = atLineStart ? -1 : bytes.indexOf(10);
+      const from = atLineStart ? 0 : nl < 0 || nl >= n ? n : nl + 1;
+      try {
+        const r = classifier.classify(bytes, from, n, job.limit, job.formats);
+        count = r.count;
+        new Int32Array(buf, base + layout.bytes, count * REC_I32).set(r.i32.subarray(0, count * REC_I32));
+        if (r.owners.length > 0 || r.messages.length > 0 || r.generation !== posted) {
+          port.postMessage({ generation: r.generation, owners: r.owners, messages: r.messages });
+          posted = r.generation;
+          ctl[C_POSTED + slot] = 1;
+        }
+      } catch {
+        // Not classified (a bug): its lines take the full path, and the tables start afresh.
+        count = 0;
+        classifier.invalidate();
+      }
+      atLineStart = bytes[n - 1] === 10;
+    }
+    ctl[C_BYTES + slot] = n;
+    ctl[C_COUNT + slot] = count;
+    pos += n;
+    Atomics.store(ctl, C_STATE + slot, 1);
+    Atomics.notify(ctl, C_STATE + slot);
+    if (n === 0) return true;
+  }
+}
