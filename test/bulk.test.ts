@@ -94,7 +94,9 @@ async function agree(paths: string[], run: Omit<Run, 'bulk' | 'ahead'> = {}): Pr
       // Point at the first difference, not at two megabytes of JSON.
       let i = 0;
       while (r.report[i] === full.report[i]) i++;
-      expect(r.report.slice(Math.max(0, i - 300), i + 300)).toBe(full.report.slice(Math.max(0, i - 300), i + 300));
+      expect(r.report.slice(Math.max(0, i - 300), i + 300)).toBe(
+        full.report.slice(Math.max(0, i - 300), i + 300),
+      );
     }
   }
   // Read ahead or here in chunks of the same size, the same lines are taken. (Chunks read ahead
