@@ -267,6 +267,7 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
     baseTime: (f) => mtimeOf(f),
     tracker: tracker ?? trackerOptions(cfg),
   });
+  if (io.env.DEADAIR_BULK !== '0') pipeline.expect(total);
   const problems: SourceProblem[] = [];
   const done = new Map<string, number>();
   const t = tail({

@@ -185,8 +185,9 @@ export class SessionTracker {
   private fresh(s: Session): Change {
     const c = this.scratch;
     c.session = s.id;
-    c.created.length = 0;
-    c.escalated.length = 0;
+    // (Setting an array's length is slow; they are seldom not empty.)
+    if (c.created.length !== 0) c.created = [];
+    if (c.escalated.length !== 0) c.escalated = [];
     c.recovered = undefined;
     return c;
   }

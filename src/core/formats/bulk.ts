@@ -46,6 +46,9 @@ import {
 import { readAhead, type ChunkReader } from './prefetch.js';
 import { levelOf } from './record.js';
 
+/** In a record's packed word (see scan.ts): the line is not ASCII. */
+const PACKED_HIGH = 1 << 12;
+
 /** The log's clock, kept by the pipeline: its latest time, and when it last ticked. */
 export interface LogClock {
   maxTime: number;
@@ -218,7 +221,7 @@ export class BulkReader<S> {
         const m = (space.messages[format] as (Message | null | undefined)[])[i32[b + REC_MSG] as number];
         const o = space.owners[id];
         if (!m || !o) break;
-        this.marker(s, buf, i32, b, o, m, t, format, packed >> 4, line + taken + 1, offset + (pos - from));
+        this.marker(s, buf, i32, b, o, m, t, packed, line + taken + 1, offset + (pos - from));
       } else {
         hooks.span(s, t);
         chatter++;
@@ -274,17 +277,19 @@ export class BulkReader<S> {
     o: Owner,
     m: Message,
     time: number,
-    format: number,
-    levelNumber: number,
+    packed: number,
     line: number,
     offset: number,
   ): void {
-    const py = format === 2;
-    const level: LogLevel | undefined = levelOf(levelNumber);
+    const py = ((packed >> 2) & 3) === 2;
+    const level: LogLevel | undefined = levelOf((packed >> 4) & 0xff);
     const ctx = (py ? o.ctx : o.pinoCtx) as EventContext;
     const id: FormatId = py ? 'python-text' : 'pino-json';
     // pino lines with an escape are never taken; dev text loses its colour codes, as the full path's.
-    let text = buf.toString('utf8', i32[b + REC_START] as number, i32[b + REC_END] as number);
+    const start = i32[b + REC_START] as number;
+    const end = i32[b + REC_END] as number;
+    // An ASCII line is its bytes (what latin1 copies), as UTF-8 would decode them.
+    let text = packed & PACKED_HIGH ? buf.toString('utf8', start, end) : buf.toString('latin1', start, end);
     if (py) text = stripAnsi(text);
     if (text.length > EVIDENCE_MAX) text = text.slice(0, EVIDENCE_MAX) + '…';
     // The event `lineEvent` builds of such a record, built directly (one per marker: it adds up).

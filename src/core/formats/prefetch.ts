@@ -60,6 +60,8 @@ class Prefetcher {
 
   constructor() {
     const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
+    // This thread must be allowed to wait (a browser's main thread is not): throws if not.
+    Atomics.wait(new Int32Array(control), C_CANCEL, -1, 0);
     const { port1, port2 } = new MessageChannel();
     this.worker = new Worker(PREFETCH_WORKER, {
       eval: true,
@@ -223,13 +225,8 @@ export function chunksReadAhead(): number {
  * `limit` bytes in the layouts `formats` (see classifier.ts); undefined when it cannot (no worker
  * threads, or the worker is reading another file).
  */
-export function readAhead(
-  fd: number,
-  pos: number,
-  chunk: number,
-  limit: number,
-  formats: number,
-): ChunkReader | undefined {
+/** Start the worker now (reading a large file soon): it is ready when the first chunk is asked for. */
+export function warmReadAhead(): void {
   if (prefetcher === undefined) {
     try {
       prefetcher = new Prefetcher();
@@ -237,5 +234,15 @@ export function readAhead(
       prefetcher = null;
     }
   }
+}
+
+export function readAhead(
+  fd: number,
+  pos: number,
+  chunk: number,
+  limit: number,
+  formats: number,
+): ChunkReader | undefined {
+  warmReadAhead();
   return prefetcher?.open(fd, pos, chunk, limit, formats);
 }
