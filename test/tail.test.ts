@@ -211,6 +211,53 @@ describe('tail (read to the end)', () => {
     expect(s.problems[0]?.message).toBe(`cannot read ${loop}: too many levels of symbolic links`);
   });
 
+  it('takes chunks read ahead, reads on itself when they stop, and reports their read errors', async () => {
+    const f = join(dir, 'ahead.log');
+    const text = Array.from({ length: 500 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    writeFileSync(f, text);
+    const data = Buffer.from(text);
+    // A reader ahead that hands over `n` chunks of 100 bytes, then stops (null) or fails.
+    const aheadOf = (n: number, then: 'stop' | 'fail') => {
+      const asked: number[] = [];
+      const scanner = {
+        taken: 0,
+        scan: (...span: [Buffer, number, number, number, number, number, number]) => span[2],
+        readAhead(_fd: number, pos: number, chunk: number) {
+          asked.push(pos, chunk);
+          let at = pos;
+          let left = n;
+          return {
+            next() {
+              if (left-- <= 0) {
+                if (then === 'fail') throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+                return null;
+              }
+              const b = Buffer.from(data.subarray(at, at + 100));
+              at += b.length;
+              return b;
+            },
+            close() {},
+          };
+        },
+      };
+      return { scanner, asked };
+    };
+    const stop = aheadOf(7, 'stop');
+    const s = start([f], { fromStart: true, follow: false, lazyLines: true, scanner: () => stop.scanner });
+    await s.t.done;
+    expect(s.texts()).toEqual(text.trimEnd().split('\n'));
+    expect(s.problems).toEqual([]);
+    // Asked once, from the start, for chunks of 256 KiB (no chunk size was given).
+    expect(stop.asked).toEqual([0, 256 * 1024]);
+
+    const fail = aheadOf(3, 'fail');
+    const s2 = start([f], { fromStart: true, follow: false, lazyLines: true, scanner: () => fail.scanner });
+    await s2.t.done;
+    // What was read before the error, its partial last line too (as at the end of any read).
+    expect(s2.texts()).toEqual(text.slice(0, 300).split('\n'));
+    expect(s2.problems.map((p) => p.message)).toEqual([`cannot read ${f}: input/output error`]);
+  });
+
   it('expands paths for the CLI, naming what is wrong with each', async () => {
     writeFileSync(join(dir, 'x.log'), '');
     writeFileSync(join(dir, 'x.log.1'), '');
