@@ -5,7 +5,7 @@
 // fixtures, and the same lines mutated, interleaved, coloured, cut across small read chunks and
 // broken in every way a log breaks.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -330,8 +330,10 @@ describe('the bulk reader, driven by hand', () => {
 });
 
 describe('deadair analyze', () => {
-  it('says the same with DEADAIR_BULK=0 (every line by the full path) as by default', () => {
-    const json = write('cli.json.log', take(jsonLines(31), 20_000).join('\n') + '\n');
+  it('says the same with DEADAIR_BULK=0 (every line by the full path), DEADAIR_READ_AHEAD=0 (one thread) and by default', () => {
+    // Over 8 MB: read ahead on the worker by default.
+    const json = write('cli.json.log', take(jsonLines(31), 40_000).join('\n') + '\n');
+    expect(statSync(json).size).toBeGreaterThan(8 * 1024 * 1024);
     const text = write('cli.text.log', take(textLines(32), 20_000).join('\n') + '\n');
     const run = (env: Record<string, string>) => {
       try {
@@ -346,8 +348,10 @@ describe('deadair analyze', () => {
       }
     };
     const fast = run({});
+    const here = run({ DEADAIR_READ_AHEAD: '0' });
     const full = run({ DEADAIR_BULK: '0' });
-    expect(JSON.parse(fast).summary.lines).toBe(40_000);
+    expect(JSON.parse(fast).summary.lines).toBe(60_000);
     expect(fast).toBe(full);
+    expect(here).toBe(full);
   });
 });

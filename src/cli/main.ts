@@ -82,6 +82,7 @@ Options:
 
 Most lines are read straight from their bytes by a fast path that must agree with the full one;
 DEADAIR_BULK=0 reads every line by the full path (slower), to compare should they ever differ.
+Files of 8 MB or more are read ahead on a second thread; DEADAIR_READ_AHEAD=0 reads them on one.
 
 Exit codes: 0 no session failed or went silent (healthy or degraded only), 1 some did, 2 usage or I/O error.
 `;
@@ -266,6 +267,7 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
     format,
     baseTime: (f) => mtimeOf(f),
     tracker: tracker ?? trackerOptions(cfg),
+    prefetch: io.env.DEADAIR_READ_AHEAD === '0' ? 'never' : 'auto',
   });
   if (io.env.DEADAIR_BULK !== '0') pipeline.expect(total);
   const problems: SourceProblem[] = [];
