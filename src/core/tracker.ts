@@ -78,6 +78,10 @@ export interface Session {
   thinkingEvidence?: Evidence;
   /** First retryable quota error since the agent last spoke. */
   rateLimitedSince?: number;
+  /** A silence the agent's speech ends (agent_silent, stuck_thinking, rate_limited) may be open. */
+  silenced: boolean;
+  /** `groups` may hold a retry group. */
+  grouped: boolean;
 }
 
 export interface TrackerOptions {
@@ -364,6 +368,7 @@ export class SessionTracker {
         into.findings.set(cause, { ...f, id: `${into.id}/${cause}`, session: into.id });
     }
     into.root ??= from.root;
+    if (from.silenced) into.silenced = true;
     this.sessions.delete(from.id);
     this.epoch++;
   }
@@ -471,6 +476,7 @@ export class SessionTracker {
         s.pending = {
           time: ev.time,
           evidence: ev.evidence,
+          alsoSeen: undefined,
           replyBegun: false,
           failed: false,
           silentRaised: false,
@@ -484,7 +490,8 @@ export class SessionTracker {
         s.unanswered = 0;
         this.spoke(s, ev, change);
         // The frameworks reset their error counters when the agent speaks: open failures recovered.
-        if (s.groups.size > 0) {
+        if (s.grouped) {
+          s.grouped = false;
           for (const g of s.groups.values()) {
             if (g.open) {
               g.open = false;
@@ -588,7 +595,8 @@ export class SessionTracker {
     s.pending = undefined;
     s.thinkingSince = undefined;
     s.rateLimitedSince = undefined;
-    if (s.findings.size === 0) return;
+    if (!s.silenced) return;
+    s.silenced = false;
     for (const cause of RECOVER_ON_SPEECH) {
       const f = s.findings.get(cause);
       if (f && f.recovered === undefined) {
@@ -753,6 +761,7 @@ export class SessionTracker {
       if (g?.open) this.deadTurn(s, ev, e, change); // the previous failure never recovered
       g = { component: comp, open: true, maxAttempt: 0 };
       s.groups.set(comp, g);
+      s.grouped = true;
     }
     if (e.attempt !== undefined) g.maxAttempt = Math.max(g.maxAttempt, e.attempt);
     if (e.stage !== 'retry' || g.maxAttempt >= this.maxAttempts - 1) {
@@ -851,6 +860,7 @@ export class SessionTracker {
     change: Change,
     e?: ProviderError,
   ): Finding {
+    if (cause === 'agent_silent' || cause === 'stuck_thinking' || cause === 'rate_limited') s.silenced = true;
     let f = s.findings.get(cause);
     if (f) {
       f.count++;
@@ -946,22 +956,41 @@ function rank(s: Severity): number {
 }
 
 function newSession(id: string): Session {
+  // Every field from the start, those a turn marker touches first: sessions share one shape (their
+  // fields read as fast as can be) and a marker touches as little memory as it can.
   return {
     id,
-    pids: new Set(),
-    files: new Set(),
     start: Number.NaN,
     end: Number.NaN,
+    lastFile: undefined,
+    started: undefined,
+    startWaitSince: undefined,
     agentTurns: 0,
     userTurns: 0,
-    spoken: 0,
-    errors: 0,
-    deadTurns: 0,
     unanswered: 0,
-    groups: new Map(),
+    spoken: 0,
+    pending: undefined,
+    dueAt: undefined,
+    thinkingSince: undefined,
+    rateLimitedSince: undefined,
+    silenced: false,
+    grouped: false,
     closed: false,
     exited: false,
+    errors: 0,
+    deadTurns: 0,
     ambiguous: 0,
+    job: undefined,
+    room: undefined,
+    roomSid: undefined,
+    closeReason: undefined,
+    root: undefined,
+    lastLabel: undefined,
+    startWaitEvidence: undefined,
+    thinkingEvidence: undefined,
+    pids: new Set(),
+    files: new Set(),
+    groups: new Map(),
     findings: new Map(),
   };
 }
