@@ -647,14 +647,11 @@ export class SessionTracker {
   private timersOf(s: Session, now: number, change: Change): number | undefined {
     if (s.closed || s.exited) return undefined;
     // The observer is away: its reconnection requeues the session.
-    if (s.room !== undefined && this.rooms.get(s.room)?.downSince !== undefined) return undefined;
-    let next = Number.POSITIVE_INFINITY;
-    const due = (at: number): boolean => {
-      if (now >= at) return true;
-      if (at < next) next = at;
-      return false;
-    };
-    if (s.startWaitSince !== undefined && due(s.startWaitSince + this.neverJoinedMs)) {
+    if (s.room !== undefined && this.rooms.size > 0 && this.rooms.get(s.room)?.downSince !== undefined)
+      return undefined;
+    this.dueNow = now;
+    this.dueNext = Number.POSITIVE_INFINITY;
+    if (s.startWaitSince !== undefined && this.due(s.startWaitSince + this.neverJoinedMs)) {
       const r = s.room !== undefined ? this.rooms.get(s.room) : undefined;
       if (r && r.users.size > 0 && !s.findings.has('never_joined')) {
         const since = s.startWaitSince;
@@ -669,11 +666,11 @@ export class SessionTracker {
         );
         f.summary = `The agent joined room ${r.name} at ${clock(since)} but never started its session: no agent state for ${Math.round(this.neverJoinedMs / 1000)} s while ${[...r.users].slice(0, 3).join(', ')} waited (its entrypoint looks stuck before the session started).`;
       } else if (r && r.users.size === 0) {
-        due(now + 1000); // nobody is waiting yet: look again in a second
+        this.due(now + 1000); // nobody is waiting yet: look again in a second
       }
     }
     const p = s.pending;
-    if (p && !p.silentRaised && (!p.replyBegun || p.failed) && due(p.time + this.silenceMs)) {
+    if (p && !p.silentRaised && (!p.replyBegun || p.failed) && this.due(p.time + this.silenceMs)) {
       p.silentRaised = true;
       const f = this.raise(
         s,
@@ -687,32 +684,43 @@ export class SessionTracker {
       f.summary = `The user finished speaking at ${clock(p.time)} and the agent never answered${this.likelyCause(s)}.`;
       if (f.recovered !== undefined) f.recovered = undefined;
     }
-    if (p && !p.hangRaised && due(Math.max(s.end, p.time) + this.hangMs)) {
+    if (p && !p.hangRaised && this.due(Math.max(s.end, p.time) + this.hangMs)) {
       p.hangRaised = true;
       const f = this.raise(s, 'process_died', 'critical', 'process', timerEvent(now, p.evidence), change);
       f.summary = `The agent wrote nothing for ${Math.round(this.hangMs / 1000)} s while the user waited for an answer (since ${clock(p.time)}): the worker looks hung.`;
     }
     if (s.thinkingSince !== undefined) {
       const ev = timerEvent(s.thinkingSince + this.thinkingMs, s.thinkingEvidence ?? { text: '' });
-      if (!s.findings.has('stuck_thinking') && due(s.thinkingSince + this.thinkingMs)) {
+      if (!s.findings.has('stuck_thinking') && this.due(s.thinkingSince + this.thinkingMs)) {
         const f = this.raise(s, 'stuck_thinking', 'warning', 'llm', ev, change);
         f.summary = `The agent has been thinking since ${clock(s.thinkingSince)} without answering${this.likelyCause(s)}.`;
       }
       const f = s.findings.get('stuck_thinking');
-      if (f && f.severity !== 'critical' && due(s.thinkingSince + 2 * this.thinkingMs)) {
+      if (f && f.severity !== 'critical' && this.due(s.thinkingSince + 2 * this.thinkingMs)) {
         f.severity = 'critical';
         change.escalated.push(f);
       }
     }
     if (s.rateLimitedSince !== undefined) {
       const f = s.findings.get('rate_limited');
-      if (f && f.severity !== 'critical' && due(s.rateLimitedSince + this.rateLimitCriticalMs)) {
+      if (f && f.severity !== 'critical' && this.due(s.rateLimitedSince + this.rateLimitCriticalMs)) {
         f.severity = 'critical';
         f.summary = `The ${componentWord(f.component)} has been rate limited for ${Math.round((now - s.rateLimitedSince) / 60_000)} min without the agent speaking.`;
         change.escalated.push(f);
       }
     }
-    return Number.isFinite(next) ? next : undefined;
+    return Number.isFinite(this.dueNext) ? this.dueNext : undefined;
+  }
+
+  /** The timers `timersOf` fires at `dueNow`, and the soonest of those not due yet. */
+  private dueNow = 0;
+  private dueNext = Number.POSITIVE_INFINITY;
+
+  /** Is a timer set for `at` due? If not, the next look is no later than `at`. */
+  private due(at: number): boolean {
+    if (this.dueNow >= at) return true;
+    if (at < this.dueNext) this.dueNext = at;
+    return false;
   }
 
   /** One of the session's timers was set for `at`: queue the session unless it is due sooner. */
@@ -945,8 +953,29 @@ function timerEvent(time: number, evidence: Evidence): AgentEvent {
 }
 
 /** Local wall-clock time of day, HH:MM:SS: what the developer compares with their own clock. */
-function clock(t: number): string {
-  const d = new Date(t);
+export function clock(t: number): string {
+  // Summaries name times again and again (a silence raised on every unanswered turn): the local
+  // hour and minute are worked out once a minute. Time zones are whole minutes from UTC and change
+  // on a minute, so within one UTC minute only the seconds move (checked, for zones that were not).
+  const minute = Math.floor(t / 60_000);
+  const sec = Math.floor(t / 1000) - minute * 60;
+  if (minute !== clockMinute) {
+    const d = new Date(t);
+    if (!Number.isFinite(t) || d.getSeconds() !== sec) return hhmmss(d);
+    clockMinute = minute;
+    clockPrefix = `${two(d.getHours())}:${two(d.getMinutes())}:`;
+  }
+  return clockPrefix + two(sec);
+}
+
+let clockMinute = Number.NaN;
+let clockPrefix = '';
+
+function two(n: number): string {
+  return n < 10 && n >= 0 ? `0${n}` : String(n);
+}
+
+function hhmmss(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
