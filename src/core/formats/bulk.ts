@@ -15,16 +15,17 @@
 // when no rule reads its fields: chatter just moves its session's span, a turn or speech marker
 // becomes the same event the full path builds; the log's clock moves and ticks as `emit` would
 // move it before each line. The first line without a record, or whose job is not trusted, ends a
-// run and takes the full path. What has no record — escapes
-// other than colour codes, a C1 control, a level of warning or worse, a message a rule reads, a room
-// name the tracker has not learnt, a line too long, the last line of a chunk in dev text (the next
-// line must be seen, to know it continues nothing) — stops a run.
+// run and takes the full path. A line has no record when it holds an escape other than colour
+// codes or a C1 control, is a warning or worse, has a message a rule reads, names a room, is too
+// long, or is the last line of a chunk in dev text (the next line must be seen, to know it
+// continues nothing).
 
 import type { AgentEvent, EventContext, FormatId, LogLevel } from '../../shared/events.js';
 import { EVIDENCE_MAX } from '../classify.js';
 import { stripAnsi, type ChunkSpan } from '../logs/lines.js';
 import {
   MAX_BULK_LINE,
+  MAX_IDS,
   REC_END,
   REC_F64,
   REC_I32,
@@ -178,7 +179,7 @@ export class BulkReader<S> {
       this.trustSpace = space;
       this.trustGen = space.generation;
       // Dense from the start (ids are approved in any order): reads stay fast.
-      const n = theClassifier()?.maxIds ?? 0;
+      const n = MAX_IDS;
       this.trustS = new Array<S | undefined>(n).fill(undefined);
       this.trustEpoch = new Float64Array(n).fill(-1);
     }

@@ -109,6 +109,9 @@ const I_PID = 30;
 const B_HOUR_KEY = 160;
 const B_NEW_HOUR = 176;
 
+/** Ids of jobs, and of messages per format, the tables hold (MAX_IDS in scan.ts). */
+export const MAX_IDS = 1 << 15;
+
 /** Lines longer than this are never taken (chatter is short). */
 export const MAX_BULK_LINE = 16 * 1024;
 
@@ -158,6 +161,7 @@ export class Classifier {
     this.kinds = at(this.x.KINDS);
     this.inCap = at(this.x.IN_CAP);
     this.maxIds = at(this.x.MAX_IDS);
+    if (this.maxIds !== MAX_IDS) throw new Error('line classifier: MAX_IDS differs from scan.ts');
     const recCap = at(this.x.REC_CAP);
     this.recI32 = new Int32Array(buf, at(this.x.RECORDS), recCap * REC_I32);
     this.recF64 = new Float64Array(buf, at(this.x.RECORDS), recCap * REC_F64);
