@@ -9,7 +9,7 @@ export const SLOTS = 4;
 // The control words (an Int32Array over a SharedArrayBuffer).
 /** Bumped by the reader when it posts a job (the worker waits on it). */
 export const C_JOB = 0;
-/** Set by the reader to a job's id to stop it. */
+/** Set by the reader to a job's id to stop it (and any before it: ids only grow). */
 export const C_CANCEL = 1;
 /** 1 while the worker waits for a job. */
 export const C_IDLE = 2;

@@ -55,10 +55,10 @@ function run(job: Job): boolean {
   let atLineStart = true;
   for (let slot = 0; ; slot = (slot + 1) % SLOTS) {
     while (Atomics.load(ctl, C_STATE + slot) !== 0) {
-      if (Atomics.load(ctl, C_CANCEL) === job.id) return false;
+      if (Atomics.load(ctl, C_CANCEL) >= job.id) return false;
       Atomics.wait(ctl, C_STATE + slot, 1);
     }
-    if (Atomics.load(ctl, C_CANCEL) === job.id) return false;
+    if (Atomics.load(ctl, C_CANCEL) >= job.id) return false;
     const base = slot * layout.size;
     const bytes = new Uint8Array(buf, base, job.chunk);
     let n: number;
