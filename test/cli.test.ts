@@ -196,6 +196,41 @@ describe('deadair analyze', () => {
     expect((await run(['frobnicate'])).code).toBe(2);
   });
 
+  it('names the time of a silence in local time, in any time zone', async () => {
+    // Zones off UTC by a half and three quarters of an hour, and Lord Howe half an hour after its
+    // summer time ended (its clocks go back by half an hour).
+    const cases: [string, number][] = [
+      ['Asia/Kathmandu', Date.UTC(2026, 10, 24, 12, 0, 3)],
+      ['Asia/Kolkata', Date.UTC(2026, 10, 24, 12, 0, 59)],
+      ['Australia/Lord_Howe', Date.UTC(2026, 3, 4, 15, 29, 58)],
+      ['UTC', Date.UTC(2026, 10, 24, 23, 59, 59)],
+    ];
+    for (const [tz, t] of cases) {
+      const at = (ms: number, msg: string) =>
+        JSON.stringify({ level: 30, time: ms, pid: 7, hostname: 'h', jobID: 'AJ_tz', room_id: 'RM_tz', msg });
+      // A turn answered, then one the agent never answers (a tick every second of log time).
+      const lines = [
+        at(t - 5000, 'User turn committed'),
+        at(t - 4000, 'playout completed without interruption'),
+      ];
+      lines.push(at(t, 'User turn committed'));
+      for (let k = 1; k <= 12; k++) lines.push(at(t + k * 1000, 'running EOU detection'));
+      writeFileSync(join(dir, `tz.log`), lines.join('\n') + '\n');
+      const r = await run(['analyze', '--json', 'tz.log'], { TZ: tz });
+      const silent = JSON.parse(r.stdout).sessions[0].causes.find(
+        (c: { id: string }) => c.id === 'agent_silent',
+      );
+      const local = new Intl.DateTimeFormat('en-GB', {
+        timeZone: tz,
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(t));
+      expect(silent?.summary, tz).toContain(`finished speaking at ${local} `);
+    }
+  });
+
   it('shows untrusted text without terminal escape sequences', async () => {
     const evil = pino(
       50,
