@@ -207,6 +207,7 @@ describe('the bulk reader agrees with the full path', () => {
     expect(await agree([json, text])).toBeGreaterThan(0.9);
   });
 
+  // Every log read three ways, in many chunk sizes: the time it may take on a loaded machine.
   it('on the framework-shaped fixtures, whatever the format, chunk size or line cap', async () => {
     const fixtures = ['python', 'real'].flatMap((d) =>
       readdirSync(join('test/fixtures', d))
@@ -221,8 +222,9 @@ describe('the bulk reader agrees with the full path', () => {
     await agree(fixtures);
     for (const format of ['pino-json', 'python-text', 'python-json', 'pino-pretty'] as FormatId[])
       await agree(fixtures, { format, chunkBytes: 4096 });
-  });
+  }, 180_000);
 
+  // Every log read three ways, in many chunk sizes: the time it may take on a loaded machine.
   it('on mutated, interleaved and broken logs, across small chunks and a small line cap', async () => {
     const json = take(jsonLines(11), 8000);
     const text = take(textLines(12), 8000);
@@ -237,7 +239,7 @@ describe('the bulk reader agrees with the full path', () => {
       await agree([a, b], { chunkBytes: 5000, maxLineBytes: 180 });
       await agree([a], { format: seed % 2 ? 'python-text' : 'pino-json', chunkBytes: 3000 });
     }
-  });
+  }, 180_000);
 
   it('when jobs share a room name, move between files, or are named only after their pid', async () => {
     const r = rng(5);

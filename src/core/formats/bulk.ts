@@ -47,9 +47,6 @@ import {
 import { readAhead, type ChunkReader } from './prefetch.js';
 import { levelOf } from './record.js';
 
-/** In a record's packed word (see scan.ts): the line is not ASCII. */
-const PACKED_HIGH = 1 << 12;
-
 /** The log's clock, kept by the pipeline: its latest time, and when it last ticked. */
 export interface LogClock {
   maxTime: number;
@@ -283,14 +280,13 @@ export class BulkReader<S> {
     offset: number,
   ): void {
     const py = ((packed >> 2) & 3) === 2;
-    const level: LogLevel | undefined = levelOf((packed >> 4) & 0xff);
+    const level: LogLevel | undefined = levelOf(packed >> 4);
     const ctx = (py ? o.ctx : o.pinoCtx) as EventContext;
     const id: FormatId = py ? 'python-text' : 'pino-json';
     // pino lines with an escape are never taken; dev text loses its colour codes, as the full path's.
     const start = i32[b + REC_START] as number;
     const end = i32[b + REC_END] as number;
-    // An ASCII line is its bytes (what latin1 copies), as UTF-8 would decode them.
-    let text = packed & PACKED_HIGH ? buf.toString('utf8', start, end) : buf.toString('latin1', start, end);
+    let text = buf.toString('utf8', start, end);
     if (py) text = stripAnsi(text);
     if (text.length > EVIDENCE_MAX) text = text.slice(0, EVIDENCE_MAX) + '…';
     // The event `lineEvent` builds of such a record, built directly (one per marker: it adds up).

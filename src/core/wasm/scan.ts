@@ -33,14 +33,12 @@ const PINO_KIND: usize = ARENA + <usize>ARENA_CAP;
 const PY_KIND: usize = PINO_KIND + <usize>MAX_IDS;
 /**
  * The records of the chunk, 32 bytes each: i32 start, next line's start, end of its text (CR
- * excluded), owner, message, kind | format << 2 | level << 4 | non-ASCII << 12; f64 time. A line under 30 bytes is
+ * excluded), owner, message, kind | format << 2 | level << 4; f64 time. A line under 30 bytes is
  * never taken, so a chunk holds fewer than IN_CAP / 30.
  */
 const REC: usize = PY_KIND + <usize>MAX_IDS;
 export const REC_CAP: u32 = IN_CAP / 30 + 1;
 export const MEMORY_END: usize = REC + <usize>REC_CAP * 32;
-/** In a record's packed word: the line has bytes of 128 or more (it is not ASCII). */
-const PACKED_HIGH: i32 = 1 << 12;
 
 // RES: f64 fields, then i32 fields (offsets in bytes from RES).
 const R_HOUR_START = 32; // epoch ms of the local hour in R_HOUR_KEY (in)
@@ -241,33 +239,28 @@ export function classify(from: u32, to: u32, limit: u32, flags: u32): i32 {
     let nl = p;
     let esc = false;
     let c1 = false;
-    let high = false;
     for (;;) {
       if (nl + 16 <= end) {
         const v = v128.load(nl);
         const mn = i8x16.bitmask(i8x16.eq(v, nlv));
         const me = i8x16.bitmask(i8x16.eq(v, escv));
         const mc = i8x16.bitmask(i8x16.eq(v, c1v));
-        const mh = i8x16.bitmask(v);
         if (mn != 0) {
           const i = ctz(mn);
           const before = (1 << i) - 1;
           if ((me & before) != 0) esc = true;
           if ((mc & before) != 0) c1 = true;
-          if ((mh & before) != 0) high = true;
           nl += <usize>i;
           break;
         }
         if (me != 0) esc = true;
         if (mc != 0) c1 = true;
-        if (mh != 0) high = true;
         nl += 16;
       } else {
         while (nl < end && load<u8>(nl) != 10) {
           const c = u8at(nl);
           if (c == 27) esc = true;
           else if (c == 0x9b) c1 = true;
-          if (c >= 128) high = true;
           nl++;
         }
         break;
@@ -303,7 +296,6 @@ export function classify(from: u32, to: u32, limit: u32, flags: u32): i32 {
       store<i32>(at, <i32>(p - IN));
       store<i32>(at, <i32>(next - IN), 4);
       store<i32>(at, <i32>(e - IN), 8);
-      if (high) store<i32>(at, load<i32>(at, 20) | PACKED_HIGH, 20);
       setI(R_COUNT, n + 1);
     }
     p = next;
