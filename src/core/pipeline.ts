@@ -68,6 +68,10 @@ export class Pipeline {
       this.events++;
       this.report(this.tracker.ingestKnown(s, ev));
     },
+    marker: (s, kind, t) => {
+      this.events++;
+      this.report(this.tracker.ingestMarker(s, kind, t));
+    },
   };
 
   constructor(private readonly opts: PipelineOptions = {}) {

@@ -411,6 +411,21 @@ export class SessionTracker {
     return this.fold(s, ev);
   }
 
+  /**
+   * A turn or speech marker at `time` of a session `bulkOwner` approved: what `ingestKnown` does
+   * with its event, without building one (neither kind keeps its evidence, and the approval says
+   * its file is the session's last).
+   */
+  ingestMarker(s: Session, kind: 'agent_turn' | 'agent_speech', time: number): Change {
+    this.spanTo(s, time);
+    const c = this.fresh(s);
+    s.started = true;
+    s.startWaitSince = undefined;
+    if (kind === 'agent_turn') this.agentTurn(s);
+    else this.agentSpeech(s, time, c);
+    return this.changed();
+  }
+
   /** A chatter line at `t`: the session's span reaches it. */
   spanTo(s: Session, t: number): void {
     if (t === t) {
@@ -443,12 +458,10 @@ export class SessionTracker {
     }
     switch (ev.kind) {
       case 'agent_turn':
-        s.agentTurns++;
-        s.unanswered++;
-        if (s.pending) s.pending.replyBegun = true;
+        this.agentTurn(s);
         break;
       case 'agent_state':
-        if (ev.state === 'speaking') this.spoke(s, ev, change);
+        if (ev.state === 'speaking') this.spoke(s, ev.time, change);
         else if (ev.state === 'thinking') {
           if (s.thinkingSince === undefined) {
             s.thinkingSince = ev.time;
@@ -486,20 +499,7 @@ export class SessionTracker {
         break;
       }
       case 'agent_speech':
-        s.spoken++;
-        s.unanswered = 0;
-        this.spoke(s, ev, change);
-        // The frameworks reset their error counters when the agent speaks: open failures recovered.
-        if (s.grouped) {
-          s.grouped = false;
-          for (const g of s.groups.values()) {
-            if (g.open) {
-              g.open = false;
-              s.deadTurns = Math.max(0, s.deadTurns - 1);
-            }
-          }
-          s.groups.clear();
-        }
+        this.agentSpeech(s, ev.time, change);
         break;
       case 'error':
         this.onError(s, ev, ev.error, change);
@@ -591,7 +591,32 @@ export class SessionTracker {
   }
 
   /** The agent spoke: nothing is pending, and a silence it was warned for is over. */
-  private spoke(s: Session, ev: AgentEvent, change: Change): void {
+  /** The agent began a reply (a speech handle). */
+  private agentTurn(s: Session): void {
+    s.agentTurns++;
+    s.unanswered++;
+    if (s.pending) s.pending.replyBegun = true;
+  }
+
+  /** The agent's speech played out at `time`. */
+  private agentSpeech(s: Session, time: number, change: Change): void {
+    s.spoken++;
+    s.unanswered = 0;
+    this.spoke(s, time, change);
+    // The frameworks reset their error counters when the agent speaks: open failures recovered.
+    if (s.grouped) {
+      s.grouped = false;
+      for (const g of s.groups.values()) {
+        if (g.open) {
+          g.open = false;
+          s.deadTurns = Math.max(0, s.deadTurns - 1);
+        }
+      }
+      s.groups.clear();
+    }
+  }
+
+  private spoke(s: Session, time: number, change: Change): void {
     s.pending = undefined;
     s.thinkingSince = undefined;
     s.rateLimitedSince = undefined;
@@ -600,7 +625,7 @@ export class SessionTracker {
     for (const cause of RECOVER_ON_SPEECH) {
       const f = s.findings.get(cause);
       if (f && f.recovered === undefined) {
-        f.recovered = ev.time;
+        f.recovered = time;
         (change.recovered ??= []).push(f);
       }
     }

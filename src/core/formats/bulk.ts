@@ -39,7 +39,6 @@ import {
   newIdSpace,
   theClassifier,
   type IdSpace,
-  type MarkerKind,
   type Message,
   type Owner,
   type Records,
@@ -72,8 +71,10 @@ export interface BulkHooks<S> {
   clock: LogClock;
   /** Log time reached `t`, a second after the last tick: tick (as emit would before the line). */
   tick(t: number): void;
-  /** A turn or speech marker of `s` (the clock has already moved to its time). */
+  /** A user's turn end of `s`, as the event the full path builds (the clock has already moved to its time). */
   event(s: S, ev: AgentEvent): void;
+  /** A reply begun or speech played out by `s` at `t` (no event: neither keeps its evidence). */
+  marker(s: S, kind: 'agent_turn' | 'agent_speech', t: number): void;
 }
 
 /** A chunk's records, and what their ids mean (the definitions of the chunk already applied). */
@@ -219,7 +220,8 @@ export class BulkReader<S> {
         const m = (space.messages[format] as (Message | null | undefined)[])[i32[b + REC_MSG] as number];
         const o = space.owners[id];
         if (!m || !o) break;
-        this.marker(s, buf, i32, b, o, m, t, packed, line + taken + 1, offset + (pos - from));
+        if (m.kind === 'agent_turn' || m.kind === 'agent_speech') hooks.marker(s, m.kind, t);
+        else this.userTurnEnd(s, buf, i32, b, o, m, t, packed, line + taken + 1, offset + (pos - from));
       } else {
         hooks.span(s, t);
         chatter++;
@@ -266,8 +268,8 @@ export class BulkReader<S> {
     return s;
   }
 
-  /** A turn / speech marker: the event the full path builds (`lineEvent`). */
-  private marker(
+  /** A user's turn end: the event the full path builds (`lineEvent`). */
+  private userTurnEnd(
     s: S,
     buf: Buffer,
     i32: Int32Array,
@@ -291,7 +293,7 @@ export class BulkReader<S> {
     if (text.length > EVIDENCE_MAX) text = text.slice(0, EVIDENCE_MAX) + '…';
     // The event `lineEvent` builds of such a record, built directly (one per marker: it adds up).
     const ev: AgentEvent = {
-      kind: m.kind as Exclude<MarkerKind, 'log'>,
+      kind: 'user_turn_end',
       time,
       ctx,
       format: id,
