@@ -269,7 +269,6 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
     tracker: tracker ?? trackerOptions(cfg),
     prefetch: io.env.DEADAIR_READ_AHEAD === '0' ? 'never' : 'auto',
   });
-  if (io.env.DEADAIR_BULK !== '0') pipeline.expect(total);
   const problems: SourceProblem[] = [];
   const done = new Map<string, number>();
   const t = tail({

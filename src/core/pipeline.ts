@@ -5,7 +5,7 @@ import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
 import { FileParser } from './formats/parser.js';
 import type { BulkHooks, LogClock } from './formats/bulk.js';
-import { PREFETCH_MIN_BYTES, warmReadAhead } from './formats/prefetch.js';
+import { PREFETCH_MIN_BYTES } from './formats/prefetch.js';
 import type { ChunkScanner } from './logs/lines.js';
 import type { RawLine } from './logs/types.js';
 import { SessionTracker, type Change, type Session, type TrackerOptions } from './tracker.js';
@@ -125,19 +125,6 @@ export class Pipeline {
       },
     };
     return out;
-  }
-
-  /**
-   * About to read files of `bytes` in all to their end: start what reads them ahead now (a
-   * thread), so that it is ready by the first chunk.
-   */
-  expect(bytes: number): void {
-    if (
-      !this.opts.onEvent &&
-      this.opts.prefetch !== 'never' &&
-      (this.opts.prefetch === 'always' || bytes >= PREFETCH_MIN_BYTES)
-    )
-      warmReadAhead();
   }
 
   /** Fold an event read back from the journal, as if it had just been parsed. */

@@ -83,30 +83,26 @@ export interface ChunkRecords extends Records {
   space: IdSpace;
 }
 
+/** The ids of the classifier on this thread. */
+const here = newIdSpace();
+
 /**
- * Where a chunk's records come from: classified here, or prefetched (prefetch.ts). Null when this
- * chunk cannot be classified (too large); then its lines take the full path.
+ * The records of a chunk classified on this thread (one not read ahead by prefetch.ts); null when
+ * it cannot be (too large, or no WebAssembly): then its lines take the full path.
  */
-export type RecordSource = (
+export function classifyHere(
   buf: Buffer,
-  chunk: number,
   from: number,
   to: number,
   limit: number,
   formats: number,
-) => ChunkRecords | null;
-
-/** The ids of the classifier on this thread. */
-const here = newIdSpace();
-
-/** Classify the chunk on this thread. */
-export const classifyHere: RecordSource = (buf, _chunk, from, to, limit, formats) => {
+): ChunkRecords | null {
   const c = theClassifier();
   if (c === null || to > c.inCap) return null;
   const r = c.classify(buf, from, to, limit, formats);
   define(here, r);
   return { space: here, count: r.count, i32: r.i32, f64: r.f64 };
-};
+}
 
 /** Is the WebAssembly classifier here? (Without it analyze reads every line by the full path.) */
 export function bulkAvailable(): boolean {
@@ -139,7 +135,6 @@ export class BulkReader<S> {
     private readonly formats: { pino: boolean; py: boolean },
     /** Called before a scan takes its first line (the parser completes a record it holds). */
     private readonly beforeFirst: () => void,
-    private readonly source: RecordSource = classifyHere,
   ) {
     this.flags = (formats.pino ? 1 : 0) | (formats.py ? 2 : 0);
   }
@@ -166,9 +161,7 @@ export class BulkReader<S> {
       this.chunk = chunk;
       const pre = this.prefetched?.(buf);
       this.recs =
-        pre !== undefined
-          ? pre
-          : this.source(buf, chunk, from, to, Math.min(maxLine, MAX_BULK_LINE), this.flags);
+        pre !== undefined ? pre : classifyHere(buf, from, to, Math.min(maxLine, MAX_BULK_LINE), this.flags);
       this.cursor = 0;
     }
     const r = this.recs;

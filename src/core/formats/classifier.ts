@@ -140,7 +140,6 @@ export class Classifier {
   private readonly in: number;
   private readonly kinds: number;
   readonly inCap: number;
-  readonly maxIds: number;
   private readonly recI32: Int32Array;
   private readonly recF64: Float64Array;
   private owners = 0;
@@ -160,8 +159,7 @@ export class Classifier {
     this.in = at(this.x.INPUT);
     this.kinds = at(this.x.KINDS);
     this.inCap = at(this.x.IN_CAP);
-    this.maxIds = at(this.x.MAX_IDS);
-    if (this.maxIds !== MAX_IDS) throw new Error('line classifier: MAX_IDS differs from scan.ts');
+    if (at(this.x.MAX_IDS) !== MAX_IDS) throw new Error('line classifier: MAX_IDS differs from scan.ts');
     const recCap = at(this.x.REC_CAP);
     this.recI32 = new Int32Array(buf, at(this.x.RECORDS), recCap * REC_I32);
     this.recF64 = new Float64Array(buf, at(this.x.RECORDS), recCap * REC_F64);
@@ -182,7 +180,7 @@ export class Classifier {
     const x = this.x;
     const defs: Definitions = { generation: this.generation, owners: [], messages: [] };
     // Start the tables afresh rather than fill them in the middle of a chunk.
-    const room = this.maxIds - 4096;
+    const room = MAX_IDS - 4096;
     if (
       this.stale ||
       x.arenaLeft() < to ||
@@ -253,7 +251,7 @@ export class Classifier {
       };
     } else o = pyOwner(this.text(start, end, 'utf8'));
     const id = this.owners;
-    if (id >= this.maxIds || !this.x.insertOwner(id)) return false;
+    if (id >= MAX_IDS || !this.x.insertOwner(id)) return false;
     this.owners++;
     defs.owners.push([id, o]);
     return true;
@@ -266,9 +264,9 @@ export class Classifier {
     const m = py ? pyMessage(text, i32[I_A] as number) : pinoMessage(text);
     const format = py ? 2 : 1;
     const id = this.messages[format] as number;
-    if (id >= this.maxIds || !this.x.insertMessage(format, id)) return false;
+    if (id >= MAX_IDS || !this.x.insertMessage(format, id)) return false;
     this.messages[format] = id + 1;
-    this.mem[this.kinds + (py ? this.maxIds : 0) + id] = m === null ? 0 : m.kind === 'log' ? 1 : 2;
+    this.mem[this.kinds + (py ? MAX_IDS : 0) + id] = m === null ? 0 : m.kind === 'log' ? 1 : 2;
     defs.messages.push([format, id, m]);
     return true;
   }

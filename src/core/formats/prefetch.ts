@@ -225,17 +225,6 @@ export function chunksReadAhead(): number {
  * `limit` bytes in the layouts `formats` (see classifier.ts); undefined when it cannot (no worker
  * threads, or the worker is reading another file).
  */
-/** Start the worker now (reading a large file soon): it is ready when the first chunk is asked for. */
-export function warmReadAhead(): void {
-  if (prefetcher === undefined) {
-    try {
-      prefetcher = new Prefetcher();
-    } catch {
-      prefetcher = null;
-    }
-  }
-}
-
 export function readAhead(
   fd: number,
   pos: number,
@@ -243,6 +232,12 @@ export function readAhead(
   limit: number,
   formats: number,
 ): ChunkReader | undefined {
-  warmReadAhead();
+  if (prefetcher === undefined) {
+    try {
+      prefetcher = new Prefetcher();
+    } catch {
+      prefetcher = null;
+    }
+  }
   return prefetcher?.open(fd, pos, chunk, limit, formats);
 }
