@@ -16,6 +16,7 @@ export const RETRYABLE_CATEGORIES: ReadonlySet<string> = new Set([
   'MaxConcurrentGatewayTTS',
   'MaxBargeInRPM',
 ]);
+const KNOWN_CATEGORIES: readonly string[] = [...TERMINAL_CATEGORIES, ...RETRYABLE_CATEGORIES];
 const QUOTA_TYPES: ReadonlySet<string> = new Set(['llm', 'stt', 'tts', 'bargein']);
 
 /** Category → terminal, by the contract's table; unknown or missing → transient (the safe default). */
@@ -99,27 +100,45 @@ const VALUE = `\\s*(?:\\\\*"((?:[^"\\\\]|\\\\(?!"))*)\\\\*"|\\\\*'((?:[^'\\\\]|\
 interface FieldPattern {
   strict: RegExp;
   loose: RegExp;
+  /** Bytes every match holds (a key, or what all of a key's spellings share). */
+  literal: string;
+  /** How far before the literal a match may begin, not counting a run of backslashes. */
+  back: number;
 }
-function fieldPattern(key: string): FieldPattern {
+function fieldPattern(key: string, literal = key, back = 1): FieldPattern {
   return {
-    strict: new RegExp(`(?:${Q}${key}${Q}\\s*:|(?:^|[^A-Za-z0-9_])${key}\\s*=)${VALUE}`),
-    loose: new RegExp(`(?:^|[^A-Za-z0-9_])${key}\\s*:${VALUE}`),
+    strict: new RegExp(`(?:${Q}${key}${Q}\\s*:|(?:^|[^A-Za-z0-9_])${key}\\s*=)${VALUE}`, 'g'),
+    loose: new RegExp(`(?:^|[^A-Za-z0-9_])${key}\\s*:${VALUE}`, 'g'),
+    literal,
+    back,
   };
 }
 const FIELD = {
-  type: fieldPattern('type'),
   quotaType: fieldPattern('quota_type'),
   category: fieldPattern('category'),
   hint: fieldPattern('hint'),
   remainingLimit: fieldPattern('remaining_limit'),
-  statusCode: fieldPattern('(?:status_code|statusCode|status)'),
-  requestId: fieldPattern('(?:request_id|requestId|x-request-id)'),
+  statusCode: fieldPattern('(?:status_code|statusCode|status)', 'status'),
+  requestId: fieldPattern('(?:request_id|requestId|x-request-id)', 'request', 3),
   retryable: fieldPattern('retryable'),
-  code: fieldPattern('code'),
 };
 
+/**
+ * The value of the first `key` field in `text`, the strict forms first. Both patterns are run
+ * from just before the key's first occurrence (no match can begin earlier: a match is the key with
+ * at most `back` bytes and a run of backslashes before it), and not at all when the key is absent:
+ * the same match as from the start, without trying the pattern at every byte of a long line.
+ */
 function field(p: FieldPattern, text: string): string | undefined {
-  const m = p.strict.exec(text) ?? p.loose.exec(text);
+  const at = text.indexOf(p.literal);
+  if (at < 0) return undefined;
+  const from = Math.max(0, at - p.back);
+  p.strict.lastIndex = from;
+  let m = p.strict.exec(text);
+  if (!m) {
+    p.loose.lastIndex = from;
+    m = p.loose.exec(text);
+  }
   if (!m) return undefined;
   const v = m[1] ?? m[2] ?? m[3];
   return v === undefined || v === '' || v === 'None' || v === 'null' ? undefined : v;
@@ -139,7 +158,7 @@ function quotaFieldsFromText(text: string): TextQuotaFields {
   if (category && /^[A-Za-z][\w.-]{0,79}$/.test(category)) out.category = category;
   else {
     // The narrowed string may name a known category without "category:" in front of it.
-    for (const c of [...TERMINAL_CATEGORIES, ...RETRYABLE_CATEGORIES]) {
+    for (const c of KNOWN_CATEGORIES) {
       if (text.includes(c)) {
         out.category = c;
         break;
@@ -201,9 +220,15 @@ export function decodeErrorText(text: string): DecodedError {
 
 /** The gateway's human `error` string when it is quoted in the text. */
 function gatewayMessage(text: string): string | undefined {
-  const m = /([A-Z]{2,4}[^"'{}\\]{0,80}?quota exceeded[^"'{}\\]*)/i.exec(text);
+  // A match ends in "quota exceeded" at most 84 characters after it begins: start there.
+  const q = QUOTA_EXCEEDED.exec(text);
+  if (!q) return undefined;
+  GATEWAY_MESSAGE.lastIndex = Math.max(0, q.index - 84);
+  const m = GATEWAY_MESSAGE.exec(text);
   return m?.[1]?.trim().slice(0, 300);
 }
+const QUOTA_EXCEEDED = /quota exceeded/i;
+const GATEWAY_MESSAGE = /([A-Z]{2,4}[^"'{}\\]{0,80}?quota exceeded[^"'{}\\]*)/gi;
 
 function statusFromText(text: string): number | undefined {
   const kv = field(FIELD.statusCode, text);

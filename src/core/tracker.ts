@@ -910,9 +910,13 @@ export class SessionTracker {
       }
       return f;
     }
+    // Every field from the start, in one order: findings are updated on every repeat, and objects
+    // of one shape keep those updates fast.
     f = {
       id: `${s.id}/${cause}`,
       session: s.id,
+      room: s.room || undefined,
+      job: s.job || undefined,
       cause,
       severity,
       component,
@@ -923,11 +927,11 @@ export class SessionTracker {
       summary: '',
       remedy: '',
       evidence: [ev.evidence],
+      quota: e?.quota || undefined,
+      status: e?.status,
+      consequenceOf: undefined,
+      recovered: undefined,
     };
-    if (s.room) f.room = s.room;
-    if (s.job) f.job = s.job;
-    if (e?.quota) f.quota = e.quota;
-    if (e?.status !== undefined) f.status = e.status;
     // Failures are roots; closes, dead turns and silences are what failures lead to.
     const isRoot = cause !== 'closed_with_error' && cause !== 'dead_turns' && !SILENCE_CAUSES.has(cause);
     if (s.root && s.root !== cause) f.consequenceOf = s.root;
