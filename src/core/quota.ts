@@ -129,6 +129,11 @@ const FIELD = {
  * at most `back` bytes and a run of backslashes before it), and not at all when the key is absent:
  * the same match as from the start, without trying the pattern at every byte of a long line.
  */
+/** The value of a field named in an error's text (what decodeErrorText reads; exported for tests). */
+export function textField(name: keyof typeof FIELD, text: string): string | undefined {
+  return field(FIELD[name], text);
+}
+
 function field(p: FieldPattern, text: string): string | undefined {
   const at = text.indexOf(p.literal);
   if (at < 0) return undefined;
