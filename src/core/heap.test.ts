@@ -49,4 +49,26 @@ describe('DeadlineHeap', () => {
     for (let x = heap.popDue(Infinity); x; x = heap.popDue(Infinity)) out.push(x.dueAt!);
     expect(out).toEqual([...all].sort((p, q) => p - q));
   });
+
+  it('pops what is due in order while pushes and pops interleave', () => {
+    const heap = new DeadlineHeap<Item>();
+    let seed = 3;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const pending: number[] = [];
+    let now = 0;
+    for (let step = 0; step < 5000; step++) {
+      for (let k = rand(4); k > 0; k--) {
+        const at = now + rand(3000);
+        pending.push(at);
+        heap.push(at, { name: String(step), dueAt: at });
+      }
+      now += rand(700);
+      const popped: number[] = [];
+      for (let x = heap.popDue(now); x; x = heap.popDue(now)) popped.push(x.dueAt!);
+      const due = pending.filter((at) => at <= now).sort((p, q) => p - q);
+      expect(popped).toEqual(due);
+      pending.splice(0, pending.length, ...pending.filter((at) => at > now));
+      expect(heap.size).toBe(pending.length);
+    }
+  });
 });

@@ -758,7 +758,12 @@ export class SessionTracker {
   /** ", most likely because …" when the session has a failure to blame. */
   private likelyCause(s: Session): string {
     const root = s.root ? s.findings.get(s.root) : undefined;
-    return root ? `, most likely because of ${root.title.toLowerCase()}` : '';
+    if (!root) return '';
+    // Said on every silence of a failed session: one string per title.
+    let words = BECAUSE.get(root.title);
+    if (words === undefined)
+      BECAUSE.set(root.title, (words = `, most likely because of ${root.title.toLowerCase()}`));
+    return words;
   }
 
   private onError(s: Session, ev: AgentEvent, e: ProviderError, change: Change): void {
@@ -976,6 +981,8 @@ const SAME_TURN_MS = 3000;
 function sourceOf(e: Evidence): 'log' | 'room' {
   return e.file !== undefined && e.file !== '' ? 'log' : 'room';
 }
+
+const BECAUSE = new Map<string, string>();
 
 function timerEvent(time: number, evidence: Evidence): AgentEvent {
   return { kind: 'log', time, ctx: {}, format: 'raw', message: '', evidence };
