@@ -241,6 +241,40 @@ describe('the bulk reader agrees with the full path', () => {
     }
   }, 180_000);
 
+  it('keeps the evidence text of dev-text turns whose colour codes cut UTF-8 characters apart', async () => {
+    // Each job ends one user turn and is never answered: its silence keeps that line as evidence.
+    const odd = [
+      Buffer.from([0xc3, 0x1b, 0x5b, 0x30, 0x6d, 0xa9]), // é cut in two by a colour code
+      Buffer.from('\x1b[1m\u00e9\x1b[0m caf\u00e9'), // whole characters between codes
+      Buffer.from([0xc3, 0x1b, 0x5b, 0x6d, 0x41]), // a lead byte, then ASCII
+      Buffer.from([0xe2, 0x82, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0xac]), // € cut in two
+      Buffer.from([0x1b, 0x5b, 0x30, 0x6d, 0xa9]), // a lone continuation byte
+    ];
+    const parts: Buffer[] = [];
+    for (let j = 0; j < 200; j++) {
+      const t = `2026-11-24 12:${String(Math.floor(j / 60)).padStart(2, '0')}:${String(j % 60).padStart(2, '0')},${String(j % 1000).padStart(3, '0')}`;
+      const stamp = `\x1b[90m{"pid": ${100 + j}, "job_id": "AJ_${j}", "room": "r-${j}"}\x1b[0m`;
+      const line = (msg: Buffer) =>
+        Buffer.concat([
+          Buffer.from(`${t} - \x1b[36mDEBUG\x1b[0m livekit.agents - `),
+          msg,
+          Buffer.from(` ${stamp}\n`),
+        ]);
+      for (let k = 0; k < 4; k++) parts.push(line(Buffer.from('running EOU detection')));
+      parts.push(
+        line(Buffer.concat([Buffer.from(`user turn committed ${j} `), odd[j % odd.length] as Buffer])),
+      );
+      for (let k = 0; k < 4; k++) parts.push(line(Buffer.from('running EOU detection')));
+    }
+    const f = write('utf8-cut.log', Buffer.concat(parts));
+    expect(await agree([f])).toBeGreaterThan(0.8);
+    expect(await agree([f], { chunkBytes: 500 })).toBeGreaterThan(0.5);
+    // The silences keep those lines, decoded as the full path decodes them.
+    const { report } = await analyze([f], { bulk: true });
+    expect(report).toContain('user turn committed 1 \u00e9 caf\u00e9 {');
+    expect(report).toContain('user turn committed 0 \ufffd\ufffd {');
+  });
+
   it('when jobs share a room name, move between files, or are named only after their pid', async () => {
     const r = rng(5);
     const dev = (t: number, msg: string, stamp: string) =>

@@ -23,7 +23,7 @@
 
 import type { AgentEvent, EventContext, FormatId, LogLevel } from '../../shared/events.js';
 import { EVIDENCE_MAX } from '../classify.js';
-import { stripAnsi, type ChunkSpan } from '../logs/lines.js';
+import type { ChunkSpan } from '../logs/lines.js';
 import {
   MAX_BULK_LINE,
   MAX_IDS,
@@ -33,8 +33,10 @@ import {
   REC_MSG,
   REC_NEXT,
   REC_OWNER,
+  REC_LEVEL_MASK,
   REC_PACKED,
   REC_START,
+  REC_STRIPPED,
   REC_TIME,
   define,
   newIdSpace,
@@ -101,7 +103,7 @@ export function classifyHere(
   if (c === null || to > c.inCap) return null;
   const r = c.classify(buf, from, to, limit, formats);
   define(here, r);
-  return { space: here, count: r.count, i32: r.i32, f64: r.f64 };
+  return { space: here, count: r.count, i32: r.i32, f64: r.f64, text: r.text, textUsed: r.textUsed };
 }
 
 /** Is the WebAssembly classifier here? (Without it analyze reads every line by the full path.) */
@@ -215,7 +217,7 @@ export class BulkReader<S> {
         const o = space.owners[id];
         if (!m || !o) break;
         if (m.kind === 'agent_turn' || m.kind === 'agent_speech') hooks.marker(s, m.kind, t);
-        else this.userTurnEnd(s, buf, i32, b, o, m, t, packed, line + taken + 1, offset + (pos - from));
+        else this.userTurnEnd(s, buf, r, b, o, m, t, packed, line + taken + 1, offset + (pos - from));
       } else {
         hooks.span(s, t);
         chatter++;
@@ -266,7 +268,7 @@ export class BulkReader<S> {
   private userTurnEnd(
     s: S,
     buf: Buffer,
-    i32: Int32Array,
+    r: ChunkRecords,
     b: number,
     o: Owner,
     m: Message,
@@ -276,14 +278,17 @@ export class BulkReader<S> {
     offset: number,
   ): void {
     const py = ((packed >> 2) & 3) === 2;
-    const level: LogLevel | undefined = levelOf(packed >> 4);
+    const level: LogLevel | undefined = levelOf((packed >> 4) & REC_LEVEL_MASK);
     const ctx = (py ? o.ctx : o.pinoCtx) as EventContext;
     const id: FormatId = py ? 'python-text' : 'pino-json';
-    // pino lines with an escape are never taken; dev text loses its colour codes, as the full path's.
-    const start = i32[b + REC_START] as number;
-    const end = i32[b + REC_END] as number;
-    let text = buf.toString('utf8', start, end);
-    if (py) text = stripAnsi(text);
+    // pino lines with an escape are never taken; dev text loses its colour codes, as the full
+    // path's: the classifier wrote the line without them (a line without any is its own text).
+    const end = r.i32[b + REC_END] as number;
+    const stripped = packed >>> REC_STRIPPED;
+    let text =
+      stripped > 0
+        ? r.text.toString('utf8', end, end + stripped)
+        : buf.toString('utf8', r.i32[b + REC_START] as number, end);
     if (text.length > EVIDENCE_MAX) text = text.slice(0, EVIDENCE_MAX) + '…';
     // The event `lineEvent` builds of such a record, built directly (one per marker: it adds up).
     const ev: AgentEvent = {

@@ -45,11 +45,16 @@ export interface Definitions {
   messages: [number, number, Message | null][];
 }
 
-/** A chunk's records: `count` of them in `i32` (8 per record) and `f64` (4 per record). */
+/**
+ * A chunk's records: `count` of them in `i32` (8 per record) and `f64` (4 per record); `text` holds
+ * the stripped text of dev-text turn markers (`textUsed` bytes: see REC_STRIPPED).
+ */
 export interface Records {
   count: number;
   i32: Int32Array;
   f64: Float64Array;
+  text: Buffer;
+  textUsed: number;
 }
 
 /**
@@ -83,7 +88,15 @@ export const REC_NEXT = 1;
 export const REC_END = 2;
 export const REC_OWNER = 3;
 export const REC_MSG = 4;
+/** kind | format << 2 | level << 4 | stripped << 10 (see scan.ts). */
 export const REC_PACKED = 5;
+/**
+ * A record whose `packed >>> REC_STRIPPED` is nonzero is a dev-text turn marker with colour codes:
+ * its text without them is that many bytes of `text` from its REC_END.
+ */
+export const REC_STRIPPED = 10;
+/** Its level: `(packed >> 4) & REC_LEVEL_MASK`. */
+export const REC_LEVEL_MASK = 63;
 /** In f64 units. */
 export const REC_F64 = 4;
 export const REC_TIME = 3;
@@ -106,6 +119,7 @@ const I_B = 27;
 const I_C = 28;
 const I_D = 29;
 const I_PID = 30;
+const I_TEXT_USED = 37;
 const B_HOUR_KEY = 160;
 const B_NEW_HOUR = 176;
 
@@ -124,6 +138,8 @@ interface ScanExports {
   RESULTS: WebAssembly.Global;
   KINDS: WebAssembly.Global;
   RECORDS: WebAssembly.Global;
+  TEXTS: WebAssembly.Global;
+  MEMORY_END: WebAssembly.Global;
   classify(from: number, to: number, limit: number, flags: number): number;
   insertOwner(id: number): number;
   insertMessage(format: number, id: number): number;
@@ -142,6 +158,7 @@ export class Classifier {
   readonly inCap: number;
   private readonly recI32: Int32Array;
   private readonly recF64: Float64Array;
+  private readonly texts: Buffer;
   private owners = 0;
   private messages = [0, 0, 0];
   private generation = 0;
@@ -163,6 +180,8 @@ export class Classifier {
     const recCap = at(this.x.REC_CAP);
     this.recI32 = new Int32Array(buf, at(this.x.RECORDS), recCap * REC_I32);
     this.recF64 = new Float64Array(buf, at(this.x.RECORDS), recCap * REC_F64);
+    this.texts = Buffer.from(buf, at(this.x.TEXTS), this.inCap);
+    if (at(this.x.MEMORY_END) > buf.byteLength) throw new Error('line classifier: its memory is too small');
   }
 
   /**
@@ -197,6 +216,7 @@ export class Classifier {
     this.mem.set(bytes.subarray(0, to), this.in);
     const i32 = this.resI32;
     i32[I_COUNT] = 0;
+    i32[I_TEXT_USED] = 0;
     let pos = from;
     for (;;) {
       const status = x.classify(pos, to, limit, formats);
@@ -212,7 +232,14 @@ export class Classifier {
         this.resF64[R_HOUR_START] = localHourStart(key);
       } else throw new Error(`line classifier: unknown status ${status}`);
     }
-    return { ...defs, count: i32[I_COUNT] as number, i32: this.recI32, f64: this.recF64 };
+    return {
+      ...defs,
+      count: i32[I_COUNT] as number,
+      i32: this.recI32,
+      f64: this.recF64,
+      text: this.texts,
+      textUsed: i32[I_TEXT_USED] as number,
+    };
   }
 
   /** Start the tables afresh before the next chunk (the definitions of some were not read). */

@@ -21,7 +21,9 @@ export const C_BYTES = 16;
 export const C_COUNT = 24;
 /** Per slot: 1 when definitions (or a read error) were posted for it. */
 export const C_POSTED = 32;
-export const CONTROL_WORDS = 40;
+/** Per slot: bytes of its marker texts. */
+export const C_TEXT = 40;
+export const CONTROL_WORDS = 48;
 
 /** A job: read `fd` from `pos` in chunks of `chunk` bytes, and classify each. */
 export interface Job {
@@ -35,15 +37,21 @@ export interface Job {
   formats: number;
 }
 
-/** Where a slot's bytes and records are, for chunks of `chunk` bytes. */
+/**
+ * Where a slot's bytes, records and marker texts are, for chunks of `chunk` bytes: the chunk at the
+ * slot's start, its records at `bytes`, the stripped text of its turn markers at `texts` (at most
+ * the chunk's size).
+ */
 export function slotLayout(chunk: number): {
   bytes: number;
   records: number;
   recordCap: number;
+  texts: number;
   size: number;
 } {
   const bytes = Math.ceil(chunk / 8) * 8;
   // A line under 30 bytes is never taken (see scan.ts).
   const recordCap = Math.floor(chunk / 30) + 1;
-  return { bytes, records: recordCap * REC_I32 * 4, recordCap, size: bytes + recordCap * REC_I32 * 4 };
+  const records = recordCap * REC_I32 * 4;
+  return { bytes, records, recordCap, texts: bytes + records, size: bytes + records + bytes };
 }

@@ -13,6 +13,7 @@ import {
   C_JOB,
   C_POSTED,
   C_STATE,
+  C_TEXT,
   SLOTS,
   slotLayout,
   type Job,
@@ -74,6 +75,7 @@ function run(job: Job): boolean {
       return true;
     }
     let count = 0;
+    let textUsed = 0;
     ctl[C_POSTED + slot] = 0;
     if (n > 0 && classifier !== null) {
       // The first line starts after the partial one the chunk before ended in.
@@ -83,6 +85,8 @@ function run(job: Job): boolean {
         const r = classifier.classify(bytes, from, n, job.limit, job.formats);
         count = r.count;
         new Int32Array(buf, base + layout.bytes, count * REC_I32).set(r.i32.subarray(0, count * REC_I32));
+        textUsed = r.textUsed;
+        new Uint8Array(buf, base + layout.texts, textUsed).set(r.text.subarray(0, textUsed));
         if (r.owners.length > 0 || r.messages.length > 0 || r.generation !== posted) {
           port.postMessage({ generation: r.generation, owners: r.owners, messages: r.messages });
           posted = r.generation;
@@ -97,6 +101,7 @@ function run(job: Job): boolean {
     }
     ctl[C_BYTES + slot] = n;
     ctl[C_COUNT + slot] = count;
+    ctl[C_TEXT + slot] = textUsed;
     pos += n;
     Atomics.store(ctl, C_STATE + slot, 1);
     Atomics.notify(ctl, C_STATE + slot);

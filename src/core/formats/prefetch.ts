@@ -19,6 +19,7 @@ import {
   C_JOB,
   C_POSTED,
   C_STATE,
+  C_TEXT,
   CONTROL_WORDS,
   SLOTS,
   slotLayout,
@@ -176,11 +177,14 @@ class Reader implements ChunkReader {
     const at = base + this.layout.bytes;
     this.current = Buffer.from(this.data, base, bytes);
     handed++;
+    const textUsed = ctl[C_TEXT + slot] as number;
     this.currentRecords = {
       space: this.p.space,
       count,
       i32: new Int32Array(this.data, at, count * REC_I32),
       f64: new Float64Array(this.data, at, count * REC_F64),
+      text: Buffer.from(this.data, base + this.layout.texts, textUsed),
+      textUsed,
     };
     return this.current;
   }

@@ -33,12 +33,17 @@ const PINO_KIND: usize = ARENA + <usize>ARENA_CAP;
 const PY_KIND: usize = PINO_KIND + <usize>MAX_IDS;
 /**
  * The records of the chunk, 32 bytes each: i32 start, next line's start, end of its text (CR
- * excluded), owner, message, kind | format << 2 | level << 4; f64 time. A line under 30 bytes is
- * never taken, so a chunk holds fewer than IN_CAP / 30.
+ * excluded), owner, message, kind | format << 2 | level << 4 | stripped << 10; f64 time. A line
+ * under 30 bytes is never taken, so a chunk holds fewer than IN_CAP / 30.
+ *
+ * `stripped` is nonzero for a dev-text turn marker with colour codes: its text without them is the
+ * `stripped` bytes at TEXT + the record's end field (the evidence JavaScript keeps of the line).
  */
 const REC: usize = PY_KIND + <usize>MAX_IDS;
 export const REC_CAP: u32 = IN_CAP / 30 + 1;
-export const MEMORY_END: usize = REC + <usize>REC_CAP * 32;
+/** The text of turn markers with their colour codes removed, one after another (at most the chunk). */
+const TEXT: usize = REC + <usize>REC_CAP * 32;
+export const MEMORY_END: usize = TEXT + <usize>IN_CAP;
 
 // RES: f64 fields, then i32 fields (offsets in bytes from RES).
 const R_HOUR_START = 32; // epoch ms of the local hour in R_HOUR_KEY (in)
@@ -54,6 +59,7 @@ const R_C = 112; // pino: room start
 const R_D = 116; // pino: room end
 const R_PID = 120;
 const R_ARENA_USED = 144;
+const R_TEXT_USED = 148; // bytes written at TEXT (in/out)
 const R_HOUR_KEY = 160; // 13 bytes: "YYYY-MM-DD HH" whose start is R_HOUR_START
 const R_NEW_HOUR = 176; // 13 bytes: the hour a HOUR stop asks for
 
@@ -216,6 +222,10 @@ export const INPUT: usize = IN;
 export const RESULTS: usize = RES;
 export const KINDS: usize = PINO_KIND;
 export const RECORDS: usize = REC;
+export const TEXTS: usize = TEXT;
+
+/** Where the stripped text of the record `taken` writes now is (at TEXT), or -1: its text is the line. */
+let textAt: i32 = -1;
 
 function stop(code: i32, s: usize): i32 {
   setI(R_POS, <i32>(s - IN));
@@ -295,7 +305,8 @@ export function classify(from: u32, to: u32, limit: u32, flags: u32): i32 {
       const at = REC + <usize>n * 32;
       store<i32>(at, <i32>(p - IN));
       store<i32>(at, <i32>(next - IN), 4);
-      store<i32>(at, <i32>(e - IN), 8);
+      store<i32>(at, textAt >= 0 ? textAt : <i32>(e - IN), 8);
+      textAt = -1;
       setI(R_COUNT, n + 1);
     }
     p = next;
@@ -406,11 +417,11 @@ function pino(s: usize, e: usize): i32 {
 }
 
 /** A line of a known owner with a message no rule reads (chatter or a turn marker): its record. */
-function taken(owner: i32, msg: i32, kind: u8, level: i32, format: i32, time: f64): i32 {
+function taken(owner: i32, msg: i32, kind: u8, level: i32, format: i32, time: f64, stripped: i32 = 0): i32 {
   const at = REC + <usize>resI(R_COUNT) * 32;
   store<i32>(at, owner, 12);
   store<i32>(at, msg, 16);
-  store<i32>(at, <i32>kind | (format << 2) | (level << 4), 20);
+  store<i32>(at, <i32>kind | (format << 2) | (level << 4) | (stripped << 10), 20);
   store<f64>(at, time, 24);
   return -1;
 }
@@ -443,6 +454,9 @@ function py(s: usize, e: usize, esc: bool): i32 {
       while (j < e && u8at(j) - 0x30 <= 0x0f) j++;
       while (j < e && u8at(j) - 0x20 <= 0x0f) j++;
       if (j < e && u8at(j) - 0x40 <= 0x3e) j++;
+      // A continuation byte after the sequence would join what it cut apart: the full path
+      // decodes the line before it removes the sequence, so there the two halves stay invalid.
+      if (j < e && u8at(j) - 0x80 <= 0x3f) return STOP;
       i = j;
     }
     a = SCRATCH;
@@ -511,5 +525,13 @@ function py(s: usize, e: usize, esc: bool): i32 {
   const ms = <f64>((u8at(a + 20) - 48) * 100) + d2(a + 21);
   const time = resF(R_HOUR_START) + (d2(a + 14) * 60 + d2(a + 17)) * 1000 + ms;
   if (isNaN(time)) return STOP;
+  if (kind == 2 && esc) {
+    // A turn marker's text is evidence: without its colour codes, as the full path keeps it.
+    const used = resI(R_TEXT_USED);
+    memory.copy(TEXT + <usize>used, a, n);
+    textAt = used;
+    setI(R_TEXT_USED, used + <i32>n);
+    return taken(owner, msg, kind, level, 2, time, <i32>n);
+  }
   return taken(owner, msg, kind, level, 2, time);
 }
