@@ -426,6 +426,27 @@ function taken(owner: i32, msg: i32, kind: u8, level: i32, format: i32, time: f6
   return -1;
 }
 
+/** The last `p` in `[lo, q]` where `"pid": ` begins, scanning down sixteen bytes at a time; lo - 1 when none. */
+function lastStamp(lo: usize, q: usize): usize {
+  if (q < lo) return lo - 1;
+  const qv = i8x16.splat(34);
+  while (q >= lo + 15) {
+    let m = i8x16.bitmask(i8x16.eq(v128.load(q - 15), qv));
+    while (m != 0) {
+      const b = 31 - clz(m);
+      const p = q - 15 + <usize>b;
+      if (same(p, STAMP_KEY, 7)) return p;
+      m ^= 1 << b;
+    }
+    q -= 16;
+  }
+  for (; q >= lo; q--) {
+    if (u8at(q) == 34 && same(q, STAMP_KEY, 7)) return q;
+    if (q == lo) break;
+  }
+  return lo - 1;
+}
+
 /** A livekit-agents dev-text line (see bulk.ts); -1 when taken, else a stop code. */
 function py(s: usize, e: usize, esc: bool): i32 {
   let a = s;
@@ -436,16 +457,21 @@ function py(s: usize, e: usize, esc: bool): i32 {
     let k: usize = 0;
     const escs = i8x16.splat(27);
     for (let i = s; i < e; ) {
-      // Sixteen bytes without an escape are copied at once.
-      if (i + 16 <= e && i8x16.bitmask(i8x16.eq(v128.load(i), escs)) == 0) {
-        v128.store(SCRATCH + k, v128.load(i));
-        k += 16;
-        i += 16;
-        continue;
-      }
-      const c = load<u8>(i);
-      if (c != 27) {
-        store<u8>(SCRATCH + k++, c);
+      if (i + 16 <= e) {
+        // Sixteen bytes are copied at once; only those before an escape among them count.
+        const v = v128.load(i);
+        v128.store(SCRATCH + k, v);
+        const m = i8x16.bitmask(i8x16.eq(v, escs));
+        if (m == 0) {
+          k += 16;
+          i += 16;
+          continue;
+        }
+        const z = <usize>ctz(m);
+        k += z;
+        i += z;
+      } else if (load<u8>(i) != 27) {
+        store<u8>(SCRATCH + k++, load<u8>(i));
         i++;
         continue;
       }
@@ -463,19 +489,15 @@ function py(s: usize, e: usize, esc: bool): i32 {
     n = k;
   }
   if (n < 30) return STOP;
-  // YYYY-MM-DD HH:MM:SS,mmm -
-  for (let d = 0; d < 23; d++) {
-    const c = u8at(a + d);
-    if (d == 4 || d == 7) {
-      if (c != 45) return STOP;
-    } else if (d == 10) {
-      if (c != 32) return STOP;
-    } else if (d == 13 || d == 16) {
-      if (c != 58) return STOP;
-    } else if (d == 19) {
-      if (c != 44) return STOP;
-    } else if (!isDigit(c)) return STOP;
-  }
+  // YYYY-MM-DD HH:MM:SS,mmm - : the digits of bytes 0-15 and 7-22 at once, then the separators.
+  const zero = i8x16.splat(48);
+  const ten = i8x16.splat(10);
+  const lo = i8x16.bitmask(i8x16.lt_u(i8x16.sub(v128.load(a), zero), ten));
+  const hi = i8x16.bitmask(i8x16.lt_u(i8x16.sub(v128.load(a + 7), zero), ten));
+  // Digits at 0-3, 5-6, 8-9, 11-12, 14-15; and (from byte 7) at 8-9, 11-12, 14-15, 17-18, 20-22.
+  if ((lo & 0xdb6f) != 0xdb6f || (hi & 0xedb6) != 0xedb6) return STOP;
+  if (u8at(a + 4) != 45 || u8at(a + 7) != 45 || u8at(a + 10) != 32) return STOP;
+  if (u8at(a + 13) != 58 || u8at(a + 16) != 58 || u8at(a + 19) != 44) return STOP;
   if (u8at(a + 23) != 32 || u8at(a + 24) != 45 || u8at(a + 25) != 32) return STOP;
   const end = a + n;
   let i = a + 26;
@@ -491,10 +513,8 @@ function py(s: usize, e: usize, esc: bool): i32 {
   while (i < end && u8at(i) == 32) i++;
   // The logger runs to the first space, which must begin " - ".
   const g0 = i;
-  while (i < end && u8at(i) != 32) {
-    if (u8at(i) >= 128) return STOP;
-    i++;
-  }
+  i = nextOf(i, end, 32, 32, true);
+  if (i < end && u8at(i) >= 128) return STOP;
   if (i == g0 || i + 2 >= end || u8at(i + 1) != 45 || u8at(i + 2) != 32) return STOP;
   const loggerLen = i - g0;
   const m0 = i + 3;
@@ -503,8 +523,7 @@ function py(s: usize, e: usize, esc: bool): i32 {
   let x = prevOf(m0, end - 2, 123, 123) - 1;
   while (x >= m0 && !(u8at(x) == 32 && u8at(x + 2) == 34)) x = prevOf(m0, x, 123, 123) - 1;
   if (x < m0) return STOP;
-  let ps = prevOf(x, end - 7, 34, 34);
-  while (ps > x && !same(ps, STAMP_KEY, 7)) ps = prevOf(x, ps - 1, 34, 34);
+  const ps = lastStamp(x + 1, end - 7);
   if (ps <= x) return STOP;
 
   const owner = lookup(OWNERS, ps, end);
