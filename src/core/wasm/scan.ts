@@ -88,11 +88,20 @@ const ROOMNAME2_KEY: usize = memory.data<u8>([34, 114, 111, 111, 109, 78, 97, 10
 @inline function isDigit(c: u32): bool {
   return c - 48 < 10;
 }
-/** Are the `n` bytes at `p` those at `lit`? Eight at a time. */
+/**
+ * Are the `n` bytes at `p` those at `lit`? Sixteen at a time, the last compare overlapping the one
+ * before it (never a byte outside either range).
+ */
 function same(p: usize, lit: usize, n: usize): bool {
-  let k: usize = 0;
-  for (; k + 8 <= n; k += 8) if (load<u64>(p + k) != load<u64>(lit + k)) return false;
-  for (; k < n; k++) if (load<u8>(p + k) != load<u8>(lit + k)) return false;
+  if (n >= 16) {
+    let k: usize = 0;
+    for (; k + 16 <= n; k += 16)
+      if (v128.any_true(v128.xor(v128.load(p + k), v128.load(lit + k)))) return false;
+    return k == n || !v128.any_true(v128.xor(v128.load(p + n - 16), v128.load(lit + n - 16)));
+  }
+  if (n >= 8) return load<u64>(p) == load<u64>(lit) && load<u64>(p + n - 8) == load<u64>(lit + n - 8);
+  if (n >= 4) return load<u32>(p) == load<u32>(lit) && load<u32>(p + n - 4) == load<u32>(lit + n - 4);
+  for (let k: usize = 0; k < n; k++) if (load<u8>(p + k) != load<u8>(lit + k)) return false;
   return true;
 }
 /** A hash of the bytes `[s, e)`, eight at a time (the tables confirm every hit byte for byte). */
@@ -249,24 +258,29 @@ export function classify(from: u32, to: u32, limit: u32, flags: u32): i32 {
     let nl = p;
     let esc = false;
     let c1 = false;
+    // Escapes and C1 bytes of whole blocks are gathered, and read once the line ends.
+    let accE = i8x16.splat(0);
+    let accC = i8x16.splat(0);
     for (;;) {
       if (nl + 16 <= end) {
         const v = v128.load(nl);
+        const e1 = i8x16.eq(v, escv);
+        const c2 = i8x16.eq(v, c1v);
         const mn = i8x16.bitmask(i8x16.eq(v, nlv));
-        const me = i8x16.bitmask(i8x16.eq(v, escv));
-        const mc = i8x16.bitmask(i8x16.eq(v, c1v));
         if (mn != 0) {
           const i = ctz(mn);
           const before = (1 << i) - 1;
-          if ((me & before) != 0) esc = true;
-          if ((mc & before) != 0) c1 = true;
+          if ((i8x16.bitmask(e1) & before) != 0 || v128.any_true(accE)) esc = true;
+          if ((i8x16.bitmask(c2) & before) != 0 || v128.any_true(accC)) c1 = true;
           nl += <usize>i;
           break;
         }
-        if (me != 0) esc = true;
-        if (mc != 0) c1 = true;
+        accE = v128.or(accE, e1);
+        accC = v128.or(accC, c2);
         nl += 16;
       } else {
+        if (v128.any_true(accE)) esc = true;
+        if (v128.any_true(accC)) c1 = true;
         while (nl < end && load<u8>(nl) != 10) {
           const c = u8at(nl);
           if (c == 27) esc = true;
@@ -349,6 +363,21 @@ function idEnd(p: usize, e: usize): usize {
   return i >= e || u8at(i) != 34 || i == p || i - p > 200 || namesRoom(i) ? 0 : i;
 }
 
+/** Is there a quote in `[lo, hi)` after `room_name` or `"roomName`? Sixteen bytes at a time. */
+function quoteNamesRoom(lo: usize, hi: usize): bool {
+  const qv = i8x16.splat(34);
+  let p = lo;
+  for (; p + 16 <= hi; p += 16) {
+    let m = i8x16.bitmask(i8x16.eq(v128.load(p), qv));
+    while (m != 0) {
+      if (namesRoom(p + <usize>ctz(m))) return true;
+      m &= m - 1;
+    }
+  }
+  for (; p < hi; p++) if (u8at(p) == 34 && namesRoom(p)) return true;
+  return false;
+}
+
 /** An agents-js line (see bulk.ts); -1 when taken, else a stop code. */
 function pino(s: usize, e: usize): i32 {
   if (e - s < 40 || !same(s, LEVEL_KEY, 9)) return STOP;
@@ -394,8 +423,7 @@ function pino(s: usize, e: usize): i32 {
   if (u8at(q) != 34 || q - 6 <= r1 || !same(q - 6, MSG_KEY, 7)) return STOP;
   // A line naming its room teaches attribution something: the full path looks for those words.
   if (namesRoom(e - 2)) return STOP;
-  for (let k = nextOf(r1 + 1, q - 5, 34, 34, false); k <= q - 6; k = nextOf(k + 1, q - 5, 34, 34, false))
-    if (namesRoom(k)) return STOP;
+  if (quoteNamesRoom(r1 + 1, q - 5)) return STOP;
 
   const owner = lookup(OWNERS, k0, r1 + 1);
   if (owner < 0) {
