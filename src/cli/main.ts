@@ -18,7 +18,7 @@ import { DEMO_MS, demoScript } from './demo.js';
 import { findChromium } from '../observer/browser.js';
 import { connectionEvent } from '../observer/events.js';
 import type { RoomObserver, RoomObserverOptions } from '../observer/observer.js';
-import { notifyDesktop } from './notify.js';
+import { notifyDesktop, prepareNotifier } from './notify.js';
 import { clipPath, playFile } from './sound.js';
 import { expandPaths, tail } from '../core/logs/tail.js';
 import type { SourceProblem } from '../core/logs/types.js';
@@ -637,7 +637,9 @@ class AlertSinks {
   constructor(
     private readonly io: Io,
     private readonly on: { notify: boolean; sound: boolean },
-  ) {}
+  ) {
+    if (on.notify) prepareNotifier();
+  }
   raise(alert: Alert, json: boolean): void {
     if (json)
       this.io.out.write(

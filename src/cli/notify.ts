@@ -3,8 +3,21 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import notifier from 'node-notifier';
+import type notifierModule from 'node-notifier';
 import type { Alert } from '../core/alerts.js';
+
+type Notifier = typeof notifierModule;
+let loading: Promise<Notifier> | undefined;
+/** node-notifier, loaded the first time an alert is shown: `analyze` never pays for it. */
+function notifier(): Promise<Notifier> {
+  loading ??= import('node-notifier').then((m) => (m as { default?: Notifier }).default ?? (m as Notifier));
+  return loading;
+}
+
+/** Loads node-notifier ahead of the first alert (a watcher that will notify calls this at start). */
+export function prepareNotifier(): void {
+  notifier().catch(() => undefined);
+}
 
 export function iconPath(): string | undefined {
   for (const base of ['../', '../../']) {
@@ -15,10 +28,16 @@ export function iconPath(): string | undefined {
 }
 
 /** Shows one alert as a native notification; resolves with an error line when it could not. */
-export function notifyDesktop(alert: Alert): Promise<string | undefined> {
+export async function notifyDesktop(alert: Alert): Promise<string | undefined> {
+  let n: Notifier;
+  try {
+    n = await notifier();
+  } catch (e) {
+    return notifyFailure(e);
+  }
   return new Promise((resolve) => {
     const icon = iconPath();
-    const options: notifier.Notification & Record<string, unknown> = {
+    const options: notifierModule.Notification & Record<string, unknown> = {
       title: alert.title,
       message: alert.body,
       'app-name': 'deadair',
@@ -28,7 +47,7 @@ export function notifyDesktop(alert: Alert): Promise<string | undefined> {
     };
     if (icon) options.icon = icon;
     try {
-      notifier.notify(options, (err: Error | null) => {
+      n.notify(options, (err: Error | null) => {
         resolve(err ? notifyFailure(err) : undefined);
       });
     } catch (e) {
