@@ -582,7 +582,7 @@ export class SessionTracker {
     }
     r.agents.delete(ev.participant);
     if (r.users.size > 0 && !s.closed) {
-      const f = this.raise(s, 'agent_left', 'critical', 'session', ev, change);
+      const f = this.raise(s, 'agent_left', 'critical', 'session', ev.time, ev.evidence, change);
       f.summary = `The agent left the room at ${clock(ev.time)} while ${[...r.users].slice(0, 3).join(', ')} stayed, and no session close was logged${this.likelyCause(s)}.`;
       s.exited = true;
       s.pending = undefined;
@@ -650,7 +650,8 @@ export class SessionTracker {
         'never_joined',
         'critical',
         'session',
-        timerEvent(r.waitingSince + this.neverJoinedMs, r.waitingEvidence ?? { room: r.name, text: '' }),
+        r.waitingSince + this.neverJoinedMs,
+        r.waitingEvidence ?? { room: r.name, text: '' },
         change,
       );
       s.room ??= r.name;
@@ -686,7 +687,8 @@ export class SessionTracker {
           'never_joined',
           'critical',
           'session',
-          timerEvent(since + this.neverJoinedMs, s.startWaitEvidence ?? { room: r.name, text: '' }),
+          since + this.neverJoinedMs,
+          s.startWaitEvidence ?? { room: r.name, text: '' },
           change,
         );
         f.summary = `The agent joined room ${r.name} at ${clock(since)} but never started its session: no agent state for ${Math.round(this.neverJoinedMs / 1000)} s while ${[...r.users].slice(0, 3).join(', ')} waited (its entrypoint looks stuck before the session started).`;
@@ -702,7 +704,8 @@ export class SessionTracker {
         'agent_silent',
         'critical',
         'session',
-        timerEvent(p.time + this.silenceMs, p.evidence),
+        p.time + this.silenceMs,
+        p.evidence,
         change,
       );
       if (p.alsoSeen && !f.evidence.includes(p.alsoSeen)) f.evidence.push(p.alsoSeen);
@@ -711,13 +714,20 @@ export class SessionTracker {
     }
     if (p && !p.hangRaised && this.due(Math.max(s.end, p.time) + this.hangMs)) {
       p.hangRaised = true;
-      const f = this.raise(s, 'process_died', 'critical', 'process', timerEvent(now, p.evidence), change);
+      const f = this.raise(s, 'process_died', 'critical', 'process', now, p.evidence, change);
       f.summary = `The agent wrote nothing for ${Math.round(this.hangMs / 1000)} s while the user waited for an answer (since ${clock(p.time)}): the worker looks hung.`;
     }
     if (s.thinkingSince !== undefined) {
-      const ev = timerEvent(s.thinkingSince + this.thinkingMs, s.thinkingEvidence ?? { text: '' });
       if (!s.findings.has('stuck_thinking') && this.due(s.thinkingSince + this.thinkingMs)) {
-        const f = this.raise(s, 'stuck_thinking', 'warning', 'llm', ev, change);
+        const f = this.raise(
+          s,
+          'stuck_thinking',
+          'warning',
+          'llm',
+          s.thinkingSince + this.thinkingMs,
+          s.thinkingEvidence ?? { text: '' },
+          change,
+        );
         f.summary = `The agent has been thinking since ${clock(s.thinkingSince)} without answering${this.likelyCause(s)}.`;
       }
       const f = s.findings.get('stuck_thinking');
@@ -782,7 +792,7 @@ export class SessionTracker {
       cause === 'provider_error' && e.stage !== 'retry' && !e.recoverable
         ? 'warning'
         : defaultSeverity(cause);
-    this.raise(s, cause, severity, e.component, ev, change, e);
+    this.raise(s, cause, severity, e.component, ev.time, ev.evidence, change, e);
     this.countTurn(s, ev, e, change);
   }
 
@@ -813,7 +823,7 @@ export class SessionTracker {
 
   private deadTurn(s: Session, ev: AgentEvent, e: ProviderError, change: Change): void {
     s.deadTurns++;
-    const f = this.raise(s, 'dead_turns', 'warning', e.component, ev, change, e);
+    const f = this.raise(s, 'dead_turns', 'warning', e.component, ev.time, ev.evidence, change, e);
     f.count = s.deadTurns;
     f.remedy = remedyOf(f);
     f.summary = `${s.deadTurns} user turn${s.deadTurns === 1 ? '' : 's'} got no answer: the ${componentWord(e.component)} failed each time.`;
@@ -835,7 +845,7 @@ export class SessionTracker {
     if (e && (e.status !== undefined || e.quota)) {
       // The close line may be the only one carrying the cause (e.g. an STT error that closes at once).
       const cause = causeOfError(e);
-      this.raise(s, cause, defaultSeverity(cause), e.component, ev, change, e);
+      this.raise(s, cause, defaultSeverity(cause), e.component, ev.time, ev.evidence, change, e);
     }
     // Open failing streams end here: their turns are lost too.
     for (const g of s.groups.values()) {
@@ -859,7 +869,16 @@ export class SessionTracker {
         change.escalated.push(f);
       }
     }
-    this.raise(s, 'closed_with_error', 'critical', e?.component ?? 'session', ev, change, e);
+    this.raise(
+      s,
+      'closed_with_error',
+      'critical',
+      e?.component ?? 'session',
+      ev.time,
+      ev.evidence,
+      change,
+      e,
+    );
   }
 
   private onExit(
@@ -874,7 +893,7 @@ export class SessionTracker {
     s.exited = true;
     this.untrack(s);
     if (!crashed || !wasLive) return;
-    const f = this.raise(s, 'process_died', 'critical', 'process', ev, change);
+    const f = this.raise(s, 'process_died', 'critical', 'process', ev.time, ev.evidence, change);
     const why =
       code !== undefined
         ? `exited with code ${code}`
@@ -894,7 +913,8 @@ export class SessionTracker {
     cause: CauseId,
     severity: Severity,
     component: Component,
-    ev: AgentEvent,
+    time: number,
+    evidence: Evidence,
     change: Change,
     e?: ProviderError,
   ): Finding {
@@ -903,8 +923,8 @@ export class SessionTracker {
     if (f) {
       f.count++;
       f.recovered = undefined; // it is happening again
-      if (!Number.isNaN(ev.time)) f.lastTime = ev.time;
-      f.evidence[1] = ev.evidence;
+      if (!Number.isNaN(time)) f.lastTime = time;
+      f.evidence[1] = evidence;
       // Keep the most informative quota: a later line may carry the category an earlier one lacked.
       if (e?.quota && (!f.quota || (!f.quota.category && e.quota.category)))
         f.quota = { ...f.quota, ...e.quota };
@@ -925,13 +945,13 @@ export class SessionTracker {
       cause,
       severity,
       component,
-      time: ev.time,
-      lastTime: ev.time,
+      time,
+      lastTime: time,
       count: 1,
       title: titleOf(cause, component),
       summary: '',
       remedy: '',
-      evidence: [ev.evidence],
+      evidence: [evidence],
       quota: e?.quota || undefined,
       status: e?.status,
       consequenceOf: undefined,
@@ -942,7 +962,14 @@ export class SessionTracker {
     if (s.root && s.root !== cause) f.consequenceOf = s.root;
     else if (!s.root && isRoot) s.root = cause;
     f.summary = summaryOf(f, e);
-    f.remedy = remedyOf({ ...f, label: e?.label ?? s.lastLabel });
+    f.remedy = remedyOf({
+      cause,
+      component,
+      quota: f.quota,
+      status: f.status,
+      count: 1,
+      label: e?.label ?? s.lastLabel,
+    });
     s.findings.set(cause, f);
     change.created.push(f);
     return f;
@@ -983,10 +1010,6 @@ function sourceOf(e: Evidence): 'log' | 'room' {
 }
 
 const BECAUSE = new Map<string, string>();
-
-function timerEvent(time: number, evidence: Evidence): AgentEvent {
-  return { kind: 'log', time, ctx: {}, format: 'raw', message: '', evidence };
-}
 
 /** Local wall-clock time of day, HH:MM:SS: what the developer compares with their own clock. */
 export function clock(t: number): string {
