@@ -57,6 +57,11 @@ const CHUNK = 64 * 1024;
  * threads, and fewer lines split across two chunks (the bulk reader leaves those to the full path).
  */
 const AHEAD_CHUNK = 256 * 1024;
+/**
+ * Reading ahead, the start of the file is read here while the worker starts (it takes tens of
+ * milliseconds) and the worker begins after it: a sixteenth of the file, at most 4 MiB.
+ */
+const AHEAD_HEAD_MAX = 4 * 1024 * 1024;
 
 type Spec =
   | { kind: 'file'; path: string }
@@ -73,8 +78,9 @@ interface Source {
   pos: number;
   splitter: LineSplitter;
   scanner: ChunkScanner | undefined;
-  /** Reading to the end: chunks the scanner reads ahead (asked for once). */
+  /** Reading to the end: chunks the scanner reads ahead (asked for once), from `aheadFrom` on. */
   ahead?: ChunkSource | null;
+  aheadFrom: number;
   queue: Promise<void>;
   gone: boolean;
 }
@@ -242,6 +248,7 @@ export function tail(opts: TailOptions): Tail {
           lazy: opts.lazyLines === true && !opts.follow,
         }),
         scanner: opts.lazyLines === true && !opts.follow ? opts.scanner?.(path) : undefined,
+        aheadFrom: 0,
         queue: Promise.resolve(),
         gone: false,
       };
@@ -278,15 +285,18 @@ export function tail(opts: TailOptions): Tail {
       } catch {
         // read it here; reading will say what is wrong
       }
-      // Chunks read ahead are larger: each is handed from thread to thread.
+      // Chunks read ahead are larger: each is handed from thread to thread. The first ones are
+      // read here, in chunks of the usual size, while the worker starts.
       const ahead = opts.chunkBytes ?? AHEAD_CHUNK;
-      src.ahead = src.scanner.readAhead(fh.fd, src.pos, ahead, src.splitter.maxLine, size) ?? null;
+      const head = Math.min(AHEAD_HEAD_MAX, Math.floor(Math.max(0, size - src.pos) / 16 / chunk) * chunk);
+      src.aheadFrom = src.pos + head;
+      src.ahead = src.scanner.readAhead(fh.fd, src.aheadFrom, ahead, src.splitter.maxLine, size) ?? null;
     }
     for (;;) {
       if (stopped && opts.follow) return;
       let bytes: Buffer;
       try {
-        if (src.ahead) {
+        if (src.ahead && src.pos >= src.aheadFrom) {
           const b = src.ahead.next();
           if (b === null) {
             // It stopped: read the rest here, from where its last chunk ended.
@@ -296,10 +306,12 @@ export function tail(opts: TailOptions): Tail {
           if (b.length === 0) src.ahead = null;
           bytes = b;
         } else {
-          // Reading to the end (analyze), a synchronous read skips a promise per chunk.
+          // Reading to the end (analyze), a synchronous read skips a promise per chunk; up to
+          // where the worker reads from, when it does.
+          const want = src.ahead ? Math.min(chunk, src.aheadFrom - src.pos) : chunk;
           const n = opts.follow
-            ? (await fh.read(buf, 0, chunk, src.pos)).bytesRead
-            : readSync(fh.fd, buf, 0, chunk, src.pos);
+            ? (await fh.read(buf, 0, want, src.pos)).bytesRead
+            : readSync(fh.fd, buf, 0, want, src.pos);
           bytes = buf.subarray(0, n);
         }
       } catch (e) {
