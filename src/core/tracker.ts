@@ -64,6 +64,9 @@ export interface Session {
   findings: Map<CauseId, Finding>;
   /** The first root failure: what later consequences point at. */
   root?: CauseId;
+  /** ", most likely because of …" for `becauseOf` (the root it was said for). */
+  because: string;
+  becauseOf: CauseId | undefined;
   lastLabel?: string;
   lastFile?: string;
   /** A user turn waiting for the agent to answer. */
@@ -767,13 +770,12 @@ export class SessionTracker {
 
   /** ", most likely because …" when the session has a failure to blame. */
   private likelyCause(s: Session): string {
+    // Said on every silence of a failed session: kept with the session, for its root.
+    if (s.becauseOf === s.root && (s.root === undefined || s.because !== '')) return s.because;
     const root = s.root ? s.findings.get(s.root) : undefined;
-    if (!root) return '';
-    // Said on every silence of a failed session: one string per title.
-    let words = BECAUSE.get(root.title);
-    if (words === undefined)
-      BECAUSE.set(root.title, (words = `, most likely because of ${root.title.toLowerCase()}`));
-    return words;
+    s.becauseOf = s.root;
+    s.because = root ? `, most likely because of ${root.title.toLowerCase()}` : '';
+    return s.because;
   }
 
   private onError(s: Session, ev: AgentEvent, e: ProviderError, change: Change): void {
@@ -1009,8 +1011,6 @@ function sourceOf(e: Evidence): 'log' | 'room' {
   return e.file !== undefined && e.file !== '' ? 'log' : 'room';
 }
 
-const BECAUSE = new Map<string, string>();
-
 /** Local wall-clock time of day, HH:MM:SS: what the developer compares with their own clock. */
 export function clock(t: number): string {
   // Summaries name times again and again (a silence raised on every unanswered turn): the local
@@ -1073,6 +1073,8 @@ function newSession(id: string): Session {
     roomSid: undefined,
     closeReason: undefined,
     root: undefined,
+    because: '',
+    becauseOf: undefined,
     lastLabel: undefined,
     startWaitEvidence: undefined,
     thinkingEvidence: undefined,
