@@ -64,9 +64,9 @@ export class Pipeline {
       this.logClock.maxTime = t;
       this.tick(t);
     },
-    event: (s, ev) => {
+    userTurn: (s, t, evidence) => {
       this.events++;
-      this.report(this.tracker.ingestKnown(s, ev));
+      this.report(this.tracker.ingestUserTurn(s, t, evidence));
     },
     marker: (s, kind, t) => {
       this.events++;

@@ -407,15 +407,8 @@ export class SessionTracker {
     return s;
   }
 
-  /** Fold an event whose session `bulkOwner` approved (attribution would change nothing). */
-  ingestKnown(s: Session, ev: AgentEvent): Change {
-    this.touch(s, ev);
-    if (ev.kind === 'log') return NO_CHANGE;
-    return this.fold(s, ev);
-  }
-
   /**
-   * A turn or speech marker at `time` of a session `bulkOwner` approved: what `ingestKnown` does
+   * A turn or speech marker at `time` of a session `bulkOwner` approved: what `ingest` does
    * with its event, without building one (neither kind keeps its evidence, and the approval says
    * its file is the session's last).
    */
@@ -427,6 +420,46 @@ export class SessionTracker {
     if (kind === 'agent_turn') this.agentTurn(s);
     else this.agentSpeech(s, time, c);
     return this.changed();
+  }
+
+  /**
+   * A user's turn end at `time` of a session `bulkOwner` approved: what `ingest` does with its
+   * event (which nothing else of is read), without building one.
+   */
+  ingestUserTurn(s: Session, time: number, evidence: Evidence): Change {
+    this.spanTo(s, time);
+    this.fresh(s);
+    this.userTurnEnd(s, time, evidence);
+    return this.changed();
+  }
+
+  /** The user finished speaking at `time`: the agent's answer is awaited. */
+  private userTurnEnd(s: Session, time: number, evidence: Evidence): void {
+    // The log and the room both report the end of one turn, a moment apart: one turn, two pieces
+    // of evidence, the deadline from the first.
+    const p = s.pending;
+    if (
+      p &&
+      !p.silentRaised &&
+      !p.replyBegun &&
+      p.alsoSeen === undefined &&
+      sourceOf(p.evidence) !== sourceOf(evidence) &&
+      Math.abs(time - p.time) <= SAME_TURN_MS
+    ) {
+      p.alsoSeen = evidence;
+      return;
+    }
+    s.userTurns++;
+    s.pending = {
+      time,
+      evidence,
+      alsoSeen: undefined,
+      replyBegun: false,
+      failed: false,
+      silentRaised: false,
+      hangRaised: false,
+    };
+    this.arm(s, time + Math.min(this.silenceMs, this.hangMs));
   }
 
   /** A chatter line at `t`: the session's span reaches it. */
@@ -473,34 +506,9 @@ export class SessionTracker {
           }
         } else s.thinkingSince = undefined;
         break;
-      case 'user_turn_end': {
-        // The log and the room both report the end of one turn, a moment apart: one turn, two
-        // pieces of evidence, the deadline from the first.
-        const p = s.pending;
-        if (
-          p &&
-          !p.silentRaised &&
-          !p.replyBegun &&
-          p.alsoSeen === undefined &&
-          sourceOf(p.evidence) !== sourceOf(ev.evidence) &&
-          Math.abs(ev.time - p.time) <= SAME_TURN_MS
-        ) {
-          p.alsoSeen = ev.evidence;
-          break;
-        }
-        s.userTurns++;
-        s.pending = {
-          time: ev.time,
-          evidence: ev.evidence,
-          alsoSeen: undefined,
-          replyBegun: false,
-          failed: false,
-          silentRaised: false,
-          hangRaised: false,
-        };
-        this.arm(s, ev.time + Math.min(this.silenceMs, this.hangMs));
+      case 'user_turn_end':
+        this.userTurnEnd(s, ev.time, ev.evidence);
         break;
-      }
       case 'agent_speech':
         this.agentSpeech(s, ev.time, change);
         break;

@@ -13,15 +13,15 @@
 // dev-text job stamp) is trusted only once the tracker says attributing its lines would change
 // nothing (`bulkOwner`), until attribution changes (the tracker's epoch). A message is taken only
 // when no rule reads its fields: chatter just moves its session's span, a reply begun or speech
-// played out folds straight into the tracker (`ingestMarker`, what `ingestKnown` does with such an
-// event), a user's turn end becomes the same event the full path builds; the log's clock moves and
-// ticks as `emit` would move it before each line. The first line without a record, or whose job is
+// played out and a user's turn end fold straight into the tracker (`ingestMarker`, `ingestUserTurn`:
+// what `ingest` does with such an event, of which nothing but its time and evidence is read); the
+// log's clock moves and ticks as `emit` would move it before each line. The first line without a record, or whose job is
 // not trusted, ends a run and takes the full path. A line has no record when it holds an escape other than colour
 // codes or a C1 control, is a warning or worse, has a message a rule reads, names a room, is too
 // long, or is the last line of a chunk in dev text (the next line must be seen, to know it
 // continues nothing).
 
-import type { AgentEvent, EventContext, FormatId, LogLevel } from '../../shared/events.js';
+import type { Evidence } from '../../shared/types.js';
 import { EVIDENCE_MAX } from '../classify.js';
 import type { ChunkSpan } from '../logs/lines.js';
 import {
@@ -33,7 +33,6 @@ import {
   REC_MSG,
   REC_NEXT,
   REC_OWNER,
-  REC_LEVEL_MASK,
   REC_PACKED,
   REC_START,
   REC_STRIPPED,
@@ -43,11 +42,9 @@ import {
   theClassifier,
   type IdSpace,
   type Message,
-  type Owner,
   type Records,
 } from './classifier.js';
 import { readAhead, type ChunkReader } from './prefetch.js';
-import { levelOf } from './record.js';
 
 /** The log's clock, kept by the pipeline: its latest time, and when it last ticked. */
 export interface LogClock {
@@ -74,8 +71,8 @@ export interface BulkHooks<S> {
   clock: LogClock;
   /** Log time reached `t`, a second after the last tick: tick (as emit would before the line). */
   tick(t: number): void;
-  /** A user's turn end of `s`, as the event the full path builds (the clock has already moved to its time). */
-  event(s: S, ev: AgentEvent): void;
+  /** A user's turn end of `s` at `t`, with its evidence (the clock has already moved to its time). */
+  userTurn(s: S, t: number, evidence: Evidence): void;
   /** A reply begun or speech played out by `s` at `t` (no event: neither keeps its evidence). */
   marker(s: S, kind: 'agent_turn' | 'agent_speech', t: number): void;
 }
@@ -214,10 +211,9 @@ export class BulkReader<S> {
       const format = (packed >> 2) & 3;
       if ((packed & 3) === 2) {
         const m = (space.messages[format] as (Message | null | undefined)[])[i32[b + REC_MSG] as number];
-        const o = space.owners[id];
-        if (!m || !o) break;
+        if (!m) break;
         if (m.kind === 'agent_turn' || m.kind === 'agent_speech') hooks.marker(s, m.kind, t);
-        else this.userTurnEnd(s, buf, r, b, o, m, t, packed, line + taken + 1, offset + (pos - from));
+        else this.userTurnEnd(s, buf, r, b, t, packed, line + taken + 1, offset + (pos - from));
       } else {
         hooks.span(s, t);
         chatter++;
@@ -264,23 +260,20 @@ export class BulkReader<S> {
     return s;
   }
 
-  /** A user's turn end: the event the full path builds (`lineEvent`). */
+  /**
+   * A user's turn end: its evidence, as the full path's event (`lineEvent`) keeps it; nothing else
+   * of that event is read, so none is built.
+   */
   private userTurnEnd(
     s: S,
     buf: Buffer,
     r: ChunkRecords,
     b: number,
-    o: Owner,
-    m: Message,
-    time: number,
+    t: number,
     packed: number,
     line: number,
     offset: number,
   ): void {
-    const py = ((packed >> 2) & 3) === 2;
-    const level: LogLevel | undefined = levelOf((packed >> 4) & REC_LEVEL_MASK);
-    const ctx = (py ? o.ctx : o.pinoCtx) as EventContext;
-    const id: FormatId = py ? 'python-text' : 'pino-json';
     // pino lines with an escape are never taken; dev text loses its colour codes, as the full
     // path's: the classifier wrote the line without them (a line without any is its own text).
     const end = r.i32[b + REC_END] as number;
@@ -290,17 +283,6 @@ export class BulkReader<S> {
         ? r.text.toString('utf8', end, end + stripped)
         : buf.toString('utf8', r.i32[b + REC_START] as number, end);
     if (text.length > EVIDENCE_MAX) text = text.slice(0, EVIDENCE_MAX) + '…';
-    // The event `lineEvent` builds of such a record, built directly (one per marker: it adds up).
-    const ev: AgentEvent = {
-      kind: 'user_turn_end',
-      time,
-      ctx,
-      format: id,
-      message: m.message,
-      evidence: { file: this.file, line, offset, text },
-    };
-    if (level) ev.level = level;
-    if (m.logger) ev.logger = m.logger;
-    this.hooks.event(s, ev);
+    this.hooks.userTurn(s, t, { file: this.file, line, offset, text });
   }
 }
