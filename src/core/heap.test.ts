@@ -71,4 +71,27 @@ describe('DeadlineHeap', () => {
       expect(heap.size).toBe(pending.length);
     }
   });
+
+  it('keeps deadlines that mostly come in order (a queue in arrival order) sorted with the rest', () => {
+    const heap = new DeadlineHeap<Item>();
+    let seed = 9;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const pending: number[] = [];
+    let t = 0;
+    for (let step = 0; step < 20_000; step++) {
+      t += rand(5);
+      // Mostly a fixed delay after the time, in order; now and then an earlier or equal one.
+      const at = rand(10) === 0 ? t + rand(8000) : t + 8000;
+      pending.push(at);
+      heap.push(at, { name: String(step), dueAt: at });
+      if (step % 300 === 299) {
+        const now = t + rand(9000);
+        const popped: number[] = [];
+        for (let x = heap.popDue(now); x; x = heap.popDue(now)) popped.push(x.dueAt!);
+        expect(popped).toEqual(pending.filter((a) => a <= now).sort((p, q) => p - q));
+        pending.splice(0, pending.length, ...pending.filter((a) => a > now));
+        expect(heap.size).toBe(pending.length);
+      }
+    }
+  });
 });
