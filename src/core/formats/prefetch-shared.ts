@@ -4,7 +4,7 @@
 import { REC_I32 } from './classifier.js';
 
 /** Chunks read ahead: the worker fills a slot while the reader folds the one before. */
-export const SLOTS = 4;
+export const SLOTS = 12;
 
 // The control words (an Int32Array over a SharedArrayBuffer).
 /** Bumped by the reader when it posts a job (the worker waits on it). */
@@ -16,14 +16,14 @@ export const C_IDLE = 2;
 /** Per slot: 0 free, 1 filled. */
 export const C_STATE = 8;
 /** Per slot: bytes read (0 at the end of the file, -1 on a read error). */
-export const C_BYTES = 16;
+export const C_BYTES = C_STATE + SLOTS;
 /** Per slot: its records. */
-export const C_COUNT = 24;
+export const C_COUNT = C_BYTES + SLOTS;
 /** Per slot: 1 when definitions (or a read error) were posted for it. */
-export const C_POSTED = 32;
+export const C_POSTED = C_COUNT + SLOTS;
 /** Per slot: bytes of its marker texts. */
-export const C_TEXT = 40;
-export const CONTROL_WORDS = 48;
+export const C_TEXT = C_POSTED + SLOTS;
+export const CONTROL_WORDS = C_TEXT + SLOTS;
 
 /** A job: read `fd` from `pos` in chunks of `chunk` bytes, and classify each. */
 export interface Job {
