@@ -143,21 +143,13 @@ export class Pipeline {
 
   /** The source has no more bytes of this file for now: complete any held multi-line record. */
   drained(file: string): void {
-    const p = this.parsers.get(file);
-    p?.flush(this.emit);
-    p?.settle();
+    this.parsers.get(file)?.flush(this.emit);
   }
 
   /** End of input: complete every held record, and let the log's last moment pass. */
   end(): void {
     for (const p of this.parsers.values()) p.flush(this.emit);
     if (Number.isFinite(this.logClock.maxTime)) this.tick(this.logClock.maxTime);
-    this.settle();
-  }
-
-  /** Evidence texts the bulk readers left to decode are decoded (before anything reads them). */
-  private settle(): void {
-    for (const p of this.parsers.values()) p.settle();
   }
 
   /** Reading history, the log's own clock drives the time-based detectors (once a second of it). */
@@ -176,7 +168,6 @@ export class Pipeline {
   }
 
   sessions(): SessionSummary[] {
-    this.settle();
     return this.tracker.summaries();
   }
 

@@ -121,24 +121,14 @@ export function bulkAvailable(): boolean {
  * without any is its own text).
  */
 function lineText(buf: Buffer, r: ChunkRecords, b: number): string {
-  const [bytes, start, end] = lineBytes(buf, r, b);
-  return evidenceText(bytes, start, end);
-}
-
-/** Where the evidence bytes of the line of record `b` are (see lineText). */
-function lineBytes(buf: Buffer, r: ChunkRecords, b: number): [Buffer, number, number] {
   const end = r.i32[b + REC_END] as number;
   const stripped = (r.i32[b + REC_PACKED] as number) >>> REC_STRIPPED;
-  return stripped > 0 ? [r.text, end, end + stripped] : [buf, r.i32[b + REC_START] as number, end];
-}
-
-function evidenceText(bytes: Buffer, start: number, end: number): string {
-  const text = bytes.toString('utf8', start, end);
+  const text =
+    stripped > 0
+      ? r.text.toString('utf8', end, end + stripped)
+      : buf.toString('utf8', r.i32[b + REC_START] as number, end);
   return text.length > EVIDENCE_MAX ? text.slice(0, EVIDENCE_MAX) + '…' : text;
 }
-
-/** Held evidence bytes are compacted (those no longer held dropped) when they pass `keptMax` (tests lower it). */
-export const bulkLimits = { keptMax: 4 * 1024 * 1024 };
 
 export class BulkReader<S> {
   /** Lines taken by the last `scan`. */
@@ -159,14 +149,6 @@ export class BulkReader<S> {
   private readonly flags: number;
   /** Evidence of this chunk's turns whose text is not decoded yet: [evidence, session, record index]. */
   private deferred: [Evidence, S, number][] = [];
-  /**
-   * Evidence of earlier chunks' turns still held when their chunk was done, its bytes copied into
-   * `keptBytes`: [evidence, session, start, end]. Decoded only if still held when the texts are
-   * read (`settle`): a silent session's latest turn replaces the one before as its evidence.
-   */
-  private kept: [Evidence, S, number, number][] = [];
-  private keptBytes = Buffer.alloc(0);
-  private keptUsed = 0;
   /** Records of chunks read ahead (prefetch.ts): undefined for a chunk it did not read. */
   private prefetched: ((buf: Buffer) => ChunkRecords | null | undefined) | undefined;
 
@@ -334,59 +316,7 @@ export class BulkReader<S> {
     if (d.length === 0) return;
     const r = this.recs;
     const holds = this.hooks.holds;
-    if (r && holds)
-      for (const [ev, s, b] of d) {
-        if (!holds(s, ev)) continue;
-        const [bytes, start, end] = lineBytes(this.buf, r, b);
-        this.keep(ev, s, bytes, start, end);
-      }
+    if (r && holds) for (const [ev, s, b] of d) if (holds(s, ev)) ev.text = lineText(this.buf, r, b);
     this.deferred = [];
-  }
-
-  /** Copies the bytes of a held turn's evidence, to decode later if it is still held then. */
-  private keep(ev: Evidence, s: S, bytes: Buffer, start: number, end: number): void {
-    const n = end - start;
-    if (this.keptUsed + n > this.keptBytes.length) {
-      if (this.keptUsed > bulkLimits.keptMax) this.compact();
-      if (this.keptUsed + n > this.keptBytes.length) {
-        const grown = Buffer.allocUnsafe(Math.max(64 * 1024, 2 * (this.keptUsed + n)));
-        this.keptBytes.copy(grown, 0, 0, this.keptUsed);
-        this.keptBytes = grown;
-      }
-    }
-    bytes.copy(this.keptBytes, this.keptUsed, start, end);
-    this.kept.push([ev, s, this.keptUsed, this.keptUsed + n]);
-    this.keptUsed += n;
-  }
-
-  /** Drops the kept bytes of evidence nothing holds any more. */
-  private compact(): void {
-    const holds = this.hooks.holds;
-    const live = holds ? this.kept.filter(([ev, s]) => holds(s, ev)) : [];
-    const bytes = Buffer.allocUnsafe(Math.max(64 * 1024, 2 * live.reduce((n, [, , a, b]) => n + b - a, 0)));
-    let used = 0;
-    for (const k of live) {
-      const n = k[3] - k[2];
-      this.keptBytes.copy(bytes, used, k[2], k[3]);
-      k[2] = used;
-      k[3] = used + n;
-      used += n;
-    }
-    this.kept = live;
-    this.keptBytes = bytes;
-    this.keptUsed = used;
-  }
-
-  /**
-   * Texts are read now (the file is done, or the sessions are asked for): every evidence still held
-   * gets its text. The chunk offered last must have been released.
-   */
-  settle(): void {
-    const holds = this.hooks.holds;
-    if (holds)
-      for (const [ev, s, a, b] of this.kept) if (holds(s, ev)) ev.text = evidenceText(this.keptBytes, a, b);
-    this.kept = [];
-    this.keptBytes = Buffer.alloc(0);
-    this.keptUsed = 0;
   }
 }

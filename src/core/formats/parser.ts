@@ -102,11 +102,6 @@ export class FileParser {
     this.bulkReader?.release();
   }
 
-  /** Evidence texts the bulk reader has not decoded yet are decoded now (see BulkReader.settle). */
-  settle(): void {
-    this.bulkReader?.settle();
-  }
-
   /** Reading the file to its end: its chunks read and classified ahead (see BulkReader.readAhead). */
   readAhead(fd: number, pos: number, chunk: number, maxLine: number): ChunkReader | undefined {
     return this.bulkReader?.readAhead(fd, pos, chunk, maxLine);
