@@ -222,7 +222,6 @@ describe('tail (read to the end)', () => {
       const scanner = {
         taken: 0,
         scan: (...span: [Buffer, number, number, number, number, number, number]) => span[2],
-        release() {},
         readAhead(_fd: number, pos: number, chunk: number) {
           asked.push(pos, chunk);
           let at = pos;

@@ -76,9 +76,6 @@ export class Pipeline {
 
   constructor(private readonly opts: PipelineOptions = {}) {
     this.tracker = new SessionTracker(opts.tracker);
-    // A turn's evidence text is decoded only if something still holds it once its chunk is done,
-    // unless a listener may read a finding's evidence as soon as it is raised.
-    if (!opts.onFinding) this.bulkHooks.holds = (s, evidence) => this.tracker.holdsEvidence(s, evidence);
   }
 
   /** Feed a batch of lines (from one or several files, in order per file). */
@@ -117,7 +114,6 @@ export class Pipeline {
               mode === 'auto' && size - pos < PREFETCH_MIN_BYTES
                 ? undefined
                 : parser.readAhead(fd, pos, chunk, maxLine),
-      release: () => parser.release(),
       scan: (...span) => {
         const r = parser.scan(this.emit, ...span);
         out.taken = r.taken;

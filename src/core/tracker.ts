@@ -433,15 +433,6 @@ export class SessionTracker {
     return this.changed();
   }
 
-  /** Does `s` still hold `evidence`: a turn still awaited, or a finding's (see BulkHooks.holds)? */
-  holdsEvidence(s: Session, evidence: Evidence): boolean {
-    const p = s.pending;
-    if (p && (p.evidence === evidence || p.alsoSeen === evidence)) return true;
-    if (s.thinkingEvidence === evidence || s.startWaitEvidence === evidence) return true;
-    for (const f of s.findings.values()) if (f.evidence.includes(evidence)) return true;
-    return false;
-  }
-
   /** The user finished speaking at `time`: the agent's answer is awaited. */
   private userTurnEnd(s: Session, time: number, evidence: Evidence): void {
     // The log and the room both report the end of one turn, a moment apart: one turn, two pieces

@@ -73,13 +73,6 @@ export interface BulkHooks<S> {
   tick(t: number): void;
   /** A user's turn end of `s` at `t`, with its evidence (the clock has already moved to its time). */
   userTurn(s: S, t: number, evidence: Evidence): void;
-  /**
-   * Does `s` still hold `evidence` (a turn still awaited, or a finding's)? When defined, the text of
-   * a turn's evidence is decoded only if so once its chunk is done (`release`): most turns are
-   * answered or followed by another, and their text is never read. Undefined: decoded at once (a
-   * listener may read a finding's evidence as soon as it is raised).
-   */
-  holds?(s: S, evidence: Evidence): boolean;
   /** A reply begun or speech played out by `s` at `t` (no event: neither keeps its evidence). */
   marker(s: S, kind: 'agent_turn' | 'agent_speech', t: number): void;
 }
@@ -115,21 +108,6 @@ export function bulkAvailable(): boolean {
   return theClassifier() !== null;
 }
 
-/**
- * The evidence text of the line of record `b`: pino lines with an escape are never taken; dev text
- * loses its colour codes, as the full path's (the classifier wrote the line without them: a line
- * without any is its own text).
- */
-function lineText(buf: Buffer, r: ChunkRecords, b: number): string {
-  const end = r.i32[b + REC_END] as number;
-  const stripped = (r.i32[b + REC_PACKED] as number) >>> REC_STRIPPED;
-  const text =
-    stripped > 0
-      ? r.text.toString('utf8', end, end + stripped)
-      : buf.toString('utf8', r.i32[b + REC_START] as number, end);
-  return text.length > EVIDENCE_MAX ? text.slice(0, EVIDENCE_MAX) + '…' : text;
-}
-
 export class BulkReader<S> {
   /** Lines taken by the last `scan`. */
   taken = 0;
@@ -138,7 +116,6 @@ export class BulkReader<S> {
   /** Time of the last line taken (when any was). */
   lastTime = Number.NaN;
   private chunk = -1;
-  private buf: Buffer = Buffer.alloc(0);
   private recs: ChunkRecords | null = null;
   private cursor = 0;
   /** Per owner id: the session it was approved for, and at which epoch (of `trustSpace`'s generation). */
@@ -147,8 +124,6 @@ export class BulkReader<S> {
   private trustSpace: IdSpace | undefined;
   private trustGen = -1;
   private readonly flags: number;
-  /** Evidence of this chunk's turns whose text is not decoded yet: [evidence, session, record index]. */
-  private deferred: [Evidence, S, number][] = [];
   /** Records of chunks read ahead (prefetch.ts): undefined for a chunk it did not read. */
   private prefetched: ((buf: Buffer) => ChunkRecords | null | undefined) | undefined;
 
@@ -182,10 +157,7 @@ export class BulkReader<S> {
     if (c0 === 123 ? !this.formats.pino : !(c0 >= 48 && c0 <= 57) || !this.formats.py) return from;
     this.beforeFirst();
     if (this.chunk !== chunk) {
-      // The texts of the last chunk's turns are read from its bytes: they must still be there.
-      if (this.deferred.length > 0) throw new Error('bulk reader: a new chunk before release()');
       this.chunk = chunk;
-      this.buf = buf;
       const pre = this.prefetched?.(buf);
       this.recs =
         pre !== undefined ? pre : classifyHere(buf, from, to, Math.min(maxLine, MAX_BULK_LINE), this.flags);
@@ -241,7 +213,7 @@ export class BulkReader<S> {
         const m = (space.messages[format] as (Message | null | undefined)[])[i32[b + REC_MSG] as number];
         if (!m) break;
         if (m.kind === 'agent_turn' || m.kind === 'agent_speech') hooks.marker(s, m.kind, t);
-        else this.userTurnEnd(s, buf, r, b, t, line + taken + 1, offset + (pos - from));
+        else this.userTurnEnd(s, buf, r, b, t, packed, line + taken + 1, offset + (pos - from));
       } else {
         hooks.span(s, t);
         chatter++;
@@ -298,25 +270,19 @@ export class BulkReader<S> {
     r: ChunkRecords,
     b: number,
     t: number,
+    packed: number,
     line: number,
     offset: number,
   ): void {
-    const evidence: Evidence = { file: this.file, line, offset, text: '' };
-    if (this.hooks.holds) this.deferred.push([evidence, s, b]);
-    else evidence.text = lineText(buf, r, b);
-    this.hooks.userTurn(s, t, evidence);
-  }
-
-  /**
-   * The reader is done with the current chunk: the turns of it that are still held get their text
-   * while its bytes are there.
-   */
-  release(): void {
-    const d = this.deferred;
-    if (d.length === 0) return;
-    const r = this.recs;
-    const holds = this.hooks.holds;
-    if (r && holds) for (const [ev, s, b] of d) if (holds(s, ev)) ev.text = lineText(this.buf, r, b);
-    this.deferred = [];
+    // pino lines with an escape are never taken; dev text loses its colour codes, as the full
+    // path's: the classifier wrote the line without them (a line without any is its own text).
+    const end = r.i32[b + REC_END] as number;
+    const stripped = packed >>> REC_STRIPPED;
+    let text =
+      stripped > 0
+        ? r.text.toString('utf8', end, end + stripped)
+        : buf.toString('utf8', r.i32[b + REC_START] as number, end);
+    if (text.length > EVIDENCE_MAX) text = text.slice(0, EVIDENCE_MAX) + '…';
+    this.hooks.userTurn(s, t, { file: this.file, line, offset, text });
   }
 }

@@ -97,11 +97,6 @@ export class FileParser {
     return { pos, taken: b.taken };
   }
 
-  /** The reader is done with the chunk it offered last (see ChunkScanner.release). */
-  release(): void {
-    this.bulkReader?.release();
-  }
-
   /** Reading the file to its end: its chunks read and classified ahead (see BulkReader.readAhead). */
   readAhead(fd: number, pos: number, chunk: number, maxLine: number): ChunkReader | undefined {
     return this.bulkReader?.readAhead(fd, pos, chunk, maxLine);

@@ -82,11 +82,6 @@ export interface ChunkScanner {
     maxLine: number,
     size: number,
   ): ChunkSource | undefined;
-  /**
-   * The reader is done with the chunk it offered last (it calls this after every chunk, before it
-   * reuses or hands back the chunk's bytes): what the scanner keeps of them must be taken now.
-   */
-  release(): void;
 }
 
 /** Chunks of a file read ahead (see ChunkScanner.readAhead). */

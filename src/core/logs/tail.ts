@@ -339,7 +339,6 @@ export function tail(opts: TailOptions): Tail {
         },
       );
       if (batch.length > 0) opts.onLines(batch);
-      scanner?.release();
       opts.onRead?.(src.path, src.pos);
     }
     opts.onDrained?.(src.path);
