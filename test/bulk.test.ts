@@ -17,6 +17,7 @@ import { tail } from '../src/core/logs/tail.js';
 import type { RawLine } from '../src/core/logs/types.js';
 import { Pipeline } from '../src/core/pipeline.js';
 import type { FormatId } from '../src/shared/events.js';
+import type { Finding } from '../src/shared/types.js';
 import { BIN } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deadair-bulk-'));
@@ -29,6 +30,8 @@ interface Run {
   format?: FormatId;
   chunkBytes?: number;
   maxLineBytes?: number;
+  /** A listener for findings as they are raised. */
+  onFinding?: (f: Finding) => void;
 }
 
 async function analyze(paths: string[], run: Run) {
@@ -36,6 +39,7 @@ async function analyze(paths: string[], run: Run) {
     format: run.format,
     baseTime: () => BASE,
     prefetch: run.ahead ? 'always' : 'never',
+    onFinding: run.onFinding,
   });
   let taken = 0;
   const t = tail({
@@ -273,6 +277,15 @@ describe('the bulk reader agrees with the full path', () => {
     const { report } = await analyze([f], { bulk: true });
     expect(report).toContain('user turn committed 1 \u00e9 caf\u00e9 {');
     expect(report).toContain('user turn committed 0 \ufffd\ufffd {');
+    // A listener sees each finding's evidence as it is raised, text and all.
+    const seen: string[] = [];
+    const heard = await analyze([f], {
+      bulk: true,
+      onFinding: (x) => seen.push(...x.evidence.map((e) => e.text)),
+    });
+    expect(heard.report).toBe(report);
+    expect(seen.length).toBeGreaterThan(100);
+    expect(seen.filter((t) => !t.includes('user turn committed'))).toEqual([]);
   });
 
   it('when jobs share a room name, move between files, or are named only after their pid', async () => {
