@@ -210,6 +210,25 @@ describe('quota from a pino-serialized error object', () => {
   });
 });
 
+/** `count` texts of 1 to `most` pieces each, drawn from `pieces` by a seeded generator. */
+function* randomTexts(
+  seed: number,
+  pieces: readonly string[],
+  most: number,
+  count: number,
+): Generator<string> {
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  for (let i = 0; i < count; i++) {
+    let text = '';
+    const n = 1 + rand(most);
+    for (let k = 0; k < n; k++) text += pieces[rand(pieces.length)];
+    yield text;
+  }
+}
+
 describe('fields in an error text', () => {
   // The patterns as they were before the search began at the key: tried at every position.
   const Q = `\\\\*["']`;
@@ -268,16 +287,8 @@ describe('fields in an error text', () => {
     '\\"category\\": \\"MaxBargeInRPM\\"',
   ];
   it('finds what trying every position finds, on 20 000 random texts', () => {
-    let seed = 7;
-    const rand = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
     let found = 0;
-    for (let i = 0; i < 20_000; i++) {
-      let text = '';
-      const n = 1 + rand(14);
-      for (let k = 0; k < n; k++) text += PIECES[rand(PIECES.length)];
+    for (const text of randomTexts(7, PIECES, 14, 20_000)) {
       for (const [name, key] of Object.entries(KEYS)) {
         const want = reference(key, text);
         if (want !== undefined) found++;
@@ -305,16 +316,8 @@ describe("the gateway's message in an error text", () => {
     'STT ',
   ];
   it('is what the pattern finds from the start, on 20 000 random texts', () => {
-    let seed = 11;
-    const rand = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
     let found = 0;
-    for (let i = 0; i < 20_000; i++) {
-      let text = '';
-      const n = 1 + rand(12);
-      for (let k = 0; k < n; k++) text += PIECES[rand(PIECES.length)];
+    for (const text of randomTexts(11, PIECES, 12, 20_000)) {
       const want = reference(text);
       if (want !== undefined) found++;
       expect(decodeErrorText(text).quota?.message, JSON.stringify(text)).toBe(want);
