@@ -182,6 +182,8 @@ export class Classifier {
     this.recF64 = new Float64Array(buf, at(this.x.RECORDS), recCap * REC_F64);
     this.texts = Buffer.from(buf, at(this.x.TEXTS), this.inCap);
     if (at(this.x.MEMORY_END) > buf.byteLength) throw new Error('line classifier: its memory is too small');
+    // The tables start empty, each at its smallest size.
+    this.x.reset();
   }
 
   /**

@@ -43,7 +43,9 @@ const REC: usize = PY_KIND + <usize>MAX_IDS;
 export const REC_CAP: u32 = IN_CAP / 30 + 1;
 /** The text of turn markers with their colour codes removed, one after another (at most the chunk). */
 const TEXT: usize = REC + <usize>REC_CAP * 32;
-export const MEMORY_END: usize = TEXT + <usize>IN_CAP;
+/** Where a table's entries wait while it grows (at most half the largest table). */
+const TEMP: usize = TEXT + <usize>IN_CAP;
+export const MEMORY_END: usize = TEMP + <usize>(SLOTS / 2) * 16;
 
 // RES: f64 fields, then i32 fields (offsets in bytes from RES).
 const R_HOUR_START = 32; // epoch ms of the local hour in R_HOUR_KEY (in)
@@ -167,21 +169,53 @@ function prevOf(lo: usize, q: usize, x: u8, y: u8): usize {
 @inline function slotOf(h: u32): u32 {
   let x = (h ^ (h >>> 16)) * 0x45d9f3b;
   x = (x ^ (x >>> 16)) * 0x45d9f3b;
-  return (x ^ (x >>> 16)) & (SLOTS - 1);
+  return x ^ (x >>> 16);
+}
+
+// A table uses only as many of its SLOTS as it needs (a power of two, from MIN_SLOTS, at most half
+// full): a log's few hundred jobs and messages sit in a few kilobytes that stay in the cache,
+// rather than scattered over a megabyte. Per table, at META + 8 * (0 owners, 1 pino, 2 dev text):
+// u32 slots in use - 1 (the mask), u32 entries.
+const MIN_SLOTS: u32 = 1024;
+const META: usize = RES + 256;
+@inline function metaOf(table: usize): usize {
+  return META + ((table - OWNERS) / (<usize>SLOTS * 16)) * 8;
 }
 
 function find(table: usize, s: usize, e: usize, h: u32): i32 {
   const len = <u32>(e - s);
-  let i = slotOf(h);
+  const mask = load<u32>(metaOf(table));
+  let i = slotOf(h) & mask;
   for (;;) {
     const slot = table + <usize>i * 16;
     const klen = load<u32>(slot, 8);
     if (klen == 0) return -1;
     if (load<u32>(slot) == h && klen == len && same(s, ARENA + <usize>load<u32>(slot, 4), len))
       return load<i32>(slot, 12);
-    i = (i + 1) & (SLOTS - 1);
+    i = (i + 1) & mask;
   }
   return -1;
+}
+
+/** Where the entry of hash `h` goes in `table` (its first free slot). */
+@inline function freeSlot(table: usize, mask: u32, h: u32): usize {
+  let i = slotOf(h) & mask;
+  while (load<u32>(table + <usize>i * 16, 8) != 0) i = (i + 1) & mask;
+  return table + <usize>i * 16;
+}
+
+/** Doubles the slots `table` uses, placing its entries again. */
+function grow(table: usize): void {
+  const meta = metaOf(table);
+  const old = load<u32>(meta) + 1;
+  const mask = old * 2 - 1;
+  memory.copy(TEMP, table, <usize>old * 16);
+  memory.fill(table, 0, <usize>(mask + 1) * 16);
+  for (let k: u32 = 0; k < old; k++) {
+    const from = TEMP + <usize>k * 16;
+    if (load<u32>(from, 8) != 0) memory.copy(freeSlot(table, mask, load<u32>(from)), from, 16);
+  }
+  store<u32>(meta, mask);
 }
 
 /** Stores the key of the last NEW_* stop under `id` in `table`; false when full (reset, then). */
@@ -192,14 +226,16 @@ function insert(table: usize, id: i32): bool {
   const len = <u32>(e - s);
   const used = <u32>resI(R_ARENA_USED);
   if (len == 0 || used + len > ARENA_CAP || <u32>id >= MAX_IDS) return false;
-  let i = slotOf(h);
-  let probes: u32 = 0;
-  while (load<u32>(table + <usize>i * 16, 8) != 0) {
-    i = (i + 1) & (SLOTS - 1);
-    if (++probes > SLOTS / 2) return false;
+  const meta = metaOf(table);
+  const count = load<u32>(meta, 4);
+  // At most half full: it grows until it uses all its slots, and is full then.
+  if ((count + 1) * 2 > load<u32>(meta) + 1) {
+    if (load<u32>(meta) + 1 >= SLOTS) return false;
+    grow(table);
   }
   memory.copy(ARENA + <usize>used, s, len);
-  const slot = table + <usize>i * 16;
+  const slot = freeSlot(table, load<u32>(meta), h);
+  store<u32>(meta, count + 1, 4);
   store<u32>(slot, h);
   store<u32>(slot, used, 4);
   store<u32>(slot, len, 8);
@@ -216,6 +252,10 @@ export function insertMessage(format: i32, id: i32): bool {
 }
 export function reset(): void {
   memory.fill(OWNERS, 0, <usize>SLOTS * 16 * 3);
+  for (let t: usize = 0; t < 3; t++) {
+    store<u32>(META + t * 8, MIN_SLOTS - 1);
+    store<u32>(META + t * 8, 0, 4);
+  }
   memory.fill(PINO_KIND, 0, <usize>MAX_IDS * 2);
   setI(R_ARENA_USED, 0);
 }
