@@ -12,14 +12,14 @@
 // this side decides, record by record, in order. A job (its key: pid, host, job id and room, or the
 // dev-text job stamp) is trusted only once the tracker says attributing its lines would change
 // nothing (`bulkOwner`), until attribution changes (the tracker's epoch). A message is taken only
-// when no rule reads its fields: chatter just moves its session's span, a reply begun or speech
-// played out and a user's turn end fold straight into the tracker (`ingestMarker`, `ingestUserTurn`:
-// what `ingest` does with such an event, of which nothing but its time and evidence is read); the
-// log's clock moves and ticks as `emit` would move it before each line. The first line without a record, or whose job is
-// not trusted, ends a run and takes the full path. A line has no record when it holds an escape other than colour
-// codes or a C1 control, is a warning or worse, has a message a rule reads, names a room, is too
-// long, or is the last line of a chunk in dev text (the next line must be seen, to know it
-// continues nothing).
+// when no rule reads its fields: chatter just moves its session's span; a reply begun, speech
+// played out and a user's turn end fold straight into the tracker (`ingestMarker`,
+// `ingestUserTurn`: what `ingest` does with such an event, of which nothing but its time and
+// evidence is read); the log's clock moves and ticks as `emit` would move it before each line. The
+// first line without a record, or whose job is not trusted, ends a run and takes the full path. A
+// line has no record when it holds an escape other than colour codes or a C1 control, is a warning
+// or worse, has a message a rule reads, names a room, is too long, or is the last line of a chunk
+// in dev text (the next line must be seen, to know it continues nothing).
 
 import type { Evidence } from '../../shared/types.js';
 import { EVIDENCE_MAX } from '../classify.js';
