@@ -8,7 +8,6 @@
 // definitions of the ids first seen in it, and a `generation` that moves when the tables were
 // started afresh (they are full) before it.
 
-import type { EventContext } from '../../shared/events.js';
 import { FIELD_MESSAGE, markerKind } from '../classify.js';
 import { SCAN_WASM } from '../wasm/binary.generated.js';
 import { quickContext, quickPinoMessage } from './json.js';
@@ -16,11 +15,9 @@ import { localHourStart } from './text.js';
 
 export type MarkerKind = 'log' | 'agent_turn' | 'agent_speech' | 'user_turn_end';
 
-/** A message no rule reads: chatter (`log`) or a turn marker. */
+/** A message no rule reads: chatter (`log`) or a turn marker (nothing else of it is read). */
 export interface Message {
   kind: MarkerKind;
-  message: string;
-  logger?: string;
 }
 
 /** The job a line's key names (pino: pid, host, job id and room SID; dev text: the job stamp). */
@@ -28,11 +25,7 @@ export interface Owner {
   job: string;
   roomSid: string | undefined;
   roomName: string | undefined;
-  /** Dev text: the job stamp's context, shared by its events as the full path shares it. */
-  ctx: EventContext | undefined;
   pid: number | undefined;
-  /** pino: the context of its events (the same for every line of the key). */
-  pinoCtx: EventContext | undefined;
 }
 
 /** What a chunk's records refer to that was first seen in it. */
@@ -95,8 +88,6 @@ export const REC_PACKED = 5;
  * its text without them is that many bytes of `text` from its REC_END.
  */
 export const REC_STRIPPED = 10;
-/** Its level: `(packed >> 4) & REC_LEVEL_MASK`. */
-export const REC_LEVEL_MASK = 63;
 /** In f64 units. */
 export const REC_F64 = 4;
 export const REC_TIME = 3;
@@ -274,9 +265,7 @@ export class Classifier {
         job,
         roomSid,
         roomName: undefined,
-        ctx: undefined,
         pid,
-        pinoCtx: { jobId: job, roomSid, pid },
       };
     } else o = pyOwner(this.text(start, end, 'utf8'));
     const id = this.owners;
@@ -317,19 +306,14 @@ export function theClassifier(): Classifier | null {
 
 /** A pino `msg` as the quick JSON path reads it: null when a rule reads the line's fields. */
 function pinoMessage(msg: string): Message | null {
-  return quickPinoMessage(msg) ? { kind: markerKind(msg), message: msg } : null;
+  return quickPinoMessage(msg) ? { kind: markerKind(msg) } : null;
 }
 
-/** `logger - message` of a dev-text line as `pyDevFast` + `headerToRecord` read it. */
+/** What the message of `logger - message` (a dev-text line) is, read as `pyDevFast` + `headerToRecord` read it. */
 function pyMessage(region: string, loggerLen: number): Message | null {
   const message = region.slice(loggerLen + 3);
   if (FIELD_MESSAGE.test(message)) return null;
-  const m = message.trimEnd();
-  return {
-    kind: markerKind(m),
-    message: m,
-    logger: region.slice(0, loggerLen),
-  };
+  return { kind: markerKind(message.trimEnd()) };
 }
 
 /** The owner of a dev-text job stamp (`"pid": …, "job_id": …, "room": …}`), as `extrasContext` reads it. */
@@ -340,8 +324,6 @@ function pyOwner(stamp: string): Owner | null {
     job: ctx.jobId,
     roomSid: ctx.roomSid,
     roomName: ctx.roomName,
-    ctx,
     pid: ctx.pid,
-    pinoCtx: undefined,
   };
 }
