@@ -1,6 +1,6 @@
 // How findings and sessions read in a terminal and as JSON. Plain functions of plain data.
 
-import type { Finding, SessionSummary } from '../shared/types.js';
+import type { Finding, SessionLatency, SessionSummary } from '../shared/types.js';
 
 export interface Style {
   red(s: string): string;
@@ -138,7 +138,35 @@ export function sessionJson(s: SessionSummary) {
     files: s.files,
     live: s.live,
     ambiguousLines: s.ambiguous ?? 0,
+    latency: s.latency
+      ? {
+          p50: s.latency.p50,
+          p95: s.latency.p95,
+          turns: s.latency.turns.map((t) => ({ ...t, time: isoTime(t.time) })),
+        }
+      : null,
   };
+}
+
+/** `p50 / p95` of each latency the session's metrics carried, in words a developer scans. */
+export function latencyText(l: SessionLatency): string {
+  const parts: string[] = [];
+  const names = [
+    ['eouDelayMs', 'end of turn'],
+    ['transcriptionDelayMs', 'transcript'],
+    ['ttftMs', 'LLM first token'],
+    ['ttfbMs', 'TTS first byte'],
+  ] as const;
+  for (const [k, name] of names) {
+    const a = l.p50[k];
+    const b = l.p95[k];
+    if (a !== undefined && b !== undefined) parts.push(`${name} ${msText(a)} / ${msText(b)}`);
+  }
+  return parts.length ? `${parts.join(' · ')} (p50 / p95, ${l.turns.length} turns)` : '';
+}
+
+function msText(v: number): string {
+  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
 }
 
 const VERDICT_MARK = {
@@ -189,6 +217,8 @@ export function sessionText(s: SessionSummary, st: Style): string {
   } else if (s.closeReason) {
     lines.push(`  ${st.dim('closed')}  ${safeText(s.closeReason, 60)}`);
   }
+  const lat = s.latency ? latencyText(s.latency) : '';
+  if (lat) lines.push(`  ${st.dim('latency')} ${lat}`);
   if (s.ambiguous)
     lines.push(
       `  ${st.dim('note')}    ${s.ambiguous} line(s) named no job and could belong to this or another session`,
@@ -236,4 +266,9 @@ export function recoveredText(f: Finding, st: Style): string {
       .filter(Boolean)
       .join(' · ') || safeText(f.session, 80);
   return `${clockTime(f.recovered ?? Number.NaN)} ${st.green('RECOVERED')} ${safeText(f.title, 120).toLowerCase()} is over: the agent spoke again — ${where}`;
+}
+
+/** Said once per log file with sessions but no user turn end: silence cannot be judged from it. */
+export function noTurnEvidenceText(file: string): string {
+  return `${safeText(shortPath(file), 300)} has no user turn records: silence after a user turn cannot be judged from it — log at DEBUG (Python: --log-level debug; agents-js: --log-level debug) or watch the room (--rooms)`;
 }

@@ -27,6 +27,7 @@ import type { Finding, SessionSummary } from '../shared/types.js';
 import {
   findingJson,
   isoTime,
+  noTurnEvidenceText,
   recoveredText,
   findingText,
   pickStyle,
@@ -295,6 +296,7 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
   });
   await t.done;
   pipeline.end();
+  pipeline.conclude();
   progress?.clear();
 
   const sessions = pipeline.sessions();
@@ -302,6 +304,7 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
   for (const s of sessions) counts[s.verdict]++;
   const fileStats = pipeline.files();
   const rawLines = fileStats.reduce((a, f) => a + (f.formats.raw ?? 0), 0);
+  const blind = pipeline.tracker.filesWithoutTurnEvidence();
 
   if (values.json) {
     const out = {
@@ -314,12 +317,15 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
         events: pipeline.events,
         rawLines,
         files: fileStats.map((f) => ({ file: f.file, lines: f.lines, format: mainFormat(f.formats) })),
+        // Files silence cannot be judged from (no user turn records): see noTurnEvidenceText.
+        noTurnEvidence: blind,
       },
       problems: problems.map((p) => ({ path: p.path, message: p.message, code: p.code ?? null })),
     };
     io.out.write(JSON.stringify(out) + '\n');
   } else {
     io.out.write(analyzeText(sessions, fileStats, counts, rawLines, pipeline.lines, style) + '\n');
+    for (const f of blind) io.out.write(style.dim(`note: ${noTurnEvidenceText(f)}`) + '\n');
   }
   if (problems.length > 0 && pipeline.lines === 0) return 2;
   return counts.failed + counts.silent > 0 ? 1 : 0;
@@ -516,10 +522,20 @@ export function startWatching(io: Io, o: WatchOptions): { ready: Promise<void>; 
     },
     onProblem: (p) => io.err.write(problemLine(p) + '\n'),
   });
+  // Said once per file: a log with sessions but no user turn records cannot show silence.
+  const blindSaid = new Set<string>();
+  let ticks = 0;
   // Live, the wall clock drives the time-based detectors (silence, thinking, a hung worker).
   const ticker = setInterval(() => {
     const now = Date.now();
     pipeline.tick(now);
+    if (++ticks % 20 === 0) {
+      for (const f of pipeline.tracker.filesWithoutTurnEvidence(60_000)) {
+        if (blindSaid.has(f)) continue;
+        blindSaid.add(f);
+        io.err.write(o.style.dim(`deadair: note: ${noTurnEvidenceText(f)}`) + '\n');
+      }
+    }
     for (const alert of policy.tick(now)) sinks.raise(alert, o.json);
   }, 250);
   return {

@@ -2,7 +2,7 @@
 // are the frameworks' own (livekit-agents and agents-js share most of them: see docs/log-lines.md),
 // matched loosely so that small wording changes across versions still read.
 
-import type { AgentEvent, ProviderError } from '../shared/events.js';
+import type { AgentEvent, ProviderError, TurnMetrics } from '../shared/events.js';
 import type { Component, Evidence } from '../shared/types.js';
 import type { LogRecord } from './formats/record.js';
 import { isRecord } from './formats/record.js';
@@ -23,6 +23,8 @@ const RE = {
   realtimeFail:
     /failed to generate a reply|realtime (?:model|session) error|failed to (?:connect to|start) (?:the )?realtime/i,
   noAudio: /no audio frames were pushed/,
+  // Python's `log_exceptions` on a reply's inference task: the stream's final error (and traceback).
+  inferenceTask: /^Error in _(llm|tts)_inference_task\b/,
   gatewayLimited: /rate limited by inference gateway/i,
   retrying: /retrying in (\d+(?:\.\d+)?)\s*(ms|s)\b/,
   afterAttempts: /after (\d+) attempts/,
@@ -40,26 +42,51 @@ const RE = {
   userSpeechStopped:
     /^User turn committed\b|^user (?:stopped speaking|turn (?:completed|ended))\b|^end of (?:user )?speech\b/i,
   agentState: /^agent state changed\b|^agent_state_changed\b/i,
+  // Both frameworks log the session's audio wiring (DEBUG) once as an AgentSession starts.
+  sessionStart: /^using audio io: /,
+  // Python ≥ 1.5 logs each chat message as it is added (DEBUG), `role` and `lk.pii.text` as extras.
+  conversationItem: /^conversation_item_added$/,
+  // `log_metrics()` / `logMetrics()`: EOU, LLM, TTS metrics (agents 0.x: "Pipeline … metrics").
+  metrics: /^(?:Pipeline )?(LLM|TTS|EOU|STT|RealtimeModel) metrics$/,
   crash:
     /^(?:Unhandled promise rejection|uncaught exception|unhandled exception in (?:the )?job|job crashed)\b/i,
   // Node prints its version after the stack of an uncaught exception, as the process dies.
   nodeFatal: /^Node\.js v\d+\.\d+\.\d+$/,
 };
 
+/** Records the frameworks name with one exact string, matched as written (`llm metrics` is not one). */
+const EXACT: ReadonlySet<RegExp> = new Set([RE.conversationItem, RE.metrics, RE.sessionStart]);
+
 /**
- * Any message a rule reads (a case-insensitive superset of RE): a line whose message does not match
- * and whose level is below error cannot become anything but a plain log event.
+ * Any message a rule reads (a case-insensitive superset of RE, but for the records matched exactly):
+ * a line whose message does not match and whose level is below error cannot become anything but a
+ * plain log event.
  */
 export const MESSAGE_OF_INTEREST = union(Object.values(RE));
 /** Messages whose event needs nothing but the message itself (no fields): turn and speech markers. */
 export const MARKER_MESSAGE = union([RE.speechHandle, RE.playout, RE.userSpeechStopped]);
-/** Messages whose event reads the record's fields (errors, closes, processes). */
+/** Messages whose event reads the record's fields (errors, closes, processes, items, metrics). */
 export const FIELD_MESSAGE = union(
   Object.values(RE).filter((r) => r !== RE.speechHandle && r !== RE.playout && r !== RE.userSpeechStopped),
 );
 
-function union(res: RegExp[]): RegExp {
-  return new RegExp(res.map((r) => `(?:${r.source})`).join('|'), 'i');
+/** Tells whether a message is one of these (a case-insensitive union, the exact ones as written). */
+export interface MessageTest {
+  test(message: string): boolean;
+}
+
+function union(res: RegExp[]): MessageTest {
+  const loose = new RegExp(
+    res
+      .filter((r) => !EXACT.has(r))
+      .map((r) => `(?:${r.source})`)
+      .join('|'),
+    'i',
+  );
+  const exact = res.filter((r) => EXACT.has(r));
+  if (exact.length === 0) return loose;
+  const strict = new RegExp(exact.map((r) => `(?:${r.source})`).join('|'));
+  return { test: (m) => loose.test(m) || strict.test(m) };
 }
 
 export function evidenceOf(r: LogRecord): Evidence {
@@ -183,8 +210,11 @@ function detailOf(r: LogRecord, d: DecodedError): string {
     // Python's API error text: the provider's words are its `message=` value.
     const quoted = /message=(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')/.exec(r.message);
     const caused = /\(caused by ([^)]*)/.exec(r.message);
+    // Python's retry line without a status error: "failed to …: Request timed out., retrying in 2.0s".
+    const retried = /^failed to [^:]{5,60}: (.+?)(?:, retrying in \d+(?:\.\d+)?m?s)?$/s.exec(r.message);
     if (quoted) t = (quoted[1] ?? quoted[2] ?? t).replace(/\\(['"])/g, '$1');
     else if (caused?.[1]) t = caused[1];
+    else if (retried?.[1]) t = retried[1];
   }
   t = t.replace(/\s+/g, ' ').trim();
   return t.length > 240 ? t.slice(0, 239) + '…' : t;
@@ -287,6 +317,10 @@ export function classify(r: LogRecord): AgentEvent {
   else if (RE.sttFail.test(msg)) comp = 'stt';
   else if (RE.ttsFail.test(msg)) comp = 'tts';
   else if (RE.noAudio.test(msg)) comp = 'tts';
+  else if (RE.inferenceTask.test(msg) && warnOrWorse) {
+    comp = /^Error in _llm/.test(msg) ? 'llm' : 'tts';
+    finalByDefault = true;
+  }
   else if (RE.realtimeFail.test(msg) && warnOrWorse) {
     comp = 'realtime';
     finalByDefault = true;
@@ -346,6 +380,7 @@ export function classify(r: LogRecord): AgentEvent {
   if (warnOrWorse && RE.crash.test(msg)) return exitEvent(r, true, msg.slice(0, 200));
 
   // Turns and speech
+  if (RE.sessionStart.test(msg)) return event(r, 'session_start');
   if (RE.speechHandle.test(msg)) return event(r, 'agent_turn');
   if (RE.playout.test(msg)) return event(r, 'agent_speech');
   if (RE.userSpeechStopped.test(msg)) return event(r, 'user_turn_end');
@@ -358,10 +393,78 @@ export function classify(r: LogRecord): AgentEvent {
     }
   }
 
+  if (RE.conversationItem.test(msg)) {
+    const role = str(r.fields.role);
+    const text = str(r.fields['lk.pii.text']) ?? str(r.fields.text);
+    if (role === 'user') {
+      const ev = event(r, 'user_turn_end');
+      if (text !== undefined) ev.transcript = text.slice(0, 2000);
+      return ev;
+    }
+    if (role === 'assistant') {
+      const ev = event(r, 'agent_speech');
+      ev.via = 'item';
+      if (text !== undefined) ev.text = text.slice(0, 2000);
+      return ev;
+    }
+    return event(r, 'log');
+  }
+  const metricsType = RE.metrics.exec(msg)?.[1];
+  if (metricsType !== undefined) {
+    const ev = event(r, 'metrics');
+    ev.metrics = metricsOf(metricsType, r);
+    return ev;
+  }
+
   // An error line with an HTTP status from a named component is a provider error too.
   if ((lvl === 'error' || lvl === 'fatal') && (labelOf(r) || str(r.fields.type)?.endsWith('_error'))) {
     const e = providerError(r, 'unknown', 'final');
     if (e.component !== 'unknown' || e.status !== undefined) return errorEvent(r, e);
   }
   return event(r, 'log');
+}
+
+/** A number of milliseconds from a field: `<key>Ms` is milliseconds, `<key>` seconds in Python. */
+function ms(f: Record<string, unknown>, keys: readonly string[], python: boolean): number | undefined {
+  for (const k of keys) {
+    const inMs = num(f[k + 'Ms']);
+    if (inMs !== undefined) return nonNegative(inMs);
+    const v = num(f[k]);
+    // agents-js wrote its older `ttft` / `ttfb` in milliseconds too; Python writes seconds.
+    if (v !== undefined) return nonNegative(python ? v * 1000 : v);
+  }
+  return undefined;
+}
+
+/** The frameworks write -1 for "not measured". */
+const nonNegative = (v: number): number | undefined => (v >= 0 ? Math.round(v * 100) / 100 : undefined);
+
+function metricsOf(type: string, r: LogRecord): TurnMetrics {
+  const f = r.fields;
+  const python = r.format.startsWith('python');
+  const m: TurnMetrics = {
+    type:
+      type === 'LLM'
+        ? 'llm'
+        : type === 'TTS'
+          ? 'tts'
+          : type === 'EOU'
+            ? 'eou'
+            : type === 'STT'
+              ? 'stt'
+              : 'realtime',
+  };
+  const speechId =
+    str(f.speech_id) ?? str(f.speechId) ?? str(f.sequence_id) ?? str(f.sequenceId) ?? undefined;
+  if (speechId !== undefined) m.speechId = speechId.slice(0, 100);
+  const set = (key: keyof TurnMetrics, names: readonly string[]) => {
+    const v = ms(f, names, python);
+    if (v !== undefined) (m as unknown as Record<string, number>)[key] = v;
+  };
+  set('ttftMs', ['ttft']);
+  set('ttfbMs', ['ttfb']);
+  set('eouDelayMs', ['end_of_utterance_delay', 'endOfUtteranceDelay']);
+  set('transcriptionDelayMs', ['transcription_delay', 'transcriptionDelay']);
+  set('audioMs', ['audio_duration', 'audioDuration']);
+  return m;
 }

@@ -148,6 +148,14 @@ export class Pipeline {
     if (Number.isFinite(this.logClock.maxTime)) this.tick(this.logClock.maxTime);
   }
 
+  /**
+   * Nothing more will be read (analyze, not a watcher that stops): a user turn whose reply failed
+   * and that no later reply followed is a dead turn, and fails its session.
+   */
+  conclude(): void {
+    for (const change of this.tracker.finish()) this.report(change);
+  }
+
   /** Reading history, the log's own clock drives the time-based detectors (once a second of it). */
   private clock(t: number): void {
     const c = this.logClock;

@@ -5,8 +5,17 @@
 // a line, it is counted as ambiguous rather than guessed.
 
 import { DeadlineHeap } from './heap.js';
-import type { AgentEvent, ProviderError } from '../shared/events.js';
-import type { CauseId, Component, Evidence, Finding, SessionSummary, Severity } from '../shared/types.js';
+import type { AgentEvent, ProviderError, TurnMetrics } from '../shared/events.js';
+import type {
+  CauseId,
+  Component,
+  Evidence,
+  Finding,
+  SessionSummary,
+  Severity,
+  TurnLatency,
+} from '../shared/types.js';
+import { addLatency, latencyOf } from './latency.js';
 import {
   causeOfError,
   componentWord,
@@ -32,14 +41,24 @@ interface PendingTurn {
   alsoSeen?: Evidence;
   /** The agent began a reply (a speech handle) — it may still fail. */
   replyBegun: boolean;
-  /** An error happened after the turn ended. */
+  /** An error happened after the turn ended: the first such error, and its evidence. */
   failed: boolean;
+  error?: ProviderError;
+  errorEvidence?: Evidence;
+  /** This turn was already counted as dead (its stream ran out of attempts). */
+  dead: boolean;
   silentRaised: boolean;
   hangRaised: boolean;
 }
 
 export interface Session {
   id: string;
+  /**
+   * What names it in `sessions`: its job id, or its process / file. `id` adds `#2`, `#3` … for the
+   * sessions a job or process ran after its first one closed.
+   */
+  key: string;
+  generation: number;
   /** The deadline this session is queued for in the timer heap, if any. */
   dueAt?: number;
   job?: string;
@@ -85,7 +104,22 @@ export interface Session {
   silenced: boolean;
   /** `groups` may hold a retry group. */
   grouped: boolean;
+  /**
+   * How the reply to the latest user turn was counted as begun / spoken (0 not yet, VIA_MARKER,
+   * VIA_METRICS, VIA_ITEM): one reply seen both as a marker and as a metrics record or a
+   * conversation item is counted once.
+   */
+  begunVia: number;
+  spokeVia: number;
+  /** Some user turn end was seen (silence after a user turn can be judged from this log). */
+  userEvidence: boolean;
+  /** Per-reply latencies from metrics records. */
+  latency: TurnLatency[] | undefined;
 }
+
+const VIA_MARKER = 1;
+const VIA_METRICS = 2;
+const VIA_ITEM = 3;
 
 export interface TrackerOptions {
   /** Attempts a stream makes before a turn is lost (the frameworks' default: 1 + 3 retries). */
@@ -143,6 +177,8 @@ export class SessionTracker {
   private readonly rateLimitCriticalMs: number;
   private readonly neverJoinedMs: number;
   private readonly rooms = new Map<string, RoomState>();
+  /** Sessions a job or process closed before it started another: reported, never folded into again. */
+  private readonly superseded: Session[] = [];
   /**
    * Sessions by the earliest moment one of their timers could fire, so a tick looks only at the
    * sessions that are due, not at every session (a long log has thousands). Every change that can
@@ -215,6 +251,7 @@ export class SessionTracker {
 
   summaries(): SessionSummary[] {
     const out: SessionSummary[] = [];
+    for (const s of this.superseded) out.push(this.summary(s));
     for (const s of this.sessions.values()) out.push(this.summary(s));
     return out.sort((a, b) => (a.start || 0) - (b.start || 0));
   }
@@ -239,11 +276,48 @@ export class SessionTracker {
     if (s.job) sum.job = s.job;
     if (s.closeReason) sum.closeReason = s.closeReason;
     if (s.ambiguous) sum.ambiguous = s.ambiguous;
+    if (s.latency) sum.latency = latencyOf(s.latency);
     return sum;
   }
 
   get size(): number {
-    return this.sessions.size;
+    return this.sessions.size + this.superseded.length;
+  }
+
+  /**
+   * Log files that gave sessions but no user turn end at all: silence after a user turn cannot be
+   * judged from them (the INFO default of a Python worker, agents-js `start` without metrics).
+   */
+  filesWithoutTurnEvidence(settledMs = 0): string[] {
+    const seen = new Set<string>();
+    const judged = new Set<string>();
+    for (const list of [this.superseded, this.sessions.values()]) {
+      for (const s of list) {
+        if (s.job === undefined && s.pids.size === 0) continue;
+        // Live, a session counts once it ended or has run long enough to have had a turn.
+        const settled = s.closed || s.exited || s.end - s.start >= settledMs;
+        for (const f of s.files) {
+          if (s.userEvidence) judged.add(f);
+          else if (settled) seen.add(f);
+        }
+      }
+    }
+    return [...seen].filter((f) => !judged.has(f));
+  }
+
+  /**
+   * The end of what will be read (analyze): a user turn whose reply failed and was never followed by
+   * another reply is a dead turn the user sat through, and fails its session.
+   */
+  finish(): Change[] {
+    const out: Change[] = [];
+    for (const s of this.sessions.values()) {
+      if (s.closed || s.exited || !s.pending?.failed) continue;
+      this.unansweredFailure(s, this.fresh(s));
+      const change = this.changed();
+      if (change !== NO_CHANGE) out.push(change);
+    }
+    return out;
   }
 
   // ---- attribution ----------------------------------------------------------------------------
@@ -257,7 +331,7 @@ export class SessionTracker {
     if (!job && ctx.roomSid) job = this.jobByRoomSid.get(ctx.roomSid);
     if (!job && ctx.roomName) job = this.jobByRoomName.get(ctx.roomName);
     if (job) {
-      const s = this.jobSession(job, file);
+      const s = this.next(this.jobSession(job, file), ev, file);
       this.learn(s, ev);
       return s;
     }
@@ -268,7 +342,7 @@ export class SessionTracker {
       if (live && live.size > 0 && !meaningful) return undefined;
       if (!meaningful && !this.sessions.has(procId(ctx.pid, file))) return undefined;
       if (live && live.size > 0 && ev.kind === 'process_exit') return undefined;
-      return this.procSession(procId(ctx.pid, file), file, ctx.pid);
+      return this.next(this.procSession(procId(ctx.pid, file), file, ctx.pid), ev, file);
     }
     if (!meaningful) {
       this.unattributed++;
@@ -287,13 +361,45 @@ export class SessionTracker {
       }
       return this.procSession(`worker@${baseName(file)}`, file, undefined);
     }
-    return this.procSession(baseName(file), file, undefined);
+    return this.next(this.procSession(baseName(file), file, undefined), ev, file);
+  }
+
+  /**
+   * The session `ev` belongs to, given the one its job or process named: a session that closed is
+   * followed by another when the same job or process starts one (a session start, a user turn, a
+   * reply): a `dev` worker or agents-js in-process runs sessions one after another.
+   */
+  private next(s: Session, ev: AgentEvent, file: string): Session {
+    if (!s.closed || s.exited) return s;
+    const k = ev.kind;
+    if (
+      k !== 'session_start' &&
+      k !== 'user_turn_end' &&
+      k !== 'agent_turn' &&
+      !(k === 'metrics' && (ev.metrics.type === 'eou' || ev.metrics.type === 'llm'))
+    )
+      return s;
+    const n = newSession(`${s.key}#${s.generation + 1}`, s.key);
+    n.generation = s.generation + 1;
+    n.job = s.job;
+    n.room = s.room;
+    n.roomSid = s.roomSid;
+    for (const pid of s.pids) n.pids.add(pid);
+    this.superseded.push(s);
+    this.sessions.set(s.key, n);
+    this.epoch++; // owners approved for the job now name another session
+    if (file) {
+      let set = this.liveJobsByFile.get(file);
+      if (!set) this.liveJobsByFile.set(file, (set = new Set()));
+      set.add(n.key);
+    }
+    return n;
   }
 
   private jobSession(job: string, file: string): Session {
     let s = this.sessions.get(job);
     if (!s) {
-      s = newSession(job);
+      s = newSession(job, job);
       s.job = job;
       this.sessions.set(job, s);
     }
@@ -311,7 +417,7 @@ export class SessionTracker {
   private procSession(id: string, file: string, pid: number | undefined): Session {
     let s = this.sessions.get(id);
     if (!s) {
-      s = newSession(id);
+      s = newSession(id, id);
       this.sessions.set(id, s);
     }
     if (file) s.files.add(file);
@@ -372,7 +478,8 @@ export class SessionTracker {
     }
     into.root ??= from.root;
     if (from.silenced) into.silenced = true;
-    this.sessions.delete(from.id);
+    if (from.userEvidence) into.userEvidence = true;
+    this.sessions.delete(from.key);
     this.epoch++;
   }
 
@@ -380,8 +487,8 @@ export class SessionTracker {
 
   /**
    * What an owner approved by `bulkOwner` rests on: bumped when a session's last file changes, a
-   * session is dropped (merged into its job), a room name comes to name another job, or a room
-   * timer creates a session. Everything else `bulkOwner` checks can only become true, never false.
+   * session is dropped (merged into its job), closes, or is followed by the next one of its job, a
+   * room name comes to name another job, or a room timer creates a session. Everything else `bulkOwner` checks can only become true, never false.
    */
   epoch = 0;
 
@@ -399,7 +506,8 @@ export class SessionTracker {
     file: string,
   ): Session | undefined {
     const s = this.sessions.get(job);
-    if (s === undefined || s.lastFile !== file) return undefined;
+    // A closed session's lines may start the next one: read them by the full path.
+    if (s === undefined || s.lastFile !== file || s.closed) return undefined;
     if (pid !== undefined && !s.pids.has(pid)) return undefined;
     if (roomSid !== undefined && roomSid !== s.roomSid) return undefined;
     if (roomName !== undefined && (s.room === undefined || this.jobByRoomName.get(roomName) !== job))
@@ -417,8 +525,8 @@ export class SessionTracker {
     const c = this.fresh(s);
     s.started = true;
     s.startWaitSince = undefined;
-    if (kind === 'agent_turn') this.agentTurn(s);
-    else this.agentSpeech(s, time, c);
+    if (kind === 'agent_turn') this.agentTurn(s, VIA_MARKER);
+    else this.agentSpeech(s, time, c, VIA_MARKER);
     return this.changed();
   }
 
@@ -449,13 +557,30 @@ export class SessionTracker {
       p.alsoSeen = evidence;
       return;
     }
+    // One turn's end written by several records of one source (Python: `user turn committed`, its
+    // EOU metrics, the user's conversation item): one turn, the deadline from the first.
+    if (
+      p &&
+      !p.silentRaised &&
+      !p.replyBegun &&
+      time >= p.time &&
+      time - p.time <= SAME_TURN_MS &&
+      sourceOf(p.evidence) === sourceOf(evidence)
+    )
+      return;
     s.userTurns++;
+    s.userEvidence = true;
+    s.begunVia = 0;
+    s.spokeVia = 0;
     s.pending = {
       time,
       evidence,
       alsoSeen: undefined,
       replyBegun: false,
       failed: false,
+      error: undefined,
+      errorEvidence: undefined,
+      dead: false,
       silentRaised: false,
       hangRaised: false,
     };
@@ -487,6 +612,7 @@ export class SessionTracker {
       ev.kind === 'agent_turn' ||
       ev.kind === 'agent_speech' ||
       ev.kind === 'session_start' ||
+      ev.kind === 'metrics' ||
       ev.kind === 'error'
     ) {
       s.started = true;
@@ -494,7 +620,10 @@ export class SessionTracker {
     }
     switch (ev.kind) {
       case 'agent_turn':
-        this.agentTurn(s);
+        this.agentTurn(s, VIA_MARKER);
+        break;
+      case 'metrics':
+        this.onMetrics(s, ev.time, ev.metrics, ev.evidence, change);
         break;
       case 'agent_state':
         if (ev.state === 'speaking') this.spoke(s, ev.time, change);
@@ -510,7 +639,7 @@ export class SessionTracker {
         this.userTurnEnd(s, ev.time, ev.evidence);
         break;
       case 'agent_speech':
-        this.agentSpeech(s, ev.time, change);
+        this.agentSpeech(s, ev.time, change, ev.via === 'item' ? VIA_ITEM : VIA_MARKER);
         break;
       case 'error':
         this.onError(s, ev, ev.error, change);
@@ -601,17 +730,41 @@ export class SessionTracker {
     }
   }
 
-  /** The agent spoke: nothing is pending, and a silence it was warned for is over. */
-  /** The agent began a reply (a speech handle). */
-  private agentTurn(s: Session): void {
-    s.agentTurns++;
-    s.unanswered++;
-    if (s.pending) s.pending.replyBegun = true;
+  /** A metrics record: its latencies, and the turn evidence it is. */
+  private onMetrics(s: Session, time: number, m: TurnMetrics, evidence: Evidence, change: Change): void {
+    s.latency = addLatency(s.latency, time, m);
+    switch (m.type) {
+      case 'eou':
+        this.userTurnEnd(s, time, evidence);
+        break;
+      case 'llm':
+      case 'realtime':
+        this.agentTurn(s, VIA_METRICS);
+        break;
+      case 'tts':
+        // Synthesised audio is what the user hears; a TTS that produced none answered nothing.
+        if (m.audioMs === undefined || m.audioMs > 0) this.agentSpeech(s, time, change, VIA_METRICS);
+        break;
+      default:
+        break;
+    }
   }
 
-  /** The agent's speech played out at `time`. */
-  private agentSpeech(s: Session, time: number, change: Change): void {
-    s.spoken++;
+  /** The agent began a reply (a speech handle, or the LLM metrics of one). */
+  private agentTurn(s: Session, via: number): void {
+    if (s.pending) s.pending.replyBegun = true;
+    if (s.begunVia !== via && s.begunVia !== 0) return; // this reply was counted from another record
+    s.begunVia = via;
+    s.agentTurns++;
+    s.unanswered++;
+  }
+
+  /** The agent spoke at `time`: its speech played out, its audio was synthesised, or its reply added. */
+  private agentSpeech(s: Session, time: number, change: Change, via: number): void {
+    if (s.spokeVia === via || s.spokeVia === 0) {
+      s.spokeVia = via;
+      s.spoken++;
+    }
     s.unanswered = 0;
     this.spoke(s, time, change);
     // The frameworks reset their error counters when the agent speaks: open failures recovered.
@@ -788,9 +941,15 @@ export class SessionTracker {
 
   private onError(s: Session, ev: AgentEvent, e: ProviderError, change: Change): void {
     s.errors++;
-    if (s.pending) {
-      s.pending.failed = true; // a reply that began and failed is silence again
-      this.arm(s, s.pending.time + this.silenceMs);
+    const p = s.pending;
+    if (p) {
+      // A reply that began and failed is silence again.
+      if (!p.failed) {
+        p.failed = true;
+        p.error = e;
+        p.errorEvidence = ev.evidence;
+      }
+      this.arm(s, p.time + this.silenceMs);
     }
     if (e.label) s.lastLabel = e.label;
     const cause = causeOfError(e);
@@ -831,12 +990,43 @@ export class SessionTracker {
     }
   }
 
-  private deadTurn(s: Session, ev: AgentEvent, e: ProviderError, change: Change): void {
+  private deadTurn(s: Session, ev: AgentEvent, e: ProviderError, change: Change): Finding {
+    return this.countDeadTurn(s, ev.time, ev.evidence, e, change);
+  }
+
+  private countDeadTurn(
+    s: Session,
+    time: number,
+    evidence: Evidence,
+    e: ProviderError,
+    change: Change,
+  ): Finding {
     s.deadTurns++;
-    const f = this.raise(s, 'dead_turns', 'warning', e.component, ev.time, ev.evidence, change, e);
+    if (s.pending?.failed) s.pending.dead = true;
+    const f = this.raise(s, 'dead_turns', 'warning', e.component, time, evidence, change, e);
     f.count = s.deadTurns;
     f.remedy = remedyOf(f);
     f.summary = `${s.deadTurns} user turn${s.deadTurns === 1 ? '' : 's'} got no answer: the ${componentWord(e.component)} failed each time.`;
+    return f;
+  }
+
+  /**
+   * The session ends (or the log does) with the user's latest turn unanswered because its reply
+   * failed: a dead turn the user sat through, and the error that caused it is critical.
+   */
+  private unansweredFailure(s: Session, change: Change): void {
+    const p = s.pending;
+    if (!p?.failed || p.error === undefined) return;
+    const e = p.error;
+    if (!p.dead) this.countDeadTurn(s, p.time, p.errorEvidence ?? p.evidence, e, change);
+    const cause = causeOfError(e);
+    for (const c of [cause, 'dead_turns'] as const) {
+      const f = s.findings.get(c);
+      if (f && f.severity !== 'critical') {
+        f.severity = 'critical';
+        change.escalated.push(f);
+      }
+    }
   }
 
   private onClose(s: Session, ev: AgentEvent & { kind: 'session_close' }, change: Change): void {
@@ -847,10 +1037,16 @@ export class SessionTracker {
     }
     s.closed = true;
     s.closeReason = ev.reason ?? s.closeReason;
-    s.pending = undefined;
+    this.epoch++; // its lines are no longer the bulk reader's to take (see bulkOwner)
     s.thinkingSince = undefined;
     this.untrack(s);
-    if (ev.reason !== 'error' && !ev.error) return;
+    if (ev.reason === 'error' || ev.error) this.closedOnError(s, ev, change);
+    // Counted after the close's own dead turns, which may be this very turn.
+    this.unansweredFailure(s, change);
+    s.pending = undefined;
+  }
+
+  private closedOnError(s: Session, ev: AgentEvent & { kind: 'session_close' }, change: Change): void {
     const e = ev.error;
     if (e && (e.status !== undefined || e.quota)) {
       // The close line may be the only one carrying the cause (e.g. an STT error that closes at once).
@@ -900,6 +1096,7 @@ export class SessionTracker {
     change: Change,
   ): void {
     const wasLive = !s.closed && !s.exited;
+    if (wasLive) this.unansweredFailure(s, change);
     s.exited = true;
     this.untrack(s);
     if (!crashed || !wasLive) return;
@@ -914,7 +1111,7 @@ export class SessionTracker {
   }
 
   private untrack(s: Session): void {
-    for (const f of s.files) this.liveJobsByFile.get(f)?.delete(s.id);
+    for (const f of s.files) this.liveJobsByFile.get(f)?.delete(s.key);
   }
 
   /** Create or update the session's finding for a cause. */
@@ -988,7 +1185,7 @@ export class SessionTracker {
 
 function summaryOf(f: Finding, e: ProviderError | undefined): string {
   const comp = componentWord(f.component);
-  const detail = e?.detail ? `: ${e.detail}` : '';
+  const detail = e?.detail ? `: ${e.detail.replace(/\.+$/, '')}` : '';
   switch (f.cause) {
     case 'credits_exhausted':
       return `The ${comp} request was refused because the credits are used up${f.quota?.category ? ` (${f.quota.category})` : ''}; the agent cannot answer until they are topped up.`;
@@ -1051,11 +1248,13 @@ function rank(s: Severity): number {
   return s === 'critical' ? 0 : s === 'warning' ? 1 : 2;
 }
 
-function newSession(id: string): Session {
+function newSession(id: string, key: string): Session {
   // Every field from the start, those a turn marker touches first: sessions share one shape (their
   // fields read as fast as can be) and a marker touches as little memory as it can.
   return {
     id,
+    key,
+    generation: 1,
     start: Number.NaN,
     end: Number.NaN,
     lastFile: undefined,
@@ -1071,6 +1270,10 @@ function newSession(id: string): Session {
     rateLimitedSince: undefined,
     silenced: false,
     grouped: false,
+    begunVia: 0,
+    spokeVia: 0,
+    userEvidence: false,
+    latency: undefined,
     closed: false,
     exited: false,
     errors: 0,

@@ -68,6 +68,26 @@ export interface ProviderError {
   >;
 }
 
+/**
+ * One metrics record, in milliseconds whatever the framework wrote (Python logs seconds, agents-js
+ * milliseconds). `eou`: the user's turn ended; `llm` / `realtime`: a reply was generated; `tts`: a
+ * reply was synthesised; `stt`: audio was transcribed.
+ */
+export interface TurnMetrics {
+  type: 'eou' | 'llm' | 'realtime' | 'tts' | 'stt';
+  speechId?: string;
+  /** End of the user's speech to the decision that their turn ended. */
+  eouDelayMs?: number;
+  /** End of the user's speech to the final transcript. */
+  transcriptionDelayMs?: number;
+  /** LLM time to first token. */
+  ttftMs?: number;
+  /** TTS time to first byte of audio. */
+  ttfbMs?: number;
+  /** Audio synthesised (tts) or transcribed (stt). */
+  audioMs?: number;
+}
+
 interface EventBase {
   /** Epoch milliseconds. Lines without a full date borrow it from the file's context. */
   time: number;
@@ -91,10 +111,18 @@ export type AgentEvent = EventBase &
     | { kind: 'session_close'; reason?: string; error?: ProviderError }
     /** The agent begins a reply (a speech handle is created / a generation starts). */
     | { kind: 'agent_turn' }
-    /** The user finished a turn (end of speech, a final transcript, a committed turn). */
+    /**
+     * The user finished a turn (end of speech, a final transcript, a committed turn, a user item
+     * added to the conversation).
+     */
     | { kind: 'user_turn_end'; transcript?: string }
-    /** The agent started producing audio. */
-    | { kind: 'agent_speech' }
+    /**
+     * The agent spoke: its speech played out or started, or (`via: 'item'`) its reply was added to
+     * the conversation — one reply may be seen both ways, and is counted once.
+     */
+    | { kind: 'agent_speech'; via?: 'item'; text?: string }
+    /** A metrics record the framework logged (`log_metrics` / `logMetrics`): turn evidence and latency. */
+    | { kind: 'metrics'; metrics: TurnMetrics }
     | { kind: 'agent_state'; state: string }
     | { kind: 'process_start' }
     /** A job process ended. `crashed` when it ended abnormally; `unresponsive` when killed for it. */

@@ -99,6 +99,28 @@ export interface SessionSummary {
   causes: Finding[];
   closeReason?: string;
   live: boolean;
+  /** Per-turn latencies, where the log carried metrics records (`log_metrics` / `logMetrics`). */
+  latency?: SessionLatency;
   /** Lines that named no job and could have belonged to this session or others. */
   ambiguous?: number;
+}
+
+/** One reply's latencies (ms), joined from its metrics records by `speech_id` or by order. */
+export interface TurnLatency {
+  /** When its first metrics record was written (epoch ms). */
+  time: number;
+  speechId?: string;
+  eouDelayMs?: number;
+  transcriptionDelayMs?: number;
+  ttftMs?: number;
+  ttfbMs?: number;
+}
+
+export type LatencyField = 'eouDelayMs' | 'transcriptionDelayMs' | 'ttftMs' | 'ttfbMs';
+
+export interface SessionLatency {
+  /** Per field, over the turns that carry it. */
+  p50: Partial<Record<LatencyField, number>>;
+  p95: Partial<Record<LatencyField, number>>;
+  turns: TurnLatency[];
 }
