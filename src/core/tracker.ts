@@ -520,13 +520,18 @@ export class SessionTracker {
    * with its event, without building one (neither kind keeps its evidence, and the approval says
    * its file is the session's last).
    */
-  ingestMarker(s: Session, kind: 'agent_turn' | 'agent_speech', time: number): Change {
+  ingestMarker(
+    s: Session,
+    kind: 'agent_turn' | 'agent_speech',
+    time: number,
+    via: 'marker' | 'item' = 'marker',
+  ): Change {
     this.spanTo(s, time);
     const c = this.fresh(s);
     s.started = true;
     s.startWaitSince = undefined;
     if (kind === 'agent_turn') this.agentTurn(s, VIA_MARKER);
-    else this.agentSpeech(s, time, c, VIA_MARKER);
+    else this.agentSpeech(s, time, c, via === 'item' ? VIA_ITEM : VIA_MARKER);
     return this.changed();
   }
 
@@ -538,6 +543,19 @@ export class SessionTracker {
     this.spanTo(s, time);
     this.fresh(s);
     this.userTurnEnd(s, time, evidence);
+    return this.changed();
+  }
+
+  /**
+   * A metrics record at `time` of a session `bulkOwner` approved: what `ingest` does with its event
+   * (its metrics and evidence are all that is read of it), without building one.
+   */
+  ingestMetrics(s: Session, time: number, m: TurnMetrics, evidence: Evidence): Change {
+    this.spanTo(s, time);
+    const c = this.fresh(s);
+    s.started = true;
+    s.startWaitSince = undefined;
+    this.onMetrics(s, time, m, evidence, c);
     return this.changed();
   }
 

@@ -23,11 +23,19 @@ export const QUOTA_BODIES = {
 };
 
 /**
- * llm: 'credits' | 'ratelimit' | 'ratelimit-recovers' | '500' | '401' | 'ok';
+ * llm: 'credits' | 'ratelimit' | 'ratelimit-recovers' | '500' | '401' | 'ok', or one of the modes
+ * the Python recordings use:
+ *   'ok-usage'    a streamed completion that starts after `firstTokenMs` (default 250) and ends with
+ *                 a usage chunk, as the real gateway answers `stream_options.include_usage`;
+ *   'hang'        accepts the request (200, event stream) and never sends a token, only SSE comment
+ *                 keep-alives every 2 s, until the client goes away: no error, no reply;
+ *   'no-response' reads the request and never answers at all (no status line): the client times out.
  * stt / tts websockets: the HTTP status to refuse the upgrade with (e.g. 429), or undefined to accept.
  */
-export function startGateway({ llm = 'ok', sttStatus = 429, ttsStatus = 429 } = {}) {
+export function startGateway({ llm = 'ok', sttStatus = 429, ttsStatus = 429, firstTokenMs = 250 } = {}) {
   const requests = [];
+  // Sockets held open by 'hang' and 'no-response': close() must not wait for them.
+  const held = new Set();
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
@@ -52,6 +60,16 @@ export function startGateway({ llm = 'ok', sttStatus = 429, ttsStatus = 429 } = 
         return json(500, { error: { message: 'upstream model failed', type: 'server_error' } });
       if (llm === '401')
         return json(401, { error: { message: 'invalid token: signature mismatch', type: 'unauthorized' } });
+      if (llm === 'no-response' || llm === 'hang') held.add(req.socket);
+      if (llm === 'no-response') return; // the socket stays open; the client's timeout ends it
+      if (llm === 'hang') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': `req_${requests.length}` });
+        res.write(': keep-alive\n\n');
+        const ping = setInterval(() => res.write(': keep-alive\n\n'), 2000);
+        res.on('close', () => clearInterval(ping));
+        return;
+      }
+      if (llm === 'ok-usage') return streamWithUsage(res, `req_${requests.length}`, firstTokenMs);
       // A real streamed completion.
       res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': `req_${requests.length}` });
       const chunk = (delta, finish = null) =>
@@ -76,8 +94,37 @@ export function startGateway({ llm = 'ok', sttStatus = 429, ttsStatus = 429 } = 
       resolve({
         url: `http://127.0.0.1:${port}/v1`,
         requests,
-        close: () => new Promise((r) => server.close(r)),
+        close: () =>
+          new Promise((r) => {
+            server.close(r);
+            for (const s of held) s.destroy();
+          }),
       });
     });
   });
+}
+
+// A streamed chat completion the way the gateway sends one when `stream_options.include_usage` is
+// set: the first token after `firstTokenMs`, the text in a few chunks, then a usage-only chunk.
+function streamWithUsage(res, requestId, firstTokenMs) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': requestId });
+  const id = `chatcmpl-${requestId}`;
+  const chunk = (choices, usage = null) =>
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1, model: 'gpt-4.1-mini', choices, usage })}\n\n`;
+  const pieces = ['Hello', ', how', ' can I', ' help?'];
+  let i = 0;
+  const next = () => {
+    if (res.destroyed) return;
+    if (i < pieces.length) {
+      const delta = i === 0 ? { role: 'assistant', content: pieces[i] } : { content: pieces[i] };
+      res.write(chunk([{ index: 0, delta, finish_reason: null }]));
+      i++;
+      setTimeout(next, 20);
+      return;
+    }
+    res.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
+    res.write(chunk([], { prompt_tokens: 24, completion_tokens: 7, total_tokens: 31 }));
+    res.end('data: [DONE]\n\n');
+  };
+  setTimeout(next, firstTokenMs);
 }
