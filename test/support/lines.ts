@@ -38,5 +38,6 @@ export function analyzeText(files: Record<string, string>) {
     p.drained(file);
   }
   p.end();
+  p.conclude();
   return p.sessions();
 }
