@@ -31,14 +31,16 @@ export function pickStyle(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, f
   return stream.isTTY ? COLOR : PLAIN;
 }
 
+/** ISO time, or null for no time or one outside what a date can hold (±8.64e15 ms). */
 export function isoTime(t: number): string | null {
-  return Number.isFinite(t) ? new Date(t).toISOString() : null;
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
 /** Local wall-clock time, HH:MM:SS (what a developer compares with their own clock). */
 export function clockTime(t: number): string {
-  if (!Number.isFinite(t)) return '--:--:--';
   const d = new Date(t);
+  if (Number.isNaN(d.getTime())) return '--:--:--';
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
@@ -60,7 +62,7 @@ export function shortPath(file: string, cwd = process.cwd()): string {
 /** Untrusted text made safe for a terminal: control characters (escape sequences!) removed. */
 export function safeText(s: string, max = 240): string {
   const clean = s
-    .replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, '')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
   return clean.length > max ? clean.slice(0, max - 1) + '…' : clean;

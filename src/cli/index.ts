@@ -1,6 +1,7 @@
 // Entry point of the `deadair` binary: wires process streams and signals to `main`.
 
 import { main } from './main.js';
+import { guard } from './terminal.js';
 
 const stopSignal = new Promise<void>((resolve) => {
   process.once('SIGINT', () => resolve());
@@ -12,7 +13,13 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
 });
 
-main(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: process.env, stopSignal })
+// Everything written goes through the terminal guard (terminal.ts).
+main(process.argv.slice(2), {
+  out: guard(process.stdout),
+  err: guard(process.stderr),
+  env: process.env,
+  stopSignal,
+})
   .then((code) => {
     if (process.env.DEADAIR_BENCH === '1') {
       process.stderr.write(`deadair-bench maxrss_kb=${process.resourceUsage().maxRSS}\n`);
@@ -22,7 +29,7 @@ main(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: pro
     process.stdout.write('', () => process.exit(code));
   })
   .catch((e: unknown) => {
-    process.stderr.write(
+    guard(process.stderr).write(
       `deadair: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
     );
     process.exit(2);

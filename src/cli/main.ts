@@ -2,6 +2,7 @@
 // code), `watch` (live findings and alerts as they happen) and `demo`. Thin: the work happens in
 // src/core.
 
+import { shownUrl } from '../core/redact.js';
 import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir, tmpdir } from 'node:os';
@@ -501,7 +502,7 @@ export function startWatching(io: Io, o: WatchOptions): { ready: Promise<void>; 
             pipeline.ingest(ev);
             if (journal && ev.kind !== 'log') journal.batch([ev], undefined);
           },
-          onNotice: (line) => io.err.write(o.style.dim(`deadair: ${safeText(line, 400)}`) + '\n'),
+          onNotice: (line) => io.err.write(o.style.dim(`deadair: ${safeText(shownUrl(line), 400)}`) + '\n'),
         });
         await observer.start();
       })
@@ -612,7 +613,7 @@ async function roomOptions(
     );
   if (!/^(wss?|https?):\/\//.test(credentials.url))
     throw new UsageError(
-      `LIVEKIT_URL must start with wss:// or ws://, not '${safeText(credentials.url, 80)}'`,
+      `LIVEKIT_URL must start with wss:// or ws://, not '${safeText(shownUrl(credentials.url), 80)}'`,
     );
   const chromium = findChromium(env);
   if (!chromium)
@@ -837,7 +838,7 @@ async function watch(args: string[], io: Io): Promise<number> {
   const what = [
     positionals.length > 0 &&
       `${files.length} file${files.length === 1 ? '' : 's'}${files.length < positionals.length ? ' (and waiting for more)' : ''}${values['from-start'] ? ' from the start' : ' for new lines'}`,
-    rooms && `rooms ${describeRooms(values)} on ${rooms.credentials.url}`,
+    rooms && `rooms ${describeRooms(values)} on ${shownUrl(rooms.credentials.url)}`,
   ].filter(Boolean);
   io.err.write(style.dim(`deadair: watching ${what.join(' and ')} — Ctrl-C to stop\n`));
   await (io.stopSignal ?? new Promise<void>(() => undefined));

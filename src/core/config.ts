@@ -2,6 +2,7 @@
 // tray app's settings will use. A bad value gives one line naming the key; unknown keys are errors
 // too (a typo must not be silently ignored). Flags override the file.
 
+import { jsonErrorWhere, shownUrl } from './redact.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -90,7 +91,8 @@ const SCHEMA: Record<Section, Record<string, Rule>> = {
 };
 
 function check(key: string, rule: Rule, v: unknown): void {
-  const got = JSON.stringify(v) ?? String(v);
+  const shown = JSON.stringify(v) ?? String(v);
+  const got = key.endsWith('url') ? shownUrl(shown) : shown;
   if (
     rule.kind === 'number' &&
     (typeof v !== 'number' || !Number.isFinite(v) || v < rule.min || v > rule.max)
@@ -100,7 +102,7 @@ function check(key: string, rule: Rule, v: unknown): void {
     throw new ConfigError(`${key} must be true or false (got ${got})`);
   if (rule.kind === 'string' && (typeof v !== 'string' || (rule.pattern && !rule.pattern.test(v))))
     throw new ConfigError(
-      `${key} must be ${rule.what ?? 'a string'} (got ${key.endsWith('Secret') ? 'something else' : got})`,
+      `${key} must be ${rule.what ?? 'a string'} (got ${key.endsWith('Secret') || key.endsWith('Key') ? 'something else' : got})`,
     );
   if (rule.kind === 'enum' && (typeof v !== 'string' || !rule.values.includes(v)))
     throw new ConfigError(`${key} must be one of ${rule.values.join(', ')} (got ${got})`);
@@ -159,7 +161,9 @@ export function loadConfig(file: string, explicit: boolean): Config {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`${file} is not valid JSON: ${(e as Error).message}`);
+    // Never quote the text: it may hold the API secret (a single-quoted one is a common mistake).
+    const hint = /'/.test(text) ? " (JSON needs double quotes, not ')" : '';
+    throw new ConfigError(`${file} is not valid JSON: ${jsonErrorWhere((e as Error).message, text)}${hint}`);
   }
   try {
     return parseConfig(raw);

@@ -1258,6 +1258,7 @@ function two(n: number): string {
 }
 
 function hhmmss(d: Date): string {
+  if (Number.isNaN(d.getTime())) return '--:--:--';
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }

@@ -6,6 +6,7 @@
 // the observer leaves once the last visible user has gone; and joining a finished room creates it
 // again, so it joins only rooms that ListRooms reports live.
 
+import { shownUrl } from '../core/redact.js';
 import type { LiveKitCredentials, LiveRoom } from '../core/livekit/credentials.js';
 import { listRooms, observerIdentity, observerToken, roomMatcher } from '../core/livekit/credentials.js';
 import type { AgentEvent } from '../shared/events.js';
@@ -138,13 +139,13 @@ export class RoomObserver {
         this.lastListError = live.error;
         return;
       }
-      if (this.lastListError) this.notice(`LiveKit at ${this.o.credentials.url} answers again`);
+      if (this.lastListError) this.notice(`LiveKit at ${shownUrl(this.o.credentials.url)} answers again`);
       this.lastListError = '';
       const byName = new Map(live.map((r) => [r.name, r]));
       for (const name of this.o.names ?? [])
         if (!byName.has(name) && !this.watched.has(name))
           this.notice(
-            `room ${name} is not live on ${this.o.credentials.url}: waiting for it to start (deadair never creates rooms)`,
+            `room ${name} is not live on ${shownUrl(this.o.credentials.url)}: waiting for it to start (deadair never creates rooms)`,
             `wait ${name}`,
           );
       // Rooms that finished: forget them (a room of the same name later is a new room).

@@ -2,6 +2,7 @@
 // The observer asks for the least it needs: join one room, subscribe, never publish (not even
 // data), hidden from the other participants, short-lived (re-minted on reconnect).
 
+import { shownUrl } from '../redact.js';
 import { randomBytes } from 'node:crypto';
 import { AccessToken } from 'livekit-server-sdk';
 
@@ -90,18 +91,18 @@ export async function listRooms(
           : cause === 'TimeoutError'
             ? 'no answer in 10 s'
             : String(cause);
-    return { error: `cannot reach LiveKit at ${c.url}: ${why}` };
+    return { error: shownUrl(`cannot reach LiveKit at ${c.url}: ${why}`) };
   }
   if (res.status === 401 || res.status === 403)
     return {
-      error: `LiveKit at ${c.url} rejected the API key or secret (HTTP ${res.status}): check LIVEKIT_API_KEY and LIVEKIT_API_SECRET`,
+      error: `LiveKit at ${shownUrl(c.url)} rejected the API key or secret (HTTP ${res.status}): check LIVEKIT_API_KEY and LIVEKIT_API_SECRET`,
     };
-  if (!res.ok) return { error: `LiveKit at ${c.url} answered HTTP ${res.status} to ListRooms` };
+  if (!res.ok) return { error: `LiveKit at ${shownUrl(c.url)} answered HTTP ${res.status} to ListRooms` };
   let body: unknown;
   try {
     body = await res.json();
   } catch {
-    return { error: `LiveKit at ${c.url} answered ListRooms with something that is not JSON` };
+    return { error: `LiveKit at ${shownUrl(c.url)} answered ListRooms with something that is not JSON` };
   }
   const rooms = (body as { rooms?: unknown }).rooms;
   if (!Array.isArray(rooms)) return [];
