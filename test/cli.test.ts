@@ -171,9 +171,9 @@ describe('deadair analyze', () => {
     expect(none.code).toBe(2);
   });
 
-  it('keeps going past one unreadable path and reports the rest', async () => {
+  it('keeps going past one unreadable path, reports the rest, and exits 2 as grep does', async () => {
     const r = await run(['analyze', 'credits.log', 'nope.log']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nope\.log/);
     expect(r.stdout).toContain('Out of inference credits');
   });

@@ -270,7 +270,10 @@ export function recoveredText(f: Finding, st: Style): string {
   return `${clockTime(f.recovered ?? Number.NaN)} ${st.green('RECOVERED')} ${safeText(f.title, 120).toLowerCase()} is over: the agent spoke again — ${where}`;
 }
 
-/** Said once per log file with sessions but no user turn end: silence cannot be judged from it. */
-export function noTurnEvidenceText(file: string): string {
-  return `${safeText(shortPath(file), 300)} has no user turn records: silence after a user turn cannot be judged from it — log at DEBUG (Python: --log-level debug; agents-js: --log-level debug) or watch the room (--rooms)`;
+/** Said once for the log files with sessions but no user turn end: silence cannot be judged there. */
+export function noTurnEvidenceText(files: readonly string[]): string {
+  const names = files.slice(0, 3).map((f) => safeText(shortPath(f), 200));
+  if (files.length > 3) names.push(`${files.length - 3} more`);
+  const which = files.length === 1 ? `${names[0]} has` : `${names.join(', ')} have`;
+  return `${which} no user turn records, so silence cannot be judged from ${files.length === 1 ? 'it' : 'them'}: log at DEBUG, or watch the room (--rooms)`;
 }

@@ -191,7 +191,10 @@ function problemLine(p: SourceProblem): string {
   return `deadair: ${p.message}`;
 }
 
-async function resolveInputs(paths: string[], io: Io): Promise<string[]> {
+async function resolveInputs(
+  paths: string[],
+  io: Io,
+): Promise<{ files: string[]; problems: SourceProblem[] }> {
   if (paths.length === 0) throw new UsageError('no log files given (try: deadair analyze ./agent.log)');
   const { files, problems } = await expandPaths(paths);
   if (files.length === 0) {
@@ -200,7 +203,7 @@ async function resolveInputs(paths: string[], io: Io): Promise<string[]> {
   }
   // Some paths are fine: say what is wrong with the others, once, and go on.
   for (const p of problems) io.err.write(problemLine(p) + '\n');
-  return files;
+  return { files, problems };
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -256,7 +259,7 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
   }
   const format = formatOption(values.format);
   const cfg = settings(values, io.env);
-  const files = await resolveInputs(positionals, io);
+  const { files, problems: inputProblems } = await resolveInputs(positionals, io);
   const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
   const sizes = new Map(files.map((f) => [f, safeSize(f)]));
   const total = [...sizes.values()].reduce((a, b) => a + b, 0);
@@ -271,7 +274,7 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
     tracker: tracker ?? trackerOptions(cfg),
     prefetch: io.env.DEADAIR_READ_AHEAD === '0' ? 'never' : 'auto',
   });
-  const problems: SourceProblem[] = [];
+  const problems: SourceProblem[] = [...inputProblems];
   const done = new Map<string, number>();
   const t = tail({
     paths: files,
@@ -326,9 +329,10 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
     io.out.write(JSON.stringify(out) + '\n');
   } else {
     io.out.write(analyzeText(sessions, fileStats, counts, rawLines, pipeline.lines, style) + '\n');
-    for (const f of blind) io.out.write(style.dim(`note: ${noTurnEvidenceText(f)}`) + '\n');
+    if (blind.length > 0) io.out.write(style.dim(`note: ${noTurnEvidenceText(blind)}`) + '\n');
   }
-  if (problems.length > 0 && pipeline.lines === 0) return 2;
+  // As grep does: what could be read is reported, and any input that could not be read exits 2.
+  if (problems.length > 0) return 2;
   return counts.failed + counts.silent > 0 ? 1 : 0;
 }
 
@@ -531,11 +535,9 @@ export function startWatching(io: Io, o: WatchOptions): { ready: Promise<void>; 
     const now = Date.now();
     pipeline.tick(now);
     if (++ticks % 20 === 0) {
-      for (const f of pipeline.tracker.filesWithoutTurnEvidence(60_000)) {
-        if (blindSaid.has(f)) continue;
-        blindSaid.add(f);
-        io.err.write(o.style.dim(`deadair: note: ${noTurnEvidenceText(f)}`) + '\n');
-      }
+      const unsaid = pipeline.tracker.filesWithoutTurnEvidence(60_000).filter((f) => !blindSaid.has(f));
+      for (const f of unsaid) blindSaid.add(f);
+      if (unsaid.length > 0) io.err.write(o.style.dim(`deadair: note: ${noTurnEvidenceText(unsaid)}`) + '\n');
     }
     for (const alert of policy.tick(now)) sinks.raise(alert, o.json);
   }, 250);

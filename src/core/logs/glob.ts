@@ -6,11 +6,12 @@ import { isAbsolute, join, resolve, sep } from 'node:path';
 
 /**
  * What counts as a log file inside a directory: *.log, *.jsonl, *.ndjson, *.json, *.txt, *.out,
- * *.err, and their numbered rotations (agent.log.1). Compressed rotations (*.gz) are not read.
+ * *.err, their numbered rotations (agent.log.1) and gzipped ones (agent.log.2.gz, as logrotate
+ * leaves them).
  */
-export const LOG_FILE = /\.(?:log|jsonl|ndjson|json|txt|out|err)(?:\.\d{1,3})?$/i;
+export const LOG_FILE = /\.(?:log|jsonl|ndjson|json|txt|out|err)(?:\.\d{1,3})?(?:\.gz)?$/i;
 export const LOG_FILE_RULE =
-  '*.log, *.jsonl, *.ndjson, *.json, *.txt, *.out, *.err and rotations like *.log.1';
+  '*.log, *.jsonl, *.ndjson, *.json, *.txt, *.out, *.err and rotations like *.log.1 and *.log.2.gz';
 
 export function isGlob(p: string): boolean {
   return /[*?[{]/.test(p);
@@ -99,7 +100,7 @@ export async function isDirectory(p: string): Promise<boolean> {
 /** Oldest first for rotations (agent.log.2, agent.log.1, agent.log), otherwise by name. */
 export function sortLogFiles(files: string[]): string[] {
   const key = (f: string) => {
-    const m = /^(.*?)(?:\.(\d{1,3}))?$/.exec(f);
+    const m = /^(.*?)(?:\.(\d{1,3}))?(?:\.gz)?$/.exec(f);
     return { base: m?.[1] ?? f, n: m?.[2] ? Number(m[2]) : 0 };
   };
   return [...new Set(files)].sort((a, b) => {

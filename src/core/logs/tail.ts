@@ -4,9 +4,12 @@
 // files appearing. Event-driven (fs.watch on the directories) with a bounded polling fallback,
 // because fs.watch misses events on some filesystems. One file's problem never stops the others.
 
-import { fstatSync, readSync, watch as fsWatch, type FSWatcher } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { constants, fstatSync, openSync, readSync, watch as fsWatch, type FSWatcher } from 'node:fs';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { dirname } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { sniff, Utf16ToUtf8, type Encoding } from './encoding.js';
 import { absolute, globBase, globToRegExp, isGlob, LOG_FILE_RULE, sortLogFiles, walk } from './glob.js';
 import { LineSplitter, type ChunkScanner, type ChunkSource } from './lines.js';
 import type { RawLine, SourcePosition, SourceProblem } from './types.js';
@@ -40,7 +43,12 @@ export interface TailOptions {
   onDrained?(file: string): void;
   onFileEvent?(file: string, event: 'opened' | 'rotated' | 'truncated' | 'deleted' | 'created'): void;
   onProblem(p: SourceProblem): void;
+  /** What `-` reads (default: the process's standard input). */
+  stdin?: NodeJS.ReadableStream;
 }
+
+/** The name lines read from standard input (`-`) carry. */
+export const STDIN_NAME = '<stdin>';
 
 export interface Tail {
   /** Resolves when every file was read to its end (follow = false), or after stop(). */
@@ -66,7 +74,9 @@ const AHEAD_HEAD_MAX = 4 * 1024 * 1024;
 type Spec =
   | { kind: 'file'; path: string }
   | { kind: 'dir'; path: string }
-  | { kind: 'glob'; base: string; re: RegExp; deep: boolean };
+  | { kind: 'glob'; base: string; re: RegExp; deep: boolean }
+  /** Standard input (`-`), or a named pipe: read as a stream, never opened blocking. */
+  | { kind: 'stream'; path: string };
 
 interface Source {
   path: string;
@@ -83,6 +93,8 @@ interface Source {
   aheadFrom: number;
   queue: Promise<void>;
   gone: boolean;
+  /** Not plain UTF-8: decoded while read (reading to the end only). */
+  encoding: Encoding;
 }
 
 export function describeError(e: unknown, path: string): SourceProblem {
@@ -97,8 +109,10 @@ export function describeError(e: unknown, path: string): SourceProblem {
     ENOTDIR: 'a part of the path is not a directory',
     EMFILE: 'too many open files',
     EIO: 'input/output error',
+    EFORMAT: 'not a text log',
   };
-  const reason = (code && what[code]) ?? err?.message ?? String(e);
+  const detail = (e as { detail?: string } | undefined)?.detail;
+  const reason = detail ?? (code && what[code]) ?? err?.message ?? String(e);
   const p: SourceProblem = { path, message: `cannot read ${path}: ${reason}` };
   if (code === 'ENOENT') p.message = `no such file or directory: ${path}`;
   if (code) p.code = code;
@@ -107,6 +121,7 @@ export function describeError(e: unknown, path: string): SourceProblem {
 
 function specsOf(paths: string[]): Spec[] {
   return paths.map((p): Spec => {
+    if (p === '-') return { kind: 'stream', path: '-' };
     if (isGlob(p)) {
       const abs = absolute(p);
       return { kind: 'glob', base: globBase(abs), re: globToRegExp(abs), deep: abs.includes('**') };
@@ -121,8 +136,13 @@ async function classify(specs: Spec[]): Promise<Spec[]> {
   for (const s of specs) {
     if (s.kind === 'file') {
       try {
-        if ((await stat(s.path)).isDirectory()) {
+        const st = await stat(s.path);
+        if (st.isDirectory()) {
           out.push({ kind: 'dir', path: s.path });
+          continue;
+        }
+        if (st.isFIFO() || st.isSocket()) {
+          out.push({ kind: 'stream', path: s.path });
           continue;
         }
       } catch {
@@ -137,6 +157,7 @@ async function classify(specs: Spec[]): Promise<Spec[]> {
 async function filesOf(spec: Spec): Promise<string[]> {
   switch (spec.kind) {
     case 'file':
+    case 'stream':
       return [spec.path];
     case 'dir':
       return walk(spec.path, undefined, false);
@@ -153,6 +174,19 @@ export async function expandPaths(paths: string[]): Promise<{ files: string[]; p
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i] as Spec;
     const given = paths[i] as string;
+    if (spec.kind === 'stream') {
+      files.push(spec.path);
+      continue;
+    }
+    if (spec.kind === 'dir') {
+      // An unreadable directory says so (not "no log files in it").
+      try {
+        await readdir(spec.path);
+      } catch (e) {
+        problems.push(describeError(e, given));
+        continue;
+      }
+    }
     if (spec.kind === 'file') {
       try {
         const st = await stat(spec.path);
@@ -221,7 +255,25 @@ export function tail(opts: TailOptions): Tail {
         await fh.close();
         return undefined;
       }
+      // What the file is: a plain log, UTF-16, gzip, or something deadair must not read as text.
+      const head = Buffer.alloc(Math.min(512, st.size));
+      if (head.length > 0) await fh.read(head, 0, head.length, 0);
+      const kind = sniff(head);
+      if ('refuse' in kind || (kind.encoding !== 'utf8' && opts.follow)) {
+        await fh.close();
+        const what =
+          'refuse' in kind
+            ? `it is ${kind.refuse}`
+            : kind.encoding === 'gzip'
+              ? 'it is gzip-compressed: watch follows plain logs (read it with deadair analyze)'
+              : `it is ${kind.encoding === 'utf16le' ? 'UTF-16LE' : 'UTF-16BE'}: watch follows UTF-8 logs (iconv -f UTF-16 -t UTF-8, or read it with deadair analyze)`;
+        problem(Object.assign(new Error(what), { code: 'EFORMAT', detail: what }), path);
+        return undefined;
+      }
+      const encoding = kind.encoding;
       let pos = fromStart ? 0 : st.size;
+      // A UTF-8 byte-order mark is not part of the first line.
+      if (pos === 0 && encoding === 'utf8') pos = kind.bom;
       let line = 0;
       const saved = resume.get(path);
       if (saved && saved.dev === st.dev && saved.ino === st.ino && saved.offset <= st.size) {
@@ -251,7 +303,9 @@ export function tail(opts: TailOptions): Tail {
         aheadFrom: 0,
         queue: Promise.resolve(),
         gone: false,
+        encoding,
       };
+      if (encoding !== 'utf8') src.scanner = undefined; // decoded bytes: the plain path
       sources.set(path, src);
       opts.onFileEvent?.(path, event);
       return src;
@@ -274,10 +328,73 @@ export function tail(opts: TailOptions): Tail {
     return n;
   }
 
+  /** Hand a chunk of a source's (decoded) bytes to its splitter, and its lines on. */
+  function feed(src: Source, bytes: Buffer): void {
+    let batch: RawLine[] = [];
+    const scanner = src.scanner;
+    src.splitter.push(
+      bytes,
+      (l) => batch.push(l),
+      scanner && {
+        scanner,
+        before() {
+          // The scanner's lines come after the ones split before it: hand those over first.
+          if (batch.length > 0) {
+            opts.onLines(batch);
+            batch = [];
+          }
+        },
+      },
+    );
+    if (batch.length > 0) opts.onLines(batch);
+  }
+
+  /** Reading to the end, a gzip or UTF-16 file: decoded as it is read (offsets are decoded bytes). */
+  async function drainDecoded(src: Source, fh: FileHandle): Promise<void> {
+    const raw = fh.createReadStream({ start: src.pos, autoClose: false, highWaterMark: chunk });
+    try {
+      if (src.encoding === 'gzip') {
+        for await (const bytes of raw.pipe(createGunzip())) feed(src, bytes as Buffer);
+      } else {
+        const conv = new Utf16ToUtf8(src.encoding === 'utf16be');
+        let first = true;
+        for await (const b of raw) {
+          let bytes = b as Buffer;
+          // The byte-order mark is not text.
+          if (
+            first &&
+            bytes.length >= 2 &&
+            (bytes[0] === 0xff || bytes[0] === 0xfe) &&
+            (bytes[1] === 0xfe || bytes[1] === 0xff)
+          )
+            bytes = bytes.subarray(2);
+          first = false;
+          feed(src, conv.push(bytes));
+        }
+        feed(src, conv.push(new Uint8Array(0), true));
+      }
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code?.startsWith('Z_')
+        ? 'the gzip data is damaged'
+        : undefined;
+      problem(
+        why ? Object.assign(new Error(why), { code: 'EFORMAT', detail: `${why} (read up to there)` }) : e,
+        src.path,
+      );
+    }
+    src.pos = Number.MAX_SAFE_INTEGER; // read once, to the end
+    opts.onRead?.(src.path, raw.bytesRead);
+    opts.onDrained?.(src.path);
+  }
+
   /** Read from the source's position to the current end of its file. */
   async function drain(src: Source): Promise<void> {
     const fh = src.fh;
     if (!fh) return;
+    if (src.encoding !== 'utf8') {
+      if (src.pos !== Number.MAX_SAFE_INTEGER) await drainDecoded(src, fh);
+      return;
+    }
     if (src.ahead === undefined && src.scanner?.readAhead && !opts.follow) {
       let size = 0;
       try {
@@ -322,23 +439,7 @@ export function tail(opts: TailOptions): Tail {
       const bytesRead = bytes.length;
       if (bytesRead === 0) break;
       src.pos += bytesRead;
-      let batch: RawLine[] = [];
-      const scanner = src.scanner;
-      src.splitter.push(
-        bytes,
-        (l) => batch.push(l),
-        scanner && {
-          scanner,
-          before() {
-            // The scanner's lines come after the ones split before it: hand those over first.
-            if (batch.length > 0) {
-              opts.onLines(batch);
-              batch = [];
-            }
-          },
-        },
-      );
-      if (batch.length > 0) opts.onLines(batch);
+      feed(src, bytes);
       opts.onRead?.(src.path, src.pos);
     }
     opts.onDrained?.(src.path);
@@ -431,6 +532,7 @@ export function tail(opts: TailOptions): Tail {
   async function discover(): Promise<void> {
     for (const spec of specs) {
       if (stopped) return;
+      if (spec.kind === 'stream') continue;
       for (const f of await filesOf(spec)) {
         if (sources.has(f)) continue;
         const src = await openSource(f, true, 'created');
@@ -449,12 +551,94 @@ export function tail(opts: TailOptions): Tail {
     }
   }
 
+  /** Streams being followed, and how to end each one's current read. */
+  const streams: Promise<void>[] = [];
+  const endStream = new Set<() => void>();
+
+  /**
+   * Standard input or a named pipe, read as a stream: opened without blocking (so a pipe nobody
+   * writes yet holds nothing up, and Ctrl-C stops at once). Following, a pipe whose writer closed
+   * is opened again for the next writer; reading to the end, its end is the end.
+   */
+  async function readStream(path: string): Promise<void> {
+    const name = path === '-' ? STDIN_NAME : path;
+    const src: Source = {
+      path: name,
+      fh: undefined,
+      dev: 0,
+      ino: 0,
+      born: 0,
+      pos: 0,
+      splitter: new LineSplitter(name, { maxLineBytes: opts.maxLineBytes }),
+      scanner: undefined,
+      aheadFrom: 0,
+      queue: Promise.resolve(),
+      gone: false,
+      encoding: 'utf8',
+    };
+    opts.onFileEvent?.(name, 'opened');
+    for (;;) {
+      let stream: NodeJS.ReadableStream;
+      try {
+        stream =
+          path === '-'
+            ? (opts.stdin ?? process.stdin)
+            : new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true });
+      } catch (e) {
+        problem(e, name);
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        let idle: NodeJS.Timeout | undefined;
+        const drained = () => {
+          // A multi-line record may continue in the next write; a pause completes it.
+          if (idle) clearTimeout(idle);
+          idle = setTimeout(() => opts.onDrained?.(name), 200);
+        };
+        const onData = (b: Buffer | string) => {
+          feed(src, typeof b === 'string' ? Buffer.from(b) : b);
+          drained();
+        };
+        const finish = () => {
+          if (idle) clearTimeout(idle);
+          stream.off('data', onData);
+          stream.off('end', finish);
+          stream.off('error', onError);
+          endStream.delete(finish);
+          if (stream instanceof Socket) stream.destroy();
+          else stream.pause();
+          resolve();
+        };
+        const onError = (e: Error) => {
+          problem(e, name);
+          finish();
+        };
+        endStream.add(finish);
+        stream.on('data', onData);
+        stream.once('end', finish);
+        stream.once('error', onError);
+        stream.resume();
+      });
+      if (!opts.follow || stopped || path === '-') break;
+      // The writer closed the pipe: wait for the next one.
+      await new Promise((r) => setTimeout(r, 250));
+      if (stopped) break;
+    }
+    flushPartial(src);
+    opts.onDrained?.(name);
+  }
+
   let readyResolve: () => void = () => undefined;
   const ready = new Promise<void>((r) => (readyResolve = r));
   const done = (async () => {
     specs = await classify(specsOf(opts.paths));
     const initial: string[] = [];
     for (const spec of specs) {
+      if (spec.kind === 'stream') {
+        // Followed at once, beside the files; read to its end after them when not following.
+        if (opts.follow) streams.push(readStream(spec.path));
+        continue;
+      }
       const found = await filesOf(spec);
       if (found.length === 0 && spec.kind !== 'file' && !opts.follow)
         opts.onProblem({
@@ -479,13 +663,19 @@ export function tail(opts: TailOptions): Tail {
         await close(src);
       }
     }
+    if (!opts.follow) {
+      for (const spec of specs) if (spec.kind === 'stream' && !stopped) await readStream(spec.path);
+    }
     if (!opts.follow || stopped) {
       readyResolve();
       return;
     }
     // Explicit files watched even when missing: the agent may create its log later.
     const dirs = new Set<string>();
-    for (const s of specs) dirs.add(s.kind === 'file' ? dirname(s.path) : s.kind === 'dir' ? s.path : s.base);
+    for (const s of specs) {
+      if (s.kind !== 'stream')
+        dirs.add(s.kind === 'file' ? dirname(s.path) : s.kind === 'dir' ? s.path : s.base);
+    }
     for (const d of dirs) watchDir(d);
     timer = setInterval(() => void check(), Math.max(50, opts.pollIntervalMs ?? 1000));
     readyResolve();
@@ -504,6 +694,8 @@ export function tail(opts: TailOptions): Tail {
     async stop() {
       stopped = true;
       stopResolve?.();
+      for (const end of [...endStream]) end();
+      await Promise.all(streams);
       await done.catch(() => undefined);
       if (timer) clearInterval(timer);
       for (const w of watchers) w.close();
