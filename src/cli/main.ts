@@ -303,6 +303,8 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
   pipeline.conclude();
   progress?.clear();
 
+  // Nothing could be read: the lines on stderr say why; a report of nothing would read as an all-clear.
+  if (problems.length > 0 && pipeline.files().length === 0) return 2;
   const sessions = pipeline.sessions();
   const counts = { failed: 0, silent: 0, degraded: 0, healthy: 0 };
   for (const s of sessions) counts[s.verdict]++;

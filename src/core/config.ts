@@ -155,7 +155,16 @@ export function loadConfig(file: string, explicit: boolean): Config {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) return structuredClone(DEFAULT_CONFIG);
-    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : (e as Error).message;
+    throw new ConfigError(`cannot read ${file}: ${why}`);
   }
   let raw: unknown;
   try {

@@ -1,0 +1,236 @@
+// Hostile and odd inputs, as a fair but unkind user feeds them: each gets a clear answer — no
+// crash, no hang, no leak of a secret, no terminal escape, no false all-clear.
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT } from './support/cli.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'deadair-hostile-'));
+  chmodSync(dir, 0o755);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+function run(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string; uid?: number } = {},
+): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        env: { ...process.env, NO_COLOR: '1', ...opts.env },
+        cwd: dir,
+        ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+    else child.stdin?.end();
+  });
+}
+
+const CREDITS = readFileSync(join(ROOT, 'test/fixtures/python/start-credits.jsonl'));
+const verdicts = (stdout: string) =>
+  (JSON.parse(stdout) as { sessions: { id: string; verdict: string }[] }).sessions
+    .map((s) => `${s.id}:${s.verdict}`)
+    .sort();
+
+describe('times no date can hold', () => {
+  it('gives a valid report for any number in a time field', async () => {
+    const lines = [9e15, -9e15, 1e300, 8.64e15 + 1, -1].map((time) =>
+      JSON.stringify({
+        level: 50,
+        time,
+        pid: 1,
+        hostname: 'h',
+        jobID: `AJ_t${time}`,
+        msg: 'AgentSession closed',
+        reason: 'error',
+      }),
+    );
+    writeFileSync(join(dir, 'times.log'), lines.join('\n') + '\n');
+    const json = await run(['analyze', '--json', 'times.log']);
+    expect(json.code).toBe(1);
+    expect(json.stderr).toBe('');
+    const out = JSON.parse(json.stdout) as { sessions: { verdict: string }[] };
+    expect(out.sessions).toHaveLength(5);
+    const text = await run(['analyze', 'times.log']);
+    expect(text.stderr).toBe('');
+    expect(text.stdout).not.toMatch(/NaN/);
+  });
+});
+
+describe('compressed and UTF-16 logs', () => {
+  it('reads a gzipped log, and a UTF-16 one by its mark or without, as the plain one', async () => {
+    writeFileSync(join(dir, 'plain.log'), CREDITS);
+    writeFileSync(join(dir, 'rotated.log.1.gz'), gzipSync(CREDITS));
+    const u16 = Buffer.from('\ufeff' + CREDITS.toString('utf8'), 'utf16le');
+    writeFileSync(join(dir, 'utf16.log'), u16);
+    writeFileSync(join(dir, 'utf16-nobom.log'), u16.subarray(2));
+    const be = Buffer.from(u16);
+    be.swap16();
+    writeFileSync(join(dir, 'utf16be.log'), be);
+    const plain = verdicts((await run(['analyze', '--json', 'plain.log'])).stdout);
+    expect(plain).toEqual(['AJ_cR3d1tsA:failed', 'AJ_h3althyB:healthy']);
+    for (const f of ['rotated.log.1.gz', 'utf16.log', 'utf16-nobom.log', 'utf16be.log']) {
+      const r = await run(['analyze', '--json', f]);
+      expect([f, r.code, r.stderr]).toEqual([f, 1, '']);
+      expect(verdicts(r.stdout)).toEqual(plain);
+    }
+  });
+
+  it('refuses other compressions in one line and exits 2: never an all-clear', async () => {
+    writeFileSync(
+      join(dir, 'agent.log.xz'),
+      Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0]), Buffer.alloc(64)]),
+    );
+    const r = await run(['analyze', 'agent.log.xz']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^deadair: cannot read \S*agent\.log\.xz: it is xz-compressed \(xz -dc FILE \| deadair analyze -\)\n$/,
+    );
+    expect(r.stdout).not.toMatch(/No agent sessions found/);
+  });
+
+  it('says a damaged gzip is damaged, keeps what it read, exits 2', async () => {
+    const gz = gzipSync(Buffer.concat([CREDITS, CREDITS]));
+    writeFileSync(join(dir, 'cut.log.gz'), gz.subarray(0, Math.floor(gz.length * 0.7)));
+    const r = await run(['analyze', '--json', 'cut.log.gz']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cut\.log\.gz: (the gzip data is damaged|unexpected end of file)/);
+    expect(verdicts(r.stdout).length).toBeGreaterThan(0);
+  });
+});
+
+describe('paths that cannot be read', () => {
+  it('reports what it could read and exits 2 when another path is missing', async () => {
+    writeFileSync(join(dir, 'ok.log'), CREDITS);
+    const r = await run(['analyze', '--json', 'ok.log', 'missing.log']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`deadair: no such file or directory: missing.log\n`);
+    expect(verdicts(r.stdout)).toHaveLength(2);
+  });
+
+  it('says an unreadable directory is unreadable', async () => {
+    const locked = join(dir, 'locked');
+    mkdirSync(locked);
+    writeFileSync(join(locked, 'a.log'), CREDITS);
+    chmodSync(locked, 0o000);
+    // Root reads everything: the check runs as nobody when the suite runs as root.
+    const uid = process.getuid?.() === 0 ? 65534 : undefined;
+    try {
+      const r = await run(['analyze', 'locked'], { uid, env: { HOME: dir, XDG_CONFIG_HOME: dir } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('deadair: cannot read locked: permission denied\n');
+    } finally {
+      chmodSync(locked, 0o755);
+    }
+  });
+});
+
+describe('pipes and standard input', () => {
+  it('reads standard input as `-`', async () => {
+    const r = await run(['analyze', '--json', '-'], { input: CREDITS.toString() });
+    expect(r.code).toBe(1);
+    expect(verdicts(r.stdout)).toEqual(['AJ_cR3d1tsA:failed', 'AJ_h3althyB:healthy']);
+  });
+
+  it('follows a named pipe beside a file in watch, and one Ctrl-C stops it', async () => {
+    const fifo = join(dir, 'agent.pipe');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return;
+    writeFileSync(join(dir, 'other.log'), '');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'watch', '--json', '--no-notify', '--no-sound', '--no-journal', fifo, 'other.log'],
+      {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    children.push(child);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await until(() => err.includes('Ctrl-C to stop'));
+    // A writer comes, writes, goes; another comes later: both are read.
+    const half = CREDITS.toString().split('\n');
+    spawnSync('sh', ['-c', `cat > '${fifo}'`], { input: half.slice(0, 10).join('\n') + '\n' });
+    spawnSync('sh', ['-c', `cat > '${fifo}'`], { input: half.slice(10).join('\n') });
+    await until(() => out.includes('"credits_exhausted"'));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('terminal escapes from the outside world', () => {
+  it('never lets a file name or a job id drive the terminal, in analyze or watch', async () => {
+    const name = 'evil\x1b]0;pwned\x07.log';
+    const job = 'AJ_\u009d0;t\u009c\x1b[2J';
+    const line = JSON.stringify({
+      level: 50,
+      time: Date.now(),
+      pid: 1,
+      hostname: 'h',
+      jobID: job,
+      msg: 'AgentSession closed',
+      reason: 'error',
+    });
+    writeFileSync(join(dir, name), line + '\n');
+    for (const args of [
+      ['analyze', name],
+      ['analyze', '--json', name],
+      ['analyze', name, 'nope\x1b[8m.log'],
+    ]) {
+      const r = await run(args);
+      for (const s of [r.stdout, r.stderr]) {
+        expect(s).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+      }
+    }
+    const json = await run(['analyze', '--json', name]);
+    expect((JSON.parse(json.stdout) as { sessions: { job: string }[] }).sessions[0]?.job).toBe(job);
+  });
+});
+
+describe('secrets in error lines', () => {
+  it('never echoes credentials written into LIVEKIT_URL', async () => {
+    writeFileSync(join(dir, 'empty.log'), '');
+    const r = await run(['watch', '--room', 'r1', 'empty.log'], {
+      env: {
+        LIVEKIT_URL: 'ftp://APIuser:sup3rs3cretpass@127.0.0.1:1',
+        LIVEKIT_API_KEY: 'k',
+        LIVEKIT_API_SECRET: 's',
+      },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/LIVEKIT_URL must start with wss:\/\/ or ws:\/\//);
+    expect(r.stderr + r.stdout).not.toMatch(/sup3r|APIuser/);
+  });
+});
+
+async function until(cond: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
