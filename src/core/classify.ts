@@ -353,6 +353,9 @@ export function classify(r: LogRecord): AgentEvent {
       const v = num(f[k]);
       if (v !== undefined) counters[to] = v;
     }
+    // Without counters or a body the line only says "429": the retry line that follows it says why
+    // (credits or a rate limit), and is what counts.
+    if (Object.keys(counters).length === 0 && !e.quota) return event(r, 'log');
     e.counters = counters;
     if (e.status === undefined) e.status = 429;
     if (creditsExhaustedFromCounters(counters.creditsUsed, counters.creditsLimit)) {

@@ -1184,7 +1184,13 @@ export class SessionTracker {
     };
     // Failures are roots; closes, dead turns and silences are what failures lead to.
     const isRoot = cause !== 'closed_with_error' && cause !== 'dead_turns' && !SILENCE_CAUSES.has(cause);
-    if (s.root && s.root !== cause) f.consequenceOf = s.root;
+    if (cause === 'credits_exhausted' && (s.root === 'rate_limited' || s.root === 'untyped_429')) {
+      // The gateway answers 429 before it says why: the credits explain the rate limit seen first.
+      const first = s.findings.get(s.root);
+      if (first) first.consequenceOf = cause;
+      for (const other of s.findings.values()) if (other.consequenceOf === s.root) other.consequenceOf = cause;
+      s.root = cause;
+    } else if (s.root && s.root !== cause) f.consequenceOf = s.root;
     else if (!s.root && isRoot) s.root = cause;
     f.summary = summaryOf(f, e);
     f.remedy = remedyOf({
