@@ -46,7 +46,7 @@ async function runOne(outDir, name, format, python) {
       const child = spawn(python, [agentScript, scenario, format, level, gw.url], {
         stdio: ['ignore', fd, fd],
         detached: true, // its own process group: the job processes go with it on a kill
-        env: { ...process.env, PYTHONUNBUFFERED: '1', TZ: 'UTC' },
+        env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', TZ: 'UTC' },
       });
       const timer = setTimeout(() => {
         try {
