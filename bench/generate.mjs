@@ -117,9 +117,260 @@ export function* textLines(seed = 2) {
   }
 }
 
+const PY_SITE = '/app/.venv/lib/python3.11/site-packages/livekit';
+/** Python JSON chatter: [level, logger, message, extras (a function of the random source), code path, function, line]. */
+const PY_CHATTER = [
+  [
+    'DEBUG',
+    'livekit.agents',
+    'received user transcript',
+    (r) =>
+      `"user_transcript": "I would like to check the status of my order please", "language": "en", "transcript_delay": ${(r() * 0.4).toFixed(4)}`,
+    'agents/voice/audio_recognition.py',
+    '_on_stt_event',
+    412,
+  ],
+  [
+    'DEBUG',
+    'livekit.agents',
+    'start reading stream',
+    () => '"participant": "user-8f2c", "source": "SOURCE_MICROPHONE"',
+    'agents/voice/room_io/_input.py',
+    '_forward_task',
+    201,
+  ],
+  [
+    'DEBUG',
+    'livekit.agents',
+    'http_session(): creating a new httpclient ctx',
+    () => '',
+    'agents/utils/http_context.py',
+    '_new_session',
+    31,
+  ],
+  [
+    'DEBUG',
+    'livekit.agents',
+    'using preemptive generation',
+    () => '"preemptive_lead_time": 0.21',
+    'agents/voice/agent_activity.py',
+    '_on_preemptive_generation',
+    1311,
+  ],
+  [
+    'DEBUG',
+    'livekit.plugins.silero',
+    'inference is slower than realtime',
+    (r) => `"delay": ${(r() * 0.3).toFixed(3)}`,
+    'plugins/silero/vad.py',
+    '_main_task',
+    388,
+  ],
+  [
+    'DEBUG',
+    'livekit.agents',
+    'speech scheduling paused',
+    () => '',
+    'agents/voice/agent_activity.py',
+    '_pause_scheduling_task',
+    702,
+  ],
+  [
+    'INFO',
+    'livekit.agents',
+    'flush audio emitter due to slow audio generation',
+    () => '',
+    'agents/tts/tts.py',
+    'flush',
+    530,
+  ],
+  [
+    'DEBUG',
+    'livekit.agents',
+    'received first token',
+    (r) => `"ttft": ${(r() * 0.9).toFixed(3)}`,
+    'agents/voice/generation.py',
+    '_llm_inference_task',
+    122,
+  ],
+];
+
+/**
+ * livekit-agents production JSON (the framework's JsonFormatter, 1.8.x): many jobs of one worker
+ * interleaved, each a session of turns — chatter, `user turn committed`, conversation items, EOU,
+ * LLM and TTS metrics in seconds — with 429 retries (the quota body as a Python literal), closes,
+ * and jobs replaced as they end.
+ */
+export function* pyJsonLines(seed = 3) {
+  const r = rng(seed);
+  let t = Date.UTC(2026, 10, 24, 9, 0, 0) * 1000;
+  let next = 0;
+  const newJob = () => {
+    const i = next++;
+    return {
+      id: `AJ_${(i * 7919).toString(36).padStart(12, 'k')}`,
+      room: `support-${i}`,
+      sid: `RM_${(i * 104729).toString(36).padStart(12, 'x')}`,
+      pid: 40000 + (i % 30000),
+      step: 0,
+      turns: 20 + Math.floor(r() * 60),
+      speech: 0,
+    };
+  };
+  const jobs = Array.from({ length: 300 }, newJob);
+  const iso = (us) => {
+    const d = new Date(Math.floor(us / 1000));
+    return `${d.toISOString().slice(0, 19)}.${String(us % 1000000).padStart(6, '0')}+00:00`;
+  };
+  for (;;) {
+    t += Math.floor(r() * 2000);
+    const k = Math.floor(r() * jobs.length);
+    const j = jobs[k];
+    const line = (level, name, msg, extras, path, fn, ln) =>
+      `{"message": "${msg}", "level": "${level}", "name": "${name}", ${extras ? extras + ', ' : ''}"pid": ${j.pid}, "job_id": "${j.id}", "room": "${j.room}", "room_id": "${j.sid}", "code.file.path": "${PY_SITE}/${path}", "code.function.name": "${fn}", "code.line.number": ${ln}, "timestamp": "${iso(t)}"}`;
+    const sid = `speech_${j.id.slice(3, 9)}${j.speech.toString(16)}`;
+    const x = r();
+    if (x < 0.55) {
+      const [lvl, name, msg, extras, path, fn, ln] = PY_CHATTER[Math.floor(r() * PY_CHATTER.length)];
+      yield line(lvl, name, msg, extras(r), path, fn, ln);
+      continue;
+    }
+    if (x < 0.554) {
+      const cat = CATS[Math.floor(r() * CATS.length)];
+      yield line(
+        'WARNING',
+        'livekit.agents',
+        `failed to generate LLM completion: message=\\"Error code: 429 - {'type': 'inference_quota_exceeded', 'error': 'LLM token credit quota exceeded, category: ${cat}', 'hint': 'Upgrade your plan', 'quota_type': 'llm', 'category': '${cat}', 'remaining_limit': '0'}\\", status_code=429, retryable=True, request_id=req_${t.toString(36)}, body=LLM token credit quota exceeded, category: ${cat}, retrying in 2.0s`,
+        `"llm": "livekit.agents.inference.LLM", "attempt": ${1 + Math.floor(r() * 3)}`,
+        'agents/llm/llm.py',
+        '_main_task',
+        341,
+      );
+      continue;
+    }
+    // The job's session, one record after another: a turn is eight records.
+    const step = j.step++ % 8;
+    if (step === 0)
+      yield line(
+        'DEBUG',
+        'livekit.agents',
+        'user turn committed',
+        '"user_transcript": "I would like to check the status of my order please"',
+        'agents/voice/agent_activity.py',
+        '_user_turn_completed_task',
+        1502,
+      );
+    else if (step === 1)
+      yield line(
+        'DEBUG',
+        'livekit.agents',
+        'conversation_item_added',
+        '"role": "user", "lk.pii.text": "I would like to check the status of my order please"',
+        'agents/voice/agent_session.py',
+        '_conversation_item_added',
+        2334,
+      );
+    else if (step === 2)
+      yield line(
+        'INFO',
+        'livekit.agents',
+        'EOU metrics',
+        `"end_of_utterance_delay": ${(r() * 1.2).toFixed(2)}, "transcription_delay": ${(r() * 0.5).toFixed(2)}, "on_user_turn_completed_delay": 0.0, "speech_id": "${sid}"`,
+        'agents/metrics/utils.py',
+        'log_metrics',
+        46,
+      );
+    else if (step === 3)
+      yield line(
+        'INFO',
+        'livekit.agents',
+        'LLM metrics',
+        `"model_name": "openai/gpt-4.1-mini", "model_provider": "livekit", "ttft": ${(r() * 0.9).toFixed(2)}, "prompt_tokens": ${200 + Math.floor(r() * 900)}, "prompt_cached_tokens": 0, "cache_creation_tokens": 0, "completion_tokens": ${Math.floor(r() * 80)}, "reasoning_tokens": 0, "tokens_per_second": ${(r() * 80).toFixed(2)}, "speech_id": "${sid}"`,
+        'agents/metrics/utils.py',
+        'log_metrics',
+        30,
+      );
+    else if (step === 4)
+      yield line(
+        'INFO',
+        'livekit.agents',
+        'TTS metrics',
+        `"model_name": "cartesia/sonic-2", "model_provider": "livekit", "ttfb": ${(r() * 0.5).toFixed(3)}, "audio_duration": ${(r() * 6).toFixed(2)}, "characters_count": ${Math.floor(r() * 200)}, "speech_id": "${sid}"`,
+        'agents/metrics/utils.py',
+        'log_metrics',
+        38,
+      );
+    else if (step === 5)
+      yield line(
+        'DEBUG',
+        'livekit.agents',
+        'conversation_item_added',
+        '"role": "assistant", "lk.pii.text": "Sure, let me look that up for you. Your order shipped yesterday."',
+        'agents/voice/agent_session.py',
+        '_conversation_item_added',
+        2334,
+      );
+    else if (step === 6)
+      yield line(
+        'DEBUG',
+        'livekit.agents',
+        'http_session(): closing the httpclient ctx',
+        '',
+        'agents/utils/http_context.py',
+        '_close_http_ctx',
+        44,
+      );
+    else {
+      j.speech++;
+      if (j.speech < j.turns)
+        yield line(
+          'DEBUG',
+          'livekit.agents',
+          'speech scheduling resumed',
+          '',
+          'agents/voice/agent_activity.py',
+          '_resume_scheduling_task',
+          711,
+        );
+      else {
+        // The session ends (now and then on an error), and another job takes its place.
+        if (r() < 0.1)
+          yield line(
+            'ERROR',
+            'livekit.agents',
+            `AgentSession is closing due to unrecoverable error: failed to generate LLM completion after 4 attempts (caused by APIStatusError: message='Internal Server Error', status_code=500, retryable=True)`,
+            '',
+            'agents/voice/agent_session.py',
+            '_on_error',
+            1010,
+          );
+        yield line(
+          'INFO',
+          'livekit.agents',
+          'session closed',
+          '"reason": "user_initiated"',
+          'agents/voice/agent_session.py',
+          '_aclose_impl',
+          1127,
+        );
+        yield line(
+          'INFO',
+          'livekit.agents',
+          'process exiting',
+          '"reason": "room disconnected"',
+          'agents/ipc/job_proc_lazy_main.py',
+          '_read_ipc_task',
+          506,
+        );
+        jobs[k] = newJob();
+      }
+    }
+  }
+}
+
 export async function generate(kind, file, bytes) {
   const out = createWriteStream(file);
-  const gen = kind === 'json' ? jsonLines() : textLines();
+  const gen = kind === 'json' ? jsonLines() : kind === 'python-json' ? pyJsonLines() : textLines();
   let written = 0;
   let lines = 0;
   while (written < bytes) {
