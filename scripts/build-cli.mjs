@@ -69,9 +69,9 @@ async function buildScanner() {
     '--enable',
     'simd',
     '--initialMemory',
-    '256',
+    '320',
     '--maximumMemory',
-    '256',
+    '320',
     '-o',
     wasm,
   ]);

@@ -5,12 +5,12 @@
 // fixtures, and the same lines mutated, interleaved, coloured, cut across small read chunks and
 // broken in every way a log breaks.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: the benchmark's generator is plain JavaScript
-import { jsonLines, textLines } from '../bench/generate.mjs';
+import { jsonLines, pyJsonLines, textLines } from '../bench/generate.mjs';
 import { chunksReadAhead } from '../src/core/formats/prefetch.js';
 import { LineSplitter } from '../src/core/logs/lines.js';
 import { tail } from '../src/core/logs/tail.js';
@@ -202,22 +202,28 @@ function write(name: string, data: string | Buffer): string {
 }
 
 describe('the bulk reader agrees with the full path', () => {
-  it('on the benchmark mixes (agents-js JSON, livekit-agents dev text), taking most lines', async () => {
+  it('on the benchmark mixes (agents-js JSON, livekit-agents dev text and JSON), taking most lines', async () => {
     const json = write('bench.json.log', take(jsonLines(7), 30_000).join('\n') + '\n');
     const text = write('bench.text.log', take(textLines(8), 30_000).join('\n') + '\n');
+    const pyjson = write('bench.pyjson.log', take(pyJsonLines(9), 30_000).join('\n') + '\n');
     expect(await agree([json])).toBeGreaterThan(0.9);
     expect(await agree([text])).toBeGreaterThan(0.9);
-    // Both files at once: the same reader per file, sessions of each.
-    expect(await agree([json, text])).toBeGreaterThan(0.9);
+    expect(await agree([pyjson])).toBeGreaterThan(0.9);
+    // All files at once: the same reader per file, sessions of each.
+    expect(await agree([json, text, pyjson])).toBeGreaterThan(0.9);
   });
 
   // Every log read three ways, in many chunk sizes: the time it may take on a loaded machine.
   it('on the framework-shaped fixtures, whatever the format, chunk size or line cap', async () => {
-    const fixtures = ['python', 'real'].flatMap((d) =>
-      readdirSync(join('test/fixtures', d))
-        .filter((f) => f.endsWith('.log') || f.endsWith('.jsonl'))
-        .map((f) => join('test/fixtures', d, f)),
-    );
+    // What the real frameworks printed (python-real: livekit-agents, a folder per version).
+    const fixtures = ['python', 'real', 'python-real']
+      .filter((d) => existsSync(join('test/fixtures', d)))
+      .flatMap((d) =>
+        readdirSync(join('test/fixtures', d), { recursive: true, encoding: 'utf8' })
+          .filter((f) => f.endsWith('.log') || f.endsWith('.jsonl'))
+          .sort()
+          .map((f) => join('test/fixtures', d, f)),
+      );
     expect(fixtures.length).toBeGreaterThan(10);
     for (const f of fixtures) {
       await agree([f]);
@@ -232,16 +238,22 @@ describe('the bulk reader agrees with the full path', () => {
   it('on mutated, interleaved and broken logs, across small chunks and a small line cap', async () => {
     const json = take(jsonLines(11), 8000);
     const text = take(textLines(12), 8000);
+    const pyjson = take(pyJsonLines(13), 8000);
     const r = rng(99);
     // One worker's JSON and dev text interleaved in one file, and the same jobs in a second file.
     const mixed: string[] = [];
-    for (let i = 0; i < 8000; i++) mixed.push(r() < 0.5 ? (json[i] as string) : (text[i] as string));
-    for (let seed = 1; seed <= 4; seed++) {
+    for (let i = 0; i < 8000; i++) {
+      const x = r();
+      mixed.push((x < 0.33 ? json[i] : x < 0.66 ? text[i] : pyjson[i]) as string);
+    }
+    const alone = [json, text, pyjson];
+    const forced: FormatId[] = ['python-text', 'pino-json', 'python-json'];
+    for (let seed = 1; seed <= 6; seed++) {
       const a = write(`mut-${seed}-a.log`, corrupt(mixed, seed));
-      const b = write(`mut-${seed}-b.log`, corrupt(seed % 2 ? json : text, seed + 100, 0.2));
+      const b = write(`mut-${seed}-b.log`, corrupt(alone[seed % 3] as string[], seed + 100, 0.2));
       for (const chunkBytes of [64 * 1024, 1000, 97]) await agree([a, b], { chunkBytes });
       await agree([a, b], { chunkBytes: 5000, maxLineBytes: 180 });
-      await agree([a], { format: seed % 2 ? 'python-text' : 'pino-json', chunkBytes: 3000 });
+      await agree([a], { format: forced[seed % 3], chunkBytes: 3000 });
     }
   }, 180_000);
 

@@ -68,9 +68,13 @@ export class Pipeline {
       this.events++;
       this.report(this.tracker.ingestUserTurn(s, t, evidence));
     },
-    marker: (s, kind, t) => {
+    marker: (s, kind, t, via) => {
       this.events++;
-      this.report(this.tracker.ingestMarker(s, kind, t));
+      this.report(this.tracker.ingestMarker(s, kind, t, via));
+    },
+    metrics: (s, t, m, evidence) => {
+      this.events++;
+      this.report(this.tracker.ingestMetrics(s, t, m, evidence));
     },
   };
 

@@ -1,30 +1,45 @@
 // The bulk reader: the hot path of `analyze`. Most lines of an agent log are chatter and turn
 // markers of a job already known, in one of the frameworks' exact layouts — agents-js `start`
-// (pino JSON: `{"level":…,"time":…,"pid":…,"hostname":…,"jobID":…,"room_id":…, …,"msg":…}`) or
-// livekit-agents `dev` text (`YYYY-MM-DD HH:MM:SS,mmm - LEVEL logger - message {extras + job stamp}`).
-// Given a chunk of a file, it takes runs of such lines straight from their bytes — no line object,
-// no decoded text, no regular expression — and stops at the first line it cannot prove it reads
-// exactly as the full path would (FileParser.push → classify → SessionTracker.ingest); that line
-// takes the full path.
+// (pino JSON: `{"level":…,"time":…,"pid":…,"hostname":…,"jobID":…,"room_id":…, …,"msg":…}`),
+// livekit-agents `dev` text (`YYYY-MM-DD HH:MM:SS,mmm - LEVEL logger - message {extras + job stamp}`)
+// or livekit-agents `start` JSON (`{"message": …, "level": …, "name": …, extras, job stamp, code.*,
+// "timestamp": …}`). Given a chunk of a file, it takes runs of such lines straight from their bytes —
+// no line object, no decoded text, no regular expression — and stops at the first line it cannot
+// prove it reads exactly as the full path would (FileParser.push → classify →
+// SessionTracker.ingest); that line takes the full path.
 //
 // The bytes are read by a WebAssembly classifier (src/core/wasm/scan.ts, driven by classifier.ts,
 // perhaps on another thread: prefetch.ts), which gives a record for each line that may be taken;
 // this side decides, record by record, in order. A job (its key: pid, host, job id and room, or the
-// dev-text job stamp) is trusted only once the tracker says attributing its lines would change
+// Python job stamp) is trusted only once the tracker says attributing its lines would change
 // nothing (`bulkOwner`), until attribution changes (the tracker's epoch). A message is taken only
 // when no rule reads its fields: chatter just moves its session's span; a reply begun, speech
 // played out and a user's turn end fold straight into the tracker (`ingestMarker`,
 // `ingestUserTurn`: what `ingest` does with such an event, of which nothing but its time and
-// evidence is read); the log's clock moves and ticks as `emit` would move it before each line. The
-// first line without a record, or whose job is not trusted, ends a run and takes the full path. A
-// line has no record when it holds an escape other than colour codes or a C1 control, is a warning
-// or worse, has a message a rule reads, names a room, is too long, or is the last line of a chunk
-// in dev text (the next line must be seen, to know it continues nothing).
+// evidence is read), and so do Python's conversation items and metrics records (`ingestMetrics`),
+// whose fields the classifier reads when the line is valid JSON; the log's clock moves and ticks as
+// `emit` would move it before each line. The first line without a record, or whose job is not
+// trusted, ends a run and takes the full path. A line has no record when it holds an escape other
+// than colour codes (none at all in JSON) or a C1 control, is a warning or worse, has a message a
+// rule reads, names a room (or, in Python JSON, a job, pid or room anywhere but in its job stamp),
+// is too long, or is the last line of a chunk in dev text (the next line must be seen, to know it
+// continues nothing).
 
+import type { TurnMetrics } from '../../shared/events.js';
 import type { Evidence } from '../../shared/types.js';
 import { EVIDENCE_MAX } from '../classify.js';
 import type { ChunkSpan } from '../logs/lines.js';
 import {
+  AUX_AUDIO,
+  AUX_EOU,
+  AUX_ROLE,
+  AUX_SID,
+  AUX_SID_END,
+  AUX_SID_ESC,
+  AUX_TRANSCRIPTION,
+  AUX_TTFB,
+  AUX_TTFT,
+  KIND_FIELDS,
   MAX_BULK_LINE,
   MAX_IDS,
   REC_END,
@@ -73,8 +88,13 @@ export interface BulkHooks<S> {
   tick(t: number): void;
   /** A user's turn end of `s` at `t`, with its evidence (the clock has already moved to its time). */
   userTurn(s: S, t: number, evidence: Evidence): void;
-  /** A reply begun or speech played out by `s` at `t` (no event: neither keeps its evidence). */
-  marker(s: S, kind: 'agent_turn' | 'agent_speech', t: number): void;
+  /**
+   * A reply begun or speech played out by `s` at `t` (no event: neither keeps its evidence): a
+   * marker, or an assistant's conversation item.
+   */
+  marker(s: S, kind: 'agent_turn' | 'agent_speech', t: number, via: 'marker' | 'item'): void;
+  /** A metrics record of `s` at `t`: its metrics and evidence (the clock has already moved). */
+  metrics(s: S, t: number, m: TurnMetrics, evidence: Evidence): void;
 }
 
 /** A chunk's records, and what their ids mean (the definitions of the chunk already applied). */
@@ -111,8 +131,12 @@ export function bulkAvailable(): boolean {
 export class BulkReader<S> {
   /** Lines taken by the last `scan`. */
   taken = 0;
-  /** Lines taken per format by the last `scan`, and whether dev text came first. */
-  readonly counts = { pino: 0, py: 0, pyFirst: false };
+  /**
+   * Lines taken per format (1 pino JSON, 2 dev text, 3 Python JSON) by the last `scan`, and the
+   * formats in the order they first came in it.
+   */
+  readonly counts = [0, 0, 0, 0];
+  readonly order: number[] = [];
   /** Time of the last line taken (when any was). */
   lastTime = Number.NaN;
   private chunk = -1;
@@ -130,12 +154,12 @@ export class BulkReader<S> {
   constructor(
     private readonly file: string,
     private readonly hooks: BulkHooks<S>,
-    /** Which layouts to take: `pino-json` and/or `python-text`. */
-    private readonly formats: { pino: boolean; py: boolean },
+    /** Which layouts to take: `pino-json`, `python-text`, `python-json`. */
+    private readonly formats: { pino: boolean; py: boolean; pyjson: boolean },
     /** Called before a scan takes its first line (the parser completes a record it holds). */
     private readonly beforeFirst: () => void,
   ) {
-    this.flags = (formats.pino ? 1 : 0) | (formats.py ? 2 : 0);
+    this.flags = (formats.pino ? 1 : 0) | (formats.py ? 2 : 0) | (formats.pyjson ? 4 : 0);
   }
 
   /**
@@ -147,14 +171,15 @@ export class BulkReader<S> {
   scan(...span: ChunkSpan): number {
     const [buf, chunk, from, to, line, offset, maxLine] = span;
     this.taken = 0;
-    this.counts.pino = 0;
-    this.counts.py = 0;
-    this.counts.pyFirst = false;
+    const counts = this.counts;
+    counts[1] = counts[2] = counts[3] = 0;
+    this.order.length = 0;
     if (from >= to) return from;
     // A line that starts with `{` or a digit never continues the record before it, so that record
     // is complete: the parser emits it now, as the full path would on this line.
     const c0 = buf[from] as number;
-    if (c0 === 123 ? !this.formats.pino : !(c0 >= 48 && c0 <= 57) || !this.formats.py) return from;
+    if (c0 === 123 ? !this.formats.pino && !this.formats.pyjson : !(c0 >= 48 && c0 <= 57) || !this.formats.py)
+      return from;
     this.beforeFirst();
     if (this.chunk !== chunk) {
       this.chunk = chunk;
@@ -185,8 +210,6 @@ export class BulkReader<S> {
     let pos = from;
     let taken = 0;
     let chatter = 0;
-    let pino = 0;
-    let py = 0;
     let lastTime = Number.NaN;
     for (; k < count; k++) {
       const b = k * REC_I32;
@@ -209,29 +232,29 @@ export class BulkReader<S> {
       }
       const packed = i32[b + REC_PACKED] as number;
       const format = (packed >> 2) & 3;
-      if ((packed & 3) === 2) {
+      const kind = packed & 3;
+      if (kind === 2) {
         const m = (space.messages[format] as (Message | null | undefined)[])[i32[b + REC_MSG] as number];
         if (!m) break;
-        if (m.kind === 'agent_turn' || m.kind === 'agent_speech') hooks.marker(s, m.kind, t);
+        if (m.kind === 'agent_turn' || m.kind === 'agent_speech') hooks.marker(s, m.kind, t, 'marker');
         else this.userTurnEnd(s, buf, r, b, t, packed, line + taken + 1, offset + (pos - from));
+      } else if (kind === KIND_FIELDS) {
+        const m = (space.messages[format] as (Message | null | undefined)[])[i32[b + REC_MSG] as number];
+        if (!m) break;
+        if (this.withFields(s, m, buf, r, b, t, line + taken + 1, offset + (pos - from))) chatter++;
       } else {
         hooks.span(s, t);
         chatter++;
       }
       taken++;
       lastTime = t;
-      if (format === 1) pino++;
-      else {
-        if (pino === 0 && py === 0) this.counts.pyFirst = true;
-        py++;
-      }
+      if ((counts[format] as number) === 0) this.order.push(format);
+      counts[format] = (counts[format] as number) + 1;
       pos = i32[b + REC_NEXT] as number;
     }
     this.cursor = k;
     this.taken = taken;
     if (taken > 0) {
-      this.counts.pino = pino;
-      this.counts.py = py;
       this.lastTime = lastTime;
       hooks.counted(chatter);
     }
@@ -258,6 +281,62 @@ export class BulkReader<S> {
       this.trustEpoch[id] = epoch;
     }
     return s;
+  }
+
+  /**
+   * A Python conversation item or metrics record, folded as `classify` reads it (its fields as the
+   * classifier read them: see scan.ts, `fields`); true when it is only chatter (an item of another
+   * role).
+   */
+  private withFields(
+    s: S,
+    m: Message,
+    buf: Buffer,
+    r: ChunkRecords,
+    b: number,
+    t: number,
+    line: number,
+    offset: number,
+  ): boolean {
+    const aux = r.text;
+    const at = (r.i32[b + REC_PACKED] as number) >>> REC_STRIPPED;
+    if (m.kind === 'item') {
+      const role = aux.readInt32LE(at + AUX_ROLE);
+      if (role === 1) this.hooks.userTurn(s, t, this.evidence(buf, r, b, line, offset));
+      else if (role === 2) this.hooks.marker(s, 'agent_speech', t, 'item');
+      else {
+        this.hooks.span(s, t);
+        return true;
+      }
+      return false;
+    }
+    const metrics: TurnMetrics = { type: m.metrics ?? 'llm' };
+    const sid = aux.readInt32LE(at + AUX_SID);
+    if (sid >= 0) {
+      const end = aux.readInt32LE(at + AUX_SID_END);
+      const raw = buf.toString('utf8', sid, end);
+      const id = aux.readInt32LE(at + AUX_SID_ESC) !== 0 ? (JSON.parse(`"${raw}"`) as string) : raw;
+      if (id.length > 0) metrics.speechId = id.slice(0, 100);
+    }
+    // As classify's `ms` reads Python's seconds: in milliseconds, to two decimals; -1 is none.
+    const set = (key: 'ttftMs' | 'ttfbMs' | 'eouDelayMs' | 'transcriptionDelayMs' | 'audioMs', o: number) => {
+      const v = aux.readDoubleLE(at + o) * 1000;
+      if (v >= 0) metrics[key] = Math.round(v * 100) / 100;
+    };
+    set('ttftMs', AUX_TTFT);
+    set('ttfbMs', AUX_TTFB);
+    set('eouDelayMs', AUX_EOU);
+    set('transcriptionDelayMs', AUX_TRANSCRIPTION);
+    set('audioMs', AUX_AUDIO);
+    this.hooks.metrics(s, t, metrics, this.evidence(buf, r, b, line, offset));
+    return false;
+  }
+
+  /** The evidence of a line taken whole (no colour codes in it), as `lineEvent` keeps it. */
+  private evidence(buf: Buffer, r: ChunkRecords, b: number, line: number, offset: number): Evidence {
+    let text = buf.toString('utf8', r.i32[b + REC_START] as number, r.i32[b + REC_END] as number);
+    if (text.length > EVIDENCE_MAX) text = text.slice(0, EVIDENCE_MAX) + '…';
+    return { file: this.file, line, offset, text };
   }
 
   /**

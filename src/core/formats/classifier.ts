@@ -8,6 +8,7 @@
 // definitions of the ids first seen in it, and a `generation` that moves when the tables were
 // started afresh (they are full) before it.
 
+import type { TurnMetrics } from '../../shared/events.js';
 import { FIELD_MESSAGE, markerKind } from '../classify.js';
 import { SCAN_WASM } from '../wasm/binary.generated.js';
 import { quickContext, quickPinoMessage } from './json.js';
@@ -15,12 +16,17 @@ import { localHourStart } from './text.js';
 
 export type MarkerKind = 'log' | 'agent_turn' | 'agent_speech' | 'user_turn_end';
 
-/** A message no rule reads: chatter (`log`) or a turn marker (nothing else of it is read). */
+/**
+ * A message no rule reads: chatter (`log`) or a turn marker (nothing else of it is read); or, in
+ * Python JSON, a conversation item or a metrics record of `metrics` type, whose fields the
+ * classifier reads (see scan.ts, `fields`).
+ */
 export interface Message {
-  kind: MarkerKind;
+  kind: MarkerKind | 'item' | 'metrics';
+  metrics?: TurnMetrics['type'];
 }
 
-/** The job a line's key names (pino: pid, host, job id and room SID; dev text: the job stamp). */
+/** The job a line's key names (pino: pid, host, job id and room SID; Python: the job stamp). */
 export interface Owner {
   job: string;
   roomSid: string | undefined;
@@ -34,13 +40,14 @@ export interface Definitions {
   generation: number;
   /** [id, owner] — null for a key that is never taken (a stamp that names no job, a thread). */
   owners: [number, Owner | null][];
-  /** [format (1 pino, 2 dev text), id, message] — null for one a rule reads. */
+  /** [format (1 pino, 2 dev text, 3 Python JSON), id, message] — null for one a rule reads. */
   messages: [number, number, Message | null][];
 }
 
 /**
  * A chunk's records: `count` of them in `i32` (8 per record) and `f64` (4 per record); `text` holds
- * the stripped text of dev-text turn markers (`textUsed` bytes: see REC_STRIPPED).
+ * the stripped text of dev-text turn markers and the fields of Python JSON items and metrics
+ * records (`textUsed` bytes: see REC_STRIPPED, AUX_*).
  */
 export interface Records {
   count: number;
@@ -61,14 +68,14 @@ export interface IdSpace {
 }
 
 export function newIdSpace(): IdSpace {
-  return { generation: 0, owners: [], messages: [[], [], []] };
+  return { generation: 0, owners: [], messages: [[], [], [], []] };
 }
 
 export function define(space: IdSpace, d: Definitions): void {
   if (d.generation !== space.generation) {
     space.generation = d.generation;
     space.owners = [];
-    space.messages = [[], [], []];
+    space.messages = [[], [], [], []];
   }
   for (const [id, o] of d.owners) space.owners[id] = o;
   for (const [format, id, m] of d.messages) (space.messages[format] as (Message | null)[])[id] = m;
@@ -85,9 +92,23 @@ export const REC_MSG = 4;
 export const REC_PACKED = 5;
 /**
  * A record whose `packed >>> REC_STRIPPED` is nonzero is a dev-text turn marker with colour codes:
- * its text without them is that many bytes of `text` from its REC_END.
+ * its text without them is that many bytes of `text` from its REC_END. For a Python JSON item or
+ * metrics record (kind 3) it is where its fields are in `text` (AUX_*).
  */
 export const REC_STRIPPED = 10;
+/** The packed kind of a Python JSON item or metrics record. */
+export const KIND_FIELDS = 3;
+// A kind-3 record's fields in `text` (see scan.ts): role (1 user, 2 assistant, 0 other), speech_id
+// (start, end in the chunk, -1 for none; whether it has escapes), then five f64 (NaN for none).
+export const AUX_ROLE = 0;
+export const AUX_SID = 4;
+export const AUX_SID_END = 8;
+export const AUX_SID_ESC = 12;
+export const AUX_TTFT = 16;
+export const AUX_TTFB = 24;
+export const AUX_EOU = 32;
+export const AUX_TRANSCRIPTION = 40;
+export const AUX_AUDIO = 48;
 /** In f64 units. */
 export const REC_F64 = 4;
 export const REC_TIME = 3;
@@ -97,9 +118,11 @@ const END = 0;
 const NEW_OWNER = 2;
 const NEW_MSG = 3;
 const HOUR = 7;
+const JHOUR = 8;
 
 // Offsets in its results (see scan.ts, RES).
 const R_HOUR_START = 4;
+const R_JHOUR_START = 5;
 const I_POS = 16;
 const I_COUNT = 17;
 const I_FORMAT = 22;
@@ -113,6 +136,8 @@ const I_PID = 30;
 const I_TEXT_USED = 37;
 const B_HOUR_KEY = 160;
 const B_NEW_HOUR = 176;
+const B_JHOUR_KEY = 192;
+const B_NEW_JHOUR = 212;
 
 /** Ids of jobs, and of messages per format, the tables hold (MAX_IDS in scan.ts). */
 export const MAX_IDS = 1 << 15;
@@ -151,7 +176,7 @@ export class Classifier {
   private readonly recF64: Float64Array;
   private readonly texts: Buffer;
   private owners = 0;
-  private messages = [0, 0, 0];
+  private messages = [0, 0, 0, 0];
   private generation = 0;
   private stale = false;
 
@@ -179,8 +204,8 @@ export class Classifier {
 
   /**
    * The records of the whole lines of `bytes[from, to)` (`to` at most `inCap`); lines longer than
-   * `limit` are not taken. `formats`: 1 pino JSON, 2 dev text, 3 both. The records are valid
-   * until the next call.
+   * `limit` are not taken. `formats`: 1 pino JSON | 2 dev text | 4 Python JSON. The records are
+   * valid until the next call.
    */
   classify(
     bytes: Uint8Array,
@@ -198,12 +223,13 @@ export class Classifier {
       x.arenaLeft() < to ||
       this.owners > room ||
       (this.messages[1] as number) > room ||
-      (this.messages[2] as number) > room
+      (this.messages[2] as number) > room ||
+      (this.messages[3] as number) > room
     ) {
       this.stale = false;
       x.reset();
       this.owners = 0;
-      this.messages = [0, 0, 0];
+      this.messages = [0, 0, 0, 0];
       defs.generation = ++this.generation;
     }
     this.mem.set(bytes.subarray(0, to), this.in);
@@ -223,6 +249,11 @@ export class Classifier {
         const key = this.text(this.res + B_NEW_HOUR, this.res + B_NEW_HOUR + 13, 'latin1');
         this.mem.copyWithin(this.res + B_HOUR_KEY, this.res + B_NEW_HOUR, this.res + B_NEW_HOUR + 13);
         this.resF64[R_HOUR_START] = localHourStart(key);
+      } else if (status === JHOUR) {
+        // "YYYY-MM-DDTHH" and the offset: the start of that hour, as Date.parse reads the line's.
+        const key = this.text(this.res + B_NEW_JHOUR, this.res + B_NEW_JHOUR + 19, 'latin1');
+        this.mem.copyWithin(this.res + B_JHOUR_KEY, this.res + B_NEW_JHOUR, this.res + B_NEW_JHOUR + 19);
+        this.resF64[R_JHOUR_START] = Date.parse(`${key.slice(0, 13)}:00:00${key.slice(13).trimEnd()}`);
       } else throw new Error(`line classifier: unknown status ${status}`);
     }
     return {
@@ -277,14 +308,19 @@ export class Classifier {
 
   private newMessage(defs: Definitions): boolean {
     const i32 = this.resI32;
-    const py = i32[I_FORMAT] === 2;
+    const format = i32[I_FORMAT] as number;
     const text = this.text(i32[I_KEY_START] as number, i32[I_KEY_END] as number, 'utf8');
-    const m = py ? pyMessage(text, i32[I_A] as number) : pinoMessage(text);
-    const format = py ? 2 : 1;
+    const m =
+      format === 2
+        ? pyMessage(text, i32[I_A] as number)
+        : format === 3
+          ? pyJsonMessage(text)
+          : pinoMessage(text);
     const id = this.messages[format] as number;
     if (id >= MAX_IDS || !this.x.insertMessage(format, id)) return false;
     this.messages[format] = id + 1;
-    this.mem[this.kinds + (py ? MAX_IDS : 0) + id] = m === null ? 0 : m.kind === 'log' ? 1 : 2;
+    this.mem[this.kinds + (format - 1) * MAX_IDS + id] =
+      m === null ? 0 : m.kind === 'log' ? 1 : m.kind === 'item' || m.kind === 'metrics' ? KIND_FIELDS : 2;
     defs.messages.push([format, id, m]);
     return true;
   }
@@ -307,6 +343,30 @@ export function theClassifier(): Classifier | null {
 /** A pino `msg` as the quick JSON path reads it: null when a rule reads the line's fields. */
 function pinoMessage(msg: string): Message | null {
   return quickPinoMessage(msg) ? { kind: markerKind(msg) } : null;
+}
+
+// Python's records whose fields classify reads and the bulk reader folds too (as classify.ts names
+// them: RE.conversationItem, RE.metrics).
+const PY_ITEM = 'conversation_item_added';
+const PY_METRICS = /^(?:Pipeline )?(LLM|TTS|EOU|STT|RealtimeModel) metrics$/;
+const METRICS_TYPE: Record<string, TurnMetrics['type']> = {
+  LLM: 'llm',
+  TTS: 'tts',
+  EOU: 'eou',
+  STT: 'stt',
+  RealtimeModel: 'realtime',
+};
+
+/**
+ * A Python JSON `message` (no backslash in it) as the full path reads it: quickJsonLine's chatter
+ * and markers; a conversation item or metrics record, whose fields the classifier reads; else null.
+ */
+function pyJsonMessage(msg: string): Message | null {
+  if (!FIELD_MESSAGE.test(msg)) return { kind: markerKind(msg) };
+  if (msg === PY_ITEM) return { kind: 'item' };
+  const type = PY_METRICS.exec(msg)?.[1];
+  if (type !== undefined) return { kind: 'metrics', metrics: METRICS_TYPE[type] };
+  return null;
 }
 
 /** What the message of `logger - message` (a dev-text line) is, read as `pyDevFast` + `headerToRecord` read it. */

@@ -24,6 +24,13 @@ import {
 } from './text.js';
 
 const MAX_MORE_LINES = 400;
+/** The formats of the bulk reader's records, by number (see BulkReader.counts). */
+const BULK_FORMATS: readonly (FormatId | undefined)[] = [
+  undefined,
+  'pino-json',
+  'python-text',
+  'python-json',
+];
 const MAX_MORE_CHARS = 256 * 1024;
 
 export interface FileParserOptions {
@@ -63,9 +70,10 @@ export class FileParser {
     const formats = {
       pino: f === undefined || f === 'pino-json',
       py: f === undefined || f === 'python-text',
+      pyjson: f === undefined || f === 'python-json',
     };
     this.bulkReader =
-      opts.bulk && (formats.pino || formats.py)
+      opts.bulk && (formats.pino || formats.py || formats.pyjson)
         ? new BulkReader(file, opts.bulk, formats, () => this.flush(this.bulkEmit))
         : undefined;
   }
@@ -87,11 +95,7 @@ export class FileParser {
     const pos = b.scan(...span);
     if (b.taken > 0) {
       // In the order the formats first appeared, as counting line by line would.
-      const [f1, n1, f2, n2] = b.counts.pyFirst
-        ? (['python-text', b.counts.py, 'pino-json', b.counts.pino] as const)
-        : (['pino-json', b.counts.pino, 'python-text', b.counts.py] as const);
-      if (n1 > 0) this.count(f1, n1);
-      if (n2 > 0) this.count(f2, n2);
+      for (const f of b.order) this.count(BULK_FORMATS[f] as FormatId, b.counts[f]);
       this.lastTime = b.lastTime;
     }
     return { pos, taken: b.taken };

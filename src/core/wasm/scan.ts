@@ -1,8 +1,9 @@
 // deadair's line classifier, in AssemblyScript, compiled to WebAssembly by scripts/build-cli.mjs.
 // It is the byte-level half of the bulk reader (src/core/formats/bulk.ts says what is taken and
-// why): given a chunk of a log, it reads the frameworks' exact layouts — agents-js pino JSON and
-// livekit-agents dev text — line after line, looks up each line's job and message by their bytes,
-// and writes a record for every line the bulk reader may take (its job, message, level and time).
+// why): given a chunk of a log, it reads the frameworks' exact layouts — agents-js pino JSON,
+// livekit-agents dev text and JSON — line after line, looks up each line's job and message by their
+// bytes, and writes a record for every line the bulk reader may take (its job, message, level and
+// time; and for a Python conversation item or metrics record, the fields classify reads of it).
 // It decides nothing that depends on the sessions: JavaScript checks each record's job against
 // attribution, keeps the clock and folds the records, on this thread or another (the chunk and its
 // records are all it needs). It returns to JavaScript before it is done only to learn a job or a
@@ -25,12 +26,17 @@ const SLOTS: u32 = 1 << 16;
 const OWNERS: usize = SCRATCH + SCRATCH_CAP;
 const PINO_MSGS: usize = OWNERS + <usize>SLOTS * 16;
 const PY_MSGS: usize = PINO_MSGS + <usize>SLOTS * 16;
-const ARENA: usize = PY_MSGS + <usize>SLOTS * 16;
+const PYJ_MSGS: usize = PY_MSGS + <usize>SLOTS * 16;
+const ARENA: usize = PYJ_MSGS + <usize>SLOTS * 16;
 const ARENA_CAP: u32 = 8 << 20;
-/** Per message id: what it is (0 a rule reads it, 1 chatter, 2 a turn marker), set by JavaScript. */
+/**
+ * Per message id: what it is (0 a rule reads it, 1 chatter, 2 a turn marker, 3 a Python JSON
+ * conversation item or metrics record: its fields are read here), set by JavaScript.
+ */
 export const MAX_IDS: u32 = 1 << 15;
 const PINO_KIND: usize = ARENA + <usize>ARENA_CAP;
 const PY_KIND: usize = PINO_KIND + <usize>MAX_IDS;
+const PYJ_KIND: usize = PY_KIND + <usize>MAX_IDS;
 /**
  * The records of the chunk, 32 bytes each: i32 start, next line's start, end of its text (CR
  * excluded), owner, message, kind | format << 2 | level << 4 | stripped << 10; f64 time. A line
@@ -38,10 +44,15 @@ const PY_KIND: usize = PINO_KIND + <usize>MAX_IDS;
  *
  * `stripped` is nonzero for a dev-text turn marker with colour codes: its text without them is the
  * `stripped` bytes at TEXT + the record's end field (the evidence JavaScript keeps of the line).
+ * For a Python JSON record of kind 3 it is where its fields are at TEXT (see AUX_*).
  */
-const REC: usize = PY_KIND + <usize>MAX_IDS;
+const REC: usize = PYJ_KIND + <usize>MAX_IDS;
 export const REC_CAP: u32 = IN_CAP / 30 + 1;
-/** The text of turn markers with their colour codes removed, one after another (at most the chunk). */
+/**
+ * The text of turn markers with their colour codes removed, and the fields of Python JSON items and
+ * metrics records (AUX_SIZE bytes each, always fewer than their line's), one after another (at most
+ * the chunk).
+ */
 const TEXT: usize = REC + <usize>REC_CAP * 32;
 /** Where a table's entries wait while it grows (at most half the largest table). */
 const TEMP: usize = TEXT + <usize>IN_CAP;
@@ -49,9 +60,10 @@ export const MEMORY_END: usize = TEMP + <usize>(SLOTS / 2) * 16;
 
 // RES: f64 fields, then i32 fields (offsets in bytes from RES).
 const R_HOUR_START = 32; // epoch ms of the local hour in R_HOUR_KEY (in)
+const R_JHOUR_START = 40; // epoch ms of the ISO hour in R_JHOUR_KEY (in)
 const R_POS = 64; // where classifying stopped (a line start, chunk offset)
 const R_COUNT = 68; // records written (in/out)
-const R_FORMAT = 88; // 1 pino JSON, 2 dev text
+const R_FORMAT = 88; // 1 pino JSON, 2 dev text, 3 Python JSON
 const R_KEY_START = 92; // the key a NEW_* stop is about (memory offsets, not chunk offsets)
 const R_KEY_END = 96;
 const R_KEY_HASH = 100;
@@ -64,6 +76,9 @@ const R_ARENA_USED = 144;
 const R_TEXT_USED = 148; // bytes written at TEXT (in/out)
 const R_HOUR_KEY = 160; // 13 bytes: "YYYY-MM-DD HH" whose start is R_HOUR_START
 const R_NEW_HOUR = 176; // 13 bytes: the hour a HOUR stop asks for
+const R_JHOUR_KEY = 192; // 19 bytes: "YYYY-MM-DDTHH" and the offset ("+00:00", "Z" and spaces)
+const R_NEW_JHOUR = 212; // 19 bytes: the ISO hour a JHOUR stop asks for
+const R_JHOUR_TRY = 232; // 19 bytes: the hour of the line being read
 
 // ---- what classify returns ---------------------------------------------------------------------
 
@@ -72,6 +87,7 @@ const STOP = 1; // (internal) the line is not taken: no record
 const NEW_OWNER = 2; // its job key is unknown: register it (insertOwner) and classify again
 const NEW_MSG = 3; // its message is unknown: register it (insertMessage) and classify again
 const HOUR = 7; // a new local hour (R_NEW_HOUR): set R_HOUR_KEY and R_HOUR_START, classify again
+const JHOUR = 8; // a new ISO hour (R_NEW_JHOUR): set R_JHOUR_KEY and R_JHOUR_START, classify again
 
 const LEVEL_KEY: usize = memory.data<u8>([123, 34, 108, 101, 118, 101, 108, 34, 58]);
 const TIME_KEY: usize = memory.data<u8>([44, 34, 116, 105, 109, 101, 34, 58]);
@@ -174,7 +190,8 @@ function prevOf(lo: usize, q: usize, x: u8, y: u8): usize {
 
 // A table uses only as many of its SLOTS as it needs (a power of two, from MIN_SLOTS, at most half
 // full): a log's few hundred jobs and messages sit in a few kilobytes that stay in the cache,
-// rather than scattered over a megabyte. Per table, at META + 8 * (0 owners, 1 pino, 2 dev text):
+// rather than scattered over a megabyte. Per table, at META + 8 * (0 owners, 1 pino, 2 dev text,
+// 3 Python JSON):
 // u32 slots in use - 1 (the mask), u32 entries.
 const MIN_SLOTS: u32 = 1024;
 const META: usize = RES + 256;
@@ -248,15 +265,15 @@ export function insertOwner(id: i32): bool {
   return insert(OWNERS, id);
 }
 export function insertMessage(format: i32, id: i32): bool {
-  return insert(format == 1 ? PINO_MSGS : PY_MSGS, id);
+  return insert(format == 1 ? PINO_MSGS : format == 2 ? PY_MSGS : PYJ_MSGS, id);
 }
 export function reset(): void {
-  memory.fill(OWNERS, 0, <usize>SLOTS * 16 * 3);
-  for (let t: usize = 0; t < 3; t++) {
+  memory.fill(OWNERS, 0, <usize>SLOTS * 16 * 4);
+  for (let t: usize = 0; t < 4; t++) {
     store<u32>(META + t * 8, MIN_SLOTS - 1);
     store<u32>(META + t * 8, 0, 4);
   }
-  memory.fill(PINO_KIND, 0, <usize>MAX_IDS * 2);
+  memory.fill(PINO_KIND, 0, <usize>MAX_IDS * 3);
   setI(R_ARENA_USED, 0);
 }
 /** Bytes left in the key arena (JavaScript starts the tables afresh before a chunk could fill it). */
@@ -284,8 +301,8 @@ function stop(code: i32, s: usize): i32 {
 /**
  * Classifies the whole lines of the chunk from `from` up to `to` (chunk offsets), appending a
  * record for each line that may be taken; lines longer than `limit` are not. `flags`: 1 read pino
- * JSON, 2 read dev text. Returns END when done, or NEW_OWNER / NEW_MSG / HOUR for JavaScript to
- * act on before it calls again from R_POS (the line it stopped at).
+ * JSON, 2 read dev text, 4 read Python JSON. Returns END when done, or NEW_OWNER / NEW_MSG / HOUR /
+ * JHOUR for JavaScript to act on before it calls again from R_POS (the line it stopped at).
  */
 export function classify(from: u32, to: u32, limit: u32, flags: u32): i32 {
   const end = IN + <usize>to;
@@ -346,7 +363,12 @@ export function classify(from: u32, to: u32, limit: u32, flags: u32): i32 {
     if (c1Char) {
       // the full path
     } else if (c0 == 123) {
-      if ((flags & 1) != 0 && !esc) r = pino(p, e);
+      // `{"level":` (pino) or `{"message": ` (Python): an escape is never taken in either.
+      if (!esc) {
+        const c2 = u8at(p + 2);
+        if ((flags & 1) != 0 && c2 == 108) r = pino(p, e);
+        else if ((flags & 4) != 0 && c2 == 109) r = pyjson(p, e);
+      }
     } else if (isDigit(c0)) {
       // A dev-text record is complete only when the next line does not continue it: a line that
       // starts with a digit never does.
@@ -621,4 +643,409 @@ function py(s: usize, e: usize, esc: bool): i32 {
     return taken(owner, msg, kind, level, 2, time, <i32>n);
   }
   return taken(owner, msg, kind, level, 2, time);
+}
+
+// ---- livekit-agents production JSON ----------------------------------------------------------------
+//
+// `{"message": "…", "level": "DEBUG", "name": "…", <extras>, "pid": N, "job_id": "…"[, "room": "…"]
+// [, "room_id": "…"][, "code.file.path": …], "timestamp": "2026-12-04T17:14:47.079896+00:00"}`
+// (Python's separators, keys in the formatter's order). The full path reads such a line of chatter
+// or a turn marker with patterns (json.ts, quickJsonLine): the message up to its first quote (none
+// with a backslash), the level, the timestamp at the end, and job, pid and room wherever they first
+// appear — so a line is taken only when the job stamp is the one place that names any of them. A
+// conversation item or metrics record is read by JSON.parse there: taken only when the whole line is
+// valid JSON, its fields read here as JSON.parse reads them (the last of a repeated key).
+
+const PYJ_HEAD: usize = memory.data<u8>([123, 34, 109, 101, 115, 115, 97, 103, 101, 34, 58, 32, 34]); // {"message": "
+const PYJ_LEVEL: usize = memory.data<u8>([34, 44, 32, 34, 108, 101, 118, 101, 108, 34, 58, 32, 34]); // ", "level": "
+const PYJ_TS: usize = memory.data<u8>([34, 116, 105, 109, 101, 115, 116, 97, 109, 112, 34, 58, 32, 34]); // "timestamp": "
+const PYJ_JOB: usize = memory.data<u8>([44, 32, 34, 106, 111, 98, 95, 105, 100, 34, 58, 32, 34]); // , "job_id": "
+const PYJ_ROOM: usize = memory.data<u8>([44, 32, 34, 114, 111, 111, 109, 34, 58, 32, 34]); // , "room": "
+const PYJ_ROOMID: usize = memory.data<u8>([44, 32, 34, 114, 111, 111, 109, 95, 105, 100, 34, 58, 32, 34]); // , "room_id": "
+const PYJ_RNAME: usize = memory.data<u8>([34, 108, 107, 46, 112, 105, 105, 46, 114, 111, 111, 109, 95, 110, 97, 109, 101, 34]); // "lk.pii.room_name"
+
+/** The fields of a kind-3 record, at TEXT + its `stripped` field. */
+const AUX_ROLE = 0; // i32: 1 user, 2 assistant, 0 any other (or none)
+const AUX_SID = 4; // i32 start, i32 end of `speech_id`'s string (chunk offsets, quotes excluded); -1 when none
+const AUX_SID_ESC = 12; // i32: 1 when that string holds escapes
+const AUX_NUM = 16; // f64 × 5: ttft, ttfb, end_of_utterance_delay, transcription_delay, audio_duration (NaN when none)
+const AUX_SIZE = 56;
+
+/** Does `"` at p begin a key the full path reads as job, pid, thread or room (wherever it is)? */
+@inline function contextKey(p: usize): bool {
+  const c = u8at(p + 1);
+  if (c == 112) return u8at(p + 2) == 105 && u8at(p + 3) == 100 && u8at(p + 4) == 34; // "pid"
+  if (c == 106) return u8at(p + 2) == 111 && u8at(p + 3) == 98; // "job…
+  if (c == 114) return u8at(p + 2) == 111 && u8at(p + 3) == 111 && u8at(p + 4) == 109; // "room…
+  if (c == 116) return u8at(p + 2) == 105 && u8at(p + 3) == 100 && u8at(p + 4) == 34; // "tid"
+  if (c == 108) return same(p, PYJ_RNAME, 18); // "lk.pii.room_name"
+  return false;
+}
+
+/** Two digits at p as a number, or 100 when either is not a digit. */
+@inline function dd(p: usize): u32 {
+  const a = u8at(p) - 48;
+  const b = u8at(p + 1) - 48;
+  return a < 10 && b < 10 ? a * 10 + b : 100;
+}
+
+/** A livekit-agents JSON line (see above); -1 when taken, else a stop code. */
+function pyjson(s: usize, e: usize): i32 {
+  if (e - s < 60 || !same(s, PYJ_HEAD, 13)) return STOP;
+  const m0 = s + 13;
+  const m1 = nextOf(m0, e, 34, 92, false);
+  if (m1 >= e || u8at(m1) != 34 || !same(m1, PYJ_LEVEL, 13)) return STOP;
+  let i = m1 + 13;
+  let level: i32;
+  if (u8at(i) == 68 && load<u32>(i + 1) == 0x47554245 && u8at(i + 5) == 34) {
+    // DEBUG"
+    level = 20;
+    i += 6;
+  } else if (load<u32>(i) == 0x4f464e49 && u8at(i + 4) == 34) {
+    // INFO"
+    level = 30;
+    i += 5;
+  } else return STOP;
+  // `"timestamp": "…"}` ends the line: YYYY-MM-DDTHH:MM:SS[.f…](Z|±HH:MM), 10 to 40 characters.
+  if (u8at(e - 1) != 125 || u8at(e - 2) != 34) return STOP;
+  const v1 = e - 2;
+  const q = prevOf(i, v1 - 1, 34, 34);
+  if (q < i + 13 || !same(q - 13, PYJ_TS, 14)) return STOP;
+  const v0 = q + 1;
+  const n = v1 - v0;
+  if (n < 20 || n > 40) return STOP;
+  const yy = dd(v0) * 100 + dd(v0 + 2);
+  const mo = dd(v0 + 5);
+  const da = dd(v0 + 8);
+  const hh = dd(v0 + 11);
+  const mi = dd(v0 + 14);
+  const se = dd(v0 + 17);
+  if (yy >= 10000 || mo > 12 || da > 31 || hh > 23 || mi > 59 || se > 59) return STOP;
+  if (u8at(v0 + 4) != 45 || u8at(v0 + 7) != 45 || u8at(v0 + 10) != 84) return STOP;
+  if (u8at(v0 + 13) != 58 || u8at(v0 + 16) != 58) return STOP;
+  let f = v0 + 19;
+  let ms: u32 = 0;
+  if (u8at(f) == 46) {
+    f++;
+    const f0 = f;
+    while (f < v1 && isDigit(u8at(f))) {
+      if (f - f0 < 3) ms = ms * 10 + u8at(f) - 48;
+      f++;
+    }
+    if (f == f0 || f - f0 > 9) return STOP;
+    for (let k = f - f0; k < 3; k++) ms *= 10;
+  }
+  // The hour with its offset: JavaScript converts each new one (Date.parse, as the full path).
+  const key = RES + R_JHOUR_TRY;
+  memory.copy(key, v0, 13);
+  if (f + 1 == v1 && u8at(f) == 90) {
+    store<u8>(key + 13, 90);
+    for (let k: usize = 14; k < 19; k++) store<u8>(key + k, 32);
+  } else if (f + 6 == v1 && (u8at(f) == 43 || u8at(f) == 45) && u8at(f + 3) == 58 && dd(f + 1) < 24 && dd(f + 4) < 60) {
+    memory.copy(key + 13, f, 6);
+  } else return STOP;
+
+  // The job stamp, and no other key the full path reads as job, pid, thread or room.
+  let ps: usize = 0;
+  let pe: usize = 0;
+  const qv = i8x16.splat(34);
+  const tsKey = q - 13;
+  let p = i;
+  while (p < tsKey) {
+    let m: i32 = 0;
+    if (p + 16 <= tsKey) m = i8x16.bitmask(i8x16.eq(v128.load(p), qv));
+    else {
+      for (let k: usize = 0; p + k < tsKey; k++) if (u8at(p + k) == 34) m |= 1 << <i32>k;
+    }
+    if (m == 0) {
+      p += 16;
+      continue;
+    }
+    const at = p + <usize>ctz(m);
+    if (contextKey(at)) {
+      if (ps != 0 || !same(at, STAMP_KEY, 7)) return STOP;
+      ps = at;
+      let k = digits(at + 7, 10);
+      if (k == 0 || !same(k, PYJ_JOB, 13)) return STOP;
+      k = idEnd(k + 13, tsKey);
+      if (k == 0) return STOP;
+      if (same(k + 1, PYJ_ROOM, 11)) {
+        k = idEnd(k + 12, tsKey);
+        if (k == 0) return STOP;
+      }
+      if (same(k + 1, PYJ_ROOMID, 14)) {
+        k = idEnd(k + 15, tsKey);
+        if (k == 0) return STOP;
+      }
+      pe = k + 1;
+      p = pe;
+    } else p = at + 1;
+  }
+  if (ps == 0) return STOP;
+
+  const owner = lookup(OWNERS, ps, pe);
+  if (owner < 0) return NEW_OWNER;
+  const msg = lookup(PYJ_MSGS, m0, m1);
+  if (msg < 0) {
+    setI(R_FORMAT, 3);
+    return NEW_MSG;
+  }
+  const kind = load<u8>(PYJ_KIND + <usize>msg);
+  if (kind == 0) return STOP;
+  if (!same(key, RES + R_JHOUR_KEY, 19)) {
+    memory.copy(RES + R_NEW_JHOUR, key, 19);
+    return JHOUR;
+  }
+  const time = resF(R_JHOUR_START) + <f64>((mi * 60 + se) * 1000 + ms);
+  if (isNaN(time)) return STOP;
+  if (kind == 3) {
+    const used = resI(R_TEXT_USED);
+    const aux = TEXT + <usize>used;
+    if (!fields(s, e, aux)) return STOP;
+    setI(R_TEXT_USED, used + AUX_SIZE);
+    return taken(owner, msg, kind, level, 3, time, used);
+  }
+  return taken(owner, msg, kind, level, 3, time);
+}
+
+// ---- JSON, as JSON.parse reads it --------------------------------------------------------------
+
+/** Set by jstr: the string held a backslash escape. */
+let strEsc = false;
+/** Set by jnum: the number's value when it is exact here (digits / a power of ten), else NaN. */
+let numVal: f64 = NaN;
+
+const POW10: usize = memory.data<f64>([
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+]);
+
+@inline function jws(p: usize, e: usize): usize {
+  while (p < e) {
+    const c = u8at(p);
+    if (c != 32 && c != 9 && c != 13 && c != 10) break;
+    p++;
+  }
+  return p;
+}
+
+/** A JSON string at p (its opening quote): where it ends (after its closing quote), or 0. */
+function jstr(p: usize, e: usize): usize {
+  strEsc = false;
+  p++;
+  const qv = i8x16.splat(34);
+  const bv = i8x16.splat(92);
+  const cv = i8x16.splat(32);
+  for (;;) {
+    // The next quote, backslash or control character, sixteen bytes at a time.
+    while (p + 16 <= e) {
+      const v = v128.load(p);
+      const m = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, qv), i8x16.eq(v, bv)), i8x16.lt_u(v, cv)));
+      if (m != 0) {
+        p += <usize>ctz(m);
+        break;
+      }
+      p += 16;
+    }
+    while (p < e) {
+      const c = u8at(p);
+      if (c == 34 || c == 92 || c < 32) break;
+      p++;
+    }
+    if (p >= e) return 0;
+    const c = u8at(p);
+    if (c == 34) return p + 1;
+    if (c < 32) return 0;
+    // An escape: \" \\ \/ \b \f \n \r \t or \uXXXX.
+    strEsc = true;
+    const x = u8at(p + 1);
+    if (x == 117) {
+      if (p + 6 > e) return 0;
+      for (let k: usize = 2; k < 6; k++) {
+        const h = u8at(p + k) | 32;
+        if (!(h - 48 < 10 || h - 97 < 6)) return 0;
+      }
+      p += 6;
+    } else if (x == 34 || x == 92 || x == 47 || x == 98 || x == 102 || x == 110 || x == 114 || x == 116) p += 2;
+    else return 0;
+  }
+  return 0;
+}
+
+/** A JSON number at p: where it ends, or 0; its value in numVal when exact here. */
+function jnum(p: usize, e: usize): usize {
+  numVal = NaN;
+  const neg = u8at(p) == 45;
+  if (neg) p++;
+  if (p >= e || !isDigit(u8at(p))) return 0;
+  let mant: u64 = 0;
+  let nd: u32 = 0;
+  if (u8at(p) == 48) p++;
+  else
+    while (p < e && isDigit(u8at(p))) {
+      mant = mant * 10 + <u64>(u8at(p) - 48);
+      nd++;
+      p++;
+    }
+  let frac: u32 = 0;
+  if (p < e && u8at(p) == 46) {
+    p++;
+    if (p >= e || !isDigit(u8at(p))) return 0;
+    while (p < e && isDigit(u8at(p))) {
+      mant = mant * 10 + <u64>(u8at(p) - 48);
+      if (mant != 0) nd++;
+      frac++;
+      p++;
+    }
+  }
+  let exact = nd <= 15 && frac <= 22;
+  if (p < e && (u8at(p) | 32) == 101) {
+    exact = false;
+    p++;
+    if (p < e && (u8at(p) == 43 || u8at(p) == 45)) p++;
+    if (p >= e || !isDigit(u8at(p))) return 0;
+    while (p < e && isDigit(u8at(p))) p++;
+  }
+  if (exact) {
+    // Both exact in a double: their quotient is the decimal rounded once, as JSON.parse rounds it.
+    const v = <f64>mant / load<f64>(POW10 + (<usize>frac << 3));
+    numVal = neg ? -v : v;
+  }
+  return p;
+}
+
+/** A JSON value at p: where it ends, or 0. `depth` bounds nesting. */
+function jvalue(p: usize, e: usize, depth: i32): usize {
+  if (p >= e) return 0;
+  const c = u8at(p);
+  if (c == 34) return jstr(p, e);
+  if (c == 45 || isDigit(c)) return jnum(p, e);
+  if (c == 116) return p + 4 <= e && load<u32>(p) == 0x65757274 ? p + 4 : 0; // true
+  if (c == 102) return p + 5 <= e && load<u32>(p + 1) == 0x65736c61 ? p + 5 : 0; // false
+  if (c == 110) return p + 4 <= e && load<u32>(p) == 0x6c6c756e ? p + 4 : 0; // null
+  if (depth > 32) return 0;
+  if (c == 91 || c == 123) {
+    const obj = c == 123;
+    const close: u32 = obj ? 125 : 93;
+    p = jws(p + 1, e);
+    if (p < e && u8at(p) == close) return p + 1;
+    for (;;) {
+      if (obj) {
+        if (p >= e || u8at(p) != 34) return 0;
+        p = jstr(p, e);
+        if (p == 0) return 0;
+        p = jws(p, e);
+        if (p >= e || u8at(p) != 58) return 0;
+        p = jws(p + 1, e);
+      }
+      p = jvalue(p, e, depth + 1);
+      if (p == 0) return 0;
+      p = jws(p, e);
+      if (p >= e) return 0;
+      const d = u8at(p);
+      if (d == close) return p + 1;
+      if (d != 44) return 0;
+      p = jws(p + 1, e);
+    }
+  }
+  return 0;
+}
+
+const K_ROLE: usize = memory.data<u8>([114, 111, 108, 101]);
+const K_TTFT: usize = memory.data<u8>([116, 116, 102, 116]);
+const K_TTFB: usize = memory.data<u8>([116, 116, 102, 98]);
+const K_EOU: usize = memory.data<u8>([101, 110, 100, 95, 111, 102, 95, 117, 116, 116, 101, 114, 97, 110, 99, 101, 95, 100, 101, 108, 97, 121]);
+const K_TRANS: usize = memory.data<u8>([116, 114, 97, 110, 115, 99, 114, 105, 112, 116, 105, 111, 110, 95, 100, 101, 108, 97, 121]);
+const K_AUDIO: usize = memory.data<u8>([97, 117, 100, 105, 111, 95, 100, 117, 114, 97, 116, 105, 111, 110]);
+const K_SPEECH: usize = memory.data<u8>([115, 112, 101, 101, 99, 104, 95, 105, 100]);
+const K_SEQ: usize = memory.data<u8>([115, 101, 113, 117, 101, 110, 99, 101, 95, 105, 100]);
+const K_MSG: usize = memory.data<u8>([109, 115, 103]);
+const K_TIME: usize = memory.data<u8>([116, 105, 109, 101]);
+const K_LEVEL: usize = memory.data<u8>([108, 101, 118, 101, 108]);
+const K_ASSISTANT: usize = memory.data<u8>([97, 115, 115, 105, 115, 116, 97, 110, 116]);
+const K_MESSAGE: usize = memory.data<u8>([109, 101, 115, 115, 97, 103, 101]);
+
+@inline function keyIs(k: usize, n: usize, lit: usize, ln: usize): bool {
+  return n == ln && same(k, lit, n);
+}
+
+/**
+ * The fields of a conversation item or metrics record `[s, e)` as JSON.parse and classify read
+ * them, written at `aux`: false when the line is not valid JSON, or a field is read in a way this
+ * does not (a key with an escape, or one classify reads under another name: camelCase, `…Ms`,
+ * `sequence_id`; a value of a kind it does not take; a second `message` or `level`; `msg`, `time`).
+ */
+function fields(s: usize, e: usize, aux: usize): bool {
+  store<i32>(aux + AUX_ROLE, 0);
+  store<i32>(aux + AUX_SID, -1);
+  store<i32>(aux + AUX_SID + 4, -1);
+  store<i32>(aux + AUX_SID_ESC, 0);
+  for (let k: usize = 0; k < 5; k++) store<f64>(aux + AUX_NUM + (k << 3), NaN);
+  let p = jws(s + 1, e);
+  let index = 0;
+  if (p < e && u8at(p) == 125) return false;
+  for (;;) {
+    if (p >= e || u8at(p) != 34) return false;
+    const k0 = p + 1;
+    p = jstr(p, e);
+    if (p == 0 || strEsc) return false;
+    const kn = p - 1 - k0;
+    p = jws(p, e);
+    if (p >= e || u8at(p) != 58) return false;
+    p = jws(p + 1, e);
+    const v0 = p;
+    p = jvalue(p, e, 1);
+    if (p == 0) return false;
+    // camelCase and `…Ms` names are read by classify before or after these: not taken.
+    for (let k: usize = 0; k < kn; k++) if (u8at(k0 + k) - 65 < 26) return false;
+    const c = u8at(v0);
+    if (keyIs(k0, kn, K_ROLE, 4)) {
+      let role = 0;
+      if (c == 34) {
+        if (strEsc) return false;
+        if (p - v0 == 6 && load<u32>(v0 + 1) == 0x72657375) role = 1; // "user"
+        else if (p - v0 == 11 && same(v0 + 1, K_ASSISTANT, 9)) role = 2;
+      }
+      store<i32>(aux + AUX_ROLE, role);
+    } else if (keyIs(k0, kn, K_SPEECH, 9)) {
+      if (c == 34 && p - v0 > 2) {
+        store<i32>(aux + AUX_SID, <i32>(v0 + 1 - IN));
+        store<i32>(aux + AUX_SID + 4, <i32>(p - 1 - IN));
+        store<i32>(aux + AUX_SID_ESC, strEsc ? 1 : 0);
+      } else {
+        store<i32>(aux + AUX_SID, -1);
+        store<i32>(aux + AUX_SID + 4, -1);
+      }
+    } else {
+      let slot = -1;
+      if (keyIs(k0, kn, K_TTFT, 4)) slot = 0;
+      else if (keyIs(k0, kn, K_TTFB, 4)) slot = 1;
+      else if (keyIs(k0, kn, K_EOU, 22)) slot = 2;
+      else if (keyIs(k0, kn, K_TRANS, 19)) slot = 3;
+      else if (keyIs(k0, kn, K_AUDIO, 14)) slot = 4;
+      if (slot >= 0) {
+        // A number (exact here) or null; a string or anything else is read otherwise: not taken.
+        let v: f64 = NaN;
+        if (c == 45 || isDigit(c)) {
+          if (isNaN(numVal)) return false;
+          v = numVal;
+        } else if (c != 110) return false;
+        store<f64>(aux + AUX_NUM + (<usize>slot << 3), v);
+      } else if (
+        keyIs(k0, kn, K_SEQ, 11) ||
+        keyIs(k0, kn, K_MSG, 3) ||
+        keyIs(k0, kn, K_TIME, 4) ||
+        (index != 1 && keyIs(k0, kn, K_LEVEL, 5)) ||
+        (index != 0 && keyIs(k0, kn, K_MESSAGE, 7))
+      )
+        return false;
+    }
+    index++;
+    p = jws(p, e);
+    if (p >= e) return false;
+    const d = u8at(p);
+    if (d == 125) return jws(p + 1, e) == e;
+    if (d != 44) return false;
+    p = jws(p + 1, e);
+  }
+  return false;
 }
