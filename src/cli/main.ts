@@ -305,34 +305,41 @@ async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promis
 
   // Nothing could be read: the lines on stderr say why; a report of nothing would read as an all-clear.
   if (problems.length > 0 && pipeline.files().length === 0) return 2;
-  const sessions = pipeline.sessions();
-  const counts = { failed: 0, silent: 0, degraded: 0, healthy: 0 };
-  for (const s of sessions) counts[s.verdict]++;
+  const sessions = pipeline.tracker;
+  const counts = sessions.verdictCounts();
+  const count = counts.failed + counts.silent + counts.degraded + counts.healthy;
   const fileStats = pipeline.files();
   const rawLines = fileStats.reduce((a, f) => a + (f.formats.raw ?? 0), 0);
-  const blind = pipeline.tracker.filesWithoutTurnEvidence();
-
+  const blind = sessions.filesWithoutTurnEvidence();
+  // Written a piece at a time, each session as it is summarised: a log of a million jobs is
+  // reported without its whole report in memory.
+  const out = new Writer(io.out);
   if (values.json) {
-    const out = {
-      version: 1,
-      sessions: sessions.map(sessionJson),
-      summary: {
-        sessions: sessions.length,
-        ...counts,
-        lines: pipeline.lines,
-        events: pipeline.events,
-        rawLines,
-        files: fileStats.map((f) => ({ file: f.file, lines: f.lines, format: mainFormat(f.formats) })),
-        // Files silence cannot be judged from (no user turn records): see noTurnEvidenceText.
-        noTurnEvidence: blind,
-      },
-      problems: problems.map((p) => ({ path: p.path, message: p.message, code: p.code ?? null })),
+    await out.put('{"version":1,"sessions":[');
+    let first = true;
+    for (const s of sessions.eachSummary()) {
+      await out.put((first ? '' : ',') + JSON.stringify(sessionJson(s)));
+      first = false;
+    }
+    const summary = {
+      sessions: count,
+      ...counts,
+      lines: pipeline.lines,
+      events: pipeline.events,
+      rawLines,
+      files: fileStats.map((f) => ({ file: f.file, lines: f.lines, format: mainFormat(f.formats) })),
+      // Files silence cannot be judged from (no user turn records): see noTurnEvidenceText.
+      noTurnEvidence: blind,
     };
-    io.out.write(JSON.stringify(out) + '\n');
+    const probs = problems.map((p) => ({ path: p.path, message: p.message, code: p.code ?? null }));
+    await out.put(`],"summary":${JSON.stringify(summary)},"problems":${JSON.stringify(probs)}}\n`);
   } else {
-    io.out.write(analyzeText(sessions, fileStats, counts, rawLines, pipeline.lines, style) + '\n');
-    if (blind.length > 0) io.out.write(style.dim(`note: ${noTurnEvidenceText(blind)}`) + '\n');
+    await out.put(analyzeHeader(fileStats, style) + '\n\n');
+    for (const s of sessions.eachSummary(true)) await out.put(sessionText(s, style) + '\n\n');
+    await out.put(analyzeFooter(count, counts, rawLines, pipeline.lines, style) + '\n');
+    if (blind.length > 0) await out.put(style.dim(`note: ${noTurnEvidenceText(blind)}`) + '\n');
   }
+  await out.flush();
   // As grep does: what could be read is reported, and any input that could not be read exits 2.
   if (problems.length > 0) return 2;
   return counts.failed + counts.silent > 0 ? 1 : 0;
@@ -350,42 +357,48 @@ function mainFormat(formats: Partial<Record<FormatId, number>>): FormatId {
   return best;
 }
 
-function analyzeText(
-  sessions: SessionSummary[],
-  files: ReturnType<Pipeline['files']>,
+function analyzeHeader(files: ReturnType<Pipeline['files']>, style: ReturnType<typeof pickStyle>): string {
+  const shown = files.slice(0, 4).map((f) => `${shortPath(f.file)} (${mainFormat(f.formats)})`);
+  if (files.length > 4) shown.push(`and ${files.length - 4} more`);
+  return style.dim(
+    `deadair analyze — ${files.length} file${files.length === 1 ? '' : 's'}: ${shown.join(', ')}`,
+  );
+}
+
+function analyzeFooter(
+  total: number,
   counts: Record<SessionSummary['verdict'], number>,
   rawLines: number,
   lines: number,
   style: ReturnType<typeof pickStyle>,
 ): string {
-  const parts: string[] = [];
-  const shown = files.slice(0, 4).map((f) => `${shortPath(f.file)} (${mainFormat(f.formats)})`);
-  if (files.length > 4) shown.push(`and ${files.length - 4} more`);
-  const fileList = shown.join(', ');
-  parts.push(
-    style.dim(`deadair analyze — ${files.length} file${files.length === 1 ? '' : 's'}: ${fileList}`),
-  );
-  parts.push('');
-  // Worst first: the sessions a developer must look at come first.
-  const order = { failed: 0, silent: 1, degraded: 2, healthy: 3 };
-  const sorted = [...sessions].sort(
-    (a, b) => order[a.verdict] - order[b.verdict] || (a.start || 0) - (b.start || 0),
-  );
-  for (const s of sorted) parts.push(sessionText(s, style), '');
-  if (sessions.length === 0) parts.push('No agent sessions found in these logs.', '');
   const verdicts = (['failed', 'silent', 'degraded', 'healthy'] as const)
     .filter((v) => counts[v] > 0)
     .map((v) => `${counts[v]} ${v}`)
     .join(', ');
-  parts.push(
-    style.bold(
-      `${sessions.length} session${sessions.length === 1 ? '' : 's'}${verdicts ? ` — ${verdicts}` : ''}`,
-    ) +
-      style.dim(
-        ` · ${lines.toLocaleString('en-US')} lines${rawLines ? `, ${rawLines.toLocaleString('en-US')} of no known format (kept as raw)` : ''}`,
-      ),
+  return (
+    (total === 0 ? 'No agent sessions found in these logs.\n\n' : '') +
+    style.bold(`${total} session${total === 1 ? '' : 's'}${verdicts ? ` — ${verdicts}` : ''}`) +
+    style.dim(
+      ` · ${lines.toLocaleString('en-US')} lines${rawLines ? `, ${rawLines.toLocaleString('en-US')} of no known format (kept as raw)` : ''}`,
+    )
   );
-  return parts.join('\n');
+}
+
+/** Text written in pieces of about 64 KiB, waiting for the stream when it is full. */
+class Writer {
+  private buf = '';
+  constructor(private readonly stream: Io['out']) {}
+  async put(text: string): Promise<void> {
+    this.buf += text;
+    if (this.buf.length >= 65_536) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.buf === '') return;
+    const ok = this.stream.write(this.buf);
+    this.buf = '';
+    if (!ok) await new Promise<void>((r) => this.stream.once('drain', () => r()));
+  }
 }
 
 function safeSize(f: string): number {

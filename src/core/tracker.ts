@@ -250,10 +250,28 @@ export class SessionTracker {
   }
 
   summaries(): SessionSummary[] {
-    const out: SessionSummary[] = [];
-    for (const s of this.superseded) out.push(this.summary(s));
-    for (const s of this.sessions.values()) out.push(this.summary(s));
-    return out.sort((a, b) => (a.start || 0) - (b.start || 0));
+    return [...this.eachSummary()];
+  }
+
+  /**
+   * Every session's summary, earliest first, built one at a time as it is read: a log of a million
+   * jobs is reported without a million summaries in memory at once.
+   */
+  *eachSummary(worstFirst = false): Generator<SessionSummary> {
+    const all = [...this.superseded, ...this.sessions.values()];
+    if (worstFirst) {
+      const rank = new Map(all.map((s) => [s, VERDICT_RANK[verdictOf([...s.findings.values()])]]));
+      all.sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number) || byStart(a, b));
+    } else all.sort(byStart);
+    for (const s of all) yield this.summary(s);
+  }
+
+  /** How many sessions end with each verdict. */
+  verdictCounts(): Record<SessionSummary['verdict'], number> {
+    const counts = { failed: 0, silent: 0, degraded: 0, healthy: 0 };
+    for (const list of [this.superseded, this.sessions.values()])
+      for (const s of list) counts[verdictOf([...s.findings.values()])]++;
+    return counts;
   }
 
   summary(s: Session): SessionSummary {
@@ -1188,7 +1206,8 @@ export class SessionTracker {
       // The gateway answers 429 before it says why: the credits explain the rate limit seen first.
       const first = s.findings.get(s.root);
       if (first) first.consequenceOf = cause;
-      for (const other of s.findings.values()) if (other.consequenceOf === s.root) other.consequenceOf = cause;
+      for (const other of s.findings.values())
+        if (other.consequenceOf === s.root) other.consequenceOf = cause;
       s.root = cause;
     } else if (s.root && s.root !== cause) f.consequenceOf = s.root;
     else if (!s.root && isRoot) s.root = cause;
@@ -1320,6 +1339,10 @@ function newSession(id: string, key: string): Session {
     findings: new Map(),
   };
 }
+
+const byStart = (a: Session, b: Session): number => (a.start || 0) - (b.start || 0);
+/** Worst first: the sessions a developer must look at come first. */
+const VERDICT_RANK = { failed: 0, silent: 1, degraded: 2, healthy: 3 } as const;
 
 function procId(pid: number, file: string): string {
   return `pid-${pid}@${baseName(file)}`;

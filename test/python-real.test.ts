@@ -1,0 +1,136 @@
+// `deadair analyze` on what the REAL livekit-agents framework printed (test/fixtures/python-real,
+// recorded by test/real-agents/python/generate.mjs from livekit-agents 1.8.9 and 1.7.1): turn
+// evidence from conversation items and metrics, no silence raised from a log that cannot show it,
+// a hang and a timeout on the only turn, sessions one after another in one process, credits.
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT } from './support/cli.js';
+
+interface Session {
+  id: string;
+  verdict: string;
+  turns: { user: number; agent: number; spoken: number };
+  deadTurns: number;
+  causes: { id: string; severity: string; component: string }[];
+  quota: { category: string | null; terminal: boolean } | null;
+  latency: {
+    p50: Record<string, number>;
+    p95: Record<string, number>;
+    turns: { ttftMs?: number }[];
+  } | null;
+}
+interface Output {
+  sessions: Session[];
+  summary: { noTurnEvidence: string[] };
+}
+
+function analyze(file: string): Promise<{ code: number; out: Output; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [BIN, 'analyze', '--json', file], (err, stdout, stderr) => {
+      try {
+        resolve({ code: err ? Number(err.code) : 0, out: JSON.parse(stdout) as Output, stdout });
+      } catch {
+        reject(new Error(`analyze printed no JSON (exit ${String(err?.code)}): ${stderr}`));
+      }
+    });
+  });
+}
+
+const DIR = join(ROOT, 'test/fixtures/python-real');
+const versions = readdirSync(DIR).filter((v) => /^\d+\.\d+\.\d+$/.test(v));
+const cases = versions.flatMap((version) =>
+  ['json', 'dev'].map((mode) => ({
+    version,
+    mode,
+    at: (name: string) => join(DIR, version, `${name}.${mode}.log`),
+  })),
+);
+const ids = (s: Session | undefined) => s?.causes.map((c) => c.id);
+
+describe('real livekit-agents output', () => {
+  it('covers the current release and the previous minor', () => {
+    expect(versions.length).toBeGreaterThanOrEqual(2);
+  });
+
+  describe.each(cases)('$version, $mode', ({ at }) => {
+    it('calls a hang after the user’s turn silent (DEBUG: conversation items)', async () => {
+      const { code, out } = await analyze(at('hang'));
+      expect(code).toBe(1);
+      expect(out.sessions).toHaveLength(1);
+      expect(out.sessions[0]).toMatchObject({ verdict: 'silent', turns: { user: 1, agent: 0 } });
+      expect(ids(out.sessions[0])).toEqual(['agent_silent']);
+    });
+
+    it('calls an LLM timeout on the only turn failed, with the timeout as its cause', async () => {
+      const { code, out } = await analyze(at('llm-timeout'));
+      expect(code).toBe(1);
+      const [s] = out.sessions;
+      expect(s?.verdict).toBe('failed');
+      expect(s?.causes[0]).toMatchObject({ id: 'provider_error', severity: 'critical', component: 'llm' });
+      expect(s?.deadTurns).toBe(1);
+    });
+
+    it('calls turns answered and evidenced by items and metrics healthy, with their latencies', async () => {
+      const { code, out } = await analyze(at('healthy-metrics'));
+      expect(code).toBe(0);
+      expect(out.sessions).toHaveLength(1);
+      const [s] = out.sessions;
+      expect(s).toMatchObject({ verdict: 'healthy', causes: [], turns: { user: 3, agent: 3, spoken: 3 } });
+      expect(s?.latency?.turns).toHaveLength(3);
+      expect(s?.latency?.p50.ttftMs).toBeGreaterThan(0);
+      expect(s?.latency?.p95.ttftMs).toBeGreaterThanOrEqual(s?.latency?.p50.ttftMs ?? 0);
+      expect(out.summary.noTurnEvidence).toEqual([]);
+    });
+
+    it('raises no silence from an INFO log, and says once that it cannot', async () => {
+      for (const name of ['info-only', 'healthy-metrics-info']) {
+        if (!existsSync(at(name))) continue;
+        const { code, out } = await analyze(at(name));
+        expect(code).toBe(0);
+        expect(out.sessions.every((s) => s.verdict === 'healthy')).toBe(true);
+        expect(out.summary.noTurnEvidence).toEqual([at(name)]);
+      }
+    });
+
+    it('keeps two sessions in a row from one process apart', async () => {
+      const { out } = await analyze(at('two-sessions'));
+      expect(out.sessions).toHaveLength(2);
+      const [a, b] = out.sessions;
+      expect(b?.id).toBe(`${a?.id}#2`);
+      expect(a).toMatchObject({ verdict: 'healthy', turns: { user: 2 } });
+      expect(b).toMatchObject({ verdict: 'healthy', turns: { user: 1 } });
+    });
+
+    it('names credits exhausted first, though the gateway’s 429 line comes before its reason', async () => {
+      if (!existsSync(at('credits'))) return;
+      const { code, out } = await analyze(at('credits'));
+      expect(code).toBe(1);
+      const [s] = out.sessions;
+      expect(s?.verdict).toBe('failed');
+      expect(s?.causes[0]).toMatchObject({ id: 'credits_exhausted', severity: 'critical' });
+      expect(s?.quota).toMatchObject({ category: 'MaxGatewayCredits', terminal: true });
+    });
+  });
+
+  it('prints the note and the latencies in the text report', async () => {
+    const text = await new Promise<string>((resolve) =>
+      execFile(
+        process.execPath,
+        [
+          BIN,
+          'analyze',
+          join(DIR, versions[0] as string, 'info-only.json.log'),
+          join(DIR, versions[0] as string, 'healthy-metrics.json.log'),
+        ],
+        { env: { ...process.env, NO_COLOR: '1' } },
+        (_e, stdout) => resolve(stdout),
+      ),
+    );
+    expect(text).toMatch(
+      /note: \S*info-only\.json\.log has no user turn records, so silence cannot be judged from it/,
+    );
+    expect(text).toMatch(/latency LLM first token \d+ ms \/ \d+ ms \(p50 \/ p95, 3 turns\)/);
+  });
+});
