@@ -78,6 +78,59 @@ describe('times no date can hold', () => {
   });
 });
 
+describe('one skewed clock', () => {
+  it('does not move every other session’s deadlines: one line ten minutes ahead in a healthy log', async () => {
+    const lines: string[] = [];
+    let t = Date.UTC(2026, 11, 4, 9, 0, 0);
+    const line = (time: number, job: number, msg: string) =>
+      JSON.stringify({ level: 30, time, pid: 5000 + job, hostname: 'h', jobID: `AJ_skew${job}`, msg });
+    // Each job's user speaks, the agent begins its reply, and speaks, round after round.
+    const phases = [
+      'User turn committed',
+      'Creating speech handle',
+      'playout completed without interruption',
+    ];
+    for (let round = 0; round < 30; round++) {
+      for (let job = 0; job < 300; job++) {
+        t += 7;
+        lines.push(line(t, job, phases[round % 3] as string));
+        if (round === 15 && job === 150) lines.push(line(t + 10 * 60_000, job, 'Task.runTask: task done'));
+      }
+    }
+    const file = join(dir, 'skew.log');
+    writeFileSync(file, lines.join('\n') + '\n');
+    for (const bulk of ['1', '0']) {
+      const r = await run(['analyze', '--json', 'skew.log'], { env: { DEADAIR_BULK: bulk } });
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as { summary: { sessions: number; healthy: number } };
+      expect(out.summary).toMatchObject({ sessions: 300, healthy: 300 });
+    }
+  });
+
+  it('still follows a log that really jumps ahead (a worker idle for an hour)', async () => {
+    const base = Date.UTC(2026, 11, 4, 9, 0, 0);
+    const l = (time: number, msg: string, job = 'AJ_gap') =>
+      JSON.stringify({
+        level: msg.startsWith('User') ? 20 : 30,
+        time,
+        pid: 9,
+        hostname: 'h',
+        jobID: job,
+        msg,
+      });
+    const lines = [
+      l(base, 'User turn committed'),
+      l(base + 3_600_000, 'Task.runTask: task done', 'AJ_other'),
+      l(base + 3_600_010, 'Task.runTask: task done', 'AJ_other'),
+    ];
+    writeFileSync(join(dir, 'gap.log'), lines.join('\n') + '\n');
+    const r = await run(['analyze', '--json', 'gap.log']);
+    const out = JSON.parse(r.stdout) as { sessions: { id: string; causes: { id: string }[] }[] };
+    const gap = out.sessions.find((s) => s.id === 'AJ_gap');
+    expect(gap?.causes.map((c) => c.id).sort()).toEqual(['agent_silent', 'process_died']);
+  });
+});
+
 describe('compressed and UTF-16 logs', () => {
   it('reads a gzipped log, and a UTF-16 one by its mark or without, as the plain one', async () => {
     writeFileSync(join(dir, 'plain.log'), CREDITS);

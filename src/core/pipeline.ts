@@ -4,7 +4,7 @@
 import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
 import { FileParser } from './formats/parser.js';
-import type { BulkHooks, LogClock } from './formats/bulk.js';
+import { clockTo, type BulkHooks, type LogClock } from './formats/bulk.js';
 import { PREFETCH_MIN_BYTES } from './formats/prefetch.js';
 import type { ChunkScanner } from './logs/lines.js';
 import type { RawLine } from './logs/types.js';
@@ -43,6 +43,7 @@ export class Pipeline {
   private readonly logClock: LogClock = {
     maxTime: Number.NEGATIVE_INFINITY,
     lastTick: Number.NEGATIVE_INFINITY,
+    ahead: Number.NaN,
   };
   private readonly emit = (ev: AgentEvent): void => {
     this.events++;
@@ -163,9 +164,12 @@ export class Pipeline {
   /** Reading history, the log's own clock drives the time-based detectors (once a second of it). */
   private clock(t: number): void {
     const c = this.logClock;
-    if (t > c.maxTime) {
-      c.maxTime = t;
-      if (t - c.lastTick >= 1000) this.tick(t);
+    if (t > c.maxTime || c.ahead === c.ahead) {
+      const to = clockTo(c, t);
+      if (to === to) {
+        c.maxTime = to;
+        if (to - c.lastTick >= 1000) this.tick(to);
+      }
     }
   }
 

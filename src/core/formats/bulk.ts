@@ -61,10 +61,39 @@ import {
 } from './classifier.js';
 import { readAhead, type ChunkReader } from './prefetch.js';
 
-/** The log's clock, kept by the pipeline: its latest time, and when it last ticked. */
+/**
+ * The log's clock, kept by the pipeline: its latest time, when it last ticked, and a time more than
+ * LEAP_MS ahead of it that one line gave and no second line has confirmed yet (NaN when none).
+ */
 export interface LogClock {
   maxTime: number;
   lastTick: number;
+  ahead: number;
+}
+
+/**
+ * How far one line may move the log's clock on its own. A line stamped further ahead (a skewed
+ * clock, a corrupt time) moves it only when the next line is as far ahead too: one bad timestamp
+ * must not make every other session's deadlines pass at once.
+ */
+export const LEAP_MS = 60_000;
+
+/**
+ * The time the clock moves to for a line at `t`, or NaN when it stays (what the full path and the
+ * bulk reader both call, so that they move it alike).
+ */
+export function clockTo(c: LogClock, t: number): number {
+  if (!(t > c.maxTime + LEAP_MS) || c.maxTime === Number.NEGATIVE_INFINITY) {
+    c.ahead = Number.NaN;
+    return t > c.maxTime ? t : Number.NaN;
+  }
+  const first = c.ahead;
+  if (first !== first) {
+    c.ahead = t;
+    return Number.NaN;
+  }
+  c.ahead = Number.NaN;
+  return first < t ? first : t;
 }
 
 /** What the bulk reader needs from the pipeline: attribution, the log's clock, where lines go. */
@@ -220,15 +249,18 @@ export class BulkReader<S> {
       if (s === undefined && (s = this.approve(space, id, epoch)) === undefined) break;
       const t = f64[k * REC_F64 + REC_TIME] as number;
       // The clock moves before the line, as `emit` moves it; a tick may change attribution.
-      if (t > clock.maxTime) {
-        if (t - clock.lastTick >= 1000) {
-          hooks.tick(t);
+      if (t > clock.maxTime || clock.ahead === clock.ahead) {
+        const to = clockTo(clock, t);
+        if (to !== to) {
+          // it stays
+        } else if (to - clock.lastTick >= 1000) {
+          hooks.tick(to);
           const e = hooks.epoch();
           if (e !== epoch) {
             epoch = e;
             if ((s = this.approve(space, id, epoch)) === undefined) break;
           }
-        } else clock.maxTime = t;
+        } else clock.maxTime = to;
       }
       const packed = i32[b + REC_PACKED] as number;
       const format = (packed >> 2) & 3;
