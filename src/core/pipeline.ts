@@ -144,7 +144,10 @@ export class Pipeline {
 
   /** The source has no more bytes of this file for now: complete any held multi-line record. */
   drained(file: string): void {
-    this.parsers.get(file)?.flush(this.emit);
+    const p = this.parsers.get(file);
+    p?.flush(this.emit);
+    // A file read in bulk has been read to its end (analyze): a directory may hold thousands.
+    p?.release();
   }
 
   /** End of input: complete every held record, and let the log's last moment pass. */

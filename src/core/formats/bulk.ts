@@ -223,14 +223,15 @@ export class BulkReader<S> {
     if (this.trustSpace !== space || this.trustGen !== space.generation) {
       this.trustSpace = space;
       this.trustGen = space.generation;
-      // Dense from the start (ids are approved in any order): reads stay fast.
-      const n = MAX_IDS;
-      this.trustS = new Array<S | undefined>(n).fill(undefined);
-      this.trustEpoch = new Float64Array(n).fill(-1);
+      // Dense (ids are approved in any order: reads stay fast), and as large as the ids a file
+      // uses: a reader per file, and a directory may hold thousands of one-job files.
+      this.trustS = [];
+      this.trustEpoch = new Float64Array(0);
+      this.trustFor(space.owners.length);
     }
     const { i32, f64, count } = r;
-    const trustS = this.trustS;
-    const trustEpoch = this.trustEpoch;
+    let trustS = this.trustS;
+    let trustEpoch = this.trustEpoch;
     let k = this.cursor;
     while (k < count && (i32[k * REC_I32 + REC_START] as number) < from) k++;
     const hooks = this.hooks;
@@ -246,7 +247,11 @@ export class BulkReader<S> {
       if (i32[b + REC_START] !== pos) break;
       const id = i32[b + REC_OWNER] as number;
       let s = trustEpoch[id] === epoch ? trustS[id] : undefined;
-      if (s === undefined && (s = this.approve(space, id, epoch)) === undefined) break;
+      if (s === undefined) {
+        if ((s = this.approve(space, id, epoch)) === undefined) break;
+        trustS = this.trustS;
+        trustEpoch = this.trustEpoch;
+      }
       const t = f64[k * REC_F64 + REC_TIME] as number;
       // The clock moves before the line, as `emit` moves it; a tick may change attribution.
       if (t > clock.maxTime || clock.ahead === clock.ahead) {
@@ -303,12 +308,39 @@ export class BulkReader<S> {
     return r;
   }
 
+  /**
+   * The file was read to its end: what is kept for reading on (the last chunk's records, what was
+   * approved) is let go. Reading on after it still works, from scratch.
+   */
+  release(): void {
+    this.chunk = -1;
+    this.recs = null;
+    this.cursor = 0;
+    this.prefetched = undefined;
+    this.trustS = [];
+    this.trustEpoch = new Float64Array(0);
+    this.trustSpace = undefined;
+    this.trustGen = -1;
+  }
+
+  /** Room for owner ids below `n` (at least), keeping what is remembered. */
+  private trustFor(n: number): void {
+    let size = Math.max(64, this.trustEpoch.length);
+    while (size < n) size *= 2;
+    if (size === this.trustEpoch.length) return;
+    const epochs = new Float64Array(size).fill(-1);
+    epochs.set(this.trustEpoch);
+    this.trustEpoch = epochs;
+    for (let i = this.trustS.length; i < size; i++) this.trustS.push(undefined);
+  }
+
   /** Is attributing a line of owner `id` a no-op now? Its session, remembered for this epoch. */
   private approve(space: IdSpace, id: number, epoch: number): S | undefined {
     const o = space.owners[id];
     if (!o) return undefined;
     const s = this.hooks.owner(o.job, o.pid, o.roomSid, o.roomName, this.file);
     if (s !== undefined) {
+      if (id >= this.trustEpoch.length) this.trustFor(id + 1);
       this.trustS[id] = s;
       this.trustEpoch[id] = epoch;
     }

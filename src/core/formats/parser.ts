@@ -101,6 +101,11 @@ export class FileParser {
     return { pos, taken: b.taken };
   }
 
+  /** The file was read to its end: the bulk reader lets go of what it kept for reading on. */
+  release(): void {
+    this.bulkReader?.release();
+  }
+
   /** Reading the file to its end: its chunks read and classified ahead (see BulkReader.readAhead). */
   readAhead(fd: number, pos: number, chunk: number, maxLine: number): ChunkReader | undefined {
     return this.bulkReader?.readAhead(fd, pos, chunk, maxLine);
