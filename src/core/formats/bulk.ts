@@ -41,7 +41,6 @@ import {
   AUX_TTFT,
   KIND_FIELDS,
   MAX_BULK_LINE,
-  MAX_IDS,
   REC_END,
   REC_F64,
   REC_I32,
@@ -382,17 +381,25 @@ export class BulkReader<S> {
       const id = aux.readInt32LE(at + AUX_SID_ESC) !== 0 ? (JSON.parse(`"${raw}"`) as string) : raw;
       if (id.length > 0) metrics.speechId = id.slice(0, 100);
     }
-    // As classify's `ms` reads Python's seconds: in milliseconds, to two decimals; -1 is none.
-    const set = (key: 'ttftMs' | 'ttfbMs' | 'eouDelayMs' | 'transcriptionDelayMs' | 'audioMs', o: number) => {
-      const v = aux.readDoubleLE(at + o) * 1000;
-      if (v >= 0) metrics[key] = Math.round(v * 100) / 100;
-    };
-    set('ttftMs', AUX_TTFT);
-    set('ttfbMs', AUX_TTFB);
-    set('eouDelayMs', AUX_EOU);
-    set('transcriptionDelayMs', AUX_TRANSCRIPTION);
-    set('audioMs', AUX_AUDIO);
-    this.hooks.metrics(s, t, metrics, this.evidence(buf, r, b, line, offset));
+    // As classify's `ms` reads Python's seconds: in milliseconds, to two decimals; -1 is none (and
+    // NaN, no such field, is not >= 0 either). In classify's order.
+    let v = aux.readDoubleLE(at + AUX_TTFT) * 1000;
+    if (v >= 0) metrics.ttftMs = Math.round(v * 100) / 100;
+    v = aux.readDoubleLE(at + AUX_TTFB) * 1000;
+    if (v >= 0) metrics.ttfbMs = Math.round(v * 100) / 100;
+    v = aux.readDoubleLE(at + AUX_EOU) * 1000;
+    if (v >= 0) metrics.eouDelayMs = Math.round(v * 100) / 100;
+    v = aux.readDoubleLE(at + AUX_TRANSCRIPTION) * 1000;
+    if (v >= 0) metrics.transcriptionDelayMs = Math.round(v * 100) / 100;
+    v = aux.readDoubleLE(at + AUX_AUDIO) * 1000;
+    if (v >= 0) metrics.audioMs = Math.round(v * 100) / 100;
+    // Only an EOU record's evidence is kept (the turn it ends); the others' text is not read, so it
+    // is not decoded (the differential test checks that what is reported stays the same).
+    const evidence: Evidence =
+      metrics.type === 'eou'
+        ? this.evidence(buf, r, b, line, offset)
+        : { file: this.file, line, offset, text: '' };
+    this.hooks.metrics(s, t, metrics, evidence);
     return false;
   }
 
