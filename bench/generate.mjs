@@ -230,12 +230,12 @@ export function* pyJsonLines(seed = 3) {
       `{"message": "${msg}", "level": "${level}", "name": "${name}", ${extras ? extras + ', ' : ''}"pid": ${j.pid}, "job_id": "${j.id}", "room": "${j.room}", "room_id": "${j.sid}", "code.file.path": "${PY_SITE}/${path}", "code.function.name": "${fn}", "code.line.number": ${ln}, "timestamp": "${iso(t)}"}`;
     const sid = `speech_${j.id.slice(3, 9)}${j.speech.toString(16)}`;
     const x = r();
-    if (x < 0.55) {
+    if (x < 0.72) {
       const [lvl, name, msg, extras, path, fn, ln] = PY_CHATTER[Math.floor(r() * PY_CHATTER.length)];
       yield line(lvl, name, msg, extras(r), path, fn, ln);
       continue;
     }
-    if (x < 0.554) {
+    if (x < 0.724) {
       const cat = CATS[Math.floor(r() * CATS.length)];
       yield line(
         'WARNING',

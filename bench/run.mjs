@@ -61,13 +61,23 @@ async function ensureFile(kind) {
   return file;
 }
 
+const TITLES = {
+  json: 'agents-js pino JSON',
+  text: 'livekit-agents dev text',
+  'python-json': 'livekit-agents production JSON',
+  'pino-pretty': 'agents-js pino-pretty dev output',
+};
+/** A jq filter that selects the quota errors, for the JSON formats. */
+const JQ_FILTERS = {
+  json: 'select((.error.message? // "" | tostring | test("quota exceeded")) or (.msg | tostring | test("quota exceeded")))',
+  'python-json': 'select(.message | tostring | test("quota exceeded"))',
+};
+
 async function benchAnalyze(kind) {
   const file = await ensureFile(kind);
   const bytes = statSync(file).size;
   const mb = bytes / 1e6;
-  console.log(
-    `\n${kind === 'json' ? 'agents-js pino JSON' : 'livekit-agents dev text'}: ${mb.toFixed(0)} MB`,
-  );
+  console.log(`\n${TITLES[kind]}: ${mb.toFixed(0)} MB`);
   const runs = [];
   let rss = 0;
   let lines = 0;
@@ -95,9 +105,8 @@ async function benchAnalyze(kind) {
   row('analyze peak RSS', `${(rss / 1024).toFixed(0)} MB`, '≤ 256 MB', rss / 1024 <= 256);
   row('grep -c inference_quota_exceeded', `${(grep / 1000).toFixed(2)} s`, '', undefined);
   row('analyze / grep time', `${(analyzeMs / grep).toFixed(1)}×`, '≤ 10×', analyzeMs / grep <= 10);
-  if (kind === 'json' && have('jq')) {
-    const filter =
-      'select((.error.message? // "" | tostring | test("quota exceeded")) or (.msg | tostring | test("quota exceeded")))';
+  const filter = JQ_FILTERS[kind];
+  if (filter && have('jq')) {
     const jq = time('jq', ['-c', filter, file], { stdio: ['ignore', 'ignore', 'pipe'] }).ms;
     row(`jq '${filter.slice(0, 22)}…'`, `${(jq / 1000).toFixed(2)} s`, '', undefined);
     row('jq / analyze time', `${(jq / analyzeMs).toFixed(1)}×`, '≥ 3×', jq / analyzeMs >= 3);
@@ -298,6 +307,7 @@ console.log(`deadair bench — ${new Date().toISOString()}, node ${process.versi
 if (!ONLY || ONLY === 'analyze') {
   await benchAnalyze('json');
   await benchAnalyze('text');
+  await benchAnalyze('python-json');
 }
 if (!ONLY || ONLY === 'watch') await benchWatch();
 if (!ONLY || ONLY === 'alerts') await benchAlerts();
