@@ -15,6 +15,7 @@ import type {
   Severity,
   TurnLatency,
 } from '../shared/types.js';
+import { SmallSet } from './small-set.js';
 import { addLatency, latencyOf } from './latency.js';
 import {
   causeOfError,
@@ -64,8 +65,8 @@ export interface Session {
   job?: string;
   room?: string;
   roomSid?: string;
-  pids: Set<number>;
-  files: Set<string>;
+  pids: SmallSet<number>;
+  files: SmallSet<string>;
   start: number;
   end: number;
   agentTurns: number;
@@ -75,12 +76,12 @@ export interface Session {
   deadTurns: number;
   /** Replies begun since the agent last spoke. */
   unanswered: number;
-  groups: Map<Component, RetryGroup>;
+  groups: Map<Component, RetryGroup> | ReadonlyMap<Component, RetryGroup>;
   closeReason?: string;
   closed: boolean;
   exited: boolean;
   ambiguous: number;
-  findings: Map<CauseId, Finding>;
+  findings: Map<CauseId, Finding> | ReadonlyMap<CauseId, Finding>;
   /** The first root failure: what later consequences point at. */
   root?: CauseId;
   /** ", most likely because of …" for `becauseOf` (the root it was said for). */
@@ -492,7 +493,7 @@ export class SessionTracker {
     for (const f of from.files) into.files.add(f);
     for (const [cause, f] of from.findings) {
       if (!into.findings.has(cause))
-        into.findings.set(cause, { ...f, id: `${into.id}/${cause}`, session: into.id });
+        own(into).findings.set(cause, { ...f, id: `${into.id}/${cause}`, session: into.id });
     }
     into.root ??= from.root;
     if (from.silenced) into.silenced = true;
@@ -812,7 +813,7 @@ export class SessionTracker {
           s.deadTurns = Math.max(0, s.deadTurns - 1);
         }
       }
-      s.groups.clear();
+      s.groups = NO_GROUPS;
     }
   }
 
@@ -1013,7 +1014,10 @@ export class SessionTracker {
     if (startsGroup || !g) {
       if (g?.open) this.deadTurn(s, ev, e, change); // the previous failure never recovered
       g = { component: comp, open: true, maxAttempt: 0 };
-      s.groups.set(comp, g);
+      const groups =
+        s.groups === NO_GROUPS ? new Map<Component, RetryGroup>() : (s.groups as Map<Component, RetryGroup>);
+      groups.set(comp, g);
+      s.groups = groups;
       s.grouped = true;
     }
     if (e.attempt !== undefined) g.maxAttempt = Math.max(g.maxAttempt, e.attempt);
@@ -1220,7 +1224,7 @@ export class SessionTracker {
       count: 1,
       label: e?.label ?? s.lastLabel,
     });
-    s.findings.set(cause, f);
+    own(s).findings.set(cause, f);
     change.created.push(f);
     return f;
   }
@@ -1333,14 +1337,25 @@ function newSession(id: string, key: string): Session {
     lastLabel: undefined,
     startWaitEvidence: undefined,
     thinkingEvidence: undefined,
-    pids: new Set(),
-    files: new Set(),
-    groups: new Map(),
-    findings: new Map(),
+    pids: new SmallSet(),
+    files: new SmallSet(),
+    // Most sessions never fail: they share one empty map until their first (see own()).
+    groups: NO_GROUPS,
+    findings: NO_FINDINGS,
   };
 }
 
 const byStart = (a: Session, b: Session): number => (a.start || 0) - (b.start || 0);
+
+/** The maps sessions share while they have no finding / no retry group: never written to. */
+const NO_FINDINGS: ReadonlyMap<CauseId, Finding> = new Map();
+const NO_GROUPS: ReadonlyMap<Component, RetryGroup> = new Map();
+
+/** The session, with a findings map of its own. */
+function own(s: Session): Session & { findings: Map<CauseId, Finding> } {
+  if (s.findings === NO_FINDINGS) s.findings = new Map();
+  return s as Session & { findings: Map<CauseId, Finding> };
+}
 /** Worst first: the sessions a developer must look at come first. */
 const VERDICT_RANK = { failed: 0, silent: 1, degraded: 2, healthy: 3 } as const;
 
