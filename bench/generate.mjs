@@ -2,7 +2,9 @@
 // mostly debug/info chatter, with retries, quota 429s (terminal and rate-limit), 500s and closes.
 //   json: agents-js production (pino JSON, job bindings, the duplicate "pid" key, pino errors)
 //   text: livekit-agents dev text (ANSI colours, trailing extras JSON, Python-literal quota dicts)
-// Deterministic (seeded). Usage: node bench/generate.mjs <json|text> <file> [bytes]
+//   python-json: livekit-agents production JSON (job stamp, code.* fields, items and metrics)
+//   pino-pretty: agents-js dev output (coloured headers, fields on indented lines, errors as objects)
+// Deterministic (seeded). Usage: node bench/generate.mjs <json|text|python-json|pino-pretty> <file> [bytes]
 import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -368,9 +370,98 @@ export function* pyJsonLines(seed = 3) {
   }
 }
 
+const PRETTY_LEVEL = {
+  20: '\x1b[34mDEBUG\x1b[39m',
+  30: '\x1b[32mINFO\x1b[39m',
+  40: '\x1b[33mWARN\x1b[39m',
+  50: '\x1b[31mERROR\x1b[39m',
+};
+
+/**
+ * agents-js `dev` output (pino-pretty, as @livekit/agents 1.9 prints it): `[HH:MM:ss.SSS] LEVEL
+ * (pid): message` in colour, then the job's bindings and the record's fields on lines indented four
+ * spaces, objects across several lines — the same mix of jobs, chatter, retries and closes as
+ * `jsonLines`.
+ */
+export function* prettyLines(seed = 4) {
+  const r = rng(seed);
+  let t = Date.UTC(2026, 10, 24, 9, 0, 0);
+  const jobs = Array.from({ length: 400 }, (_, i) => ({
+    id: `AJ_${(i * 7919).toString(36).padStart(10, 'w')}`,
+    room: `RM_${(i * 104729).toString(36).padStart(10, 'v')}`,
+    pid: 50000 + i,
+  }));
+  const p2 = (n) => String(n).padStart(2, '0');
+  for (;;) {
+    t += Math.floor(r() * 20);
+    const d = new Date(t);
+    const ts = `[${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, '0')}]`;
+    const j = jobs[Math.floor(r() * jobs.length)];
+    const head = (level, msg, fields) =>
+      `${ts} ${PRETTY_LEVEL[level]} (${j.pid}): \x1b[36m${msg}\x1b[39m\n    jobID: "${j.id}"\n    room_id: "${j.room}"${fields ? '\n' + fields : ''}`;
+    const x = r();
+    if (x < 0.004) {
+      const cat = CATS[Math.floor(r() * CATS.length)];
+      yield head(
+        40,
+        'failed to generate LLM completion, retrying in 2000ms',
+        [
+          '    llm: "inference.LLM"',
+          `    attempt: ${1 + Math.floor(r() * 3)}`,
+          '    error: {',
+          '      "type": "APIStatusError",',
+          `      "message": "429 \\"LLM token credit quota exceeded, category: ${cat}\\"",`,
+          '      "stack":',
+          `          APIStatusError: 429 "LLM token credit quota exceeded, category: ${cat}"`,
+          '              at LLMStream.run (file:///app/node_modules/@livekit/agents/dist/inference/llm.js:322:15)',
+          '              at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+          `      "body": "LLM token credit quota exceeded, category: ${cat}",`,
+          '      "retryable": true,',
+          '      "name": "APIStatusError",',
+          '      "statusCode": 429,',
+          `      "requestId": "req_${t.toString(36)}"`,
+          '    }',
+        ].join('\n'),
+      );
+    } else if (x < 0.0042) {
+      yield head(
+        50,
+        'AgentSession is closing due to an unrecoverable error',
+        [
+          '    type: "llm_error"',
+          `    timestamp: ${t}`,
+          '    label: "inference.LLM"',
+          '    error: {',
+          '      "type": "APIStatusError",',
+          '      "message": "429 \\"LLM token credit quota exceeded, category: MaxGatewayCredits\\"",',
+          '      "body": "LLM token credit quota exceeded, category: MaxGatewayCredits",',
+          '      "retryable": true,',
+          '      "name": "APIStatusError",',
+          '      "statusCode": 429',
+          '    }',
+          '    recoverable: false',
+        ].join('\n'),
+      );
+      yield head(30, 'AgentSession closed', '    reason: "error"\n    error: null');
+    } else {
+      const [lvl, msg] = CHATTER[Math.floor(r() * CHATTER.length)];
+      const fields =
+        msg.includes('speech') || msg.includes('playout') ? `    speech_id: "speech_${t.toString(16)}"` : '';
+      yield head(lvl === 'info' ? 30 : 20, msg, fields);
+    }
+  }
+}
+
 export async function generate(kind, file, bytes) {
   const out = createWriteStream(file);
-  const gen = kind === 'json' ? jsonLines() : kind === 'python-json' ? pyJsonLines() : textLines();
+  const gen =
+    kind === 'json'
+      ? jsonLines()
+      : kind === 'python-json'
+        ? pyJsonLines()
+        : kind === 'pino-pretty'
+          ? prettyLines()
+          : textLines();
   let written = 0;
   let lines = 0;
   while (written < bytes) {

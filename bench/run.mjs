@@ -308,6 +308,7 @@ if (!ONLY || ONLY === 'analyze') {
   await benchAnalyze('json');
   await benchAnalyze('text');
   await benchAnalyze('python-json');
+  await benchAnalyze('pino-pretty');
 }
 if (!ONLY || ONLY === 'watch') await benchWatch();
 if (!ONLY || ONLY === 'alerts') await benchAlerts();
