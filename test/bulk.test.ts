@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: the benchmark's generator is plain JavaScript
-import { jsonLines, pyJsonLines, textLines } from '../bench/generate.mjs';
+import { jsonLines, prettyLines, pyJsonLines, textLines } from '../bench/generate.mjs';
 import { chunksReadAhead } from '../src/core/formats/prefetch.js';
 import { LineSplitter } from '../src/core/logs/lines.js';
 import { tail } from '../src/core/logs/tail.js';
@@ -239,21 +239,23 @@ describe('the bulk reader agrees with the full path', () => {
     const json = take(jsonLines(11), 8000);
     const text = take(textLines(12), 8000);
     const pyjson = take(pyJsonLines(13), 8000);
+    // pino-pretty records span several lines (a header, then fields indented four spaces).
+    const pretty = take(prettyLines(14), 8000);
     const r = rng(99);
     // One worker's JSON and dev text interleaved in one file, and the same jobs in a second file.
     const mixed: string[] = [];
     for (let i = 0; i < 8000; i++) {
       const x = r();
-      mixed.push((x < 0.33 ? json[i] : x < 0.66 ? text[i] : pyjson[i]) as string);
+      mixed.push((x < 0.3 ? json[i] : x < 0.6 ? text[i] : x < 0.9 ? pyjson[i] : pretty[i]) as string);
     }
-    const alone = [json, text, pyjson];
-    const forced: FormatId[] = ['python-text', 'pino-json', 'python-json'];
+    const alone = [json, text, pyjson, pretty];
+    const forced: FormatId[] = ['python-text', 'pino-json', 'python-json', 'pino-pretty'];
     for (let seed = 1; seed <= 6; seed++) {
       const a = write(`mut-${seed}-a.log`, corrupt(mixed, seed));
-      const b = write(`mut-${seed}-b.log`, corrupt(alone[seed % 3] as string[], seed + 100, 0.2));
+      const b = write(`mut-${seed}-b.log`, corrupt(alone[seed % 4] as string[], seed + 100, 0.2));
       for (const chunkBytes of [64 * 1024, 1000, 97]) await agree([a, b], { chunkBytes });
       await agree([a, b], { chunkBytes: 5000, maxLineBytes: 180 });
-      await agree([a], { format: forced[seed % 3], chunkBytes: 3000 });
+      await agree([a], { format: forced[seed % 4], chunkBytes: 3000 });
     }
   }, 180_000);
 
