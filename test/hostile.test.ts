@@ -199,6 +199,31 @@ describe('paths that cannot be read', () => {
   });
 });
 
+describe('many files', () => {
+  it('reads a directory of 3 000 one-line logs without memory growing with them', async () => {
+    const logs = join(dir, 'week');
+    mkdirSync(logs);
+    for (let i = 0; i < 3000; i++) {
+      const line = JSON.stringify({
+        level: 30,
+        time: Date.UTC(2026, 11, 1) + i * 1000,
+        pid: 100 + i,
+        hostname: 'h',
+        jobID: `AJ_many${i}`,
+        msg: 'Creating speech handle',
+      });
+      writeFileSync(join(logs, `job-${i}.log`), line + '\n');
+    }
+    // DEADAIR_BENCH makes the CLI print its peak RSS (what the benchmark reads).
+    const r = await run(['analyze', '--json', 'week'], { env: { DEADAIR_BENCH: '1' } });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { summary: { sessions: number } }).summary.sessions).toBe(3000);
+    const rssKb = Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1]);
+    // It was about 530 KB a file (1.6 GB here); a file now costs some kilobytes.
+    expect(rssKb).toBeLessThan(400 * 1024);
+  }, 60_000);
+});
+
 describe('pipes and standard input', () => {
   it('reads standard input as `-`', async () => {
     const r = await run(['analyze', '--json', '-'], { input: CREDITS.toString() });
