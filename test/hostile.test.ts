@@ -35,6 +35,7 @@ function run(
       {
         env: { ...process.env, NO_COLOR: '1', ...opts.env },
         cwd: dir,
+        maxBuffer: 1 << 28,
         ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
       },
       (err, stdout, stderr) => {
@@ -216,6 +217,7 @@ describe('many files', () => {
     }
     // DEADAIR_BENCH makes the CLI print its peak RSS (what the benchmark reads).
     const r = await run(['analyze', '--json', 'week'], { env: { DEADAIR_BENCH: '1' } });
+    expect(r.stderr.replace(/deadair-bench maxrss_kb=\d+\n/, '')).toBe('');
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { summary: { sessions: number } }).summary.sessions).toBe(3000);
     const rssKb = Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1]);
