@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import layers from './eslint/layers.js';
 
 export default tseslint.config(
   {
@@ -24,14 +25,11 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  // Each folder of src/ imports only what its layer allows (eslint/layers.js); tests too.
   {
-    files: ['src/core/**', 'src/shared/**', 'src/observer/**', 'src/cli/**', 'src/renderer/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'Only src/main and src/preload may import electron.' }] },
-      ],
-    },
+    files: ['src/**'],
+    plugins: { deadair: layers },
+    rules: { 'deadair/layers': 'error' },
   },
   {
     files: ['src/renderer/**', 'src/observer/**'],

@@ -320,8 +320,7 @@ export function classify(r: LogRecord): AgentEvent {
   else if (RE.inferenceTask.test(msg) && warnOrWorse) {
     comp = /^Error in _llm/.test(msg) ? 'llm' : 'tts';
     finalByDefault = true;
-  }
-  else if (RE.realtimeFail.test(msg) && warnOrWorse) {
+  } else if (RE.realtimeFail.test(msg) && warnOrWorse) {
     comp = 'realtime';
     finalByDefault = true;
   }

@@ -50,8 +50,6 @@ describe('secrets in error lines', () => {
       /livekit.url must be a wss:\/\/ or ws:\/\/ URL \(got "ftp:\/\/\*\*\*@host"\)/,
     );
     writeFileSync(file, JSON.stringify({ livekit: { apiSecret: 12345678 } }));
-    expect(() => loadConfig(file, true)).toThrow(
-      /apiSecret must be an API secret \(got something else\)/,
-    );
+    expect(() => loadConfig(file, true)).toThrow(/apiSecret must be an API secret \(got something else\)/);
   });
 });

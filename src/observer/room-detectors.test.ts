@@ -7,9 +7,9 @@ import {
   participantEvent,
   speakerEvents,
   transcriptionEvent,
-} from '../observer/events.js';
+} from './events.js';
 import type { AgentEvent } from '../shared/events.js';
-import { SessionTracker } from './tracker.js';
+import { SessionTracker } from '../core/tracker.js';
 
 const T0 = Date.UTC(2026, 10, 24, 15, 0, 0);
 const agent = { identity: 'agent-AJ_room1', kind: 4, attributes: { 'lk.agent.state': 'listening' } };
