@@ -202,15 +202,17 @@ function write(name: string, data: string | Buffer): string {
 }
 
 describe('the bulk reader agrees with the full path', () => {
-  it('on the benchmark mixes (agents-js JSON, livekit-agents dev text and JSON), taking most lines', async () => {
+  it('on the benchmark mixes (agents-js JSON and pino-pretty, livekit-agents dev text and JSON), taking most lines', async () => {
     const json = write('bench.json.log', take(jsonLines(7), 30_000).join('\n') + '\n');
     const text = write('bench.text.log', take(textLines(8), 30_000).join('\n') + '\n');
     const pyjson = write('bench.pyjson.log', take(pyJsonLines(9), 30_000).join('\n') + '\n');
+    const pretty = write('bench.pretty.log', take(prettyLines(10), 10_000).join('\n') + '\n');
     expect(await agree([json])).toBeGreaterThan(0.9);
     expect(await agree([text])).toBeGreaterThan(0.9);
     expect(await agree([pyjson])).toBeGreaterThan(0.9);
+    expect(await agree([pretty])).toBeGreaterThan(0.9);
     // All files at once: the same reader per file, sessions of each.
-    expect(await agree([json, text, pyjson])).toBeGreaterThan(0.9);
+    expect(await agree([json, text, pyjson, pretty])).toBeGreaterThan(0.9);
   });
 
   // Every log read three ways, in many chunk sizes: the time it may take on a loaded machine.

@@ -2,8 +2,9 @@
 // markers of a job already known, in one of the frameworks' exact layouts — agents-js `start`
 // (pino JSON: `{"level":…,"time":…,"pid":…,"hostname":…,"jobID":…,"room_id":…, …,"msg":…}`),
 // livekit-agents `dev` text (`YYYY-MM-DD HH:MM:SS,mmm - LEVEL logger - message {extras + job stamp}`)
-// or livekit-agents `start` JSON (`{"message": …, "level": …, "name": …, extras, job stamp, code.*,
-// "timestamp": …}`). Given a chunk of a file, it takes runs of such lines straight from their bytes —
+// livekit-agents `start` JSON (`{"message": …, "level": …, "name": …, extras, job stamp, code.*,
+// "timestamp": …}`) or agents-js `dev` output (pino-pretty: `[HH:MM:ss.SSS] LEVEL (pid): message`,
+// then `    jobID: …`, `    room_id: …` and one-line fields, a record taken with its lines). Given a chunk of a file, it takes runs of such lines straight from their bytes —
 // no line object, no decoded text, no regular expression — and stops at the first line it cannot
 // prove it reads exactly as the full path would (FileParser.push → classify →
 // SessionTracker.ingest); that line takes the full path.
@@ -43,6 +44,8 @@ import {
   MAX_BULK_LINE,
   REC_END,
   REC_F64,
+  REC_FORMAT_MASK,
+  REC_MORE,
   REC_I32,
   REC_MSG,
   REC_NEXT,
@@ -160,10 +163,10 @@ export class BulkReader<S> {
   /** Lines taken by the last `scan`. */
   taken = 0;
   /**
-   * Lines taken per format (1 pino JSON, 2 dev text, 3 Python JSON) by the last `scan`, and the
-   * formats in the order they first came in it.
+   * Records taken per format (1 pino JSON, 2 dev text, 3 Python JSON, 4 pino-pretty) by the last
+   * `scan`, and the formats in the order they first came in it.
    */
-  readonly counts = [0, 0, 0, 0];
+  readonly counts = [0, 0, 0, 0, 0];
   readonly order: number[] = [];
   /** Time of the last line taken (when any was). */
   lastTime = Number.NaN;
@@ -182,12 +185,15 @@ export class BulkReader<S> {
   constructor(
     private readonly file: string,
     private readonly hooks: BulkHooks<S>,
-    /** Which layouts to take: `pino-json`, `python-text`, `python-json`. */
-    private readonly formats: { pino: boolean; py: boolean; pyjson: boolean },
+    /** Which layouts to take: `pino-json`, `python-text`, `python-json`, `pino-pretty`. */
+    private readonly formats: { pino: boolean; py: boolean; pyjson: boolean; pretty: boolean },
     /** Called before a scan takes its first line (the parser completes a record it holds). */
     private readonly beforeFirst: () => void,
+    /** The time of a pino-pretty header at this time of day (the parser's DayClock, as the full path dates it). */
+    private readonly dayTime: (dayMs: number) => number,
   ) {
-    this.flags = (formats.pino ? 1 : 0) | (formats.py ? 2 : 0) | (formats.pyjson ? 4 : 0);
+    this.flags =
+      (formats.pino ? 1 : 0) | (formats.py ? 2 : 0) | (formats.pyjson ? 4 : 0) | (formats.pretty ? 8 : 0);
   }
 
   /**
@@ -200,13 +206,19 @@ export class BulkReader<S> {
     const [buf, chunk, from, to, line, offset, maxLine] = span;
     this.taken = 0;
     const counts = this.counts;
-    counts[1] = counts[2] = counts[3] = 0;
+    counts[1] = counts[2] = counts[3] = counts[4] = 0;
     this.order.length = 0;
     if (from >= to) return from;
     // A line that starts with `{` or a digit never continues the record before it, so that record
     // is complete: the parser emits it now, as the full path would on this line.
     const c0 = buf[from] as number;
-    if (c0 === 123 ? !this.formats.pino && !this.formats.pyjson : !(c0 >= 48 && c0 <= 57) || !this.formats.py)
+    if (
+      c0 === 123
+        ? !this.formats.pino && !this.formats.pyjson
+        : c0 === 91
+          ? !this.formats.pretty
+          : !(c0 >= 48 && c0 <= 57) || !this.formats.py
+    )
       return from;
     this.beforeFirst();
     if (this.chunk !== chunk) {
@@ -251,7 +263,13 @@ export class BulkReader<S> {
         trustS = this.trustS;
         trustEpoch = this.trustEpoch;
       }
-      const t = f64[k * REC_F64 + REC_TIME] as number;
+      const packed = i32[b + REC_PACKED] as number;
+      const format = (packed >> 2) & REC_FORMAT_MASK;
+      // A pino-pretty header has a time of day: dated as the full path's DayClock dates it.
+      const t =
+        format === 4
+          ? this.dayTime(f64[k * REC_F64 + REC_TIME] as number)
+          : (f64[k * REC_F64 + REC_TIME] as number);
       // The clock moves before the line, as `emit` moves it; a tick may change attribution.
       if (t > clock.maxTime || clock.ahead === clock.ahead) {
         const to = clockTo(clock, t);
@@ -266,23 +284,24 @@ export class BulkReader<S> {
           }
         } else clock.maxTime = to;
       }
-      const packed = i32[b + REC_PACKED] as number;
-      const format = (packed >> 2) & 3;
       const kind = packed & 3;
+      // pino-pretty messages are in the Python JSON table (read alike).
+      const table = format === 4 ? 3 : format;
       if (kind === 2) {
-        const m = (space.messages[format] as (Message | null | undefined)[])[i32[b + REC_MSG] as number];
+        const m = (space.messages[table] as (Message | null | undefined)[])[i32[b + REC_MSG] as number];
         if (!m) break;
         if (m.kind === 'agent_turn' || m.kind === 'agent_speech') hooks.marker(s, m.kind, t, 'marker');
         else this.userTurnEnd(s, buf, r, b, t, packed, line + taken + 1, offset + (pos - from));
       } else if (kind === KIND_FIELDS) {
-        const m = (space.messages[format] as (Message | null | undefined)[])[i32[b + REC_MSG] as number];
+        const m = (space.messages[table] as (Message | null | undefined)[])[i32[b + REC_MSG] as number];
         if (!m) break;
         if (this.withFields(s, m, buf, r, b, t, line + taken + 1, offset + (pos - from))) chatter++;
       } else {
         hooks.span(s, t);
         chatter++;
       }
-      taken++;
+      // A pino-pretty record spans its fields' lines too.
+      taken += 1 + (i32[b + REC_MORE] as number);
       lastTime = t;
       if ((counts[format] as number) === 0) this.order.push(format);
       counts[format] = (counts[format] as number) + 1;

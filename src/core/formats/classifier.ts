@@ -82,20 +82,22 @@ export function define(space: IdSpace, d: Definitions): void {
 }
 
 // A record, in i32 units (see scan.ts, REC).
-export const REC_I32 = 8;
+export const REC_I32 = 10;
 export const REC_START = 0;
 export const REC_NEXT = 1;
 export const REC_END = 2;
 export const REC_OWNER = 3;
 export const REC_MSG = 4;
-/** kind | format << 2 | level << 4 | stripped << 10 (see scan.ts). */
+/** kind | format << 2 | level << 5 | stripped << 11 (see scan.ts). */
 export const REC_PACKED = 5;
 /**
  * A record whose `packed >>> REC_STRIPPED` is nonzero is a dev-text turn marker with colour codes:
  * its text without them is that many bytes of `text` from its REC_END. For a Python JSON item or
  * metrics record (kind 3) it is where its fields are in `text` (AUX_*).
  */
-export const REC_STRIPPED = 10;
+export const REC_STRIPPED = 11;
+/** Bits of the format in REC_PACKED, from bit 2. */
+export const REC_FORMAT_MASK = 7;
 /** The packed kind of a Python JSON item or metrics record. */
 export const KIND_FIELDS = 3;
 // A kind-3 record's fields in `text` (see scan.ts): role (1 user, 2 assistant, 0 other), speech_id
@@ -110,8 +112,10 @@ export const AUX_EOU = 32;
 export const AUX_TRANSCRIPTION = 40;
 export const AUX_AUDIO = 48;
 /** In f64 units. */
-export const REC_F64 = 4;
+export const REC_F64 = 5;
 export const REC_TIME = 3;
+/** In i32 units: the lines a record spans after its first (a pino-pretty record's fields). */
+export const REC_MORE = 8;
 
 // What classify returns (see scan.ts).
 const END = 0;
@@ -204,7 +208,8 @@ export class Classifier {
 
   /**
    * The records of the whole lines of `bytes[from, to)` (`to` at most `inCap`); lines longer than
-   * `limit` are not taken. `formats`: 1 pino JSON | 2 dev text | 4 Python JSON. The records are
+   * `limit` are not taken. `formats`: 1 pino JSON | 2 dev text | 4 Python JSON | 8 pino-pretty
+   * (whose messages are in the Python JSON table: read alike, items and metrics never taken). The records are
    * valid until the next call.
    */
   classify(
@@ -286,7 +291,19 @@ export class Classifier {
     const start = i32[I_KEY_START] as number;
     const end = i32[I_KEY_END] as number;
     let o: Owner | null;
-    if (this.mem[start] === 44 /* , */) {
+    if (this.mem[start] === 40 /* ( */) {
+      // pino-pretty: `(pid)` then `    jobID: "J"\n    room_id: "R"` (both checked by the classifier)
+      const key = this.text(start, end, 'latin1');
+      const close = key.indexOf(')');
+      const lines = key.slice(close + 1).split('\n');
+      const value = (l: string) => l.slice(l.indexOf('"') + 1, l.length - 1);
+      o = {
+        job: value(lines[0] as string),
+        roomSid: value(lines[1] as string),
+        roomName: undefined,
+        pid: Number(key.slice(1, close)),
+      };
+    } else if (this.mem[start] === 44 /* , */) {
       // pino: `,"pid":…,"hostname":…,"jobID":"J","room_id":"R"`
       const at = this.in;
       const job = this.text(at + (i32[I_A] as number), at + (i32[I_B] as number), 'latin1');

@@ -30,6 +30,7 @@ const BULK_FORMATS: readonly (FormatId | undefined)[] = [
   'pino-json',
   'python-text',
   'python-json',
+  'pino-pretty',
 ];
 const MAX_MORE_CHARS = 256 * 1024;
 
@@ -71,10 +72,17 @@ export class FileParser {
       pino: f === undefined || f === 'pino-json',
       py: f === undefined || f === 'python-text',
       pyjson: f === undefined || f === 'python-json',
+      pretty: f === undefined || f === 'pino-pretty',
     };
     this.bulkReader =
-      opts.bulk && (formats.pino || formats.py || formats.pyjson)
-        ? new BulkReader(file, opts.bulk, formats, () => this.flush(this.bulkEmit))
+      opts.bulk && (formats.pino || formats.py || formats.pyjson || formats.pretty)
+        ? new BulkReader(
+            file,
+            opts.bulk,
+            formats,
+            () => this.flush(this.bulkEmit),
+            (dayMs) => this.clock.atDayMs(dayMs),
+          )
         : undefined;
   }
 

@@ -24,7 +24,7 @@ function meaning(r: ChunkRecords): unknown[] {
   const out: unknown[] = [];
   for (let k = 0; k < r.count; k++) {
     const b = k * REC_I32;
-    const format = ((r.i32[b + 5] as number) >> 2) & 3;
+    const format = ((r.i32[b + 5] as number) >> 2) & 7;
     out.push([
       ...r.i32.subarray(b, b + 3),
       r.i32[b + 5],

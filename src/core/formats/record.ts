@@ -130,12 +130,16 @@ export class DayClock {
     this.day = d.getTime();
   }
   at(h: number, m: number, s: number, ms: number): number {
-    let t = this.day + ((h * 60 + m) * 60 + s) * 1000 + ms;
+    return this.atDayMs(((h * 60 + m) * 60 + s) * 1000 + ms);
+  }
+  /** `at` for a time of day in milliseconds (what the bulk reader has of a pino-pretty header). */
+  atDayMs(dayMs: number): number {
+    let t = this.day + dayMs;
     if (!Number.isNaN(this.last) && t < this.last - 12 * 3600_000) {
       const d = new Date(this.day);
       d.setDate(d.getDate() + 1);
       this.day = d.getTime();
-      t = this.day + ((h * 60 + m) * 60 + s) * 1000 + ms;
+      t = this.day + dayMs;
     }
     this.last = t;
     return t;

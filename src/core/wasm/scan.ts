@@ -1,7 +1,7 @@
 // deadair's line classifier, in AssemblyScript, compiled to WebAssembly by scripts/build-cli.mjs.
 // It is the byte-level half of the bulk reader (src/core/formats/bulk.ts says what is taken and
-// why): given a chunk of a log, it reads the frameworks' exact layouts — agents-js pino JSON,
-// livekit-agents dev text and JSON — line after line, looks up each line's job and message by their
+// why): given a chunk of a log, it reads the frameworks' exact layouts — agents-js pino JSON and
+// pino-pretty, livekit-agents dev text and JSON — line after line, looks up each line's job and message by their
 // bytes, and writes a record for every line the bulk reader may take (its job, message, level and
 // time; and for a Python conversation item or metrics record, the fields classify reads of it).
 // It decides nothing that depends on the sessions: JavaScript checks each record's job against
@@ -38,8 +38,9 @@ const PINO_KIND: usize = ARENA + <usize>ARENA_CAP;
 const PY_KIND: usize = PINO_KIND + <usize>MAX_IDS;
 const PYJ_KIND: usize = PY_KIND + <usize>MAX_IDS;
 /**
- * The records of the chunk, 32 bytes each: i32 start, next line's start, end of its text (CR
- * excluded), owner, message, kind | format << 2 | level << 4 | stripped << 10; f64 time. A line
+ * The records of the chunk, 40 bytes each: i32 start, next line's start, end of its text (CR
+ * excluded), owner, message, kind | format << 2 | level << 5 | stripped << 11; f64 time; i32 the
+ * lines the record spans after its first (a pino-pretty record's fields), i32 unused. A line
  * under 30 bytes is never taken, so a chunk holds fewer than IN_CAP / 30.
  *
  * `stripped` is nonzero for a dev-text turn marker with colour codes: its text without them is the
@@ -48,12 +49,13 @@ const PYJ_KIND: usize = PY_KIND + <usize>MAX_IDS;
  */
 const REC: usize = PYJ_KIND + <usize>MAX_IDS;
 export const REC_CAP: u32 = IN_CAP / 30 + 1;
+export const REC_SIZE: u32 = 40;
 /**
  * The text of turn markers with their colour codes removed, and the fields of Python JSON items and
  * metrics records (AUX_SIZE bytes each, always fewer than their line's), one after another (at most
  * the chunk).
  */
-const TEXT: usize = REC + <usize>REC_CAP * 32;
+const TEXT: usize = REC + <usize>REC_CAP * REC_SIZE;
 /** Where a table's entries wait while it grows (at most half the largest table). */
 const TEMP: usize = TEXT + <usize>IN_CAP;
 export const MEMORY_END: usize = TEMP + <usize>(SLOTS / 2) * 16;
@@ -292,6 +294,9 @@ export const TEXTS: usize = TEXT;
 
 /** Where the stripped text of the record `taken` writes now is (at TEXT), or -1: its text is the line. */
 let textAt: i32 = -1;
+/** Where the record `taken` writes now ends when it spans several lines (0: at its line's end), and how many more. */
+let spanNext: usize = 0;
+let spanMore: i32 = 0;
 
 function stop(code: i32, s: usize): i32 {
   setI(R_POS, <i32>(s - IN));
@@ -301,7 +306,7 @@ function stop(code: i32, s: usize): i32 {
 /**
  * Classifies the whole lines of the chunk from `from` up to `to` (chunk offsets), appending a
  * record for each line that may be taken; lines longer than `limit` are not. `flags`: 1 read pino
- * JSON, 2 read dev text, 4 read Python JSON. Returns END when done, or NEW_OWNER / NEW_MSG / HOUR /
+ * JSON, 2 read dev text, 4 read Python JSON, 8 read pino-pretty. Returns END when done, or NEW_OWNER / NEW_MSG / HOUR /
  * JHOUR for JavaScript to act on before it calls again from R_POS (the line it stopped at).
  */
 export function classify(from: u32, to: u32, limit: u32, flags: u32): i32 {
@@ -373,17 +378,26 @@ export function classify(from: u32, to: u32, limit: u32, flags: u32): i32 {
       // A dev-text record is complete only when the next line does not continue it: a line that
       // starts with a digit never does.
       if ((flags & 2) != 0 && next < end && isDigit(u8at(next))) r = py(p, e, esc);
+    } else if (c0 == 91) {
+      if ((flags & 8) != 0) r = pretty(p, e, esc, next, end);
     }
     if (r > STOP) return stop(r, p);
     if (r < 0) {
       // Taken: where the line is in the chunk.
       const n = resI(R_COUNT);
-      const at = REC + <usize>n * 32;
+      const at = REC + <usize>n * REC_SIZE;
+      // A pino-pretty record ends where the next record begins, its fields between.
+      const to = spanNext != 0 ? spanNext : next;
       store<i32>(at, <i32>(p - IN));
-      store<i32>(at, <i32>(next - IN), 4);
+      store<i32>(at, <i32>(to - IN), 4);
       store<i32>(at, textAt >= 0 ? textAt : <i32>(e - IN), 8);
+      store<i32>(at, spanMore, 32);
       textAt = -1;
+      spanNext = 0;
+      spanMore = 0;
       setI(R_COUNT, n + 1);
+      p = to;
+      continue;
     }
     p = next;
   }
@@ -508,10 +522,10 @@ function pino(s: usize, e: usize): i32 {
 
 /** A line of a known owner with a message no rule reads (chatter or a turn marker): its record. */
 function taken(owner: i32, msg: i32, kind: u8, level: i32, format: i32, time: f64, stripped: i32 = 0): i32 {
-  const at = REC + <usize>resI(R_COUNT) * 32;
+  const at = REC + <usize>resI(R_COUNT) * REC_SIZE;
   store<i32>(at, owner, 12);
   store<i32>(at, msg, 16);
-  store<i32>(at, <i32>kind | (format << 2) | (level << 4) | (stripped << 10), 20);
+  store<i32>(at, <i32>kind | (format << 2) | (level << 5) | (stripped << 11), 20);
   store<f64>(at, time, 24);
   return -1;
 }
@@ -538,12 +552,13 @@ function lastStamp(lo: usize, q: usize): usize {
 }
 
 /** A livekit-agents dev-text line (see bulk.ts); -1 when taken, else a stop code. */
-function py(s: usize, e: usize, esc: bool): i32 {
-  let a = s;
-  let n = e - s;
-  if (esc) {
-    // Colour codes (CSI sequences) are removed first, as the full path removes them.
-    if (n > SCRATCH_CAP) return STOP;
+/**
+ * Copies `[s, e)` to SCRATCH without its colour codes (CSI sequences), as the full path removes
+ * them: the length left, or -1 when the line holds another escape (the full path, then).
+ */
+function strip(s: usize, e: usize): i32 {
+  {
+    if (e - s > SCRATCH_CAP - 1024) return -1;
     let k: usize = 0;
     const escs = i8x16.splat(27);
     for (let i = s; i < e; ) {
@@ -565,18 +580,28 @@ function py(s: usize, e: usize, esc: bool): i32 {
         i++;
         continue;
       }
-      if (i + 1 >= e || u8at(i + 1) != 91) return STOP; // not a CSI sequence: the full path
+      if (i + 1 >= e || u8at(i + 1) != 91) return -1; // not a CSI sequence: the full path
       let j = i + 2;
       while (j < e && u8at(j) - 0x30 <= 0x0f) j++;
       while (j < e && u8at(j) - 0x20 <= 0x0f) j++;
       if (j < e && u8at(j) - 0x40 <= 0x3e) j++;
       // A continuation byte after the sequence would join what it cut apart: the full path
       // decodes the line before it removes the sequence, so there the two halves stay invalid.
-      if (j < e && u8at(j) - 0x80 <= 0x3f) return STOP;
+      if (j < e && u8at(j) - 0x80 <= 0x3f) return -1;
       i = j;
     }
+    return <i32>k;
+  }
+}
+
+function py(s: usize, e: usize, esc: bool): i32 {
+  let a = s;
+  let n = e - s;
+  if (esc) {
+    const k = strip(s, e);
+    if (k < 0) return STOP;
     a = SCRATCH;
-    n = k;
+    n = <usize>k;
   }
   if (n < 30) return STOP;
   // YYYY-MM-DD HH:MM:SS,mmm - : the digits of bytes 0-15 and 7-22 at once, then the separators.
@@ -1048,4 +1073,159 @@ function fields(s: usize, e: usize, aux: usize): bool {
     p = jws(p + 1, e);
   }
   return false;
+}
+
+// ---- agents-js dev output (pino-pretty) --------------------------------------------------------
+//
+// `[HH:MM:ss.SSS] LEVEL (pid): message` in colour, then the job's bindings and the record's fields,
+// one a line at four spaces: `    jobID: "…"`, `    room_id: "…"`, `    key: value`… The full path
+// holds the header until a line that is not its continuation, reads the fields (parsePrettyFields)
+// and classifies the record. A record is taken when its header is exactly this, its message one no
+// rule reads, its first two fields its job and room SID and the others one-line fields that name no
+// job, pid, thread, room or participant, all in printable ASCII, and the next line begins the next
+// record (`[`). Its time is the time of day (JavaScript dates it, as the full path's DayClock does).
+
+const PRETTY_JOB: usize = memory.data<u8>([32, 32, 32, 32, 106, 111, 98, 73, 68, 58, 32, 34]); // ····jobID: "
+const PRETTY_ROOM: usize = memory.data<u8>([32, 32, 32, 32, 114, 111, 111, 109, 95, 105, 100, 58, 32, 34]); // ····room_id: "
+const K_PARTICIPANT: usize = memory.data<u8>([112, 97, 114, 116, 105, 99, 105, 112]); // particip
+/** The owner key of a pino-pretty record: `(pid)` and its job and room lines. */
+const KEYBUF: usize = SCRATCH + SCRATCH_CAP - 1024;
+
+/** A key the full path reads as job, pid, thread, room or participant (contextFromFields). */
+function prettyContextKey(k: usize): bool {
+  const c = u8at(k);
+  if (c == 106) return u8at(k + 1) == 111 && u8at(k + 2) == 98; // job…
+  if (c == 114) return u8at(k + 1) == 111 && u8at(k + 2) == 111 && u8at(k + 3) == 109; // room…
+  if (c == 112) return (u8at(k + 1) == 105 && u8at(k + 2) == 100) || same(k, K_PARTICIPANT, 8); // pid…, particip…
+  if (c == 116) return u8at(k + 1) == 105 && u8at(k + 2) == 100; // tid…
+  if (c == 108) return same(k, PYJ_RNAME + 1, 16); // lk.pii.room_name
+  return false;
+}
+
+/** The end of the line at `q` (its newline) when it is all printable ASCII, else 0; `end` when it has none. */
+function asciiLine(q: usize, end: usize): usize {
+  const lo = i8x16.splat(0x20);
+  const hi = i8x16.splat(0x7e);
+  let p = q;
+  while (p + 16 <= end) {
+    const v = v128.load(p);
+    const bad = i8x16.bitmask(v128.or(i8x16.lt_u(v, lo), i8x16.gt_u(v, hi)));
+    if (bad != 0) {
+      p += <usize>ctz(bad);
+      return u8at(p) == 10 ? p : 0;
+    }
+    p += 16;
+  }
+  for (; p < end; p++) {
+    const c = u8at(p);
+    if (c < 0x20 || c > 0x7e) return c == 10 ? p : 0;
+  }
+  return end;
+}
+
+/** A pino-pretty record whose header is `[s, e)` (see above); -1 when taken, else a stop code. */
+function pretty(s: usize, e: usize, esc: bool, next: usize, end: usize): i32 {
+  let a = s;
+  let n = e - s;
+  if (esc) {
+    const k = strip(s, e);
+    if (k < 0) return STOP;
+    a = SCRATCH;
+    n = <usize>k;
+  }
+  if (n < 24) return STOP;
+  const h = a + n;
+  if (u8at(a + 3) != 58 || u8at(a + 6) != 58 || u8at(a + 9) != 46 || u8at(a + 13) != 93 || u8at(a + 14) != 32)
+    return STOP;
+  const hh = dd(a + 1);
+  const mi = dd(a + 4);
+  const se = dd(a + 7);
+  const m1 = dd(a + 10);
+  const m2 = u8at(a + 12) - 48;
+  if (hh == 100 || mi == 100 || se == 100 || m1 == 100 || m2 >= 10) return STOP;
+  let i = a + 15;
+  while (i < h && u8at(i) == 32) i++;
+  let level: i32;
+  if (u8at(i) == 68 && load<u32>(i + 1) == 0x47554245 && u8at(i + 5) == 32) {
+    level = 20; // DEBUG
+    i += 6;
+  } else if (load<u32>(i) == 0x4f464e49 && u8at(i + 4) == 32) {
+    level = 30; // INFO
+    i += 5;
+  } else return STOP;
+  if (u8at(i) != 40) return STOP;
+  const d0 = i + 1;
+  const d1 = digits(d0, 9);
+  if (d1 == 0 || u8at(d1) != 41 || u8at(d1 + 1) != 58 || u8at(d1 + 2) != 32) return STOP;
+  // The message: what the pattern's `(.*)` takes (no CR, U+2028 or U+2029), nothing for trimEnd.
+  const m0 = d1 + 3;
+  if (m0 >= h) return STOP;
+  const last = u8at(h - 1);
+  if (last <= 32 || last >= 127) return STOP;
+  for (let k = nextOf(m0, h, 13, 0xe2, false); k < h; k = nextOf(k + 1, h, 13, 0xe2, false)) {
+    if (u8at(k) == 13) return STOP;
+    if (u8at(k + 1) == 0x80 && (u8at(k + 2) == 0xa8 || u8at(k + 2) == 0xa9)) return STOP;
+  }
+
+  // The fields: the job and room lines first, then one-line fields, then the next record.
+  const f0 = next;
+  if (f0 + 14 > end || !same(f0, PRETTY_JOB, 12)) return STOP;
+  let q = idEnd(f0 + 12, end);
+  if (q == 0 || u8at(q + 1) != 10 || !same(q + 2, PRETTY_ROOM, 14)) return STOP;
+  q = idEnd(q + 16, end);
+  if (q == 0 || u8at(q + 1) != 10) return STOP;
+  const keyEnd = q + 1;
+  q += 2;
+  let more = 2;
+  while (q < end && u8at(q) == 32) {
+    if (load<u32>(q) != 0x20202020 || more >= 100) return STOP;
+    const k0 = q + 4;
+    let k = k0;
+    for (;;) {
+      const c = u8at(k) | 32;
+      if ((c - 97 < 26 || u8at(k) - 48 < 10 || u8at(k) == 95 || u8at(k) == 46 || u8at(k) == 45) && k < end) k++;
+      else break;
+    }
+    if (k == k0 || u8at(k) != 58 || prettyContextKey(k0)) return STOP;
+    const le = asciiLine(k, end);
+    if (le == 0 || le >= end) return STOP;
+    more++;
+    q = le + 1;
+  }
+  if (q >= end || u8at(q) != 91) return STOP;
+  const fieldsEnd = q - 1;
+
+  // The owner: `(pid)` and the job and room lines, one key.
+  const pl = d1 - d0;
+  store<u8>(KEYBUF, 40);
+  memory.copy(KEYBUF + 1, d0, pl);
+  store<u8>(KEYBUF + 1 + pl, 41);
+  const kl = keyEnd - f0;
+  if (kl + pl + 2 > 1024) return STOP;
+  memory.copy(KEYBUF + 2 + pl, f0, kl);
+  const owner = lookup(OWNERS, KEYBUF, KEYBUF + 2 + pl + kl);
+  if (owner < 0) return NEW_OWNER;
+  const msg = lookup(PYJ_MSGS, m0, h);
+  if (msg < 0) {
+    setI(R_FORMAT, 3);
+    return NEW_MSG;
+  }
+  const kind = load<u8>(PYJ_KIND + <usize>msg);
+  if (kind == 0 || kind == 3) return STOP;
+  const time = <f64>(((hh * 60 + mi) * 60 + se) * 1000 + m1 * 10 + m2);
+  spanNext = q;
+  spanMore = more;
+  if (kind == 2) {
+    // A turn marker's evidence: the header without its colour codes, then its fields.
+    const used = resI(R_TEXT_USED);
+    const fl = fieldsEnd - f0;
+    const total = n + 1 + fl;
+    memory.copy(TEXT + <usize>used, a, n);
+    store<u8>(TEXT + <usize>used + n, 10);
+    memory.copy(TEXT + <usize>used + n + 1, f0, fl);
+    textAt = used;
+    setI(R_TEXT_USED, used + <i32>total);
+    return taken(owner, msg, kind, level, 4, time, <i32>total);
+  }
+  return taken(owner, msg, kind, level, 4, time);
 }
