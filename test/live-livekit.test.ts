@@ -11,7 +11,7 @@ import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { describe, expect, it } from 'vitest';
 import { httpBase } from '../src/core/livekit/credentials.js';
 import { findChromium, ObserverBrowser } from '../src/observer/browser.js';
-import type { Observation } from '../src/observer/protocol.js';
+import type { Observation } from '../src/shared/observation.js';
 import { BIN } from './support/cli.js';
 
 const url = process.env.LIVEKIT_URL;

@@ -60,6 +60,27 @@ export class AlertPolicy {
     this.raised.add(id);
   }
 
+  /**
+   * An alert sent before a restart, at `at` (from the journal): it counts toward the per-minute cap
+   * and opens its cause's burst window as it did, so a watcher restarted in a loop alerts no more
+   * than one left running.
+   */
+  restoreSent(at: number, cause: CauseId | undefined, title: string, now = Date.now()): void {
+    if (at > now - 60_000) {
+      this.sent.push(at);
+      this.sent.sort((a, b) => a - b);
+    }
+    const burstMs = this.opts.burstMs ?? 10_000;
+    if (cause && burstMs > 0 && at + burstMs > now) {
+      const f = { title, session: '' } as Finding;
+      const first: Alert = { id: '', finding: f, title, body: '', clip: clipFor(cause), sessions: [] };
+      this.bursts.set(cause, { first, until: at + burstMs, held: [] });
+    }
+  }
+
+  /** Called with each alert as it is sent (the watcher journals it). */
+  onSend?: (alert: Alert, at: number) => void;
+
   /** No alerts until `until` (epoch ms) — for every session, or for one. */
   snooze(until: number, session?: string): void {
     if (session === undefined) this.snoozedUntil = until;
@@ -113,6 +134,7 @@ export class AlertPolicy {
       return undefined;
     }
     this.sent.push(now);
+    this.onSend?.(alert, now);
     if (this.heldBack > 0) {
       alert.body += `\n(${this.heldBack} more alert${this.heldBack === 1 ? ' was' : 's were'} held back by the rate limit)`;
       this.heldBack = 0;

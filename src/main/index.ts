@@ -1,6 +1,8 @@
 // Electron main: the composition root. Only adapters live here; decisions are in plain modules.
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { defaultConfigPath, loadConfig } from '../core/config.js';
+import { createWatcher, type Watcher } from '../core/watcher.js';
 import { IPC } from '../shared/api.js';
 import { CSP, isAppUrl, isSafeExternalUrl, windowOptions } from './security.js';
 
@@ -32,10 +34,35 @@ void app.whenReady().then(() => {
     if (!isAppUrl(event.senderFrame?.url ?? '', devServer)) throw new Error('untrusted sender');
     return app.getVersion();
   });
+  watcher = startWatching();
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
+});
+
+/**
+ * The same core watcher `deadair watch` starts. Until the tray's settings window exists, the paths
+ * come from DEADAIR_WATCH (separated as PATH is) and the thresholds from the settings file.
+ */
+let watcher: Watcher | undefined;
+function startWatching(): Watcher | undefined {
+  const paths = (process.env.DEADAIR_WATCH ?? '').split(delimiter).filter(Boolean);
+  if (paths.length === 0) return undefined;
+  const w = createWatcher({
+    paths,
+    fromStart: false,
+    settings: loadConfig(defaultConfigPath(process.env), false),
+  });
+  w.subscribe((e) => {
+    if (e.type === 'finding' && e.how === 'created')
+      console.log(`deadair: ${e.finding.title} — ${e.finding.summary}`);
+  });
+  return w;
+}
+
+app.on('before-quit', () => {
+  void watcher?.stop();
 });
 
 app.on('window-all-closed', () => {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PAGE_GLOBAL, REPORT_BINDING, type Observation } from './protocol.js';
+import { PAGE_GLOBAL, REPORT_BINDING, type Observation } from '../shared/observation.js';
 
 /** Chromium flags that work headless, as root, with loopback WebRTC, and without phoning home. */
 export const CHROMIUM_ARGS = [

@@ -9,7 +9,7 @@ import {
   type Observation,
   type ObserverPageApi,
   type SeenPeer,
-} from './protocol.js';
+} from '../shared/observation.js';
 
 type Report = (json: string) => Promise<void> | void;
 type WithoutBase<T> = T extends unknown ? Omit<T, 'room' | 'time'> : never;

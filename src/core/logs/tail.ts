@@ -656,7 +656,8 @@ export function tail(opts: TailOptions): Tail {
       if (sources.has(f)) continue;
       const src = await openSource(f, opts.fromStart, 'opened');
       if (!src) continue;
-      if (opts.fromStart || !opts.follow) await enqueue(src, () => drain(src));
+      // A file resumed at a saved position: what was written meanwhile is read before `ready`.
+      if (opts.fromStart || !opts.follow || resume.has(f)) await enqueue(src, () => drain(src));
       if (!opts.follow) {
         flushPartial(src);
         opts.onDrained?.(src.path);

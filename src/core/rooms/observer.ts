@@ -6,19 +6,29 @@
 // the observer leaves once the last visible user has gone; and joining a finished room creates it
 // again, so it joins only rooms that ListRooms reports live.
 
-import { shownUrl } from '../core/redact.js';
-import type { LiveKitCredentials, LiveRoom } from '../core/livekit/credentials.js';
-import { listRooms, observerIdentity, observerToken, roomMatcher } from '../core/livekit/credentials.js';
-import type { AgentEvent } from '../shared/events.js';
-import { ObserverBrowser } from './browser.js';
+import { shownUrl } from '../redact.js';
+import type { LiveKitCredentials, LiveRoom } from '../livekit/credentials.js';
+import { listRooms, observerIdentity, observerToken, roomMatcher } from '../livekit/credentials.js';
+import type { AgentEvent } from '../../shared/events.js';
 import { RoomMapper } from './mapper.js';
-import type { Observation } from './protocol.js';
+import type { Observation } from '../../shared/observation.js';
 
+/**
+ * Where livekit-client runs: one browser context that joins and leaves rooms and reports what it
+ * sees. The CLI launches headless Chromium (src/observer/browser.ts), the tray app a hidden renderer;
+ * everything else — discovery, tokens, retries, mapping to events — is here, on this side of it.
+ */
 export interface RoomHost {
   join(room: string, url: string, token: string): Promise<void>;
   leave(room: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Starts a host; it reports each observation, and once why it stopped when it stops on its own. */
+export type LaunchRoomHost = (
+  onObservation: (o: Observation) => void,
+  onExit: (why: string) => void,
+) => Promise<RoomHost>;
 
 export interface RoomObserverOptions {
   credentials: LiveKitCredentials;
@@ -30,13 +40,11 @@ export interface RoomObserverOptions {
   maxRooms?: number;
   /** How often to ask the server for its live rooms (default 2 s). */
   pollMs?: number;
-  /** The browser to run livekit-client in. */
-  chromium: string;
   onEvent: (ev: AgentEvent) => void;
   /** One human line per state change or problem. */
   onNotice: (line: string) => void;
-  /** For tests: a host other than headless Chromium. */
-  launch?: (onObservation: (o: Observation) => void, onExit: (why: string) => void) => Promise<RoomHost>;
+  /** Starts the host livekit-client runs in (headless Chromium in the CLI). */
+  launch: LaunchRoomHost;
   list?: (c: LiveKitCredentials) => Promise<LiveRoom[] | { error: string }>;
 }
 
@@ -99,8 +107,7 @@ export class RoomObserver {
     this.launches++;
     const onObservation = (o: Observation) => this.observe(o);
     const onExit = (why: string) => this.lost(why);
-    if (this.o.launch) return this.o.launch(onObservation, onExit);
-    return ObserverBrowser.launch({ chromium: this.o.chromium, onObservation, onExit });
+    return this.o.launch(onObservation, onExit);
   }
 
   private notice(line: string, once?: string): void {

@@ -2,10 +2,10 @@
 // what it says. The host and ListRooms are stand-ins that record what they were asked; the real
 // thing (Chromium, livekit-client, a LiveKit server) is exercised in test/observer.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LiveRoom } from '../core/livekit/credentials.js';
-import type { AgentEvent } from '../shared/events.js';
+import type { LiveRoom } from '../livekit/credentials.js';
+import type { AgentEvent } from '../../shared/events.js';
 import { RoomObserver, type RoomHost } from './observer.js';
-import type { Observation, SeenPeer } from './protocol.js';
+import type { Observation, SeenPeer } from '../../shared/observation.js';
 
 /** What the page reports, less the room and time the harness adds. */
 type Seen = Observation extends infer O ? (O extends unknown ? Omit<O, 'room' | 'time'> : never) : never;
@@ -27,7 +27,6 @@ class Harness {
   constructor(opts: { names?: string[]; pattern?: string; maxRooms?: number } = {}) {
     this.observer = new RoomObserver({
       credentials: { url: 'ws://lk.test', apiKey: 'k', apiSecret: 'secret-secret-secret-secret-secret' },
-      chromium: '/bin/true',
       pollMs: 60_000, // polls are driven by the test
       ...opts,
       onEvent: (e) => this.events.push(e),

@@ -8,8 +8,8 @@ import {
   speakerEvents,
   transcriptionEvent,
 } from './events.js';
-import type { AgentEvent } from '../shared/events.js';
-import { SessionTracker } from '../core/tracker.js';
+import type { AgentEvent } from '../../shared/events.js';
+import { SessionTracker } from '../tracker.js';
 
 const T0 = Date.UTC(2026, 10, 24, 15, 0, 0);
 const agent = { identity: 'agent-AJ_room1', kind: 4, attributes: { 'lk.agent.state': 'listening' } };

@@ -3,7 +3,7 @@
 // attribute, active speakers, `lk.transcription` streams, its own connection), so the mapping is
 // tested without a browser; the observer bundle calls them from livekit-client's callbacks.
 
-import type { AgentEvent, EventContext } from '../shared/events.js';
+import type { AgentEvent, EventContext } from '../../shared/events.js';
 
 /** livekit-client's ParticipantKind.AGENT. */
 export const PARTICIPANT_KIND_AGENT = 4;

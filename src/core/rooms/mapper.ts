@@ -3,8 +3,8 @@
 // the room, each agent's last state, the active speakers, the transcript segments already seen.
 
 import { AgentSession } from '@livekit/protocol';
-import { classify } from '../core/classify.js';
-import type { AgentEvent } from '../shared/events.js';
+import { classify } from '../classify.js';
+import type { AgentEvent } from '../../shared/events.js';
 import {
   agentStateEvent,
   connectionEvent,
@@ -15,7 +15,7 @@ import {
   speakerEvents,
   transcriptionEvent,
 } from './events.js';
-import type { Observation, SeenPeer } from './protocol.js';
+import type { Observation, SeenPeer } from '../../shared/observation.js';
 
 const AGENT_STATES = ['initializing', 'idle', 'listening', 'thinking', 'speaking'];
 

@@ -1,8 +1,8 @@
 import { AgentSession } from '@livekit/protocol';
 import { describe, expect, it } from 'vitest';
-import { SessionTracker } from '../core/tracker.js';
+import { SessionTracker } from '../tracker.js';
 import { RoomMapper, sessionError } from './mapper.js';
-import type { Observation } from './protocol.js';
+import type { Observation } from '../../shared/observation.js';
 
 const agent = { identity: 'agent-AJ_x1y2z3', kind: 4, attributes: { 'lk.agent.state': 'listening' } };
 const user = { identity: 'caller', kind: 0, attributes: {} };

@@ -1,0 +1,227 @@
+// `deadair analyze`: reads logs to their end and prints one verdict per session (or JSON), worst
+// first, with an exit code: 0 all healthy or degraded, 1 some failed or went silent, 2 I/O or usage.
+
+import { statSync } from 'node:fs';
+import type { ParseArgsConfig } from 'node:util';
+import { expandPaths, tail } from '../core/logs/tail.js';
+import type { SourceProblem } from '../core/logs/types.js';
+import { Pipeline } from '../core/pipeline.js';
+import type { TrackerOptions } from '../core/tracker.js';
+import { trackerOptions } from '../core/watcher.js';
+import type { FormatId } from '../shared/events.js';
+import type { SessionSummary } from '../shared/types.js';
+import { COMMON, formatOption, parse, problemLine, settings, UsageError, type Io } from './common.js';
+import { noTurnEvidenceText, pickStyle, sessionJson, sessionText, shortPath } from './format.js';
+import { ANALYZE_HELP } from './help.js';
+
+const ANALYZE_OPTIONS = {
+  ...COMMON,
+  progress: { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+async function resolveInputs(
+  paths: string[],
+  io: Io,
+): Promise<{ files: string[]; problems: SourceProblem[] }> {
+  if (paths.length === 0) throw new UsageError('no log files given (try: deadair analyze ./agent.log)');
+  const { files, problems } = await expandPaths(paths);
+  if (files.length === 0) {
+    if (problems.length === 1 && problems[0]) throw new UsageError(problems[0].message);
+    throw new UsageError(`no log files found in ${paths.map((p) => `'${p}'`).join(', ')}`);
+  }
+  // Some paths are fine: say what is wrong with the others, once, and go on.
+  for (const p of problems) io.err.write(problemLine(p) + '\n');
+  return { files, problems };
+}
+
+export async function analyze(args: string[], io: Io, tracker?: TrackerOptions): Promise<number> {
+  const { values, positionals } = parse(args, ANALYZE_OPTIONS);
+  if (values.help) {
+    io.out.write(ANALYZE_HELP);
+    return 0;
+  }
+  const format = formatOption(values.format);
+  const cfg = settings(values, io.env);
+  const { files, problems: inputProblems } = await resolveInputs(positionals, io);
+  const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
+  const sizes = new Map(files.map((f) => [f, safeSize(f)]));
+  const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const progress =
+    !values['no-progress'] && values.progress !== false && io.err.isTTY && total > 64 * 1024 * 1024
+      ? new Progress(io.err, total)
+      : undefined;
+
+  const pipeline = new Pipeline({
+    format,
+    baseTime: (f) => mtimeOf(f),
+    tracker: tracker ?? trackerOptions(cfg),
+    prefetch: io.env.DEADAIR_READ_AHEAD === '0' ? 'never' : 'auto',
+  });
+  const problems: SourceProblem[] = [...inputProblems];
+  const done = new Map<string, number>();
+  const t = tail({
+    paths: files,
+    fromStart: true,
+    follow: false,
+    lazyLines: true,
+    // DEADAIR_BULK=0 reads every line by the full path (to compare, should the two ever differ).
+    scanner: io.env.DEADAIR_BULK === '0' ? undefined : (file) => pipeline.scanner(file),
+    onLines(lines) {
+      pipeline.push(lines);
+    },
+    onRead(file, pos) {
+      if (!progress) return;
+      done.set(file, pos);
+      progress.update([...done.values()].reduce((a, b) => a + b, 0));
+    },
+    onDrained: (file) => pipeline.drained(file),
+    onProblem(p) {
+      problems.push(p);
+      progress?.clear();
+      io.err.write(problemLine(p) + '\n');
+    },
+  });
+  await t.done;
+  pipeline.end();
+  pipeline.conclude();
+  progress?.clear();
+
+  // Nothing could be read: the lines on stderr say why; a report of nothing would read as an all-clear.
+  if (problems.length > 0 && pipeline.files().length === 0) return 2;
+  const sessions = pipeline.tracker;
+  const counts = sessions.verdictCounts();
+  const count = counts.failed + counts.silent + counts.degraded + counts.healthy;
+  const fileStats = pipeline.files();
+  const rawLines = fileStats.reduce((a, f) => a + (f.formats.raw ?? 0), 0);
+  const blind = sessions.filesWithoutTurnEvidence();
+  // Written a piece at a time, each session as it is summarised: a log of a million jobs is
+  // reported without its whole report in memory.
+  const out = new Writer(io.out);
+  if (values.json) {
+    await out.put('{"version":1,"sessions":[');
+    let first = true;
+    for (const s of sessions.eachSummary()) {
+      await out.put((first ? '' : ',') + JSON.stringify(sessionJson(s)));
+      first = false;
+    }
+    const summary = {
+      sessions: count,
+      ...counts,
+      lines: pipeline.lines,
+      events: pipeline.events,
+      rawLines,
+      files: fileStats.map((f) => ({ file: f.file, lines: f.lines, format: mainFormat(f.formats) })),
+      // Files silence cannot be judged from (no user turn records): see noTurnEvidenceText.
+      noTurnEvidence: blind,
+    };
+    const probs = problems.map((p) => ({ path: p.path, message: p.message, code: p.code ?? null }));
+    await out.put(`],"summary":${JSON.stringify(summary)},"problems":${JSON.stringify(probs)}}\n`);
+  } else {
+    await out.put(analyzeHeader(fileStats, style) + '\n\n');
+    for (const s of sessions.eachSummary(true)) await out.put(sessionText(s, style) + '\n\n');
+    await out.put(analyzeFooter(count, counts, rawLines, pipeline.lines, style) + '\n');
+    if (blind.length > 0) await out.put(style.dim(`note: ${noTurnEvidenceText(blind)}`) + '\n');
+  }
+  await out.flush();
+  // As grep does: what could be read is reported, and any input that could not be read exits 2.
+  if (problems.length > 0) return 2;
+  return counts.failed + counts.silent > 0 ? 1 : 0;
+}
+
+function mainFormat(formats: Partial<Record<FormatId, number>>): FormatId {
+  let best: FormatId = 'raw';
+  let n = -1;
+  for (const [f, c] of Object.entries(formats) as [FormatId, number][]) {
+    if (f !== 'raw' && c > n) {
+      best = f;
+      n = c;
+    }
+  }
+  return best;
+}
+
+function analyzeHeader(files: ReturnType<Pipeline['files']>, style: ReturnType<typeof pickStyle>): string {
+  const shown = files.slice(0, 4).map((f) => `${shortPath(f.file)} (${mainFormat(f.formats)})`);
+  if (files.length > 4) shown.push(`and ${files.length - 4} more`);
+  return style.dim(
+    `deadair analyze — ${files.length} file${files.length === 1 ? '' : 's'}: ${shown.join(', ')}`,
+  );
+}
+
+function analyzeFooter(
+  total: number,
+  counts: Record<SessionSummary['verdict'], number>,
+  rawLines: number,
+  lines: number,
+  style: ReturnType<typeof pickStyle>,
+): string {
+  const verdicts = (['failed', 'silent', 'degraded', 'healthy'] as const)
+    .filter((v) => counts[v] > 0)
+    .map((v) => `${counts[v]} ${v}`)
+    .join(', ');
+  return (
+    (total === 0 ? 'No agent sessions found in these logs.\n\n' : '') +
+    style.bold(`${total} session${total === 1 ? '' : 's'}${verdicts ? ` — ${verdicts}` : ''}`) +
+    style.dim(
+      ` · ${lines.toLocaleString('en-US')} lines${rawLines ? `, ${rawLines.toLocaleString('en-US')} of no known format (kept as raw)` : ''}`,
+    )
+  );
+}
+
+/** Text written in pieces of about 64 KiB, waiting for the stream when it is full. */
+class Writer {
+  private buf = '';
+  constructor(private readonly stream: Io['out']) {}
+  async put(text: string): Promise<void> {
+    this.buf += text;
+    if (this.buf.length >= 65_536) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.buf === '') return;
+    const ok = this.stream.write(this.buf);
+    this.buf = '';
+    if (!ok) await new Promise<void>((r) => this.stream.once('drain', () => r()));
+  }
+}
+
+function safeSize(f: string): number {
+  try {
+    return statSync(f).size;
+  } catch {
+    return 0;
+  }
+}
+
+function mtimeOf(f: string): number {
+  try {
+    return statSync(f).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+class Progress {
+  private last = 0;
+  private shown = false;
+  constructor(
+    private readonly err: Io['err'],
+    private readonly total: number,
+  ) {}
+  update(done: number): void {
+    const now = Date.now();
+    if (now - this.last < 100) return;
+    this.last = now;
+    const width = Math.max(10, Math.min(40, (this.err.columns ?? 80) - 40));
+    const frac = Math.min(1, done / this.total);
+    const bar = '█'.repeat(Math.round(frac * width)).padEnd(width, '░');
+    this.err.write(
+      `\r${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${(done / 1e6).toFixed(0)} / ${(this.total / 1e6).toFixed(0)} MB`,
+    );
+    this.shown = true;
+  }
+  clear(): void {
+    if (this.shown) this.err.write('\r\x1b[2K');
+    this.shown = false;
+  }
+}

@@ -1,0 +1,58 @@
+// What every command shares: the I/O it is given, usage errors, argument parsing, the settings.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, defaultConfigPath, loadConfig, type Config } from '../core/config.js';
+import type { SourceProblem } from '../core/logs/types.js';
+import { FORMAT_IDS, type FormatId } from '../shared/events.js';
+
+export const VERSION = '0.1.0';
+
+/** Thrown for bad usage or unusable input: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+export interface Io {
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+  err: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the user asks to stop (Ctrl-C); `watch` runs until then. */
+  stopSignal?: Promise<void>;
+}
+
+export const COMMON = {
+  config: { type: 'string' },
+  json: { type: 'boolean' },
+  format: { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(
+      `${(e as Error).message.replace(/\. To specify a positional.*$/s, '')} (see 'deadair help')`,
+    );
+  }
+}
+
+export function formatOption(v: string | boolean | undefined): FormatId | undefined {
+  if (v === undefined || v === 'auto') return undefined;
+  if (typeof v === 'string' && (FORMAT_IDS as readonly string[]).includes(v)) return v as FormatId;
+  throw new UsageError(`unknown --format '${String(v)}' (expected one of: auto, ${FORMAT_IDS.join(', ')})`);
+}
+
+export function problemLine(p: SourceProblem): string {
+  return `deadair: ${p.message}`;
+}
+
+/** The settings file (--config, or the XDG default), as a usage error when it is wrong. */
+export function settings(values: { config?: string }, env: NodeJS.ProcessEnv): Config {
+  try {
+    return loadConfig(values.config ?? defaultConfigPath(env), values.config !== undefined);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`config ${e.message}`);
+    throw e;
+  }
+}

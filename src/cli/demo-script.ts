@@ -1,0 +1,142 @@
+// `deadair demo`: a bundled, realistic scenario replayed into temporary log files in real time, so
+// the whole pipeline — tailer, parsers, detectors, alerts — can be seen working with no agent and no
+// LiveKit account. Four sessions on one worker: a healthy one, one out of credits, one rate-limited
+// that recovers (agents-js production JSON), and one that goes silent after a user turn (a Python
+// agent's dev log). The lines are exactly what the frameworks print (see test/fixtures).
+
+export interface DemoLine {
+  /** Milliseconds after the start of the demo, at speed 1. */
+  at: number;
+  file: 'agents-js.log' | 'python-agent.log';
+  /** The line, given the wall-clock time it is written at. */
+  text: (now: number) => string;
+}
+
+const HOST = 'demo-worker';
+const JOBS = {
+  healthy: { job: 'AJ_dem0Hea1thy', sid: 'RM_support1', pid: 41001, room: 'support-1' },
+  credits: { job: 'AJ_dem0Cred1ts', sid: 'RM_sales2', pid: 41002, room: 'sales-2' },
+  ratelimit: { job: 'AJ_dem0RateL1m', sid: 'RM_onboard3', pid: 41003, room: 'onboarding-3' },
+};
+
+function pino(level: number, who: keyof typeof JOBS, msg: string, extra: Record<string, unknown> = {}) {
+  const j = JOBS[who];
+  return (now: number) =>
+    JSON.stringify({
+      level,
+      time: now,
+      pid: j.pid,
+      hostname: HOST,
+      jobID: j.job,
+      room_id: j.sid,
+      ...extra,
+      msg,
+    })
+      // pino writes the job process's pid twice (its own base binding, then the job binding).
+      .replace(`"hostname":"${HOST}",`, `"hostname":"${HOST}","pid":${j.pid},`);
+}
+
+function quotaError(category: string) {
+  const text = `LLM token credit quota exceeded, category: ${category}`;
+  return {
+    type: 'APIStatusError',
+    message: `429 "${text}"`,
+    body: text,
+    retryable: true,
+    name: 'APIStatusError',
+    statusCode: 429,
+    requestId: 'req_demo',
+  };
+}
+
+function asctime(t: number): string {
+  const d = new Date(t);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())},${p(d.getMilliseconds(), 3)}`;
+}
+
+const PY = { pid: 52001, job_id: 'AJ_dem0S1lent', room: 'billing-4' };
+function py(level: 'DEBUG' | 'INFO' | 'WARNING', msg: string, extra: Record<string, unknown> = {}) {
+  const colour = { DEBUG: '\x1b[36m', INFO: '\x1b[32m', WARNING: '\x1b[33m' }[level];
+  const extras = JSON.stringify({ ...extra, ...PY })
+    .replace(/","|",|,"/g, (m) => m.replace(',', ', '))
+    .replace(/":/g, '": ');
+  return (now: number) =>
+    `${asctime(now)} - ${colour}${level.padEnd(4)}\x1b[0m livekit.agents - ${msg} \x1b[90m${extras}\x1b[0m`;
+}
+
+/** The scenario, in order. About 24 s at speed 1. */
+export function demoScript(): DemoLine[] {
+  const L: DemoLine[] = [];
+  const js = (at: number, text: (now: number) => string) => L.push({ at, file: 'agents-js.log', text });
+  const pyl = (at: number, text: (now: number) => string) => L.push({ at, file: 'python-agent.log', text });
+  // Each job process names its room once, when the job context connects (agents-js JobContext).
+  for (const [i, who] of (['healthy', 'credits', 'ratelimit'] as const).entries())
+    js(100 + i * 50, pino(30, who, 'connecting to room', { 'lk.pii.room_name': JOBS[who].room }));
+  // The healthy session answers every turn.
+  for (let turn = 0; turn < 5; turn++) {
+    const t = 500 + turn * 4500;
+    js(t, pino(20, 'healthy', 'User turn committed'));
+    js(t + 300, pino(30, 'healthy', 'Creating speech handle', { speech_id: `speech_h${turn}` }));
+    js(
+      t + 2600,
+      pino(30, 'healthy', 'playout completed without interruption', { speech_id: `speech_h${turn}` }),
+    );
+  }
+  // Out of credits: the LLM call is refused, retried, and the session closes.
+  js(2000, pino(20, 'credits', 'User turn committed'));
+  js(2300, pino(30, 'credits', 'Creating speech handle', { speech_id: 'speech_c0' }));
+  [1, 2, 3].forEach((attempt, i) =>
+    js(
+      2500 + i * 1200,
+      pino(40, 'credits', `failed to generate LLM completion, retrying in ${attempt === 1 ? 100 : 2000}ms`, {
+        llm: 'inference.LLM',
+        attempt,
+        error: quotaError('MaxGatewayCredits'),
+      }),
+    ),
+  );
+  js(
+    6200,
+    pino(50, 'credits', 'AgentSession is closing due to an unrecoverable error', {
+      type: 'llm_error',
+      label: 'inference.LLM',
+      error: quotaError('MaxGatewayCredits'),
+      recoverable: false,
+    }),
+  );
+  js(6300, pino(30, 'credits', 'AgentSession closed', { reason: 'error', error: null }));
+  // Rate limited once, then the retry goes through and the agent speaks.
+  js(7000, pino(20, 'ratelimit', 'User turn committed'));
+  js(7200, pino(30, 'ratelimit', 'Creating speech handle', { speech_id: 'speech_r0' }));
+  js(
+    7400,
+    pino(40, 'ratelimit', 'failed to generate LLM completion, retrying in 100ms', {
+      llm: 'inference.LLM',
+      attempt: 1,
+      error: quotaError('MaxConcurrentGatewayLLMRpm'),
+    }),
+  );
+  js(9800, pino(30, 'ratelimit', 'playout completed without interruption', { speech_id: 'speech_r0' }));
+  // A Python agent hears the user and never answers (its LLM call hangs): dead air.
+  pyl(
+    1000,
+    py('INFO', 'received job request', {
+      job_id: PY.job_id,
+      room: PY.room,
+      room_id: 'RM_billing4',
+      agent_name: '',
+    }),
+  );
+  pyl(
+    11000,
+    py('DEBUG', 'received user transcript', {
+      'lk.pii.user_transcript': 'Why was I charged twice this month?',
+    }),
+  );
+  pyl(11200, py('DEBUG', 'user turn committed', { source: 'stt' }));
+  return L.sort((a, b) => a.at - b.at);
+}
+
+/** How long the scenario lasts at speed 1, with time for the silence to be noticed. */
+export const DEMO_MS = 21_500;

@@ -1,0 +1,61 @@
+// Where alerts go in the terminal shell: a desktop notification (node-notifier) and a spoken clip
+// (the OS audio player), one at a time, each kind of failure of a sink said once.
+
+import type { Alert } from '../core/alerts.js';
+import type { Io } from './common.js';
+import { notifyDesktop, prepareNotifier } from './notify.js';
+import { clipPath, playFile } from './sound.js';
+
+export class AlertSinks {
+  private queue: Promise<void> = Promise.resolve();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly reported = new Set<string>();
+  constructor(
+    private readonly io: Io,
+    private readonly on: { notify: boolean; sound: boolean },
+  ) {
+    if (on.notify) prepareNotifier();
+  }
+  raise(alert: Alert, json: boolean): void {
+    if (json)
+      this.io.out.write(
+        JSON.stringify({
+          type: 'alert',
+          id: alert.id,
+          cause: alert.finding.cause,
+          session: alert.finding.session,
+          title: alert.title,
+          body: alert.body,
+          clip: alert.clip,
+        }) + '\n',
+      );
+    const bench = this.io.env.DEADAIR_BENCH === '1';
+    if (this.on.notify) {
+      if (bench) this.io.err.write(`deadair-bench notify ${alert.id} ${Date.now()}\n`);
+      const sent = notifyDesktop(alert).then((p) => this.problem(p));
+      this.pending.add(sent);
+      void sent.finally(() => this.pending.delete(sent));
+    }
+    if (this.on.sound) {
+      // Clips play one after another; a notification never waits for them, nor they for it.
+      this.queue = this.queue.then(async () => {
+        if (bench) this.io.err.write(`deadair-bench sound ${alert.id} ${Date.now()}\n`);
+        const r = await playFile(clipPath(alert.clip), {
+          alsaDevice: this.io.env.DEADAIR_ALSA_DEVICE || undefined,
+        });
+        if (!r.ok) this.problem(`spoken alert not played: ${r.detail} (--no-sound to silence this)`);
+      });
+    }
+  }
+  /** Reports each kind of sink failure once. */
+  private problem(p: string | undefined): void {
+    if (p && !this.reported.has(p)) {
+      this.reported.add(p);
+      this.io.err.write(`deadair: ${p}\n`);
+    }
+  }
+  async idle(): Promise<void> {
+    await Promise.all([...this.pending]);
+    await this.queue;
+  }
+}

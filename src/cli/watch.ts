@@ -1,0 +1,229 @@
+// `deadair watch`: the core watcher with the terminal's sinks — each finding printed once as it
+// happens (text or JSON lines), alerts sent to the desktop and the speaker, problems and notices on
+// stderr — until Ctrl-C. `present` is shared with the demo.
+
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import type { Config } from '../core/config.js';
+import { expandPaths } from '../core/logs/tail.js';
+import { shownUrl } from '../core/redact.js';
+import { createWatcher, WatcherBusy, type Watcher, type WatcherOptions } from '../core/watcher.js';
+import { findChromium, ObserverBrowser } from '../observer/browser.js';
+import { COMMON, formatOption, parse, problemLine, settings, UsageError, type Io } from './common.js';
+import {
+  findingJson,
+  findingText,
+  isoTime,
+  noTurnEvidenceText,
+  pickStyle,
+  recoveredText,
+  safeText,
+  type Style,
+} from './format.js';
+import { WATCH_HELP } from './help.js';
+import { AlertSinks } from './sinks.js';
+
+const WATCH_OPTIONS = {
+  ...COMMON,
+  'from-start': { type: 'boolean' },
+  room: { type: 'string', multiple: true },
+  rooms: { type: 'string' },
+  'max-rooms': { type: 'string' },
+  journal: { type: 'string' },
+  'no-journal': { type: 'boolean' },
+  'no-notify': { type: 'boolean' },
+  'no-sound': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+export interface Presentation {
+  json: boolean;
+  notify: boolean;
+  sound: boolean;
+  style: Style;
+}
+
+/**
+ * Prints what a watcher reports and sends its alerts: each finding once (an escalation may still
+ * alert), recoveries, problems and notices on stderr. Returns what to await before exiting (the
+ * sinks finishing their notification and clip).
+ */
+export function present(w: Watcher, io: Io, p: Presentation): () => Promise<void> {
+  const sinks = new AlertSinks(io, { notify: p.notify, sound: p.sound });
+  const line = (o: object) => io.out.write(JSON.stringify(o) + '\n');
+  w.subscribe((e) => {
+    switch (e.type) {
+      case 'finding': {
+        const f = e.finding;
+        if (e.how === 'recovered') {
+          if (p.json)
+            line({
+              type: 'recovered',
+              session: f.session,
+              cause: f.cause,
+              time: isoTime(f.recovered ?? Number.NaN),
+            });
+          else io.out.write(recoveredText(f, p.style) + '\n\n');
+        } else if (e.how === 'created') {
+          if (p.json)
+            line({
+              type: 'finding',
+              session: f.session,
+              room: f.room ?? null,
+              job: f.job ?? null,
+              ...findingJson(f),
+            });
+          else io.out.write(findingText(f, p.style, e.how) + '\n\n');
+        }
+        break;
+      }
+      case 'alert':
+        sinks.raise(e.alert, p.json);
+        break;
+      case 'problem':
+        io.err.write(problemLine(e.problem) + '\n');
+        break;
+      case 'notice':
+        io.err.write(
+          p.style.dim(
+            `deadair: ${e.files ? `note: ${noTurnEvidenceText(e.files)}` : safeText(shownUrl(e.text), 400)}`,
+          ) + '\n',
+        );
+        break;
+      default:
+        break;
+    }
+  });
+  return () => sinks.idle();
+}
+
+export async function watch(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, WATCH_OPTIONS);
+  if (values.help) {
+    io.out.write(WATCH_HELP);
+    return 0;
+  }
+  const format = formatOption(values.format);
+  const cfg = settings(values, io.env);
+  const rooms = await roomOptions(values, io.env, cfg);
+  if (positionals.length === 0 && !rooms)
+    throw new UsageError(
+      'no log files or rooms given (try: deadair watch ./agent.log, or --room my-dev-room)',
+    );
+  // Paths that do not exist yet are fine for a watcher (the agent may create its log later),
+  // but say so; a path whose parent does not exist either is a usage error.
+  const { files, problems } = await expandPaths(positionals);
+  for (const p of problems)
+    io.err.write(problemLine(p) + (p.code === 'ENOENT' ? ' (waiting for it to appear)' : '') + '\n');
+  const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
+  let w: Watcher;
+  try {
+    w = createWatcher({
+      paths: positionals,
+      fromStart: values['from-start'] === true,
+      format,
+      settings: cfg,
+      journal: values['no-journal']
+        ? undefined
+        : (values.journal ?? defaultJournal(positionals, io.env, roomKey(values))),
+      rooms,
+    });
+  } catch (e) {
+    if (e instanceof WatcherBusy) throw new UsageError(e.message);
+    throw e;
+  }
+  const idle = present(w, io, {
+    json: values.json === true,
+    notify: cfg.alerts.notify && !values['no-notify'],
+    sound: cfg.alerts.sound && !values['no-sound'],
+    style,
+  });
+  // Say "watching" only once the files are open: what is appended from then on is seen.
+  try {
+    await w.ready;
+  } catch (e) {
+    await w.stop().catch(() => undefined);
+    throw new UsageError((e as Error).message);
+  }
+  const what = [
+    positionals.length > 0 &&
+      `${files.length} file${files.length === 1 ? '' : 's'}${files.length < positionals.length ? ' (and waiting for more)' : ''}${values['from-start'] ? ' from the start' : ' for new lines'}`,
+    rooms && `rooms ${describeRooms(values)} on ${shownUrl(rooms.credentials.url)}`,
+  ].filter(Boolean);
+  io.err.write(style.dim(`deadair: watching ${what.join(' and ')} — Ctrl-C to stop\n`));
+  await (io.stopSignal ?? new Promise<void>(() => undefined));
+  await w.stop();
+  await idle();
+  return 0;
+}
+
+export async function roomOptions(
+  values: { room?: string[]; rooms?: string; 'max-rooms'?: string },
+  env: NodeJS.ProcessEnv,
+  cfg: Config,
+): Promise<WatcherOptions['rooms']> {
+  const names = (values.room ?? []).map((r) => r.trim()).filter(Boolean);
+  if (names.length === 0 && !values.rooms) {
+    if (values['max-rooms'] !== undefined) throw new UsageError('--max-rooms needs --room or --rooms');
+    return undefined;
+  }
+  const maxRooms = values['max-rooms'] === undefined ? cfg.livekit.maxRooms : Number(values['max-rooms']);
+  if (!Number.isInteger(maxRooms) || maxRooms < 1 || maxRooms > 500)
+    throw new UsageError(
+      `--max-rooms must be a whole number from 1 to 500, not '${safeText(String(values['max-rooms']), 20)}'`,
+    );
+  const { credentialsFromEnv } = await import('../core/livekit/credentials.js');
+  // The environment (the lk CLI's names) wins over the settings file.
+  const credentials = credentialsFromEnv({
+    LIVEKIT_URL: cfg.livekit.url,
+    LIVEKIT_API_KEY: cfg.livekit.apiKey,
+    LIVEKIT_API_SECRET: cfg.livekit.apiSecret,
+    ...Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('LIVEKIT_') && v?.trim())),
+  });
+  if ('missing' in credentials)
+    throw new UsageError(
+      `observing rooms needs your LiveKit server and keys: set ${credentials.missing.join(', ')} (as for the lk CLI), or livekit.url / apiKey / apiSecret in the settings file`,
+    );
+  if (!/^(wss?|https?):\/\//.test(credentials.url))
+    throw new UsageError(
+      `LIVEKIT_URL must start with wss:// or ws://, not '${safeText(shownUrl(credentials.url), 80)}'`,
+    );
+  const chromium = findChromium(env);
+  if (!chromium)
+    throw new UsageError(
+      'observing rooms needs Chromium or Google Chrome, and none was found: install one, or set DEADAIR_CHROMIUM to its path',
+    );
+  // The host livekit-client runs in: headless Chromium, loaded only when rooms are watched.
+  const o: NonNullable<WatcherOptions['rooms']> = {
+    credentials,
+    maxRooms,
+    names,
+    launch: (onObservation, onExit) => ObserverBrowser.launch({ chromium, onObservation, onExit }),
+  };
+  // How often to ask the server for its live rooms (default 2 s; tests and the bench go faster).
+  const poll = Number(env.DEADAIR_ROOM_POLL_MS);
+  if (Number.isFinite(poll) && poll >= 50) o.pollMs = poll;
+  if (values.rooms) o.pattern = values.rooms;
+  return o;
+}
+
+function describeRooms(values: { room?: string[]; rooms?: string }): string {
+  return [...(values.room ?? []), ...(values.rooms ? [`'${values.rooms}'`] : [])].join(', ');
+}
+
+function roomKey(values: { room?: string[]; rooms?: string }): string[] {
+  return [...(values.room ?? []).map((r) => `room:${r}`), ...(values.rooms ? [`rooms:${values.rooms}`] : [])];
+}
+
+/** One journal per set of watched paths and rooms, in the XDG state directory. */
+function defaultJournal(paths: string[], env: NodeJS.ProcessEnv, rooms: string[] = []): string {
+  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
+  const key = createHash('sha256')
+    .update([...paths.map((p) => resolve(p)), ...rooms].sort().join('\0'))
+    .digest('hex')
+    .slice(0, 16);
+  return join(base, 'deadair', `watch-${key}.jsonl`);
+}
+
+/** Sends alerts to the desktop and the speaker, one at a time, reporting each kind of failure once. */

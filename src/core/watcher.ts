@@ -1,0 +1,274 @@
+// The one live composition both shells start: log sources and rooms → pipeline (parsers, tracker,
+// detectors) → alert policy → journal, driven by a clock. `deadair watch`, `deadair demo` and the
+// tray app each call `createWatcher` with their settings and subscribe to what happens — findings,
+// alerts, problems, notices — and present it their own way (a terminal, a notification, a tray
+// icon). Nothing here prints, notifies or plays: sinks are the shells'.
+
+import type { AgentEvent, FormatId } from '../shared/events.js';
+import type { Finding, Severity } from '../shared/types.js';
+import { AlertPolicy, type Alert, type AlertPolicyOptions } from './alerts.js';
+import type { CauseId } from '../shared/types.js';
+import type { Config } from './config.js';
+import { Journal, JournalBusy, readJournal } from './journal.js';
+import { tail } from './logs/tail.js';
+import type { SourcePosition, SourceProblem } from './logs/types.js';
+import { Pipeline } from './pipeline.js';
+import { connectionEvent } from './rooms/events.js';
+import type { RoomObserver, RoomObserverOptions } from './rooms/observer.js';
+import type { TrackerOptions } from './tracker.js';
+
+/** What a watcher reports, in the order it happens. */
+export type WatchEvent =
+  | { type: 'finding'; how: 'created' | 'escalated' | 'recovered'; finding: Finding }
+  | { type: 'alert'; alert: Alert }
+  /** A source could not be read (one line), or a room problem: the rest keeps running. */
+  | { type: 'problem'; problem: SourceProblem }
+  /** One human line worth saying once: the journal, the observer, logs without turn records. */
+  | { type: 'notice'; text: string; files?: string[] }
+  /** Every event folded in, for those who keep them (the session store, the timeline). */
+  | { type: 'event'; event: AgentEvent };
+
+export interface WatcherOptions {
+  /** Files, directories, globs, `-` (standard input) or named pipes. */
+  paths: string[];
+  /** Read what the files already hold first (otherwise only what is appended from now). */
+  fromStart: boolean;
+  format?: FormatId;
+  /** The settings: detector thresholds and alert policy. */
+  settings: Pick<Config, 'detectors' | 'alerts'>;
+  /** Thresholds divided by this (the demo's `--speed`). */
+  speed?: number;
+  /** Journal file: replayed at start, appended to as it goes; none when undefined. */
+  journal?: string;
+  /** LiveKit rooms to observe alongside the logs, with the host livekit-client runs in. */
+  rooms?: Omit<RoomObserverOptions, 'onEvent' | 'onNotice'>;
+  /** The wall clock (tests inject one). */
+  now?: () => number;
+  /** How often time passes for the detectors (default 250 ms). */
+  tickMs?: number;
+  /** Sessions followed this long with no user turn record at all are named, once per file. */
+  noTurnNoticeMs?: number;
+  /** The journal is compacted at start past this size (default JOURNAL_MAX_BYTES). */
+  journalMaxBytes?: number;
+}
+
+export interface Watcher {
+  /** Resolves once the sources are open (what is appended from then on is seen) and rooms joined. */
+  ready: Promise<void>;
+  /** Stops every source and the clock, and closes the journal. */
+  stop(): Promise<void>;
+  /** Every WatchEvent from now on; returns the unsubscribe. */
+  subscribe(fn: (e: WatchEvent) => void): () => void;
+  readonly pipeline: Pipeline;
+}
+
+/** The detector thresholds the settings name, divided by `speed`. */
+export function trackerOptions(c: Pick<Config, 'detectors'>, speed = 1): TrackerOptions {
+  return {
+    silenceMs: (c.detectors.silenceSeconds * 1000) / speed,
+    thinkingMs: (c.detectors.thinkingSeconds * 1000) / speed,
+    hangMs: (c.detectors.hangSeconds * 1000) / speed,
+    rateLimitCriticalMs: (c.detectors.rateLimitCriticalMinutes * 60_000) / speed,
+    neverJoinedMs: (c.detectors.neverJoinedSeconds * 1000) / speed,
+  };
+}
+
+export function policyOptions(c: Pick<Config, 'alerts'>): AlertPolicyOptions {
+  return {
+    minSeverity: c.alerts.minSeverity,
+    causes: c.alerts.causes,
+    burstMs: c.alerts.burstSeconds * 1000,
+    maxPerMinute: c.alerts.maxPerMinute,
+  };
+}
+
+const RANK: Record<Severity, number> = { critical: 2, warning: 1, info: 0 };
+
+/** The journal is compacted at start once it has grown past this. */
+export const JOURNAL_MAX_BYTES = 16 * 1024 * 1024;
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/** Another deadair already watches with this journal: the second would alert everything twice. */
+export class WatcherBusy extends Error {}
+
+export function createWatcher(o: WatcherOptions): Watcher {
+  const now = o.now ?? Date.now;
+  const listeners = new Set<(e: WatchEvent) => void>();
+  // What is said before anyone subscribes (the journal's notices at start) waits for the first.
+  let early: WatchEvent[] | undefined = [];
+  const emit = (e: WatchEvent) => {
+    if (early) early.push(e);
+    else for (const fn of listeners) fn(e);
+  };
+  const notice = (text: string) => emit({ type: 'notice', text });
+  const policy = new AlertPolicy(policyOptions(o.settings));
+
+  // What a previous run reported (from the journal): said once, across restarts.
+  let reported = new Map<string, { severity: Severity; recovered: boolean }>();
+  const alreadySaid = (f: Finding, how: 'created' | 'escalated' | 'recovered'): boolean => {
+    const was = reported.get(f.id);
+    if (!was) return false;
+    if (how === 'recovered') return was.recovered;
+    return RANK[was.severity] >= RANK[f.severity] && !was.recovered;
+  };
+
+  let replaying = false;
+  let journal: Journal | undefined;
+  let batchEvents: AgentEvent[] = [];
+  const pipeline = new Pipeline({
+    format: o.format,
+    tracker: trackerOptions(o.settings, o.speed),
+    onFinding: (f, how) => {
+      if (replaying) return;
+      // Said before a restart: not said again — but its alert may not have been decided yet (the
+      // policy remembers the ones that were).
+      if (!alreadySaid(f, how)) {
+        emit({ type: 'finding', how, finding: f });
+        journal?.finding(how, f);
+      }
+      if (how === 'recovered') return;
+      const alert = policy.consider(f, now());
+      if (alert) emit({ type: 'alert', alert });
+    },
+    onEvent: (ev) => {
+      if (replaying || ev.kind === 'log') return;
+      batchEvents.push(ev);
+      emit({ type: 'event', event: ev });
+    },
+  });
+
+  let positions: SourcePosition[] | undefined;
+  if (o.journal) {
+    try {
+      journal = new Journal(o.journal, { onNotice: notice, now });
+    } catch (e) {
+      if (e instanceof JournalBusy)
+        throw new WatcherBusy(
+          `${e.message}, watching these paths already: stop it, or give this one --journal FILE or --no-journal`,
+        );
+      throw e;
+    }
+    // Bounded: past JOURNAL_MAX_BYTES it keeps what a restart needs and the last events only.
+    const keepMs = Math.max(10 * 60_000, 2 * (trackerOptions(o.settings, o.speed).hangMs ?? 0));
+    const compacted = journal.compact(o.journalMaxBytes ?? JOURNAL_MAX_BYTES, keepMs);
+    if (compacted)
+      notice(
+        `journal ${o.journal} compacted from ${mb(compacted.before)} to ${mb(compacted.after)} (findings, alerts, positions and the last ${Math.round(keepMs / 60_000)} min of events kept)`,
+      );
+    const state = readJournal(o.journal);
+    if (state.skipped > 0)
+      notice(`journal ${o.journal}: ${state.skipped} damaged or unreadable record(s) skipped`);
+    if (state.newer > 0)
+      notice(`journal ${o.journal}: ${state.newer} record(s) from a newer deadair skipped`);
+    replaying = true;
+    for (const ev of state.events) pipeline.ingest(ev);
+    // The rooms it watched went unwatched while deadair was down: nothing that happened (or did
+    // not) in them meanwhile may count as silence. The observer's reconnection ends the gap.
+    const lastSeen = new Map<string, number>();
+    for (const ev of state.events)
+      if (!ev.evidence.file && ev.evidence.room) lastSeen.set(ev.evidence.room, ev.time);
+    for (const [room, time] of lastSeen)
+      pipeline.ingest(connectionEvent(room, 'disconnected', time, 'deadair stopped'));
+    replaying = false;
+    reported = state.reported;
+    for (const id of state.alerts) policy.markRaised(id);
+    for (const a of state.sent)
+      policy.restoreSent(a.at, (a.cause || undefined) as CauseId | undefined, a.title, now());
+    positions = state.positions;
+    policy.onRaise = (id) => journal?.alert(id, now());
+    policy.onSend = (a, at) => journal?.sent({ id: a.id, at, cause: a.finding.cause, title: a.title });
+  }
+
+  /** Journal what the last lines of `file` produced, with the position they reached. */
+  const checkpoint = (file: string) => {
+    if (!journal) {
+      batchEvents = [];
+      return;
+    }
+    let pos = t.positions().find((p) => p.file === file);
+    const held = pipeline.heldStart(file);
+    if (pos && held && held.offset < pos.offset) pos = { ...pos, offset: held.offset, line: held.line };
+    journal.batch(batchEvents, pos);
+    batchEvents = [];
+  };
+
+  let observer: RoomObserver | undefined;
+  let stopping = false;
+  const rooms = o.rooms;
+  // The observer is loaded only when rooms are watched.
+  const observing = rooms
+    ? import('./rooms/observer.js').then(async ({ RoomObserver }) => {
+        if (stopping) return;
+        observer = new RoomObserver({
+          ...rooms,
+          onEvent: (ev) => {
+            pipeline.ingest(ev);
+            if (journal && ev.kind !== 'log') journal.batch([ev], undefined);
+          },
+          onNotice: notice,
+        });
+        await observer.start();
+      })
+    : undefined;
+
+  const t = tail({
+    paths: o.paths,
+    fromStart: o.fromStart,
+    follow: true,
+    positions,
+    onLines: (lines) => {
+      pipeline.push(lines);
+      const last = lines[lines.length - 1];
+      if (last) checkpoint(last.file);
+    },
+    onDrained: (file) => {
+      pipeline.drained(file);
+      checkpoint(file);
+    },
+    onProblem: (problem) => emit({ type: 'problem', problem }),
+  });
+
+  // Said once per file: a log with sessions but no user turn records cannot show silence.
+  const blindSaid = new Set<string>();
+  let ticks = 0;
+  const tickMs = o.tickMs ?? 250;
+  const noTurnMs = o.noTurnNoticeMs ?? 60_000;
+  let ticker: NodeJS.Timeout | undefined;
+  // Time passes for the detectors once what the files held at the start has been read: a backlog
+  // read after a restart must answer its turns before the wall clock calls them silent.
+  void t.ready.then(() => {
+    if (stopping) return;
+    ticker = setInterval(() => {
+      const at = now();
+      pipeline.tick(at);
+      if (++ticks % Math.max(1, Math.round(5000 / tickMs)) === 0) {
+        const unsaid = pipeline.tracker.filesWithoutTurnEvidence(noTurnMs).filter((f) => !blindSaid.has(f));
+        for (const f of unsaid) blindSaid.add(f);
+        if (unsaid.length > 0) emit({ type: 'notice', text: 'no user turn records', files: unsaid });
+      }
+      for (const alert of policy.tick(at)) emit({ type: 'alert', alert });
+    }, tickMs);
+  });
+
+  return {
+    ready: Promise.all([t.ready, observing]).then(() => undefined),
+    pipeline,
+    subscribe(fn) {
+      listeners.add(fn);
+      const waiting = early;
+      early = undefined;
+      for (const e of waiting ?? []) fn(e);
+      return () => listeners.delete(fn);
+    },
+    async stop() {
+      stopping = true;
+      if (ticker) clearInterval(ticker);
+      await observing?.catch(() => undefined);
+      await observer?.stop();
+      await t.stop();
+      pipeline.end();
+      journal?.close();
+    },
+  };
+}
