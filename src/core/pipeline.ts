@@ -16,6 +16,8 @@ export interface PipelineOptions {
   /** The date to give time-of-day-only lines of a file (default: now). */
   baseTime?: (file: string) => number;
   onEvent?: (ev: AgentEvent) => void;
+  /** After an event was folded: the session it went to (undefined when no session took it). */
+  onFolded?: (ev: AgentEvent, session: string | undefined) => void;
   /** A finding appeared (`created`), its severity rose (`escalated`), or its silence ended (`recovered`). */
   onFinding?: (f: Finding, how: 'created' | 'escalated' | 'recovered') => void;
   tracker?: TrackerOptions;
@@ -49,7 +51,9 @@ export class Pipeline {
     this.events++;
     this.opts.onEvent?.(ev);
     this.clock(ev.time);
-    this.report(this.tracker.ingest(ev));
+    const change = this.tracker.ingest(ev);
+    this.opts.onFolded?.(ev, this.tracker.lastSession?.id);
+    this.report(change);
   };
 
   /** What the bulk reader of each file (analyze) does with the lines it takes: what `emit` would. */

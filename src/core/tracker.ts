@@ -198,8 +198,12 @@ export class SessionTracker {
     this.neverJoinedMs = opts.neverJoinedMs ?? 20_000;
   }
 
+  /** The session the last event given to `ingest` went to (undefined when none took it). */
+  lastSession: Session | undefined;
+
   ingest(ev: AgentEvent): Change {
     const ctx = ev.ctx;
+    this.lastSession = undefined;
     // Chatter of a job already known from this process and file (most lines of a busy log): only
     // the span moves; nothing new can be learnt from it.
     if (ev.kind === 'log' && ctx.jobId !== undefined) {
@@ -213,11 +217,13 @@ export class SessionTracker {
         ev.evidence.file === known.lastFile
       ) {
         this.touch(known, ev);
+        this.lastSession = known;
         return NO_CHANGE;
       }
     }
     const s = this.attribute(ev);
     if (!s) return NO_CHANGE;
+    this.lastSession = s;
     this.touch(s, ev);
     if (ev.kind === 'log') return NO_CHANGE;
     return this.fold(s, ev);
@@ -273,6 +279,14 @@ export class SessionTracker {
     for (const list of [this.superseded, this.sessions.values()])
       for (const s of list) counts[verdictOf([...s.findings.values()])]++;
     return counts;
+  }
+
+  /** The session of this id (a job's later sessions are `<job>#2` …), or undefined. */
+  session(id: string): Session | undefined {
+    const key = id.replace(/#\d+$/, '');
+    const s = this.sessions.get(key);
+    if (s?.id === id) return s;
+    return this.superseded.find((x) => x.id === id);
   }
 
   summary(s: Session): SessionSummary {

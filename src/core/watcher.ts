@@ -13,6 +13,7 @@ import { Journal, JournalBusy, readJournal } from './journal.js';
 import { tail } from './logs/tail.js';
 import type { SourcePosition, SourceProblem } from './logs/types.js';
 import { Pipeline } from './pipeline.js';
+import { SessionStore } from './store.js';
 import { connectionEvent } from './rooms/events.js';
 import type { RoomObserver, RoomObserverOptions } from './rooms/observer.js';
 import type { TrackerOptions } from './tracker.js';
@@ -60,6 +61,8 @@ export interface Watcher {
   /** Every WatchEvent from now on; returns the unsubscribe. */
   subscribe(fn: (e: WatchEvent) => void): () => void;
   readonly pipeline: Pipeline;
+  /** Sessions, their events and finding versions, as the timeline reads them. */
+  readonly store: SessionStore;
 }
 
 /** The detector thresholds the settings name, divided by `speed`. */
@@ -116,10 +119,13 @@ export function createWatcher(o: WatcherOptions): Watcher {
   let replaying = false;
   let journal: Journal | undefined;
   let batchEvents: AgentEvent[] = [];
+  let store: SessionStore | undefined;
   const pipeline = new Pipeline({
     format: o.format,
     tracker: trackerOptions(o.settings, o.speed),
+    onFolded: (ev, session) => store?.addEvent(ev, session),
     onFinding: (f, how) => {
+      store?.addFinding(f, how);
       if (replaying) return;
       // Said before a restart: not said again — but its alert may not have been decided yet (the
       // policy remembers the ones that were).
@@ -137,6 +143,8 @@ export function createWatcher(o: WatcherOptions): Watcher {
       emit({ type: 'event', event: ev });
     },
   });
+
+  store = new SessionStore(pipeline.tracker, { now });
 
   let positions: SourcePosition[] | undefined;
   if (o.journal) {
@@ -254,6 +262,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
   return {
     ready: Promise.all([t.ready, observing]).then(() => undefined),
     pipeline,
+    store,
     subscribe(fn) {
       listeners.add(fn);
       const waiting = early;

@@ -1,0 +1,265 @@
+// The session store: what the timeline, `--json` and the terminal read of a live watcher. Per
+// session, its events as a compact index — time, kind, where (file and byte offset, or room) —
+// with the evidence text read back from the file on demand (lnav's way: a long-running watcher
+// does not hold its logs in memory), and its findings as immutable versions (created, escalated,
+// recovered). Readers get frozen copies and subscribe to changes (subscribe returns the
+// unsubscribe), as GitHub Desktop's stores do.
+//
+// Ids are stable across restarts: a session is named by its job (or process and file), an event
+// by its file and byte offset, or by its room, time and kind — the same after the journal is
+// replayed, so a link into the timeline still opens the same moment.
+
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { AgentEvent, EventKind } from '../shared/events.js';
+import type { Finding, SessionSummary, Verdict } from '../shared/types.js';
+import type { SessionTracker } from './tracker.js';
+
+/** One event of a session, as the index keeps it. */
+export interface StoredEvent {
+  /** Stable: `<file id>:<byte offset>` for a log line, `<room id>:<time>:<kind>:<n>` for a room's. */
+  id: string;
+  session: string;
+  time: number;
+  kind: EventKind;
+  source: 'log' | 'room';
+  file?: string;
+  line?: number;
+  offset?: number;
+  room?: string;
+  /** A one-line description (the message); the evidence itself is read with `evidence()`. */
+  message: string;
+}
+
+/** One state of a finding: they are never changed, only followed by the next. */
+export interface FindingVersion {
+  how: 'created' | 'escalated' | 'recovered';
+  /** When it happened (its first time, its last time when escalated, its recovery). */
+  at: number;
+  finding: Readonly<Finding>;
+}
+
+export type StoreChange =
+  { type: 'event'; event: StoredEvent } | { type: 'finding'; version: FindingVersion };
+
+interface Entry {
+  events: StoredEvent[];
+  /** Room evidence (no file to read it back from), by event id. */
+  roomText: Map<string, string>;
+  findings: Map<string, FindingVersion[]>;
+}
+
+export interface StoreOptions {
+  /** Events kept per session (oldest dropped past it; default 100 000). */
+  maxEventsPerSession?: number;
+  /** Sessions kept (the oldest closed ones dropped past it; default 5 000). */
+  maxSessions?: number;
+  now?: () => number;
+}
+
+const ATTENTION: Record<Verdict, number> = { failed: 0, silent: 1, degraded: 2, healthy: 3 };
+
+function shortId(s: string): string {
+  return createHash('sha1').update(s).digest('hex').slice(0, 10);
+}
+
+/** Deep-frozen copy: nothing a reader holds changes under it. */
+function frozen<T>(v: T): T {
+  const c = structuredClone(v);
+  const freeze = (o: unknown): void => {
+    if (typeof o !== 'object' || o === null || Object.isFrozen(o)) return;
+    Object.freeze(o);
+    for (const x of Object.values(o)) freeze(x);
+  };
+  freeze(c);
+  return c;
+}
+
+export class SessionStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly fileIds = new Map<string, string>();
+  private readonly listeners = new Set<(c: StoreChange) => void>();
+  private roomSeq = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly tracker: SessionTracker,
+    private readonly o: StoreOptions = {},
+  ) {
+    this.now = o.now ?? Date.now;
+  }
+
+  private entry(session: string): Entry {
+    let e = this.entries.get(session);
+    if (!e) {
+      e = { events: [], roomText: new Map(), findings: new Map() };
+      this.entries.set(session, e);
+      this.evict();
+    }
+    return e;
+  }
+
+  /** An event folded into `session` (the pipeline's onFolded). Chatter is not kept. */
+  addEvent(ev: AgentEvent, session: string | undefined): void {
+    if (session === undefined || ev.kind === 'log') return;
+    const e = this.entry(session);
+    const src = ev.evidence;
+    let id: string;
+    const stored: StoredEvent = {
+      id: '',
+      session,
+      time: ev.time,
+      kind: ev.kind,
+      source: src.file ? 'log' : 'room',
+      message: ev.message.length > 300 ? ev.message.slice(0, 299) + '…' : ev.message,
+    };
+    if (src.file) {
+      let f = this.fileIds.get(src.file);
+      if (!f) this.fileIds.set(src.file, (f = shortId(src.file)));
+      id = `${f}:${src.offset ?? src.line ?? 0}`;
+      stored.file = src.file;
+      if (src.line !== undefined) stored.line = src.line;
+      if (src.offset !== undefined) stored.offset = src.offset;
+    } else {
+      const room = src.room ?? '';
+      const key = `${shortId(room)}:${ev.time}:${ev.kind}`;
+      const n = (this.roomSeq.get(key) ?? 0) + 1;
+      this.roomSeq.set(key, n);
+      id = `${key}:${n}`;
+      stored.room = room;
+      e.roomText.set(id, src.text);
+    }
+    stored.id = id;
+    // The same line folded again (a replayed journal overlapping a re-read) is one event.
+    const last = e.events[e.events.length - 1];
+    if (last?.id === id) return;
+    e.events.push(Object.freeze(stored));
+    const max = this.o.maxEventsPerSession ?? 100_000;
+    if (e.events.length > max) {
+      const gone = e.events.splice(0, e.events.length - max);
+      for (const g of gone) e.roomText.delete(g.id);
+    }
+    this.tell({ type: 'event', event: stored });
+  }
+
+  /** A finding created, escalated or recovered: a new version of it. */
+  addFinding(f: Finding, how: FindingVersion['how']): void {
+    const e = this.entry(f.session);
+    // When it happened, by the times it carries (the same when the journal is replayed).
+    const at = how === 'created' ? f.time : how === 'recovered' ? (f.recovered ?? f.lastTime) : f.lastTime;
+    const version: FindingVersion = Object.freeze({
+      how,
+      at: Number.isFinite(at) ? at : this.now(),
+      finding: frozen(f),
+    });
+    const list = e.findings.get(f.id) ?? [];
+    list.push(version);
+    e.findings.set(f.id, list);
+    this.tell({ type: 'finding', version });
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------
+
+  /** Every session, those needing attention first (failed, silent, degraded, healthy), then newest. */
+  sessions(): readonly SessionSummary[] {
+    const out: SessionSummary[] = [];
+    for (const id of this.entries.keys()) {
+      const s = this.tracker.session(id);
+      if (s) out.push(this.tracker.summary(s));
+    }
+    for (const sum of this.tracker.summaries()) if (!this.entries.has(sum.id)) out.push(sum);
+    out.sort((a, b) => ATTENTION[a.verdict] - ATTENTION[b.verdict] || (b.start || 0) - (a.start || 0));
+    return frozen(out);
+  }
+
+  session(id: string): SessionSummary | undefined {
+    const s = this.tracker.session(id);
+    return s ? frozen(this.tracker.summary(s)) : undefined;
+  }
+
+  /**
+   * A session's events in a time range, a page at a time: `after` is the id of the last event of
+   * the previous page; `next` is given while more remain.
+   */
+  events(
+    session: string,
+    q: { from?: number; to?: number; after?: string; limit?: number } = {},
+  ): { events: readonly StoredEvent[]; next?: string } {
+    const e = this.entries.get(session);
+    if (!e) return { events: [] };
+    const limit = Math.max(1, Math.min(q.limit ?? 500, 5000));
+    let i = 0;
+    if (q.after !== undefined) {
+      const at = e.events.findIndex((x) => x.id === q.after);
+      i = at < 0 ? e.events.length : at + 1;
+    } else if (q.from !== undefined) {
+      // The index is in the order events were folded: times rise, but not strictly (two sources).
+      while (i < e.events.length && !((e.events[i] as StoredEvent).time >= (q.from as number))) i++;
+    }
+    const out: StoredEvent[] = [];
+    for (; i < e.events.length && out.length < limit; i++) {
+      const x = e.events[i] as StoredEvent;
+      if (q.to !== undefined && x.time > q.to) break;
+      if (q.from !== undefined && x.time < q.from) continue;
+      out.push(x);
+    }
+    const more = i < e.events.length && (q.to === undefined || (e.events[i] as StoredEvent).time <= q.to);
+    const last = out[out.length - 1];
+    return more && last ? { events: out, next: last.id } : { events: out };
+  }
+
+  /** The evidence of one event, verbatim: read back from its file at its offset (or the room's). */
+  evidence(session: string, eventId: string): string | undefined {
+    const e = this.entries.get(session);
+    const ev = e?.events.find((x) => x.id === eventId);
+    if (!e || !ev) return undefined;
+    if (ev.source === 'room') return e.roomText.get(eventId);
+    if (ev.file === undefined || ev.offset === undefined) return undefined;
+    return readLine(ev.file, ev.offset);
+  }
+
+  /** A finding's versions, oldest first. */
+  finding(session: string, findingId: string): readonly FindingVersion[] {
+    return this.entries.get(session)?.findings.get(findingId) ?? [];
+  }
+
+  subscribe(fn: (c: StoreChange) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private tell(c: StoreChange): void {
+    for (const fn of this.listeners) fn(c);
+  }
+
+  /** Past maxSessions, the oldest closed sessions' indexes are dropped (their summaries stay). */
+  private evict(): void {
+    const max = this.o.maxSessions ?? 5000;
+    if (this.entries.size <= max) return;
+    for (const id of this.entries.keys()) {
+      if (this.entries.size <= max) break;
+      const s = this.tracker.session(id);
+      if (!s || s.closed || s.exited) this.entries.delete(id);
+    }
+  }
+}
+
+/** The line that starts at `offset` of `file` (at most 64 KiB of it), or undefined. */
+export function readLine(file: string, offset: number): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, offset);
+    const end = buf.subarray(0, n).indexOf(10);
+    return buf
+      .subarray(0, end < 0 ? n : end)
+      .toString('utf8')
+      .replace(/\r$/, '')
+      .replace(/\x1b\[[0-9;]*m/g, '');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

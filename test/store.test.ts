@@ -1,0 +1,158 @@
+// The session store: stable ids across a SIGKILL and a restart, events and finding versions read
+// back the same after the journal is replayed, evidence read back from the file, paging, and frozen
+// copies for readers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../src/core/config.js';
+import { createWatcher } from '../src/core/watcher.js';
+import { ROOT } from './support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'deadair-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+const child = join(dir, 'store-child.mjs');
+beforeAll(async () => {
+  await build({
+    entryPoints: [join(ROOT, 'test/support/store-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: child,
+    logLevel: 'error',
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  });
+}, 60_000);
+
+const pino = (time: number, job: string, msg: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ level: 30, time, pid: 7, hostname: 'h', jobID: job, room_id: 'RM_s', ...extra, msg });
+const credits = (time: number, job: string) =>
+  pino(time, job, 'failed to generate LLM completion, retrying in 100ms', {
+    level: 40,
+    llm: 'inference.LLM',
+    attempt: 1,
+    error: { message: '429 "LLM token credit quota exceeded, category: MaxGatewayCredits"', statusCode: 429 },
+  });
+
+async function until(cond: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('the session store', () => {
+  it('answers the same after a SIGKILL and a restart: ids, events, finding versions, evidence', async () => {
+    const log = join(dir, 'agent.log');
+    const journal = join(dir, 'journal.jsonl');
+    const now = Date.now();
+    const lines = [
+      pino(now - 40_000, 'AJ_ok', 'User turn committed'),
+      pino(now - 39_500, 'AJ_ok', 'Creating speech handle'),
+      pino(now - 39_000, 'AJ_ok', 'playout completed without interruption'),
+      pino(now - 30_000, 'AJ_quiet', 'User turn committed'),
+      pino(now - 20_000, 'AJ_broke', 'Creating speech handle'),
+      credits(now - 19_900, 'AJ_broke'),
+    ];
+    writeFileSync(log, lines.join('\n') + '\n');
+    const out = join(dir, 'dump.json');
+    const read = () =>
+      JSON.parse(readFileSync(out, 'utf8')) as {
+        id: string;
+        findings: unknown[][];
+        events: { id: string }[];
+        evidence: (string | null)[];
+      }[];
+    const startChild = () => {
+      const c = spawn(process.execPath, [child, log, journal, out], { stdio: 'ignore' });
+      children.push(c);
+      return c;
+    };
+    const a = startChild();
+    await until(
+      () =>
+        existsSync(out) &&
+        read().some((s) => s.id === 'AJ_quiet' && s.findings.length > 0) &&
+        read().some((s) => s.id === 'AJ_broke' && s.findings.length > 0),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const before = read();
+    a.kill('SIGKILL');
+    await new Promise((r) => a.once('exit', r));
+    rmSync(out);
+    const b = startChild();
+    await until(() => existsSync(out));
+    await new Promise((r) => setTimeout(r, 300));
+    const after = read();
+    b.kill('SIGKILL');
+    expect(after).toEqual(before);
+    // Ids as promised, and the evidence is the line itself, read back from the file.
+    const broke = after.find((s) => s.id === 'AJ_broke');
+    expect(broke?.events.map((e) => e.id)).toEqual([
+      expect.stringMatching(/^[0-9a-f]{10}:\d+$/),
+      expect.stringMatching(/^[0-9a-f]{10}:\d+$/),
+    ]);
+    expect(broke?.evidence).toEqual([lines[4], lines[5]]);
+    expect(
+      after
+        .map((s) => s.id)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['AJ_broke', 'AJ_quiet']); // attention first
+  }, 60_000);
+
+  it('pages a session’s events, by time range, and gives readers frozen copies', async () => {
+    const log = join(dir, 'paged.log');
+    const t0 = Date.now() - 100_000;
+    const lines: string[] = [];
+    for (let i = 0; i < 250; i++)
+      lines.push(
+        pino(
+          t0 + i * 100,
+          'AJ_many',
+          i % 2 ? 'playout completed without interruption' : 'Creating speech handle',
+        ),
+      );
+    writeFileSync(log, lines.join('\n') + '\n');
+    const w = createWatcher({ paths: [log], fromStart: true, settings: DEFAULT_CONFIG });
+    w.subscribe(() => undefined);
+    await w.ready;
+    await until(() => w.store.events('AJ_many', { limit: 5000 }).events.length === 250);
+    const p1 = w.store.events('AJ_many', { limit: 100 });
+    const p2 = w.store.events('AJ_many', { limit: 100, after: p1.next });
+    const p3 = w.store.events('AJ_many', { limit: 100, after: p2.next });
+    expect([p1.events.length, p2.events.length, p3.events.length, p3.next]).toEqual([
+      100,
+      100,
+      50,
+      undefined,
+    ]);
+    expect(new Set([...p1.events, ...p2.events, ...p3.events].map((e) => e.id)).size).toBe(250);
+    const mid = w.store.events('AJ_many', { from: t0 + 10_000, to: t0 + 10_900 });
+    expect(mid.events.map((e) => e.time)).toEqual(
+      Array.from({ length: 10 }, (_, i) => t0 + 10_000 + i * 100),
+    );
+    // A reader's copy does not change as the watcher goes on, and cannot be changed.
+    const held = w.store.sessions();
+    const turns = held[0]?.turns.agent;
+    const changes: string[] = [];
+    const off = w.store.subscribe((c) => changes.push(c.type));
+    appendFileSync(log, pino(Date.now(), 'AJ_many', 'Creating speech handle') + '\n');
+    await until(() => changes.includes('event'));
+    off();
+    expect(held[0]?.turns.agent).toBe(turns);
+    expect(Object.isFrozen(held) && Object.isFrozen(held[0]) && Object.isFrozen(held[0]?.turns)).toBe(true);
+    expect(w.store.sessions()[0]?.turns.agent).toBe((turns ?? 0) + 1);
+    await w.stop();
+  });
+});
