@@ -82,11 +82,18 @@ export class SessionStore {
   private roomSeq = new Map<string, number>();
   private readonly now: () => number;
 
+  /** `tracker`: the tracker whose sessions these are (or how to get it, once it exists). */
   constructor(
-    private readonly tracker: SessionTracker,
+    tracker: SessionTracker | (() => SessionTracker),
     private readonly o: StoreOptions = {},
   ) {
+    this.trackerOf = typeof tracker === 'function' ? tracker : () => tracker;
     this.now = o.now ?? Date.now;
+  }
+
+  private readonly trackerOf: () => SessionTracker;
+  private get tracker(): SessionTracker {
+    return this.trackerOf();
   }
 
   private entry(session: string): Entry {

@@ -119,13 +119,14 @@ export function createWatcher(o: WatcherOptions): Watcher {
   let replaying = false;
   let journal: Journal | undefined;
   let batchEvents: AgentEvent[] = [];
-  let store: SessionStore | undefined;
-  const pipeline = new Pipeline({
+  // The store reads the pipeline's tracker, which exists once the pipeline does.
+  const store: SessionStore = new SessionStore(() => pipeline.tracker, { now });
+  const pipeline: Pipeline = new Pipeline({
     format: o.format,
     tracker: trackerOptions(o.settings, o.speed),
-    onFolded: (ev, session) => store?.addEvent(ev, session),
+    onFolded: (ev, session) => store.addEvent(ev, session),
     onFinding: (f, how) => {
-      store?.addFinding(f, how);
+      store.addFinding(f, how);
       if (replaying) return;
       // Said before a restart: not said again — but its alert may not have been decided yet (the
       // policy remembers the ones that were).
@@ -143,8 +144,6 @@ export function createWatcher(o: WatcherOptions): Watcher {
       emit({ type: 'event', event: ev });
     },
   });
-
-  store = new SessionStore(pipeline.tracker, { now });
 
   let positions: SourcePosition[] | undefined;
   if (o.journal) {
