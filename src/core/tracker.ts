@@ -469,7 +469,7 @@ export class SessionTracker {
   /** Remember what this line teaches about which job owns which pid / thread / room. */
   private learn(s: Session, ev: AgentEvent): void {
     const ctx = ev.ctx;
-    const job = s.id;
+    const job = s.key;
     if (ctx.pid !== undefined && ev.kind !== 'job_request') {
       if (!s.pids.has(ctx.pid)) {
         s.pids.add(ctx.pid);

@@ -182,6 +182,32 @@ describe('sessions one after another in one job', () => {
     expect(b?.turns.user).toBe(1);
   });
 
+  it('gives a line that names only the room to the job’s current session', () => {
+    // A record naming the room alone (no job, no process): learnt from the job's own lines.
+    const roomOnly = (ms: number, message: string) =>
+      JSON.stringify({
+        message,
+        level: 'DEBUG',
+        name: 'livekit.agents',
+        room: JOB.room,
+        timestamp: new Date(T0 + ms).toISOString(),
+      });
+    const sessions = run([
+      user(0),
+      assistant(500),
+      closed(1000),
+      user(2000),
+      assistant(2500),
+      roomOnly(3000, 'conversation_item_added'),
+      roomOnly(3100, 'user turn committed'),
+      chatter(40_000),
+    ]);
+    expect(sessions.map((s) => [s.id, s.turns.user])).toEqual([
+      ['AJ_turns', 1],
+      ['AJ_turns#2', 2],
+    ]);
+  });
+
   it('keeps lines that follow a close without starting anything in the closed session', () => {
     const sessions = run([
       user(0),
