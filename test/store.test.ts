@@ -111,6 +111,61 @@ describe('the session store', () => {
     ).toEqual(['AJ_broke', 'AJ_quiet']); // attention first
   }, 60_000);
 
+  it('moves sessions that ended long ago to its archive, serves them from it, and after a restart', async () => {
+    const log = join(dir, 'old.log');
+    const journal = join(dir, 'old.jsonl');
+    const old = Date.now() - 3_600_000;
+    const lines: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const job = `AJ_old${i}`;
+      lines.push(
+        pino(old + i * 1000, job, 'Creating speech handle'),
+        pino(old + i * 1000 + 500, job, 'playout completed without interruption'),
+        pino(old + i * 1000 + 900, job, 'AgentSession closed', { reason: 'user_initiated' }),
+      );
+    }
+    lines.push(
+      credits(old + 40_000, 'AJ_oldfail'),
+      pino(old + 40_100, 'AJ_oldfail', 'AgentSession closed', { reason: 'error' }),
+    );
+    lines.push(pino(Date.now(), 'AJ_live', 'Creating speech handle'));
+    writeFileSync(log, lines.join('\n') + '\n');
+    const open = () =>
+      createWatcher({
+        paths: [log],
+        fromStart: true,
+        settings: DEFAULT_CONFIG,
+        journal,
+        tickMs: 20,
+        retireAfterMs: 60_000,
+      });
+    const w = open();
+    w.subscribe(() => undefined);
+    await w.ready;
+    await until(() => w.pipeline.tracker.size === 1);
+    const sessions = w.store.sessions();
+    expect(sessions).toHaveLength(32);
+    expect(sessions[0]).toMatchObject({ id: 'AJ_oldfail', verdict: 'failed' });
+    const failEvents = w.store.events('AJ_oldfail').events;
+    expect(failEvents.map((e) => e.kind)).toEqual(['error', 'session_close']);
+    expect(w.store.evidence('AJ_oldfail', failEvents[0]?.id ?? '')).toBe(lines[90]);
+    const findings = w.store.finding('AJ_oldfail', 'AJ_oldfail/credits_exhausted');
+    expect(findings.map((v) => [v.how, v.finding.severity])).toEqual([['created', 'critical']]);
+    await w.stop();
+    const again = open();
+    again.subscribe(() => undefined);
+    await again.ready;
+    expect(
+      again.store
+        .sessions()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(sessions.map((s) => s.id).sort());
+    expect(again.store.events('AJ_old7').events).toHaveLength(3);
+    expect(again.store.finding('AJ_oldfail', 'AJ_oldfail/credits_exhausted')).toHaveLength(1);
+    await again.stop();
+  });
+
   it('pages a session’s events, by time range, and gives readers frozen copies', async () => {
     const log = join(dir, 'paged.log');
     const t0 = Date.now() - 100_000;

@@ -10,7 +10,16 @@
 // replayed, so a link into the timeline still opens the same moment.
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import type { AgentEvent, EventKind } from '../shared/events.js';
 import type { Finding, SessionSummary, Verdict } from '../shared/types.js';
 import type { SessionTracker } from './tracker.js';
@@ -49,7 +58,23 @@ interface Entry {
   findings: Map<string, FindingVersion[]>;
 }
 
+/** A session forgotten by the tracker, its index and findings written to the archive file. */
+interface Archived {
+  summary: SessionSummary;
+  offset: number;
+  length: number;
+}
+
 export interface StoreOptions {
+  /**
+   * Where sessions that ended long ago go (a JSON-lines file): their events and findings are read
+   * back from it on demand. Without one, only their summaries are kept.
+   */
+  archive?: string;
+  /** Sessions kept in the archive's index (the oldest forgotten past it; default 20 000). */
+  maxArchived?: number;
+  /** The archive file is rewritten with its newest half past this size (default 64 MB). */
+  maxArchiveBytes?: number;
   /** Events kept per session (oldest dropped past it; default 100 000). */
   maxEventsPerSession?: number;
   /** Sessions kept (the oldest closed ones dropped past it; default 5 000). */
@@ -77,6 +102,7 @@ function frozen<T>(v: T): T {
 
 export class SessionStore {
   private readonly entries = new Map<string, Entry>();
+  private readonly archived = new Map<string, Archived>();
   private readonly fileIds = new Map<string, string>();
   private readonly listeners = new Set<(c: StoreChange) => void>();
   private roomSeq = new Map<string, number>();
@@ -89,6 +115,46 @@ export class SessionStore {
   ) {
     this.trackerOf = typeof tracker === 'function' ? tracker : () => tracker;
     this.now = o.now ?? Date.now;
+    if (o.archive) this.readArchive(o.archive);
+  }
+
+  /** The archive's index, rebuilt at start: what was retired before a restart is still served. */
+  private readArchive(file: string): void {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(file);
+    } catch {
+      return;
+    }
+    let offset = 0;
+    while (offset < buf.length) {
+      let end = buf.indexOf(10, offset);
+      if (end < 0) end = buf.length;
+      const length = end + 1 - offset;
+      try {
+        const r = JSON.parse(buf.toString('utf8', offset, end)) as {
+          v?: number;
+          id?: unknown;
+          summary?: SessionSummary;
+        };
+        if (r.v === 1 && typeof r.id === 'string' && r.summary && typeof r.summary === 'object') {
+          this.archived.delete(r.id);
+          this.archived.set(r.id, {
+            summary: frozen(r.summary),
+            offset,
+            length: Math.min(length, buf.length - offset),
+          });
+        }
+      } catch {
+        // a torn or foreign line: skipped
+      }
+      offset = end + 1;
+    }
+    const max = this.o.maxArchived ?? 20_000;
+    for (const id of this.archived.keys()) {
+      if (this.archived.size <= max) break;
+      this.archived.delete(id);
+    }
   }
 
   private readonly trackerOf: () => SessionTracker;
@@ -165,6 +231,99 @@ export class SessionStore {
     this.tell({ type: 'finding', version });
   }
 
+  /**
+   * Sessions the tracker forgot (ended long ago): their summaries kept, their events and findings
+   * moved to the archive file, and memory freed.
+   */
+  retire(summaries: readonly SessionSummary[]): void {
+    for (const summary of summaries) {
+      const e = this.entries.get(summary.id);
+      this.entries.delete(summary.id);
+      let offset = -1;
+      let length = 0;
+      if (this.o.archive && e) {
+        const line =
+          JSON.stringify({
+            v: 1,
+            id: summary.id,
+            summary,
+            events: e.events,
+            rooms: [...e.roomText],
+            findings: [...e.findings],
+          }) + '\n';
+        try {
+          offset = fileSize(this.o.archive);
+          appendFileSync(this.o.archive, line);
+          length = Buffer.byteLength(line);
+        } catch {
+          offset = -1; // not kept: its summary still is
+        }
+      }
+      this.archived.delete(summary.id);
+      this.archived.set(summary.id, { summary: frozen(summary), offset, length });
+    }
+    const max = this.o.maxArchived ?? 20_000;
+    for (const id of this.archived.keys()) {
+      if (this.archived.size <= max) break;
+      this.archived.delete(id);
+    }
+    if (this.o.archive && fileSize(this.o.archive) > (this.o.maxArchiveBytes ?? 64 * 1024 * 1024))
+      this.rewriteArchive();
+  }
+
+  /** The archive file with only what the index still names, newest half first to go past the cap. */
+  private rewriteArchive(): void {
+    const file = this.o.archive as string;
+    const keep = [...this.archived.entries()].slice(Math.floor(this.archived.size / 2));
+    const lines: string[] = [];
+    let offset = 0;
+    const next = new Map<string, Archived>();
+    for (const [id, a] of this.archived) if (a.offset < 0) next.set(id, a);
+    for (const [id, a] of keep) {
+      const line = a.offset >= 0 ? readAt(file, a.offset, a.length) : undefined;
+      if (line === undefined) {
+        next.set(id, { ...a, offset: -1, length: 0 });
+        continue;
+      }
+      lines.push(line);
+      next.set(id, { summary: a.summary, offset, length: Buffer.byteLength(line) });
+      offset += Buffer.byteLength(line);
+    }
+    try {
+      writeFileSync(file + '.tmp', lines.join(''));
+      renameSync(file + '.tmp', file);
+      this.archived.clear();
+      for (const [id, a] of next) this.archived.set(id, a);
+    } catch {
+      // kept as it was
+    }
+  }
+
+  /** What the archive holds of a session, or undefined. */
+  private fromArchive(id: string): Entry | undefined {
+    const a = this.archived.get(id);
+    if (!a || a.offset < 0 || !this.o.archive) return undefined;
+    const line = readAt(this.o.archive, a.offset, a.length);
+    if (line === undefined) return undefined;
+    try {
+      const r = JSON.parse(line) as {
+        id: string;
+        events: StoredEvent[];
+        rooms: [string, string][];
+        findings: [string, FindingVersion[]][];
+      };
+      if (r.id !== id) return undefined;
+      return { events: r.events, roomText: new Map(r.rooms), findings: new Map(r.findings) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A session's index: in memory while it is recent, from the archive once it was retired. */
+  private read(id: string): Entry | undefined {
+    return this.entries.get(id) ?? this.fromArchive(id);
+  }
+
   // ---- reading ------------------------------------------------------------------------------------
 
   /** Every session, those needing attention first (failed, silent, degraded, healthy), then newest. */
@@ -175,13 +334,15 @@ export class SessionStore {
       if (s) out.push(this.tracker.summary(s));
     }
     for (const sum of this.tracker.summaries()) if (!this.entries.has(sum.id)) out.push(sum);
+    const live = new Set(out.map((x) => x.id));
+    for (const a of this.archived.values()) if (!live.has(a.summary.id)) out.push(a.summary);
     out.sort((a, b) => ATTENTION[a.verdict] - ATTENTION[b.verdict] || (b.start || 0) - (a.start || 0));
     return frozen(out);
   }
 
   session(id: string): SessionSummary | undefined {
     const s = this.tracker.session(id);
-    return s ? frozen(this.tracker.summary(s)) : undefined;
+    return s ? frozen(this.tracker.summary(s)) : this.archived.get(id)?.summary;
   }
 
   /**
@@ -192,7 +353,7 @@ export class SessionStore {
     session: string,
     q: { from?: number; to?: number; after?: string; limit?: number } = {},
   ): { events: readonly StoredEvent[]; next?: string } {
-    const e = this.entries.get(session);
+    const e = this.read(session);
     if (!e) return { events: [] };
     const limit = Math.max(1, Math.min(q.limit ?? 500, 5000));
     let i = 0;
@@ -217,7 +378,7 @@ export class SessionStore {
 
   /** The evidence of one event, verbatim: read back from its file at its offset (or the room's). */
   evidence(session: string, eventId: string): string | undefined {
-    const e = this.entries.get(session);
+    const e = this.read(session);
     const ev = e?.events.find((x) => x.id === eventId);
     if (!e || !ev) return undefined;
     if (ev.source === 'room') return e.roomText.get(eventId);
@@ -227,7 +388,7 @@ export class SessionStore {
 
   /** A finding's versions, oldest first. */
   finding(session: string, findingId: string): readonly FindingVersion[] {
-    return this.entries.get(session)?.findings.get(findingId) ?? [];
+    return this.read(session)?.findings.get(findingId) ?? [];
   }
 
   subscribe(fn: (c: StoreChange) => void): () => void {
@@ -248,6 +409,29 @@ export class SessionStore {
       const s = this.tracker.session(id);
       if (!s || s.closed || s.exited) this.entries.delete(id);
     }
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** `length` bytes of `file` from `offset`, as text, or undefined. */
+function readAt(file: string, offset: number, length: number): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(length);
+    const n = readSync(fd, buf, 0, length, offset);
+    return n === length ? buf.toString('utf8') : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

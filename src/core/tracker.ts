@@ -281,6 +281,45 @@ export class SessionTracker {
     return counts;
   }
 
+  /** Keys of sessions pruned, with their last generation: a job seen again gets the next one. */
+  private readonly retired = new Map<string, number>();
+
+  /**
+   * A long-running watcher forgets sessions that ended before `cutoff` and wait for nothing: they
+   * are returned (their final summaries) for whoever keeps history, and no longer held here. A job
+   * that logs again afterwards starts its next session (`<job>#n`), never the one forgotten.
+   */
+  prune(cutoff: number): SessionSummary[] {
+    const out: SessionSummary[] = [];
+    const done = (s: Session) => (s.closed || s.exited) && s.dueAt === undefined && s.end < cutoff;
+    for (let i = 0; i < this.superseded.length; i++) {
+      const s = this.superseded[i] as Session;
+      if (!done(s)) continue;
+      out.push(this.summary(s));
+      this.superseded.splice(i--, 1);
+    }
+    for (const [key, s] of this.sessions) {
+      if (!done(s)) continue;
+      out.push(this.summary(s));
+      this.sessions.delete(key);
+      this.untrack(s);
+      this.retired.delete(key); // re-inserted last: the map stays in the order keys retire
+      this.retired.set(key, s.generation);
+      for (const m of [this.jobByPid, this.jobByTid, this.jobByRoomSid, this.jobByRoomName] as Map<
+        unknown,
+        string
+      >[])
+        for (const [k, v] of m) if (v === key) m.delete(k);
+    }
+    // Bounded too: the oldest retired keys are forgotten first.
+    for (const k of this.retired.keys()) {
+      if (this.retired.size <= 100_000) break;
+      this.retired.delete(k);
+    }
+    if (out.length > 0) this.epoch++;
+    return out;
+  }
+
   /** The session of this id (a job's later sessions are `<job>#2` …), or undefined. */
   session(id: string): Session | undefined {
     const key = id.replace(/#\d+$/, '');
@@ -397,6 +436,16 @@ export class SessionTracker {
     return this.next(this.procSession(baseName(file), file, undefined), ev, file);
   }
 
+  /** A new session for `key`: its first, or the next after those pruned. */
+  private newFor(key: string): Session {
+    const gone = this.retired.get(key);
+    if (gone === undefined) return newSession(key, key);
+    this.retired.delete(key);
+    const s = newSession(`${key}#${gone + 1}`, key);
+    s.generation = gone + 1;
+    return s;
+  }
+
   /**
    * The session `ev` belongs to, given the one its job or process named: a session that closed is
    * followed by another when the same job or process starts one (a session start, a user turn, a
@@ -432,7 +481,7 @@ export class SessionTracker {
   private jobSession(job: string, file: string): Session {
     let s = this.sessions.get(job);
     if (!s) {
-      s = newSession(job, job);
+      s = this.newFor(job);
       s.job = job;
       this.sessions.set(job, s);
     }
@@ -450,7 +499,7 @@ export class SessionTracker {
   private procSession(id: string, file: string, pid: number | undefined): Session {
     let s = this.sessions.get(id);
     if (!s) {
-      s = newSession(id, id);
+      s = this.newFor(id);
       this.sessions.set(id, s);
     }
     if (file) s.files.add(file);

@@ -49,6 +49,8 @@ export interface WatcherOptions {
   tickMs?: number;
   /** Sessions followed this long with no user turn record at all are named, once per file. */
   noTurnNoticeMs?: number;
+  /** Sessions ended this long ago leave memory for the store's archive (default 10 min). */
+  retireAfterMs?: number;
   /** The journal is compacted at start past this size (default JOURNAL_MAX_BYTES). */
   journalMaxBytes?: number;
 }
@@ -120,7 +122,10 @@ export function createWatcher(o: WatcherOptions): Watcher {
   let journal: Journal | undefined;
   let batchEvents: AgentEvent[] = [];
   // The store reads the pipeline's tracker, which exists once the pipeline does.
-  const store: SessionStore = new SessionStore(() => pipeline.tracker, { now });
+  const store: SessionStore = new SessionStore(() => pipeline.tracker, {
+    now,
+    archive: o.journal ? `${o.journal.replace(/\.jsonl$/, '')}.sessions.jsonl` : undefined,
+  });
   const pipeline: Pipeline = new Pipeline({
     format: o.format,
     tracker: trackerOptions(o.settings, o.speed),
@@ -242,6 +247,9 @@ export function createWatcher(o: WatcherOptions): Watcher {
   const tickMs = o.tickMs ?? 250;
   const noTurnMs = o.noTurnNoticeMs ?? 60_000;
   let ticker: NodeJS.Timeout | undefined;
+  const retireAfterMs = o.retireAfterMs ?? 10 * 60_000;
+  const pruneMs = Math.min(60_000, Math.max(tickMs, retireAfterMs / 10));
+  let lastPrune = now();
   // Time passes for the detectors once what the files held at the start has been read: a backlog
   // read after a restart must answer its turns before the wall clock calls them silent.
   void t.ready.then(() => {
@@ -249,6 +257,12 @@ export function createWatcher(o: WatcherOptions): Watcher {
     ticker = setInterval(() => {
       const at = now();
       pipeline.tick(at);
+      // Sessions that ended long ago leave memory for the store's archive: a watcher that runs
+      // for weeks stays bounded.
+      if (at - lastPrune >= pruneMs) {
+        lastPrune = at;
+        store.retire(pipeline.tracker.prune(at - retireAfterMs));
+      }
       if (++ticks % Math.max(1, Math.round(5000 / tickMs)) === 0) {
         const unsaid = pipeline.tracker.filesWithoutTurnEvidence(noTurnMs).filter((f) => !blindSaid.has(f));
         for (const f of unsaid) blindSaid.add(f);
