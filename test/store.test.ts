@@ -137,7 +137,7 @@ describe('the session store', () => {
         settings: DEFAULT_CONFIG,
         journal,
         tickMs: 20,
-        retireAfterMs: 60_000,
+        retireAfterMs: 10_000,
       });
     const w = open();
     w.subscribe(() => undefined);
