@@ -1,8 +1,16 @@
 // `npm run bench`: deadair's performance targets, measured against the obvious alternatives
 // (grep, jq) on the same file in the same run. Prints figures and ratios; never fails the build.
-//   node bench/run.mjs [--size 1GB] [--appends 1000] [--only analyze|watch|alerts|rooms] [--runs 3]
+//   node bench/run.mjs [--size 1GB] [--appends 1000] [--only analyze|scale|soak|watch|alerts|rooms] [--runs 3]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
@@ -303,6 +311,174 @@ async function benchAlerts() {
   rmSync(file, { force: true });
 }
 
+/** `analyze` on what a real machine eventually feeds it: a week of per-job files, a million jobs. */
+async function benchScale() {
+  mkdirSync(OUT, { recursive: true });
+  const many = join(OUT, 'many-files');
+  if (!existsSync(join(many, 'job-9999.log'))) {
+    mkdirSync(many, { recursive: true });
+    for (let i = 0; i < 10_000; i++) {
+      const t = Date.UTC(2026, 10, 1) + i * 60_000;
+      const job = `AJ_file${i}`;
+      writeFileSync(
+        join(many, `job-${i}.log`),
+        JSON.stringify({
+          level: 30,
+          time: t,
+          pid: 100 + (i % 500),
+          hostname: 'h',
+          jobID: job,
+          room_id: `RM_${i}`,
+          msg: 'Creating speech handle',
+        }) + '\n',
+      );
+    }
+  }
+  const jobs = join(OUT, 'million-jobs.log');
+  if (!existsSync(jobs)) {
+    const block = [];
+    let out = '';
+    for (let i = 0; i < 1_000_000; i++) {
+      const t = Date.UTC(2026, 10, 1) + i * 3;
+      block.push(
+        JSON.stringify({
+          level: 30,
+          time: t,
+          pid: 1000 + (i % 5000),
+          hostname: 'h',
+          jobID: `AJ_${i.toString(36).padStart(8, 'x')}`,
+          room_id: `RM_${i}`,
+          msg: 'Creating speech handle',
+        }),
+      );
+      if (block.length === 50_000) {
+        out += block.join('\n') + '\n';
+        block.length = 0;
+      }
+    }
+    writeFileSync(jobs, out);
+  }
+  for (const [what, path] of [
+    ['10 000 one-line files', many],
+    ['1 000 000 jobs, one line each', jobs],
+  ]) {
+    console.log(`\nanalyze, ${what}`);
+    const runs = [];
+    let rss = 0;
+    for (let i = 0; i < Math.min(RUNS, 2); i++) {
+      const r = time(process.execPath, [BIN, 'analyze', '--json', '--no-progress', path], {
+        env: { ...process.env, DEADAIR_BENCH: '1' },
+      });
+      runs.push(r.ms);
+      const m = /maxrss_kb=(\d+)/.exec(r.stderr);
+      if (m) rss = Math.max(rss, Number(m[1]));
+    }
+    row(`analyze time, ${what}`, `${(median(runs) / 1000).toFixed(2)} s`, '', undefined);
+    row(`analyze peak RSS, ${what}`, `${(rss / 1024).toFixed(0)} MB`, '≤ 1024 MB', rss / 1024 <= 1024);
+  }
+}
+
+/**
+ * Soak: a watcher with its journal fed 10 000 short sessions (a user turn, a reply, a close), in
+ * rounds; its RSS and journal size at the start and the end. Sessions that ended leave memory for
+ * the store's archive, and the journal is compacted at start: neither grows with closed sessions.
+ */
+async function benchSoak() {
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, 'soak.log');
+  const journal = join(OUT, 'soak-journal.jsonl');
+  for (const f of [file, journal, `${journal}.lock`, join(OUT, 'soak-journal.sessions.jsonl')])
+    rmSync(f, { force: true });
+  writeFileSync(file, '');
+  console.log('\nsoak: a watcher fed 10 000 short sessions');
+  // Time scaled down (a session retires 2 s after it ends, a worker is hung after 5 s of nothing)
+  // and the journal bounded at 1 MB: what weeks at 10 000 sessions a day do, in half a minute.
+  const config = join(OUT, 'soak-config.json');
+  writeFileSync(config, JSON.stringify({ detectors: { hangSeconds: 5 } }));
+  const env = { ...process.env, DEADAIR_RETIRE_MS: '2000', DEADAIR_JOURNAL_MAX_BYTES: String(1024 * 1024) };
+  const args = [
+    'watch',
+    '--json',
+    '--no-notify',
+    '--no-sound',
+    '--config',
+    config,
+    '--journal',
+    journal,
+    file,
+  ];
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  await new Promise((resolve) =>
+    child.stderr.on('data', (d) => d.toString().includes('watching') && resolve()),
+  );
+  const rssOf = () => {
+    try {
+      return (
+        Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+      );
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const journalMb = () => (existsSync(journal) ? statSync(journal).size / 1024 / 1024 : 0);
+  const samples = [];
+  let n = 0;
+  for (let round = 0; round < 20; round++) {
+    const lines = [];
+    const t = Date.now();
+    for (let k = 0; k < 500; k++, n++) {
+      const job = `AJ_soak${n}`;
+      const l = (dt, msg, extra = {}) =>
+        JSON.stringify({
+          level: 30,
+          time: t + dt,
+          pid: 9000 + (n % 50),
+          hostname: 'h',
+          jobID: job,
+          ...extra,
+          msg,
+        });
+      lines.push(
+        l(0, 'User turn committed'),
+        l(200, 'Creating speech handle'),
+        l(600, 'playout completed without interruption'),
+        l(900, 'AgentSession closed', { reason: 'user_initiated' }),
+      );
+    }
+    appendFileSync(file, lines.join('\n') + '\n');
+    await new Promise((r) => setTimeout(r, 1500));
+    samples.push({ rss: rssOf(), journal: journalMb() });
+  }
+  child.kill('SIGINT');
+  await new Promise((r) => child.once('exit', r));
+  console.log('  RSS (MB) every 500 sessions: ' + samples.map((x) => x.rss.toFixed(0)).join(' '));
+  console.log('  journal (MB): ' + samples.map((x) => x.journal.toFixed(1)).join(' '));
+  // Once sessions retire as fast as they come (after the first few thousand here), memory must
+  // stay where it is: halfway and at the end.
+  const mid = samples[9] ?? samples[0];
+  const last = samples[samples.length - 1];
+  row(
+    'soak: RSS after 5 000 / 10 000 sessions',
+    `${mid.rss.toFixed(0)} / ${last.rss.toFixed(0)} MB`,
+    'flat (≤ +15 %)',
+    last.rss <= mid.rss * 1.15,
+  );
+  row(
+    'soak: journal after 5 000 / 10 000 sessions',
+    `${mid.journal.toFixed(1)} / ${last.journal.toFixed(1)} MB`,
+    '',
+    undefined,
+  );
+  // Restarted, the journal is compacted (past its bound) and the watcher comes back as small.
+  const again = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  await new Promise((resolve) =>
+    again.stderr.on('data', (d) => d.toString().includes('watching') && resolve()),
+  );
+  row('soak: journal after a restart (compacted past 1 MB)', `${journalMb().toFixed(1)} MB`, '', undefined);
+  again.kill('SIGINT');
+  await new Promise((r) => again.once('exit', r));
+}
+
 console.log(`deadair bench — ${new Date().toISOString()}, node ${process.version}`);
 if (!ONLY || ONLY === 'analyze') {
   await benchAnalyze('json');
@@ -310,6 +486,8 @@ if (!ONLY || ONLY === 'analyze') {
   await benchAnalyze('python-json');
   await benchAnalyze('pino-pretty');
 }
+if (!ONLY || ONLY === 'scale') await benchScale();
+if (!ONLY || ONLY === 'soak') await benchSoak();
 if (!ONLY || ONLY === 'watch') await benchWatch();
 if (!ONLY || ONLY === 'alerts') await benchAlerts();
 if (!ONLY || ONLY === 'rooms')

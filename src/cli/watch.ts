@@ -128,6 +128,10 @@ export async function watch(args: string[], io: Io): Promise<number> {
         ? undefined
         : (values.journal ?? defaultJournal(positionals, io.env, roomKey(values))),
       rooms,
+      // Tuning for tests and the benchmark's soak: how soon ended sessions leave memory, and the
+      // journal's bound.
+      ...envNumber(io.env.DEADAIR_RETIRE_MS, 'retireAfterMs'),
+      ...envNumber(io.env.DEADAIR_JOURNAL_MAX_BYTES, 'journalMaxBytes'),
     });
   } catch (e) {
     if (e instanceof WatcherBusy) throw new UsageError(e.message);
@@ -227,3 +231,10 @@ function defaultJournal(paths: string[], env: NodeJS.ProcessEnv, rooms: string[]
 }
 
 /** Sends alerts to the desktop and the speaker, one at a time, reporting each kind of failure once. */
+
+function envNumber<K extends string>(v: string | undefined, key: K): Partial<Record<K, number>> {
+  const n = Number(v);
+  return v !== undefined && v !== '' && Number.isFinite(n) && n > 0
+    ? ({ [key]: n } as Record<K, number>)
+    : {};
+}

@@ -250,6 +250,8 @@ export class Journal {
   private failedAt: number | undefined;
   private readonly now: () => number;
   private readonly write: (fd: number, text: string) => void;
+  /** What the last compaction left (bytes). */
+  private compactedTo = 0;
 
   /** Opens (and locks) the journal; throws JournalBusy when another process holds it. */
   constructor(
@@ -316,7 +318,8 @@ export class Journal {
     if (this.fd === undefined) return undefined;
     let text: string;
     try {
-      if (fstatSync(this.fd).size <= maxBytes) return undefined;
+      // Past the bound, and twice what the last compaction left (all of it may be recent).
+      if (fstatSync(this.fd).size <= Math.max(maxBytes, 2 * this.compactedTo)) return undefined;
       text = readFileSync(this.file, 'utf8');
     } catch {
       return undefined;
@@ -376,6 +379,7 @@ export class Journal {
       this.fail(e);
       return undefined;
     }
+    this.compactedTo = next.length;
     return { before: text.length, after: next.length };
   }
 

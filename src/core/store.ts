@@ -58,9 +58,11 @@ interface Entry {
   findings: Map<string, FindingVersion[]>;
 }
 
-/** A session forgotten by the tracker, its index and findings written to the archive file. */
+/**
+ * A session forgotten by the tracker: where its line of the archive file is (its summary, events
+ * and findings are read back from there). A hundred bytes each, whatever the session held.
+ */
 interface Archived {
-  summary: SessionSummary;
   offset: number;
   length: number;
 }
@@ -71,8 +73,10 @@ export interface StoreOptions {
    * back from it on demand. Without one, only their summaries are kept.
    */
   archive?: string;
-  /** Sessions kept in the archive's index (the oldest forgotten past it; default 20 000). */
+  /** Sessions kept in the archive's index (the oldest forgotten past it; default 100 000). */
   maxArchived?: number;
+  /** Archived sessions `sessions()` lists (the most recent; default 500): the rest by id. */
+  maxListedArchived?: number;
   /** The archive file is rewritten with its newest half past this size (default 64 MB). */
   maxArchiveBytes?: number;
   /** Events kept per session (oldest dropped past it; default 100 000). */
@@ -139,18 +143,14 @@ export class SessionStore {
         };
         if (r.v === 1 && typeof r.id === 'string' && r.summary && typeof r.summary === 'object') {
           this.archived.delete(r.id);
-          this.archived.set(r.id, {
-            summary: frozen(r.summary),
-            offset,
-            length: Math.min(length, buf.length - offset),
-          });
+          this.archived.set(r.id, { offset, length: Math.min(length, buf.length - offset) });
         }
       } catch {
         // a torn or foreign line: skipped
       }
       offset = end + 1;
     }
-    const max = this.o.maxArchived ?? 20_000;
+    const max = this.o.maxArchived ?? 100_000;
     for (const id of this.archived.keys()) {
       if (this.archived.size <= max) break;
       this.archived.delete(id);
@@ -260,9 +260,9 @@ export class SessionStore {
         }
       }
       this.archived.delete(summary.id);
-      this.archived.set(summary.id, { summary: frozen(summary), offset, length });
+      if (offset >= 0) this.archived.set(summary.id, { offset, length });
     }
-    const max = this.o.maxArchived ?? 20_000;
+    const max = this.o.maxArchived ?? 100_000;
     for (const id of this.archived.keys()) {
       if (this.archived.size <= max) break;
       this.archived.delete(id);
@@ -278,15 +278,11 @@ export class SessionStore {
     const lines: string[] = [];
     let offset = 0;
     const next = new Map<string, Archived>();
-    for (const [id, a] of this.archived) if (a.offset < 0) next.set(id, a);
     for (const [id, a] of keep) {
-      const line = a.offset >= 0 ? readAt(file, a.offset, a.length) : undefined;
-      if (line === undefined) {
-        next.set(id, { ...a, offset: -1, length: 0 });
-        continue;
-      }
+      const line = readAt(file, a.offset, a.length);
+      if (line === undefined) continue;
       lines.push(line);
-      next.set(id, { summary: a.summary, offset, length: Buffer.byteLength(line) });
+      next.set(id, { offset, length: Buffer.byteLength(line) });
       offset += Buffer.byteLength(line);
     }
     try {
@@ -300,20 +296,26 @@ export class SessionStore {
   }
 
   /** What the archive holds of a session, or undefined. */
-  private fromArchive(id: string): Entry | undefined {
+  private fromArchive(id: string): (Entry & { summary: SessionSummary }) | undefined {
     const a = this.archived.get(id);
-    if (!a || a.offset < 0 || !this.o.archive) return undefined;
+    if (!a || !this.o.archive) return undefined;
     const line = readAt(this.o.archive, a.offset, a.length);
     if (line === undefined) return undefined;
     try {
       const r = JSON.parse(line) as {
         id: string;
+        summary: SessionSummary;
         events: StoredEvent[];
         rooms: [string, string][];
         findings: [string, FindingVersion[]][];
       };
       if (r.id !== id) return undefined;
-      return { events: r.events, roomText: new Map(r.rooms), findings: new Map(r.findings) };
+      return {
+        summary: r.summary,
+        events: r.events,
+        roomText: new Map(r.rooms),
+        findings: new Map(r.findings),
+      };
     } catch {
       return undefined;
     }
@@ -334,15 +336,25 @@ export class SessionStore {
       if (s) out.push(this.tracker.summary(s));
     }
     for (const sum of this.tracker.summaries()) if (!this.entries.has(sum.id)) out.push(sum);
+    // The most recently archived ones too, read back from the archive (the rest by `session(id)`).
     const live = new Set(out.map((x) => x.id));
-    for (const a of this.archived.values()) if (!live.has(a.summary.id)) out.push(a.summary);
+    const ids = [...this.archived.keys()];
+    const listed = this.o.maxListedArchived ?? 500;
+    for (let k = ids.length - 1; k >= 0 && k >= ids.length - listed; k--) {
+      const id = ids[k] as string;
+      if (live.has(id)) continue;
+      const a = this.fromArchive(id);
+      if (a) out.push(a.summary);
+    }
     out.sort((a, b) => ATTENTION[a.verdict] - ATTENTION[b.verdict] || (b.start || 0) - (a.start || 0));
     return frozen(out);
   }
 
   session(id: string): SessionSummary | undefined {
     const s = this.tracker.session(id);
-    return s ? frozen(this.tracker.summary(s)) : this.archived.get(id)?.summary;
+    if (s) return frozen(this.tracker.summary(s));
+    const a = this.fromArchive(id);
+    return a ? frozen(a.summary) : undefined;
   }
 
   /**

@@ -150,6 +150,11 @@ export function createWatcher(o: WatcherOptions): Watcher {
     },
   });
 
+  // What a restart needs of the events: those of sessions that may still be running (the rest are
+  // in the store's archive once they end).
+  const retireAfterMs = o.retireAfterMs ?? 10 * 60_000;
+  const keepMs = Math.max(retireAfterMs, 2 * (trackerOptions(o.settings, o.speed).hangMs ?? 0));
+  const journalMax = o.journalMaxBytes ?? JOURNAL_MAX_BYTES;
   let positions: SourcePosition[] | undefined;
   if (o.journal) {
     try {
@@ -162,8 +167,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
       throw e;
     }
     // Bounded: past JOURNAL_MAX_BYTES it keeps what a restart needs and the last events only.
-    const keepMs = Math.max(10 * 60_000, 2 * (trackerOptions(o.settings, o.speed).hangMs ?? 0));
-    const compacted = journal.compact(o.journalMaxBytes ?? JOURNAL_MAX_BYTES, keepMs);
+    const compacted = journal.compact(journalMax, keepMs);
     if (compacted)
       notice(
         `journal ${o.journal} compacted from ${mb(compacted.before)} to ${mb(compacted.after)} (findings, alerts, positions and the last ${Math.round(keepMs / 60_000)} min of events kept)`,
@@ -247,7 +251,6 @@ export function createWatcher(o: WatcherOptions): Watcher {
   const tickMs = o.tickMs ?? 250;
   const noTurnMs = o.noTurnNoticeMs ?? 60_000;
   let ticker: NodeJS.Timeout | undefined;
-  const retireAfterMs = o.retireAfterMs ?? 10 * 60_000;
   const pruneMs = Math.min(60_000, Math.max(tickMs, retireAfterMs / 10));
   let lastPrune = now();
   // Time passes for the detectors once what the files held at the start has been read: a backlog
@@ -262,6 +265,8 @@ export function createWatcher(o: WatcherOptions): Watcher {
       if (at - lastPrune >= pruneMs) {
         lastPrune = at;
         store.retire(pipeline.tracker.prune(at - retireAfterMs));
+        // A watcher that never restarts keeps its journal bounded too.
+        journal?.compact(journalMax, keepMs);
       }
       if (++ticks % Math.max(1, Math.round(5000 / tickMs)) === 0) {
         const unsaid = pipeline.tracker.filesWithoutTurnEvidence(noTurnMs).filter((f) => !blindSaid.has(f));
