@@ -1,0 +1,101 @@
+// Silence after a user's turn. A turn's end opens a wait (`awaitAnswer`); the agent's speech closes
+// it and every silence with it (`answered`). On a tick, a wait with no reply begun — or whose reply
+// failed — for `silenceMs` is agent_silent; one with no output at all for `hangMs` is process_died
+// (the worker looks hung).
+
+import type { Evidence } from '../../shared/types.js';
+import type { Session } from '../session.js';
+import { clock, likelyCause, seconds } from '../wording.js';
+import { arm, type Due, type FoldContext } from './context.js';
+import { raise, type Change } from './finding.js';
+
+/** How far apart the log and the room may report the end of the same user turn. */
+export const SAME_TURN_MS = 3000;
+
+/** Silences that end when the agent speaks. */
+const RECOVER_ON_SPEECH = ['agent_silent', 'stuck_thinking', 'rate_limited'] as const;
+
+/** Where a piece of evidence comes from: a log file, or a room the observer watched. */
+export function sourceOf(e: Evidence): 'log' | 'room' {
+  return e.file !== undefined && e.file !== '' ? 'log' : 'room';
+}
+
+/** The user finished speaking at `time`: the agent's answer is awaited. */
+export function awaitAnswer(ctx: FoldContext, s: Session, time: number, evidence: Evidence): void {
+  // The log and the room both report the end of one turn, a moment apart: one turn, two pieces
+  // of evidence, the deadline from the first.
+  const p = s.pending;
+  if (
+    p &&
+    !p.silentRaised &&
+    !p.replyBegun &&
+    p.alsoSeen === undefined &&
+    sourceOf(p.evidence) !== sourceOf(evidence) &&
+    Math.abs(time - p.time) <= SAME_TURN_MS
+  ) {
+    p.alsoSeen = evidence;
+    return;
+  }
+  // One turn's end written by several records of one source (Python: `user turn committed`, its
+  // EOU metrics, the user's conversation item): one turn, the deadline from the first.
+  if (
+    p &&
+    !p.silentRaised &&
+    !p.replyBegun &&
+    time >= p.time &&
+    time - p.time <= SAME_TURN_MS &&
+    sourceOf(p.evidence) === sourceOf(evidence)
+  )
+    return;
+  s.userTurns++;
+  s.userEvidence = true;
+  s.begunVia = 0;
+  s.spokeVia = 0;
+  s.pending = {
+    time,
+    evidence,
+    alsoSeen: undefined,
+    replyBegun: false,
+    failed: false,
+    error: undefined,
+    errorEvidence: undefined,
+    dead: false,
+    silentRaised: false,
+    hangRaised: false,
+  };
+  arm(ctx, s, time + Math.min(ctx.limits.silenceMs, ctx.limits.hangMs));
+}
+
+/** The agent spoke at `time`: nothing is awaited, and the silences it was in are over. */
+export function answered(s: Session, time: number, change: Change): void {
+  s.pending = undefined;
+  s.thinkingSince = undefined;
+  s.rateLimitedSince = undefined;
+  if (!s.silenced) return;
+  s.silenced = false;
+  for (const cause of RECOVER_ON_SPEECH) {
+    const f = s.findings.get(cause);
+    if (f && f.recovered === undefined) {
+      f.recovered = time;
+      (change.recovered ??= []).push(f);
+    }
+  }
+}
+
+/** agent_silent and the hung worker, for a tick at `due.now`. */
+export function silenceTimers(ctx: FoldContext, s: Session, due: Due, change: Change): void {
+  const { silenceMs, hangMs } = ctx.limits;
+  const p = s.pending;
+  if (p && !p.silentRaised && (!p.replyBegun || p.failed) && due.at(p.time + silenceMs)) {
+    p.silentRaised = true;
+    const f = raise(s, 'agent_silent', 'critical', 'session', p.time + silenceMs, p.evidence, change);
+    if (p.alsoSeen && !f.evidence.includes(p.alsoSeen)) f.evidence.push(p.alsoSeen);
+    f.summary = `The user finished speaking at ${clock(p.time)} and the agent never answered${likelyCause(s)}.`;
+    if (f.recovered !== undefined) f.recovered = undefined;
+  }
+  if (p && !p.hangRaised && due.at(Math.max(s.end, p.time) + hangMs)) {
+    p.hangRaised = true;
+    const f = raise(s, 'process_died', 'critical', 'process', due.now, p.evidence, change);
+    f.summary = `The agent wrote nothing for ${seconds(hangMs)} s while the user waited for an answer (since ${clock(p.time)}): the worker looks hung.`;
+  }
+}
