@@ -37,14 +37,17 @@ const CATS = ['MaxGatewayCredits', 'MaxConcurrentGatewayLLMRpm', 'MaxConcurrentG
 export function* jsonLines(seed = 1) {
   const r = rng(seed);
   let t = Date.UTC(2026, 10, 24, 9, 0, 0);
-  const jobs = Array.from({ length: 400 }, (_, i) => ({
+  const job = (i) => ({
     id: `AJ_${(i * 7919).toString(36).padStart(10, 'q')}`,
     room: `RM_${(i * 104729).toString(36).padStart(10, 'z')}`,
-    pid: 20000 + i,
-  }));
+    pid: 20000 + (i % 30000),
+  });
+  const jobs = Array.from({ length: 400 }, (_, i) => job(i));
+  let next = jobs.length;
   for (;;) {
     t += Math.floor(r() * 20);
-    const j = jobs[Math.floor(r() * jobs.length)];
+    const k = Math.floor(r() * jobs.length);
+    const j = jobs[k];
     const head = (level) =>
       `{"level":${level},"time":${t},"pid":${j.pid},"hostname":"agent-worker-7","pid":${j.pid},"jobID":"${j.id}","room_id":"${j.room}"`;
     const x = r();
@@ -57,6 +60,8 @@ export function* jsonLines(seed = 1) {
     } else if (x < 0.0052) {
       yield `${head(50)},"type":"llm_error","timestamp":${t},"label":"inference.LLM","error":{"type":"APIStatusError","message":"429 \\"LLM token credit quota exceeded, category: MaxGatewayCredits\\"","body":"LLM token credit quota exceeded, category: MaxGatewayCredits","retryable":true,"name":"APIStatusError","statusCode":429},"recoverable":false,"msg":"AgentSession is closing due to an unrecoverable error"}`;
       yield `${head(30)},"reason":"error","error":null,"msg":"AgentSession closed"}`;
+      // The job ends with its session; the next call is a new job, as a worker runs them.
+      jobs[k] = job(next++);
     } else {
       const [lvl, msg] = CHATTER[Math.floor(r() * CHATTER.length)];
       const extra = msg.includes('metrics')
@@ -73,17 +78,20 @@ const C = { DEBUG: '\x1b[36m', INFO: '\x1b[32m', WARNING: '\x1b[33m', ERROR: '\x
 export function* textLines(seed = 2) {
   const r = rng(seed);
   let t = Date.UTC(2026, 10, 24, 9, 0, 0);
-  const jobs = Array.from({ length: 400 }, (_, i) => ({
+  const job = (i) => ({
     id: `AJ_${(i * 7919).toString(36).padStart(10, 'p')}`,
     room: `support-${i}`,
-    pid: 30000 + i,
-  }));
+    pid: 30000 + (i % 30000),
+  });
+  const jobs = Array.from({ length: 400 }, (_, i) => job(i));
+  let next = jobs.length;
   const p2 = (n) => String(n).padStart(2, '0');
   for (;;) {
     t += Math.floor(r() * 20);
     const d = new Date(t);
     const ts = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())},${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
-    const j = jobs[Math.floor(r() * jobs.length)];
+    const k = Math.floor(r() * jobs.length);
+    const j = jobs[k];
     const stamp = `"pid": ${j.pid}, "job_id": "${j.id}", "room": "${j.room}"`;
     const line = (lvl, msg, extra) =>
       `${ts} - ${C[lvl]}${lvl.padEnd(4)}\x1b[0m livekit.agents - ${msg} \x1b[90m{${extra ? extra + ', ' : ''}${stamp}}\x1b[0m`;
@@ -100,6 +108,8 @@ export function* textLines(seed = 2) {
         'ERROR',
         `AgentSession is closing due to unrecoverable error: failed to generate LLM completion after 4 attempts (caused by APIStatusError: message='Internal Server Error', status_code=500, retryable=True)`,
       );
+      // The job ends with its session; the next call is a new job, as a worker runs them.
+      jobs[k] = job(next++);
     } else {
       const msgs = [
         'received user transcript',
@@ -386,17 +396,20 @@ const PRETTY_LEVEL = {
 export function* prettyLines(seed = 4) {
   const r = rng(seed);
   let t = Date.UTC(2026, 10, 24, 9, 0, 0);
-  const jobs = Array.from({ length: 400 }, (_, i) => ({
+  const job = (i) => ({
     id: `AJ_${(i * 7919).toString(36).padStart(10, 'w')}`,
     room: `RM_${(i * 104729).toString(36).padStart(10, 'v')}`,
-    pid: 50000 + i,
-  }));
+    pid: 50000 + (i % 10000),
+  });
+  const jobs = Array.from({ length: 400 }, (_, i) => job(i));
+  let next = jobs.length;
   const p2 = (n) => String(n).padStart(2, '0');
   for (;;) {
     t += Math.floor(r() * 20);
     const d = new Date(t);
     const ts = `[${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, '0')}]`;
-    const j = jobs[Math.floor(r() * jobs.length)];
+    const k = Math.floor(r() * jobs.length);
+    const j = jobs[k];
     const head = (level, msg, fields) =>
       `${ts} ${PRETTY_LEVEL[level]} (${j.pid}): \x1b[36m${msg}\x1b[39m\n    jobID: "${j.id}"\n    room_id: "${j.room}"${fields ? '\n' + fields : ''}`;
     const x = r();
@@ -443,6 +456,8 @@ export function* prettyLines(seed = 4) {
         ].join('\n'),
       );
       yield head(30, 'AgentSession closed', '    reason: "error"\n    error: null');
+      // The job ends with its session; the next call is a new job, as a worker runs them.
+      jobs[k] = job(next++);
     } else {
       const [lvl, msg] = CHATTER[Math.floor(r() * CHATTER.length)];
       const fields =
