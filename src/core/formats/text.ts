@@ -273,10 +273,14 @@ export function parsePrettyFields(lines: string[]): Record<string, unknown> {
 function parseLooseValue(text: string): unknown {
   const t = text.trim();
   if (t === '') return '';
-  try {
-    return JSON.parse(t) as unknown;
-  } catch {
-    // fall through
+  // pino-pretty prints a multi-line string (a stack) as a key, a newline and raw lines: never JSON.
+  // Not trying JSON.parse on it saves the exception, which quotes the text and costs microseconds.
+  if (!/":\r?\n/.test(t)) {
+    try {
+      return JSON.parse(t) as unknown;
+    } catch {
+      // fall through
+    }
   }
   if (!t.startsWith('{')) return t;
   const obj: Record<string, unknown> = {};
