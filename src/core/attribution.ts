@@ -283,9 +283,12 @@ export class Attribution {
     }
     if (ctx.roomName) {
       s.room ??= ctx.roomName;
-      if (this.jobByRoomName.get(ctx.roomName) !== job) {
+      const was = this.jobByRoomName.get(ctx.roomName);
+      if (was !== job) {
         this.jobByRoomName.set(ctx.roomName, job);
-        this.epoch++; // the room now names another job
+        // The room now names another job: what was approved for the one it named is no more. A
+        // name learnt for the first time approved nothing (approval needs it to name the job).
+        if (was !== undefined) this.epoch++;
       }
     }
   }
