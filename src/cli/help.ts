@@ -21,8 +21,9 @@ Run 'deadair help analyze' or 'deadair help watch' for their options.
 export const ANALYZE_HELP = `Usage: deadair analyze [options] <file|dir|glob>...
 
 Reads every line of the given logs (directories: their *.log, *.jsonl, *.json, *.txt, *.out, *.err
-files and rotations; quote globs: 'logs/**/*.log') and prints one block per agent session — room,
-job, span, turns, verdict, cause, first failure with file:line, and the fix — then a summary.
+files and rotations, gzipped ones too; quote globs: 'logs/**/*.log'; '-' is standard input; gzip
+and UTF-16 are decoded) and prints one block per agent session — room, job, span, turns, verdict,
+cause, first failure with file:line, and the fix — then a summary.
 
 Options:
   --json               print {"sessions":[...],"summary":{...}} instead of text
@@ -42,8 +43,8 @@ Exit codes: 0 no session failed or went silent (healthy or degraded only), 1 som
 export const WATCH_HELP = `Usage: deadair watch [options] <file|dir|glob>...
        deadair watch --room <name> | --rooms <pattern> [options] [<file|dir|glob>...]
 
-Follows the given logs like 'tail -F' (appends, rotation, truncation, new files in a directory)
-and joins the given LiveKit rooms as a hidden, subscribe-only observer; prints each finding once,
+Follows the given logs like 'tail -F' (appends, rotation, truncation, new files in a directory;
+'-' follows standard input, a named pipe is read across its writers) and joins the given LiveKit rooms as a hidden, subscribe-only observer; prints each finding once,
 the moment it happens. When an agent fails (a critical finding that is not the consequence of one
 already alerted) it also raises an alert: a desktop notification that names the cause, and a short
 spoken clip. Ctrl-C to stop.
