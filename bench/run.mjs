@@ -368,6 +368,8 @@ async function benchScale() {
     for (let i = 0; i < Math.min(RUNS, 2); i++) {
       const r = time(process.execPath, [BIN, 'analyze', '--json', '--no-progress', path], {
         env: { ...process.env, DEADAIR_BENCH: '1' },
+        // The report of a million sessions is hundreds of MB: written, not kept.
+        stdio: ['ignore', 'ignore', 'pipe'],
       });
       runs.push(r.ms);
       const m = /maxrss_kb=(\d+)/.exec(r.stderr);
