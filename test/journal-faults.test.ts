@@ -19,7 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/core/config.js';
 import { Journal, JournalBusy, readJournal, RETRY_MS } from '../src/core/journal.js';
 import { createWatcher, WatcherBusy, type WatchEvent } from '../src/core/watcher.js';
-import { BIN } from './support/cli.js';
+import { BIN, unprivileged } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deadair-jfault-'));
 chmodSync(dir, 0o755);
@@ -225,7 +225,11 @@ describe('the journal under faults', () => {
       join(dir, 'ro.log'),
     ];
     // Root writes anywhere: run as nobody when the suite runs as root.
-    const uid = process.getuid?.() === 0 ? 65534 : undefined;
+    const { uid, skip } = unprivileged();
+    if (skip) {
+      console.log(`skipped: ${skip}`);
+      return;
+    }
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: dir, NO_COLOR: '1' },
       ...(uid !== undefined ? { uid, gid: uid } : {}),
