@@ -166,6 +166,58 @@ describe('the session store', () => {
     await again.stop();
   });
 
+  it('tells a session’s turns from its events, with the latencies its metrics carried', async () => {
+    const log = join(dir, 'turns.log');
+    const t0 = Date.now() - 60_000;
+    const py = (ms: number, level: string, message: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        message,
+        level,
+        name: 'livekit.agents',
+        ...extra,
+        pid: 5,
+        job_id: 'AJ_turns',
+        room: 'r',
+        timestamp: new Date(t0 + ms).toISOString(),
+      });
+    writeFileSync(
+      log,
+      [
+        py(0, 'DEBUG', 'conversation_item_added', { role: 'assistant', 'lk.pii.text': 'Hello!' }), // a greeting
+        py(5000, 'DEBUG', 'conversation_item_added', { role: 'user', 'lk.pii.text': 'hi' }),
+        py(5010, 'INFO', 'EOU metrics', { end_of_utterance_delay: 0.5, transcription_delay: 0.2 }),
+        py(5600, 'INFO', 'LLM metrics', { ttft: 0.4 }),
+        py(5900, 'INFO', 'TTS metrics', { ttfb: 0.15, audio_duration: 1.2 }),
+        py(7000, 'DEBUG', 'conversation_item_added', {
+          role: 'assistant',
+          'lk.pii.text': 'Hi, how can I help?',
+        }),
+        py(12_000, 'DEBUG', 'conversation_item_added', { role: 'user', 'lk.pii.text': 'are you there?' }),
+      ].join('\n') + '\n',
+    );
+    const w = createWatcher({ paths: [log], fromStart: true, settings: DEFAULT_CONFIG });
+    w.subscribe(() => undefined);
+    await w.ready;
+    await until(() => w.store.events('AJ_turns').events.length >= 7);
+    const turns = w.store.turns('AJ_turns');
+    await w.stop();
+    expect(
+      turns.map((t) => [t.userEnd !== undefined, t.replyBegun !== undefined, t.spoke !== undefined]),
+    ).toEqual([
+      [false, false, true],
+      [true, true, true],
+      [true, false, false],
+    ]);
+    expect(turns[1]?.latency).toMatchObject({
+      eouDelayMs: 500,
+      transcriptionDelayMs: 200,
+      ttftMs: 400,
+      ttfbMs: 150,
+    });
+    expect(turns[1]?.spoke).toBe(t0 + 5900);
+    expect(turns[2]?.latency).toBeUndefined();
+  });
+
   it('pages a session’s events, by time range, and gives readers frozen copies', async () => {
     const log = join(dir, 'paged.log');
     const t0 = Date.now() - 100_000;

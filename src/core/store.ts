@@ -20,8 +20,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import type { AgentEvent, EventKind } from '../shared/events.js';
-import type { Finding, SessionSummary, Verdict } from '../shared/types.js';
+import type { AgentEvent, EventKind, TurnMetrics } from '../shared/events.js';
+import type { Finding, SessionSummary, TurnLatency, Verdict } from '../shared/types.js';
 import type { SessionTracker } from './tracker.js';
 
 /** One event of a session, as the index keeps it. */
@@ -38,6 +38,24 @@ export interface StoredEvent {
   room?: string;
   /** A one-line description (the message); the evidence itself is read with `evidence()`. */
   message: string;
+  /** For a metrics record: which (`eou`, `llm`, `tts` …). */
+  metrics?: TurnMetrics['type'];
+}
+
+/**
+ * One turn of a session as its events tell it: the user finished (or, for a reply nobody asked
+ * for, the agent began), the agent began its reply, the agent spoke — and the latencies its
+ * metrics carried, when it carried any.
+ */
+export interface StoredTurn {
+  /** The event that opened it: a user's turn end, or the reply's start. */
+  id: string;
+  userEnd?: number;
+  replyBegun?: number;
+  spoke?: number;
+  /** The turn's failures (error events between its start and the next turn). */
+  errors: number;
+  latency?: TurnLatency;
 }
 
 /** One state of a finding: they are never changed, only followed by the next. */
@@ -186,6 +204,7 @@ export class SessionStore {
       source: src.file ? 'log' : 'room',
       message: ev.message.length > 300 ? ev.message.slice(0, 299) + '…' : ev.message,
     };
+    if (ev.kind === 'metrics') stored.metrics = ev.metrics.type;
     if (src.file) {
       let f = this.fileIds.get(src.file);
       if (!f) this.fileIds.set(src.file, (f = shortId(src.file)));
@@ -396,6 +415,67 @@ export class SessionStore {
     if (ev.source === 'room') return e.roomText.get(eventId);
     if (ev.file === undefined || ev.offset === undefined) return undefined;
     return readLine(ev.file, ev.offset);
+  }
+
+  /**
+   * A session's turns, in order, from its events: each user turn end opens one (a reply with no
+   * user turn before it opens one too); the reply begun and the speech that follow are its, and
+   * the latencies its metrics carried.
+   */
+  turns(session: string): readonly StoredTurn[] {
+    const e = this.read(session);
+    if (!e) return [];
+    const out: StoredTurn[] = [];
+    let cur: StoredTurn | undefined;
+    for (const ev of e.events) {
+      // A metrics record is the step it measures: an EOU the user's turn end, an LLM the reply
+      // begun, a TTS with audio the agent speaking.
+      const kind =
+        ev.kind !== 'metrics'
+          ? ev.kind
+          : ev.metrics === 'eou'
+            ? 'user_turn_end'
+            : ev.metrics === 'llm' || ev.metrics === 'realtime'
+              ? 'agent_turn'
+              : ev.metrics === 'tts'
+                ? 'agent_speech'
+                : 'log';
+      switch (kind) {
+        case 'user_turn_end':
+          // The same turn reported by another record (or the room) a moment later is one turn.
+          if (
+            cur?.userEnd !== undefined &&
+            cur.replyBegun === undefined &&
+            cur.spoke === undefined &&
+            ev.time - cur.userEnd <= 3000
+          )
+            break;
+          out.push((cur = { id: ev.id, userEnd: ev.time, errors: 0 }));
+          break;
+        case 'agent_turn':
+          if (!cur || cur.spoke !== undefined) out.push((cur = { id: ev.id, errors: 0 }));
+          cur.replyBegun ??= ev.time;
+          break;
+        case 'agent_speech':
+          if (!cur) out.push((cur = { id: ev.id, errors: 0 }));
+          cur.spoke ??= ev.time;
+          break;
+        case 'error':
+          if (cur) cur.errors++;
+          break;
+        default:
+          break;
+      }
+    }
+    // Each set of latencies belongs to the last turn that had begun when its first metric was written.
+    const start = (t: StoredTurn) => t.userEnd ?? t.replyBegun ?? t.spoke ?? Number.NaN;
+    let k = 0;
+    for (const l of this.session(session)?.latency?.turns ?? []) {
+      while (k + 1 < out.length && start(out[k + 1] as StoredTurn) <= l.time) k++;
+      const t = out[k];
+      if (t && start(t) <= l.time && t.latency === undefined) t.latency = l;
+    }
+    return frozen(out);
   }
 
   /** A finding's versions, oldest first. */
