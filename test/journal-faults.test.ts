@@ -19,29 +19,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/core/config.js';
 import { Journal, JournalBusy, readJournal, RETRY_MS } from '../src/core/journal.js';
 import { createWatcher, WatcherBusy, type WatchEvent } from '../src/core/watcher.js';
+import { creditsLine as credits, pinoLine as pino, until } from './support/agent-lines.js';
 import { BIN, unprivileged } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deadair-jfault-'));
 chmodSync(dir, 0o755);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const pino = (time: number, job: string, msg: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    level: msg.startsWith('User') ? 20 : 30,
-    time,
-    pid: 7,
-    hostname: 'h',
-    jobID: job,
-    ...extra,
-    msg,
-  });
-const credits = (time: number, job: string) =>
-  pino(time, job, 'failed to generate LLM completion, retrying in 100ms', {
-    level: 40,
-    llm: 'inference.LLM',
-    attempt: 1,
-    error: { message: '429 "LLM token credit quota exceeded, category: MaxGatewayCredits"', statusCode: 429 },
-  });
 
 const settings = (alerts: Partial<typeof DEFAULT_CONFIG.alerts> = {}) => ({
   ...DEFAULT_CONFIG,
@@ -55,14 +38,6 @@ async function watching(log: string, journal: string, alerts: Partial<typeof DEF
   w.subscribe((e) => events.push(e));
   await w.ready;
   return { w, events };
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const found = (events: WatchEvent[], cause: string) =>

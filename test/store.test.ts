@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/core/config.js';
 import { createWatcher } from '../src/core/watcher.js';
+import { creditsLine as credits, pinoLine as pino, until } from './support/agent-lines.js';
 import { ROOT } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deadair-store-'));
@@ -32,24 +33,6 @@ beforeAll(async () => {
     },
   });
 }, 60_000);
-
-const pino = (time: number, job: string, msg: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ level: 30, time, pid: 7, hostname: 'h', jobID: job, room_id: 'RM_s', ...extra, msg });
-const credits = (time: number, job: string) =>
-  pino(time, job, 'failed to generate LLM completion, retrying in 100ms', {
-    level: 40,
-    llm: 'inference.LLM',
-    attempt: 1,
-    error: { message: '429 "LLM token credit quota exceeded, category: MaxGatewayCredits"', statusCode: 429 },
-  });
-
-async function until(cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('the session store', () => {
   it('answers the same after a SIGKILL and a restart: ids, events, finding versions, evidence', async () => {
