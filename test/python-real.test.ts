@@ -114,6 +114,18 @@ describe('real livekit-agents output', () => {
     });
   });
 
+  it('gives each session the verdict it gets alone when a version’s recordings are read together', async () => {
+    // Files of other times read one after another: each session's deadlines pass by its own time.
+    for (const version of versions) {
+      const together = (await analyze(join(DIR, version))).out.sessions;
+      const alone: Session[] = [];
+      for (const f of readdirSync(join(DIR, version)).filter((n) => n.endsWith('.log')))
+        alone.push(...(await analyze(join(DIR, version, f))).out.sessions);
+      const verdicts = (ss: Session[]) => ss.map((x) => `${x.id} ${x.verdict} ${ids(x)?.join(',')}`).sort();
+      expect(verdicts(together)).toEqual(verdicts(alone));
+    }
+  }, 60_000);
+
   it('prints the note and the latencies in the text report', async () => {
     const text = await new Promise<string>((resolve) =>
       execFile(

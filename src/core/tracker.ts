@@ -62,7 +62,16 @@ export class SessionTracker {
     this.lastSession = s;
     a.touch(s, ev);
     if (ev.kind === 'log') return NO_CHANGE;
-    foldEvent(this.ctx, s, ev, this.fresh(s));
+    const change = this.fresh(s);
+    // A session that ends first lets pass the deadlines it had before its end, by its own time: the
+    // log's clock may not have ticked there (a later file read first, a close within the second).
+    if (
+      s.dueAt !== undefined &&
+      s.dueAt <= ev.time &&
+      (ev.kind === 'session_close' || ev.kind === 'process_exit' || ev.kind === 'process_unresponsive')
+    )
+      this.timersOf(s, ev.time, change);
+    foldEvent(this.ctx, s, ev, change);
     return this.changed();
   }
 
