@@ -63,6 +63,9 @@ Options:
   --journal <file>     where to keep the journal (default: $XDG_STATE_HOME/deadair/, one per set of paths):
                        after a restart, watch resumes exactly where it stopped, raising no alert twice
   --no-journal         keep nothing on disk
+  --ui                 serve the session timeline on 127.0.0.1 (the URL, with this run's key, is printed)
+  --ui-port <N>        on this port (default: a free one)
+  --open               open it in the browser ($BROWSER, or the desktop's opener)
   --no-notify          no desktop notification for alerts
   --no-sound           no spoken alert (clips are played with afplay / paplay / aplay / PowerShell;
                        DEADAIR_ALSA_DEVICE=<name> plays through that ALSA device)

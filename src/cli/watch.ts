@@ -2,16 +2,27 @@
 // happens (text or JSON lines), alerts sent to the desktop and the speaker, problems and notices on
 // stderr — until Ctrl-C. `present` is shared with the demo.
 
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import type { Config } from '../core/config.js';
 import { expandPaths } from '../core/logs/tail.js';
 import { shownUrl } from '../core/redact.js';
 import { createWatcher, WatcherBusy, type Watcher, type WatcherOptions } from '../core/watcher.js';
 import { findChromium, ObserverBrowser } from '../observer/browser.js';
-import { COMMON, formatOption, parse, problemLine, settings, UsageError, type Io } from './common.js';
+import {
+  COMMON,
+  formatOption,
+  parse,
+  problemLine,
+  settings,
+  UsageError,
+  VERSION,
+  type Io,
+} from './common.js';
 import {
   findingJson,
   findingText,
@@ -24,6 +35,7 @@ import {
 } from './format.js';
 import { WATCH_HELP } from './help.js';
 import { AlertSinks } from './sinks.js';
+import { startUiServer, type UiServer } from './ui-server.js';
 
 const WATCH_OPTIONS = {
   ...COMMON,
@@ -35,6 +47,9 @@ const WATCH_OPTIONS = {
   'no-journal': { type: 'boolean' },
   'no-notify': { type: 'boolean' },
   'no-sound': { type: 'boolean' },
+  ui: { type: 'boolean' },
+  'ui-port': { type: 'string' },
+  open: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 export interface Presentation {
@@ -156,10 +171,55 @@ export async function watch(args: string[], io: Io): Promise<number> {
     rooms && `rooms ${describeRooms(values)} on ${shownUrl(rooms.credentials.url)}`,
   ].filter(Boolean);
   io.err.write(style.dim(`deadair: watching ${what.join(' and ')} — Ctrl-C to stop\n`));
+  const ui = values.ui ? await serveUi(w, io, values, style) : undefined;
   await (io.stopSignal ?? new Promise<void>(() => undefined));
+  await ui?.close();
   await w.stop();
   await idle();
   return 0;
+}
+
+/** `--ui`: the timeline on 127.0.0.1, its URL printed (and opened with `--open`). */
+export async function serveUi(
+  w: Watcher,
+  io: Io,
+  values: { 'ui-port'?: string; open?: boolean },
+  style: Style,
+): Promise<UiServer> {
+  const port = values['ui-port'] === undefined ? 0 : Number(values['ui-port']);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--ui-port must be a port number, not '${safeText(String(values['ui-port']), 20)}'`);
+  let server: UiServer;
+  try {
+    server = await startUiServer({
+      watcher: w,
+      version: VERSION,
+      port,
+      root: fileURLToPath(new URL('../out/renderer', import.meta.url)),
+    });
+  } catch (e) {
+    await w.stop();
+    throw new UsageError(`cannot serve the timeline on 127.0.0.1:${port}: ${(e as Error).message}`);
+  }
+  io.err.write(style.dim(`deadair: timeline at ${server.url}\n`));
+  if (values.open) openBrowser(server.url, io);
+  return server;
+}
+
+/** Opens a URL the way the desktop does: $BROWSER when set, else the platform's opener. */
+function openBrowser(url: string, io: Io): void {
+  const [cmd, ...args] = io.env.BROWSER
+    ? [...io.env.BROWSER.split(' ').filter(Boolean), url]
+    : process.platform === 'darwin'
+      ? ['open', url]
+      : process.platform === 'win32'
+        ? ['cmd', '/c', 'start', '', url]
+        : ['xdg-open', url];
+  const child = spawn(cmd as string, args, { stdio: 'ignore', detached: true });
+  child.on('error', (e) =>
+    io.err.write(`deadair: cannot open a browser (${safeText(e.message, 120)}): open ${url}\n`),
+  );
+  child.unref();
 }
 
 export async function roomOptions(

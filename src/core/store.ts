@@ -20,54 +20,12 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import type { AgentEvent, EventKind, TurnMetrics } from '../shared/events.js';
-import type { Finding, SessionSummary, TurnLatency, Verdict } from '../shared/types.js';
+import type { AgentEvent } from '../shared/events.js';
+import type { FindingVersion, StoreChange, StoredEvent, StoredTurn } from '../shared/store.js';
+import type { Finding, SessionSummary, Verdict } from '../shared/types.js';
+
+export type { FindingVersion, StoreChange, StoredEvent, StoredTurn };
 import type { SessionTracker } from './tracker.js';
-
-/** One event of a session, as the index keeps it. */
-export interface StoredEvent {
-  /** Stable: `<file id>:<byte offset>` for a log line, `<room id>:<time>:<kind>:<n>` for a room's. */
-  id: string;
-  session: string;
-  time: number;
-  kind: EventKind;
-  source: 'log' | 'room';
-  file?: string;
-  line?: number;
-  offset?: number;
-  room?: string;
-  /** A one-line description (the message); the evidence itself is read with `evidence()`. */
-  message: string;
-  /** For a metrics record: which (`eou`, `llm`, `tts` …). */
-  metrics?: TurnMetrics['type'];
-}
-
-/**
- * One turn of a session as its events tell it: the user finished (or, for a reply nobody asked
- * for, the agent began), the agent began its reply, the agent spoke — and the latencies its
- * metrics carried, when it carried any.
- */
-export interface StoredTurn {
-  /** The event that opened it: a user's turn end, or the reply's start. */
-  id: string;
-  userEnd?: number;
-  replyBegun?: number;
-  spoke?: number;
-  /** The turn's failures (error events between its start and the next turn). */
-  errors: number;
-  latency?: TurnLatency;
-}
-
-/** One state of a finding: they are never changed, only followed by the next. */
-export interface FindingVersion {
-  how: 'created' | 'escalated' | 'recovered';
-  /** When it happened (its first time, its last time when escalated, its recovery). */
-  at: number;
-  finding: Readonly<Finding>;
-}
-
-export type StoreChange =
-  { type: 'event'; event: StoredEvent } | { type: 'finding'; version: FindingVersion };
 
 interface Entry {
   events: StoredEvent[];

@@ -2,6 +2,7 @@
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import { delimiter, join } from 'node:path';
 import { defaultConfigPath, loadConfig } from '../core/config.js';
+import { answer, isRequestChannel } from '../core/api.js';
 import { createWatcher, type Watcher } from '../core/watcher.js';
 import { IPC } from '../shared/api.js';
 import { CSP, isAppUrl, isSafeExternalUrl, windowOptions } from './security.js';
@@ -35,6 +36,22 @@ void app.whenReady().then(() => {
     return app.getVersion();
   });
   watcher = startWatching();
+  // The timeline's contract over IPC: the same answers `deadair watch --ui` gives over HTTP.
+  ipcMain.handle(IPC.request, (event, channel: unknown, params: unknown) => {
+    if (!isAppUrl(event.senderFrame?.url ?? '', devServer)) throw new Error('untrusted sender');
+    if (!watcher) throw new Error('not watching: set DEADAIR_WATCH');
+    if (!isRequestChannel(channel)) throw new Error('unknown channel');
+    return answer(watcher.store, app.getVersion(), channel, params);
+  });
+  ipcMain.handle(IPC.subscribe, (event, channel: unknown) => {
+    if (!isAppUrl(event.senderFrame?.url ?? '', devServer)) throw new Error('untrusted sender');
+    if (!watcher || channel !== 'store.changes') return;
+    const sender = event.sender;
+    const off = watcher.store.subscribe((c) => {
+      if (!sender.isDestroyed()) sender.send(IPC.event, channel, c);
+    });
+    sender.once('destroyed', off);
+  });
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

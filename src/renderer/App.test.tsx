@@ -10,7 +10,12 @@ describe('App', () => {
     const el = document.createElement('div');
     const root = createRoot(el);
     await act(async () => {
-      root.render(<App api={{ version: () => Promise.resolve('<b>9.9.9</b>') }} />);
+      const api = {
+        version: () => Promise.resolve('<b>9.9.9</b>'),
+        request: () => Promise.reject(new Error('not in this test')),
+        subscribe: () => () => undefined,
+      };
+      root.render(<App api={api} />);
     });
     expect(el.querySelector('h1')?.textContent).toBe('deadair');
     expect(el.textContent).toContain('version <b>9.9.9</b>');

@@ -1,0 +1,101 @@
+// The answers to the timeline's requests (src/shared/api.ts), from a watcher's session store: one
+// function both transports call — HTTP in `deadair watch --ui`, IPC in the tray app. What comes in
+// is untrusted (a page, a renderer): every parameter is checked here, and a wrong one is an ApiError
+// that names it, never a crash.
+
+import type { EventsQuery, Requests, RequestChannel, SessionsQuery } from '../shared/api.js';
+import { REQUEST_CHANNELS } from '../shared/api.js';
+import type { SessionSummary } from '../shared/types.js';
+import { CAUSE_IDS } from '../shared/types.js';
+import type { SessionStore } from './store.js';
+
+export class ApiError extends Error {}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function str(p: Record<string, unknown>, key: string, optional = false): string | undefined {
+  const v = p[key];
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== 'string' || v.length > 1000) throw new ApiError(`${key} must be a string`);
+  return v;
+}
+
+function num(p: Record<string, unknown>, key: string): number | undefined {
+  const v = p[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError(`${key} must be a number`);
+  return v;
+}
+
+export function isRequestChannel(c: unknown): c is RequestChannel {
+  return typeof c === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(c);
+}
+
+function matches(s: SessionSummary, q: SessionsQuery): boolean {
+  if (q.verdict && s.verdict !== q.verdict) return false;
+  if (q.cause && !s.causes.some((c) => c.cause === q.cause)) return false;
+  if (q.room && s.room !== q.room) return false;
+  if (q.search) {
+    const needle = q.search.toLowerCase();
+    const hay = [s.id, s.room ?? '', s.job ?? '', s.causes[0]?.title ?? ''].join('\n').toLowerCase();
+    if (!hay.includes(needle)) return false;
+  }
+  return true;
+}
+
+/** The answer to one request; ApiError when the channel or a parameter is wrong. */
+export function answer<C extends RequestChannel>(
+  store: SessionStore,
+  version: string,
+  channel: C,
+  params: unknown,
+): Requests[C]['result'] {
+  if (!isRequestChannel(channel)) throw new ApiError(`unknown channel ${String(channel).slice(0, 60)}`);
+  const p = isObj(params) ? params : {};
+  type R = Requests[C]['result'];
+  switch (channel as RequestChannel) {
+    case 'version':
+      return version as R;
+    case 'sessions.list': {
+      const q: SessionsQuery = {};
+      const verdict = str(p, 'verdict', true);
+      if (verdict !== undefined) {
+        if (!['failed', 'silent', 'degraded', 'healthy'].includes(verdict))
+          throw new ApiError('verdict is not one');
+        q.verdict = verdict as SessionsQuery['verdict'];
+      }
+      const cause = str(p, 'cause', true);
+      if (cause !== undefined) {
+        if (!(CAUSE_IDS as readonly string[]).includes(cause)) throw new ApiError('cause is not one');
+        q.cause = cause as SessionsQuery['cause'];
+      }
+      const room = str(p, 'room', true);
+      if (room !== undefined) q.room = room;
+      const search = str(p, 'search', true);
+      if (search !== undefined) q.search = search;
+      return store.sessions().filter((s) => matches(s, q)) as R;
+    }
+    case 'session.get':
+      return (store.session(str(p, 'id') as string) ?? null) as R;
+    case 'session.events': {
+      const q: Omit<EventsQuery, 'session'> = {};
+      const from = num(p, 'from');
+      const to = num(p, 'to');
+      const limit = num(p, 'limit');
+      const after = str(p, 'after', true);
+      if (from !== undefined) q.from = from;
+      if (to !== undefined) q.to = to;
+      if (limit !== undefined) q.limit = limit;
+      if (after !== undefined) q.after = after;
+      return store.events(str(p, 'session') as string, q) as R;
+    }
+    case 'session.turns':
+      return store.turns(str(p, 'id') as string) as R;
+    case 'event.evidence':
+      return (store.evidence(str(p, 'session') as string, str(p, 'event') as string) ?? null) as R;
+    case 'finding.versions':
+      return store.finding(str(p, 'session') as string, str(p, 'finding') as string) as R;
+  }
+  throw new ApiError('unknown channel');
+}
