@@ -90,6 +90,45 @@ describe('the journal across restarts', () => {
   });
 });
 
+describe('a kill -9 loop', () => {
+  it('raises no more alerts than one uninterrupted run: the caps are in the journal', async () => {
+    const log = join(dir, 'loop.log');
+    const journal = join(dir, 'loop.jsonl');
+    const config = join(dir, 'loop-config.json');
+    writeFileSync(log, '');
+    writeFileSync(config, JSON.stringify({ alerts: { burstSeconds: 0, maxPerMinute: 3 } }));
+    let alerts = 0;
+    let n = 0;
+    for (let run = 0; run < 4; run++) {
+      const child = spawn(process.execPath, [
+        BIN,
+        'watch',
+        '--json',
+        '--no-notify',
+        '--no-sound',
+        '--config',
+        config,
+        '--journal',
+        journal,
+        log,
+      ]);
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      await until(() => err.includes('Ctrl-C to stop'));
+      const t = Date.now();
+      for (let k = 0; k < 3; k++, n++) appendFileSync(log, credits(t + k, `AJ_loop${n}`) + '\n');
+      await until(() => (out.match(/"type":"finding"/g) ?? []).length === 3);
+      await new Promise((r) => setTimeout(r, 200));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      alerts += (out.match(/"type":"alert"/g) ?? []).length;
+    }
+    expect(alerts).toBe(3);
+  }, 60_000);
+});
+
 describe('a journal that runs for weeks', () => {
   it('is compacted at start past its bound, and answers the same after', async () => {
     const log = join(dir, 'long.log');
