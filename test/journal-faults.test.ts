@@ -159,6 +159,8 @@ describe('a journal that runs for weeks', () => {
     w.subscribe((e) => events.push(e));
     await w.ready;
     await until(() => found(events, 'credits_exhausted').length === 1);
+    const sessionsBefore = w.store.sessions().map((x) => `${x.id} ${x.verdict}`);
+    const eventsBefore = w.store.events('AJ_ok7').events;
     await w.stop();
     const before = readFileSync(journal, 'utf8').length;
     expect(before).toBeGreaterThan(64 * 1024);
@@ -188,6 +190,27 @@ describe('a journal that runs for weeks', () => {
       ),
     ).toEqual([]);
     expect(readFileSync(journal, 'utf8').length).toBeLessThan(before / 4);
+    // The store answers as it did: the sessions (the old ones from its archive), and their events.
+    // (The list holds the live sessions and the 500 most recently archived; every one by its id.)
+    const after = sessionsBefore
+      .map((x) => x.split(' ')[0] as string)
+      .map((id) => `${id} ${w2.store.session(id)?.verdict}`);
+    expect(after).toEqual(sessionsBefore);
+    expect(w2.store.events('AJ_ok7').events).toEqual(eventsBefore);
+    // And once more, from the compacted journal and the archive alone.
+    const w3 = createWatcher({
+      paths: [log],
+      fromStart: true,
+      settings: settings(),
+      journal,
+      journalMaxBytes: 64 * 1024,
+    });
+    w3.subscribe(() => undefined);
+    await w3.ready;
+    expect(w3.store.session('AJ_ok7')).toMatchObject({ id: 'AJ_ok7', verdict: 'healthy' });
+    expect(w3.store.events('AJ_ok7').events).toEqual(eventsBefore);
+    expect(w3.store.finding('AJ_late', 'AJ_late/credits_exhausted').map((v) => v.how)).toEqual(['created']);
+    await w3.stop();
   });
 });
 

@@ -152,12 +152,14 @@ export class Attribution {
   }
 
   /**
-   * Forgets the sessions that ended before `cutoff` and wait for nothing, and returns them. A job
-   * that logs again afterwards starts its next session (`<job>#n`), never the one forgotten.
+   * Forgets the sessions whose last line came before `cutoff` and that wait for nothing (no
+   * deadline), and returns them: those that ended, and those gone quiet without a close (a worker
+   * killed, a log rotated away). A job that logs again afterwards starts its next session
+   * (`<job>#n`), never the one forgotten.
    */
   prune(cutoff: number): Session[] {
     const out: Session[] = [];
-    const done = (s: Session) => (s.closed || s.exited) && s.dueAt === undefined && s.end < cutoff;
+    const done = (s: Session) => s.dueAt === undefined && s.end < cutoff;
     for (let i = 0; i < this.superseded.length; i++) {
       const s = this.superseded[i] as Session;
       if (!done(s)) continue;

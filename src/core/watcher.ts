@@ -166,12 +166,6 @@ export function createWatcher(o: WatcherOptions): Watcher {
         );
       throw e;
     }
-    // Bounded: past JOURNAL_MAX_BYTES it keeps what a restart needs and the last events only.
-    const compacted = journal.compact(journalMax, keepMs);
-    if (compacted)
-      notice(
-        `journal ${o.journal} compacted from ${mb(compacted.before)} to ${mb(compacted.after)} (findings, alerts, positions and the last ${Math.round(keepMs / 60_000)} min of events kept)`,
-      );
     const state = readJournal(o.journal);
     if (state.skipped > 0)
       notice(`journal ${o.journal}: ${state.skipped} damaged or unreadable record(s) skipped`);
@@ -192,6 +186,14 @@ export function createWatcher(o: WatcherOptions): Watcher {
     for (const a of state.sent)
       policy.restoreSent(a.at, (a.cause || undefined) as CauseId | undefined, a.title, now());
     positions = state.positions;
+    // Bounded: past JOURNAL_MAX_BYTES it keeps what a restart needs and the last events only —
+    // once the sessions that ended long ago are in the store's archive, their history with them.
+    store.retire(pipeline.tracker.prune(now() - retireAfterMs));
+    const compacted = journal.compact(journalMax, keepMs);
+    if (compacted)
+      notice(
+        `journal ${o.journal} compacted from ${mb(compacted.before)} to ${mb(compacted.after)} (findings, alerts, positions and the last ${Math.round(keepMs / 60_000)} min of events kept; older sessions are in the archive)`,
+      );
     policy.onRaise = (id) => journal?.alert(id, now());
     policy.onSend = (a, at) => journal?.sent({ id: a.id, at, cause: a.finding.cause, title: a.title });
   }
