@@ -85,7 +85,11 @@ export class SessionStore {
   private readonly archived = new Map<string, Archived>();
   private readonly fileIds = new Map<string, string>();
   private readonly listeners = new Set<(c: StoreChange) => void>();
-  private roomSeq = new Map<string, number>();
+  /**
+   * Room events of one room, time and kind are numbered in turn. Only the latest keys matter (such
+   * events come within a millisecond), so the map is started afresh past 10 000.
+   */
+  private readonly roomSeq = new Map<string, number>();
   private readonly now: () => number;
 
   /** `tracker`: the tracker whose sessions these are (or how to get it, once it exists). */
@@ -173,6 +177,7 @@ export class SessionStore {
     } else {
       const room = src.room ?? '';
       const key = `${shortId(room)}:${ev.time}:${ev.kind}`;
+      if (this.roomSeq.size > 10_000) this.roomSeq.clear();
       const n = (this.roomSeq.get(key) ?? 0) + 1;
       this.roomSeq.set(key, n);
       id = `${key}:${n}`;
