@@ -201,6 +201,35 @@ describe('the session store', () => {
     expect(turns[2]?.latency).toBeUndefined();
   });
 
+  it('keeps the summaries of sessions it retires when it has no archive to write (no journal)', async () => {
+    const log = join(dir, 'nojournal.log');
+    const old = Date.now() - 3_600_000;
+    writeFileSync(
+      log,
+      [
+        credits(old, 'AJ_nj'),
+        pino(old + 100, 'AJ_nj', 'AgentSession closed', { reason: 'error' }),
+        pino(Date.now(), 'AJ_now', 'Creating speech handle'),
+      ].join('\n') + '\n',
+    );
+    const w = createWatcher({
+      paths: [log],
+      fromStart: true,
+      settings: DEFAULT_CONFIG,
+      tickMs: 20,
+      retireAfterMs: 10_000,
+    });
+    w.subscribe(() => undefined);
+    await w.ready;
+    await until(() => w.pipeline.tracker.size === 1);
+    expect(w.store.sessions().map((s) => [s.id, s.verdict])).toEqual([
+      ['AJ_nj', 'failed'],
+      ['AJ_now', 'healthy'],
+    ]);
+    expect(w.store.session('AJ_nj')?.causes[0]?.cause).toBe('credits_exhausted');
+    await w.stop();
+  });
+
   it('pages a session’s events, by time range, and gives readers frozen copies', async () => {
     const log = join(dir, 'paged.log');
     const t0 = Date.now() - 100_000;

@@ -41,6 +41,8 @@ interface Entry {
 interface Archived {
   offset: number;
   length: number;
+  /** Without an archive file (or when it could not be written), the summary alone, in memory. */
+  summary?: SessionSummary;
 }
 
 export interface StoreOptions {
@@ -242,7 +244,10 @@ export class SessionStore {
         }
       }
       this.archived.delete(summary.id);
-      if (offset >= 0) this.archived.set(summary.id, { offset, length });
+      this.archived.set(
+        summary.id,
+        offset >= 0 ? { offset, length } : { offset, length, summary: frozen(summary) },
+      );
     }
     const max = this.o.maxArchived ?? 100_000;
     for (const id of this.archived.keys()) {
@@ -261,6 +266,10 @@ export class SessionStore {
     let offset = 0;
     const next = new Map<string, Archived>();
     for (const [id, a] of keep) {
+      if (a.summary) {
+        next.set(id, a); // held in memory, not in the file
+        continue;
+      }
       const line = readAt(file, a.offset, a.length);
       if (line === undefined) continue;
       lines.push(line);
@@ -280,6 +289,7 @@ export class SessionStore {
   /** What the archive holds of a session, or undefined. */
   private fromArchive(id: string): (Entry & { summary: SessionSummary }) | undefined {
     const a = this.archived.get(id);
+    if (a?.summary) return { summary: a.summary, events: [], roomText: new Map(), findings: new Map() };
     if (!a || !this.o.archive) return undefined;
     const line = readAt(this.o.archive, a.offset, a.length);
     if (line === undefined) return undefined;
