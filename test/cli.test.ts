@@ -1,10 +1,10 @@
 // The deadair CLI as a user runs it: the built bin, real files, exit codes, the --json schema.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN } from './support/cli.js';
+import { BIN, runCli } from './support/cli.js';
 
 let dir: string;
 beforeAll(() => {
@@ -17,24 +17,7 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: dir },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: dir, env });
 
 const pino = (level: number, msg: string, extra: Record<string, unknown> = {}, job = 'AJ_cli') =>
   JSON.stringify({

@@ -1,12 +1,12 @@
 // Hostile and odd inputs, as a fair but unkind user feeds them: each gets a clear answer — no
 // crash, no hang, no leak of a secret, no terminal escape, no false all-clear.
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, unprivileged } from './support/cli.js';
+import { BIN, ROOT, runCli, unprivileged } from './support/cli.js';
 
 let dir: string;
 beforeAll(() => {
@@ -19,34 +19,8 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function run(
-  args: string[],
-  opts: { env?: NodeJS.ProcessEnv; input?: string; uid?: number } = {},
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        env: { ...process.env, NO_COLOR: '1', ...opts.env },
-        cwd: dir,
-        maxBuffer: 1 << 28,
-        ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
-      },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-    else child.stdin?.end();
-  });
-}
+const run = (args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; uid?: number } = {}) =>
+  runCli(args, { cwd: dir, ...opts });
 
 const CREDITS = readFileSync(join(ROOT, 'test/fixtures/python/start-credits.jsonl'));
 const verdicts = (stdout: string) =>

@@ -1,5 +1,5 @@
 // Where the built CLI lives: tests run what users run, bin/deadair.js (built by global-setup.ts).
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,4 +18,34 @@ export function unprivileged(): { uid?: number; skip?: string } {
       skip: `nobody (uid 65534) cannot run ${BIN}: ${r.stderr.toString().trim().split('\n')[0] ?? ''}`,
     };
   return { uid: 65534 };
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI run to its end in `cwd`, as a user runs it (no colour), with its exit code and output. */
+export function runCli(
+  args: string[],
+  o: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; uid?: number },
+): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        env: { ...process.env, NO_COLOR: '1', ...o.env },
+        cwd: o.cwd,
+        maxBuffer: 1 << 28,
+        ...(o.uid !== undefined ? { uid: o.uid, gid: o.uid } : {}),
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    child.stdin?.end(o.input);
+  });
 }
