@@ -354,7 +354,8 @@ export class Journal {
       }
     }
     const cutoff = newest - keepMs;
-    const lastSent = sent.length > 0 ? Math.max(...sent.map((x) => x.at)) : 0;
+    // (Not Math.max(...): a journal of weeks may hold more records than arguments fit.)
+    const lastSent = sent.reduce((m, x) => (x.at > m ? x.at : m), 0);
     const out: string[] = [...alerts, ...findings.values()];
     for (const x of sent) if (x.at > lastSent - 60_000) out.push(x.line);
     for (const b of batches) {

@@ -322,12 +322,8 @@ export class SessionStore {
 
   /** Every session, those needing attention first (failed, silent, degraded, healthy), then newest. */
   sessions(): readonly SessionSummary[] {
-    const out: SessionSummary[] = [];
-    for (const id of this.entries.keys()) {
-      const s = this.tracker.session(id);
-      if (s) out.push(this.tracker.summary(s));
-    }
-    for (const sum of this.tracker.summaries()) if (!this.entries.has(sum.id)) out.push(sum);
+    // Every session the tracker holds (those with an index among them), once each.
+    const out = this.tracker.summaries();
     // The most recently archived ones too, read back from the archive (the rest by `session(id)`).
     const live = new Set(out.map((x) => x.id));
     const ids = [...this.archived.keys()];
