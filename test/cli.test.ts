@@ -100,11 +100,13 @@ describe('deadair analyze', () => {
     expect(failed.room === null || typeof failed.room === 'string').toBe(true);
     for (const c of failed.causes) {
       expect(Object.keys(c)).toEqual(
-        expect.arrayContaining(['id', 'severity', 'component', 'time', 'file', 'line', 'remedy']),
+        expect.arrayContaining(['id', 'cause', 'severity', 'component', 'time', 'file', 'line', 'remedy']),
       );
     }
     expect(failed.causes[0]).toMatchObject({
-      id: 'credits_exhausted',
+      id: 'AJ_cli/credits_exhausted',
+      session: 'AJ_cli',
+      cause: 'credits_exhausted',
       severity: 'critical',
       component: 'llm',
       line: 2,
@@ -201,7 +203,7 @@ describe('deadair analyze', () => {
       writeFileSync(join(dir, `tz.log`), lines.join('\n') + '\n');
       const r = await run(['analyze', '--json', 'tz.log'], { TZ: tz });
       const silent = JSON.parse(r.stdout).sessions[0].causes.find(
-        (c: { id: string }) => c.id === 'agent_silent',
+        (c: { cause: string }) => c.cause === 'agent_silent',
       );
       const local = new Intl.DateTimeFormat('en-GB', {
         timeZone: tz,

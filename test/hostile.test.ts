@@ -100,9 +100,9 @@ describe('one skewed clock', () => {
     ];
     writeFileSync(join(dir, 'gap.log'), lines.join('\n') + '\n');
     const r = await run(['analyze', '--json', 'gap.log']);
-    const out = JSON.parse(r.stdout) as { sessions: { id: string; causes: { id: string }[] }[] };
+    const out = JSON.parse(r.stdout) as { sessions: { id: string; causes: { cause: string }[] }[] };
     const gap = out.sessions.find((s) => s.id === 'AJ_gap');
-    expect(gap?.causes.map((c) => c.id).sort()).toEqual(['agent_silent', 'process_died']);
+    expect(gap?.causes.map((c) => c.cause).sort()).toEqual(['agent_silent', 'process_died']);
   });
 });
 

@@ -9,7 +9,14 @@ interface Session {
   room: string | null;
   roomSid: string | null;
   verdict: string;
-  causes: { id: string; severity: string; component: string; status?: number; file: string; line: number }[];
+  causes: {
+    cause: string;
+    severity: string;
+    component: string;
+    status?: number;
+    file: string;
+    line: number;
+  }[];
   quota: { category: string | null; terminal: boolean; hint: string | null } | null;
   closeReason: string | null;
   deadTurns: number;
@@ -32,7 +39,7 @@ function analyze(...args: string[]): Promise<{ code: number; out: Output; text: 
   });
 }
 const byId = (o: Output) => Object.fromEntries(o.sessions.map((s) => [s.id, s]));
-const ids = (s: Session | undefined) => s?.causes.map((c) => c.id);
+const ids = (s: Session | undefined) => s?.causes.map((c) => c.cause);
 
 describe('Python fixtures', () => {
   it('production JSON: keeps two interleaved jobs apart and names credits exhausted', async () => {
@@ -69,7 +76,7 @@ describe('Python fixtures', () => {
     expect(out.sessions).toHaveLength(1);
     expect(out.sessions[0]).toMatchObject({ id: 'AJ_sTt429x', room: 'dev-room', verdict: 'failed' });
     expect(out.sessions[0]?.causes[0]).toMatchObject({
-      id: 'untyped_429',
+      cause: 'untyped_429',
       component: 'stt',
       severity: 'critical',
     });
@@ -86,7 +93,11 @@ describe('Python fixtures', () => {
     const { out } = await analyze(join(dir, 'console-key-rejected.log'));
     expect(out.summary.files[0]?.format).toBe('python-console');
     expect(out.sessions).toHaveLength(1);
-    expect(out.sessions[0]?.causes[0]).toMatchObject({ id: 'key_rejected', status: 401, component: 'llm' });
+    expect(out.sessions[0]?.causes[0]).toMatchObject({
+      cause: 'key_rejected',
+      status: 401,
+      component: 'llm',
+    });
   });
 
   it('names a job process killed mid-session and one that hung', async () => {
@@ -98,14 +109,14 @@ describe('Python fixtures', () => {
   it('reads 1.3–1.5 logs that name the room by SID only', async () => {
     const { out } = await analyze(join(dir, 'start-v1.4.jsonl'));
     expect(out.sessions[0]).toMatchObject({ id: 'AJ_0ldV3rs', roomSid: 'RM_0ldR00m', verdict: 'failed' });
-    expect(out.sessions[0]?.causes[0]?.id).toBe('credits_exhausted');
+    expect(out.sessions[0]?.causes[0]?.cause).toBe('credits_exhausted');
   });
 
   it('garbage-laden dev text: same verdicts, every garbage line kept as raw', async () => {
     const { out } = await analyze(join(dir, 'garbage-mixed.log'));
     const s = byId(out);
     expect(s.AJ_cR3d1tsA?.verdict).toBe('failed');
-    expect(s.AJ_cR3d1tsA?.causes[0]?.id).toBe('credits_exhausted');
+    expect(s.AJ_cR3d1tsA?.causes[0]?.cause).toBe('credits_exhausted');
     expect(s.AJ_h3althyB?.verdict).toBe('healthy');
     expect(out.summary.rawLines).toBeGreaterThanOrEqual(4);
   });

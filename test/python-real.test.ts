@@ -13,7 +13,7 @@ interface Session {
   verdict: string;
   turns: { user: number; agent: number; spoken: number };
   deadTurns: number;
-  causes: { id: string; severity: string; component: string }[];
+  causes: { cause: string; severity: string; component: string }[];
   quota: { category: string | null; terminal: boolean } | null;
   latency: {
     p50: Record<string, number>;
@@ -47,7 +47,7 @@ const cases = versions.flatMap((version) =>
     at: (name: string) => join(DIR, version, `${name}.${mode}.log`),
   })),
 );
-const ids = (s: Session | undefined) => s?.causes.map((c) => c.id);
+const ids = (s: Session | undefined) => s?.causes.map((c) => c.cause);
 
 describe('real livekit-agents output', () => {
   it('covers the current release and the previous minor', () => {
@@ -68,7 +68,7 @@ describe('real livekit-agents output', () => {
       expect(code).toBe(1);
       const [s] = out.sessions;
       expect(s?.verdict).toBe('failed');
-      expect(s?.causes[0]).toMatchObject({ id: 'provider_error', severity: 'critical', component: 'llm' });
+      expect(s?.causes[0]).toMatchObject({ cause: 'provider_error', severity: 'critical', component: 'llm' });
       expect(s?.deadTurns).toBe(1);
     });
 
@@ -109,7 +109,7 @@ describe('real livekit-agents output', () => {
       expect(code).toBe(1);
       const [s] = out.sessions;
       expect(s?.verdict).toBe('failed');
-      expect(s?.causes[0]).toMatchObject({ id: 'credits_exhausted', severity: 'critical' });
+      expect(s?.causes[0]).toMatchObject({ cause: 'credits_exhausted', severity: 'critical' });
       expect(s?.quota).toMatchObject({ category: 'MaxGatewayCredits', terminal: true });
     });
   });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from './support/cli.js';
 
 interface Cause {
-  id: string;
+  cause: string;
   severity: string;
   component: string;
   line: number;
@@ -46,7 +46,7 @@ function analyze(file: string): Promise<{ code: number; sessions: Session[] }> {
   });
 }
 
-const causeIds = (s: Session) => s.causes.map((c) => c.id);
+const causeIds = (s: Session) => s.causes.map((c) => c.cause);
 
 const FIXTURES = join(ROOT, 'test/fixtures/real');
 const cases = ['json', 'pretty'].flatMap((mode) => [
@@ -61,7 +61,7 @@ describe.each(cases)('real agents-js output ($mode, $source)', ({ mode, at }) =>
     expect(sessions).toHaveLength(1);
     const [s] = sessions as [Session];
     expect(s.verdict).toBe('failed');
-    expect(s.causes[0]).toMatchObject({ id: 'credits_exhausted', severity: 'critical', component: 'llm' });
+    expect(s.causes[0]).toMatchObject({ cause: 'credits_exhausted', severity: 'critical', component: 'llm' });
     expect(s.quota).toMatchObject({ category: 'MaxGatewayCredits', terminal: true });
     expect(s.closeReason).toBe('error');
     expect(s.deadTurns).toBe(4);
@@ -71,7 +71,7 @@ describe.each(cases)('real agents-js output ($mode, $source)', ({ mode, at }) =>
   it('names a rate limit that closes the session, and one that recovers', async () => {
     const closes = (await analyze(join(at(), `llm-ratelimit.${mode}.log`))).sessions[0] as Session;
     expect(closes.verdict).toBe('failed');
-    expect(closes.causes[0]).toMatchObject({ id: 'rate_limited', severity: 'critical' });
+    expect(closes.causes[0]).toMatchObject({ cause: 'rate_limited', severity: 'critical' });
     expect(closes.quota).toMatchObject({ category: 'MaxConcurrentGatewayLLMRpm', terminal: false });
     const recovers = await analyze(join(at(), `llm-ratelimit-recovers.${mode}.log`));
     expect(recovers.code).toBe(0);
@@ -88,14 +88,14 @@ describe.each(cases)('real agents-js output ($mode, $source)', ({ mode, at }) =>
   it('names a rejected key, even though the framework logs nothing until the close', async () => {
     const s = (await analyze(join(at(), `llm-401.${mode}.log`))).sessions[0] as Session;
     expect(s.verdict).toBe('failed');
-    expect(s.causes[0]).toMatchObject({ id: 'key_rejected', component: 'llm' });
+    expect(s.causes[0]).toMatchObject({ cause: 'key_rejected', component: 'llm' });
     expect(s.deadTurns).toBe(4);
   });
 
   it('names a bare STT 429 as untyped', async () => {
     const s = (await analyze(join(at(), `stt-429.${mode}.log`))).sessions[0] as Session;
     expect(s.verdict).toBe('failed');
-    expect(s.causes[0]).toMatchObject({ id: 'untyped_429', component: 'stt', severity: 'critical' });
+    expect(s.causes[0]).toMatchObject({ cause: 'untyped_429', component: 'stt', severity: 'critical' });
     expect(s.quota).toBeNull();
   });
 

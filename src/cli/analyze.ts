@@ -11,7 +11,9 @@ import { trackerOptions } from '../core/watcher.js';
 import type { FormatId } from '../shared/events.js';
 import type { SessionSummary } from '../shared/types.js';
 import { COMMON, formatOption, parse, problemLine, settings, UsageError, type Io } from './common.js';
-import { noTurnEvidenceText, pickStyle, sessionJson, sessionText, shortPath } from './format.js';
+import { noTurnEvidenceText, pickStyle, sessionText, shortPath } from './format.js';
+import { RECORDS_VERSION, sessionRecord } from '../shared/records.js';
+import { SessionStore } from '../core/store.js';
 import { ANALYZE_HELP } from './help.js';
 
 const ANALYZE_OPTIONS = {
@@ -98,20 +100,21 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
 
   // Nothing could be read: the lines on stderr say why; a report of nothing would read as an all-clear.
   if (problems.length > 0 && pipeline.files().length === 0) return 2;
-  const sessions = pipeline.tracker;
-  const counts = sessions.verdictCounts();
+  // What the report says is what the store answers, as `watch --json` and the timeline read it.
+  const store = new SessionStore(pipeline.tracker);
+  const counts = pipeline.tracker.verdictCounts();
   const count = counts.failed + counts.silent + counts.degraded + counts.healthy;
   const fileStats = pipeline.files();
   const rawLines = fileStats.reduce((a, f) => a + (f.formats.raw ?? 0), 0);
-  const blind = sessions.filesWithoutTurnEvidence();
+  const blind = pipeline.tracker.filesWithoutTurnEvidence();
   // Written a piece at a time, each session as it is summarised: a log of a million jobs is
   // reported without its whole report in memory.
   const out = new Writer(io.out);
   if (values.json) {
-    await out.put('{"version":1,"sessions":[');
+    await out.put(`{"version":${RECORDS_VERSION},"sessions":[`);
     let first = true;
-    for (const s of sessions.eachSummary()) {
-      await out.put((first ? '' : ',') + JSON.stringify(sessionJson(s)));
+    for (const s of store.eachSummary()) {
+      await out.put((first ? '' : ',') + JSON.stringify(sessionRecord(s)));
       first = false;
     }
     const summary = {
@@ -128,7 +131,7 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
     await out.put(`],"summary":${JSON.stringify(summary)},"problems":${JSON.stringify(probs)}}\n`);
   } else {
     await out.put(analyzeHeader(fileStats, style) + '\n\n');
-    for (const s of sessions.eachSummary(true)) await out.put(sessionText(s, style) + '\n\n');
+    for (const s of store.eachSummary(true)) await out.put(sessionText(s, style) + '\n\n');
     await out.put(analyzeFooter(count, counts, rawLines, pipeline.lines, style) + '\n');
     if (blind.length > 0) await out.put(style.dim(`note: ${noTurnEvidenceText(blind)}`) + '\n');
   }

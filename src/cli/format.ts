@@ -2,6 +2,8 @@
 
 import type { Finding, SessionLatency, SessionSummary } from '../shared/types.js';
 
+export { isoTime } from '../shared/records.js';
+
 export interface Style {
   red(s: string): string;
   yellow(s: string): string;
@@ -29,12 +31,6 @@ export function pickStyle(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, f
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return PLAIN;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return COLOR;
   return stream.isTTY ? COLOR : PLAIN;
-}
-
-/** ISO time, or null for no time or one outside what a date can hold (±8.64e15 ms). */
-export function isoTime(t: number): string | null {
-  const d = new Date(t);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
 /** Local wall-clock time, HH:MM:SS (what a developer compares with their own clock). */
@@ -66,88 +62,6 @@ export function safeText(s: string, max = 240): string {
     .replace(/\s+/g, ' ')
     .trim();
   return clean.length > max ? clean.slice(0, max - 1) + '…' : clean;
-}
-
-export function findingJson(f: Finding) {
-  const ev = f.evidence[0];
-  const out: Record<string, unknown> = {
-    id: f.cause,
-    cause: f.cause,
-    severity: f.severity,
-    component: f.component,
-    time: isoTime(f.time),
-    lastTime: isoTime(f.lastTime),
-    file: ev?.file ?? null,
-    line: ev?.line ?? null,
-    count: f.count,
-    title: f.title,
-    summary: f.summary,
-    remedy: f.remedy,
-    evidence: f.evidence.map((e) => ({
-      file: e.file ?? null,
-      line: e.line ?? null,
-      offset: e.offset ?? null,
-      text: e.text,
-    })),
-  };
-  if (f.quota) out.quota = f.quota;
-  if (f.status !== undefined) out.status = f.status;
-  if (f.consequenceOf) out.consequenceOf = f.consequenceOf;
-  return out;
-}
-
-export function sessionJson(s: SessionSummary) {
-  const primary = s.causes[0];
-  const failures = s.causes.filter((c) => c.severity !== 'info');
-  const first = failures.reduce<Finding | undefined>(
-    (a, b) => (a === undefined || (Number.isFinite(b.time) && b.time < a.time) ? b : a),
-    undefined,
-  );
-  const quotaFinding = s.causes.find((c) => c.quota);
-  const firstEv = first?.evidence[0];
-  return {
-    id: s.id,
-    room: s.room ?? null,
-    roomSid: s.roomSid ?? null,
-    job: s.job ?? null,
-    verdict: s.verdict,
-    cause: primary && s.verdict !== 'healthy' ? primary.cause : null,
-    start: isoTime(s.start),
-    end: isoTime(s.end),
-    turns: s.turns,
-    errors: s.errors,
-    deadTurns: s.deadTurns,
-    causes: s.causes.map(findingJson),
-    quota: quotaFinding?.quota
-      ? {
-          type: quotaFinding.quota.type ?? null,
-          category: quotaFinding.quota.category ?? null,
-          terminal: quotaFinding.quota.terminal,
-          hint: quotaFinding.quota.hint ?? null,
-          remainingLimit: quotaFinding.quota.remainingLimit ?? null,
-        }
-      : null,
-    closeReason: s.closeReason ?? null,
-    firstFailure: first
-      ? {
-          time: isoTime(first.time),
-          file: firstEv?.file ?? null,
-          line: firstEv?.line ?? null,
-          text: firstEv?.text ?? '',
-        }
-      : null,
-    pids: s.pids,
-    files: s.files,
-    live: s.live,
-    ambiguousLines: s.ambiguous ?? 0,
-    latency: s.latency
-      ? {
-          p50: s.latency.p50,
-          p95: s.latency.p95,
-          turns: s.latency.turns.map((t) => ({ ...t, time: isoTime(t.time) })),
-        }
-      : null,
-  };
 }
 
 /** `p50 / p95` of each latency the session's metrics carried, in words a developer scans. */

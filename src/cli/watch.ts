@@ -12,6 +12,7 @@ import type { Config } from '../core/config.js';
 import { expandPaths } from '../core/logs/tail.js';
 import { shownUrl } from '../core/redact.js';
 import { createWatcher, WatcherBusy, type Watcher, type WatcherOptions } from '../core/watcher.js';
+import { findingVersionRecord } from '../shared/records.js';
 import { findChromium, ObserverBrowser } from '../observer/browser.js';
 import {
   COMMON,
@@ -23,16 +24,7 @@ import {
   VERSION,
   type Io,
 } from './common.js';
-import {
-  findingJson,
-  findingText,
-  isoTime,
-  noTurnEvidenceText,
-  pickStyle,
-  recoveredText,
-  safeText,
-  type Style,
-} from './format.js';
+import { findingText, noTurnEvidenceText, pickStyle, recoveredText, safeText, type Style } from './format.js';
 import { WATCH_HELP } from './help.js';
 import { AlertSinks } from './sinks.js';
 import { startUiServer, type UiServer } from './ui-server.js';
@@ -70,27 +62,11 @@ export function present(w: Watcher, io: Io, p: Presentation): () => Promise<void
   w.subscribe((e) => {
     switch (e.type) {
       case 'finding': {
-        const f = e.finding;
-        if (e.how === 'recovered') {
-          if (p.json)
-            line({
-              type: 'recovered',
-              session: f.session,
-              cause: f.cause,
-              time: isoTime(f.recovered ?? Number.NaN),
-            });
-          else io.out.write(recoveredText(f, p.style) + '\n\n');
-        } else if (e.how === 'created') {
-          if (p.json)
-            line({
-              type: 'finding',
-              session: f.session,
-              room: f.room ?? null,
-              job: f.job ?? null,
-              ...findingJson(f),
-            });
-          else io.out.write(findingText(f, p.style, e.how) + '\n\n');
-        }
+        // JSON: every version of a finding, as the store keeps it (created, escalated, recovered),
+        // in the shape `analyze --json` and the timeline's export use.
+        if (p.json) line(findingVersionRecord(e.version));
+        else if (e.how === 'recovered') io.out.write(recoveredText(e.finding, p.style) + '\n\n');
+        else if (e.how === 'created') io.out.write(findingText(e.finding, p.style, e.how) + '\n\n');
         break;
       }
       case 'alert':

@@ -26,6 +26,7 @@ import type { Finding, SessionSummary, Verdict } from '../shared/types.js';
 
 export type { FindingVersion, StoreChange, StoredEvent, StoredTurn };
 import type { SessionTracker } from './tracker.js';
+import { eventDetail } from './event-detail.js';
 
 interface Entry {
   events: StoredEvent[];
@@ -169,6 +170,8 @@ export class SessionStore {
       message: ev.message.length > 300 ? ev.message.slice(0, 299) + '…' : ev.message,
     };
     if (ev.kind === 'metrics') stored.metrics = ev.metrics.type;
+    const detail = eventDetail(ev);
+    if (detail) stored.detail = detail;
     if (src.file) {
       let f = this.fileIds.get(src.file);
       if (!f) this.fileIds.set(src.file, (f = shortId(src.file)));
@@ -200,7 +203,7 @@ export class SessionStore {
   }
 
   /** A finding created, escalated or recovered: a new version of it. */
-  addFinding(f: Finding, how: FindingVersion['how']): void {
+  addFinding(f: Finding, how: FindingVersion['how']): FindingVersion {
     const e = this.entry(f.session);
     // When it happened, by the times it carries (the same when the journal is replayed).
     const at = how === 'created' ? f.time : how === 'recovered' ? (f.recovered ?? f.lastTime) : f.lastTime;
@@ -213,6 +216,7 @@ export class SessionStore {
     list.push(version);
     e.findings.set(f.id, list);
     this.tell({ type: 'finding', version });
+    return version;
   }
 
   /**
@@ -336,6 +340,16 @@ export class SessionStore {
     }
     out.sort((a, b) => ATTENTION[a.verdict] - ATTENTION[b.verdict] || (b.start || 0) - (a.start || 0));
     return frozen(out);
+  }
+
+  /**
+   * Every session the tracker holds, one at a time (those needing attention first with
+   * `worstFirst`), for a reader that writes each out before taking the next: `analyze` reports a
+   * million sessions without their summaries in memory at once. Not copied: read it before the
+   * next event is folded.
+   */
+  *eachSummary(worstFirst = false): Generator<Readonly<SessionSummary>> {
+    yield* this.tracker.eachSummary(worstFirst);
   }
 
   session(id: string): SessionSummary | undefined {

@@ -13,14 +13,15 @@ import { Journal, JournalBusy, readJournal } from './journal.js';
 import { tail } from './logs/tail.js';
 import type { SourcePosition, SourceProblem } from './logs/types.js';
 import { Pipeline } from './pipeline.js';
-import { SessionStore } from './store.js';
+import { SessionStore, type FindingVersion } from './store.js';
 import { connectionEvent } from './rooms/events.js';
 import type { RoomObserver, RoomObserverOptions } from './rooms/observer.js';
 import type { TrackerOptions } from './tracker.js';
 
 /** What a watcher reports, in the order it happens. */
 export type WatchEvent =
-  | { type: 'finding'; how: 'created' | 'escalated' | 'recovered'; finding: Finding }
+  /** A new version of a finding, as the store keeps it (`version.finding` is `finding`, frozen). */
+  | { type: 'finding'; how: 'created' | 'escalated' | 'recovered'; finding: Finding; version: FindingVersion }
   | { type: 'alert'; alert: Alert }
   /** A source could not be read (one line), or a room problem: the rest keeps running. */
   | { type: 'problem'; problem: SourceProblem }
@@ -131,12 +132,12 @@ export function createWatcher(o: WatcherOptions): Watcher {
     tracker: trackerOptions(o.settings, o.speed),
     onFolded: (ev, session) => store.addEvent(ev, session),
     onFinding: (f, how) => {
-      store.addFinding(f, how);
+      const version = store.addFinding(f, how);
       if (replaying) return;
       // Said before a restart: not said again — but its alert may not have been decided yet (the
       // policy remembers the ones that were).
       if (!alreadySaid(f, how)) {
-        emit({ type: 'finding', how, finding: f });
+        emit({ type: 'finding', how, finding: f, version });
         journal?.finding(how, f);
       }
       if (how === 'recovered') return;
