@@ -45,6 +45,9 @@ if [ -z "$go" ]; then
   fi
 fi
 
+# An older Go (>= 1.21) fetches the toolchain the go.mod asks for, unless told not to.
+export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
+
 start=$(date +%s)
 echo "livekit-server.sh: building livekit-server $version with $("$go" version)" >&2
 src=$(cd /tmp && GOFLAGS=-mod=mod "$go" mod download -json "github.com/livekit/livekit-server@$version" |
