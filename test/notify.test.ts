@@ -140,4 +140,41 @@ describe.skipIf(missing.length > 0)('desktop notifications', () => {
     );
     expect(got.map((n) => n.summary).sort()).toEqual(['Agent process died', 'LLM API key rejected']);
   });
+
+  it('with --ui, a click on the notification opens the timeline at the finding ($BROWSER)', async () => {
+    const work = mkdtempSync(join(dir, 'click-'));
+    const quota = {
+      message: '429 "LLM token credit quota exceeded, category: MaxGatewayCredits"',
+      statusCode: 429,
+    };
+    const lineFile = join(work, 'lines.txt');
+    writeFileSync(
+      lineFile,
+      pino(
+        50,
+        'AgentSession is closing due to an unrecoverable error',
+        { type: 'llm_error', error: quota },
+        'AJ_click',
+      ) + '\n',
+    );
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'dbus-run-session',
+        ['--', join(ROOT, 'test/support/dbus-click.sh'), BIN, join(work, 'agent.log'), lineFile, work],
+        { timeout: 60_000 },
+        (err, out) => (out ? resolve(out) : reject(err ?? new Error('no output'))),
+      ),
+    );
+    const alert = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { type: string; link?: string })
+      .find((l) => l.type === 'alert');
+    expect(alert?.link, stdout).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+#\/session\/AJ_click\/finding\/AJ_click%2Fcredits_exhausted$/,
+    );
+    expect(stdout).not.toMatch(/notification failed|cannot open/);
+    // The opener received exactly the finding's deep link, once.
+    expect(/^opened: (.*)$/m.exec(stdout)?.[1], stdout).toBe(alert?.link);
+  });
 });

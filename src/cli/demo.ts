@@ -12,7 +12,7 @@ import { COMMON, parse, settings, UsageError, type Io } from './common.js';
 import { DEMO_MS, demoScript } from './demo-script.js';
 import { pickStyle, safeText } from './format.js';
 import { DEMO_HELP } from './help.js';
-import { present } from './watch.js';
+import { present, serveUi } from './watch.js';
 
 const DEMO_OPTIONS = {
   ...COMMON,
@@ -20,6 +20,9 @@ const DEMO_OPTIONS = {
   keep: { type: 'boolean' },
   'no-notify': { type: 'boolean' },
   'no-sound': { type: 'boolean' },
+  ui: { type: 'boolean' },
+  'ui-port': { type: 'string' },
+  open: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 export async function demo(args: string[], io: Io): Promise<number> {
@@ -50,11 +53,20 @@ export async function demo(args: string[], io: Io): Promise<number> {
   );
   // The settings' thresholds, as `watch` uses them, scaled by --speed.
   const w = createWatcher({ paths: [dir], fromStart: true, settings: cfg, speed });
+  // With --ui the timeline is served from the start, and stays up after the scenario ends.
+  let ui: Awaited<ReturnType<typeof serveUi>> | undefined;
+  try {
+    ui = values.ui ? await serveUi(w, io, values, style) : undefined;
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const idle = present(w, io, {
     json: values.json === true,
     notify: cfg.alerts.notify && !values['no-notify'],
     sound: cfg.alerts.sound && !values['no-sound'],
     style,
+    ui,
   });
   const start = Date.now();
   let stopped = false;
@@ -68,14 +80,26 @@ export async function demo(args: string[], io: Io): Promise<number> {
   }
   const end = start + DEMO_MS / speed;
   while (!stopped && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  await w.stop();
-  await idle();
+  if (!ui) {
+    await w.stop();
+    await idle();
+  }
   if (!values.json) io.out.write(style.bold('\nWhat happened, per session (deadair analyze):\n\n'));
   const code = await analyze(
     ['--no-progress', ...(values['no-color'] ? ['--no-color'] : []), ...(values.json ? ['--json'] : []), dir],
     io,
     thresholds,
   );
+  if (ui) {
+    // The sessions stay browsable (their evidence is read from the logs) until Ctrl-C.
+    if (!stopped) {
+      io.err.write(style.dim(`\ndeadair: the timeline stays at ${ui.url} — Ctrl-C to stop\n`));
+      await (io.stopSignal ?? new Promise<void>(() => undefined));
+    }
+    await ui.close();
+    await w.stop();
+    await idle();
+  }
   if (values.keep) io.err.write(style.dim(`\nthe logs are in ${dir}\n`));
   else rmSync(dir, { recursive: true, force: true });
   return code === 2 ? 2 : 0;

@@ -142,7 +142,13 @@ export function sessionText(s: SessionSummary, st: Style): string {
   return lines.join('\n');
 }
 
-export function findingText(f: Finding, st: Style, how: 'created' | 'escalated' = 'created'): string {
+export function findingText(
+  f: Finding,
+  st: Style,
+  how: 'created' | 'escalated' = 'created',
+  /** The timeline at this finding (with `--ui`). */
+  link?: string,
+): string {
   const sev =
     f.severity === 'critical'
       ? st.red('CRITICAL')
@@ -173,6 +179,7 @@ export function findingText(f: Finding, st: Style, how: 'created' | 'escalated' 
     `         ${st.dim('fix:')} ${safeText(f.remedy, 600)}`,
   ];
   if (at) lines.push(`         ${st.dim('at')} ${st.cyan(safeText(at, 300))}`);
+  if (link) lines.push(`         ${st.dim('open')} ${safeText(link, 1000)}`);
   return lines.join('\n');
 }
 

@@ -63,7 +63,9 @@ Options:
   --journal <file>     where to keep the journal (default: $XDG_STATE_HOME/deadair/, one per set of paths):
                        after a restart, watch resumes exactly where it stopped, raising no alert twice
   --no-journal         keep nothing on disk
-  --ui                 serve the session timeline on 127.0.0.1 (the URL, with this run's key, is printed)
+  --ui                 serve the session timeline on 127.0.0.1 (the URL, with this run's key, is
+                       printed); each finding then shows its link, and a click on its desktop
+                       notification opens it (Linux: notify-send with actions; macOS)
   --ui-port <N>        on this port (default: a free one)
   --open               open it in the browser ($BROWSER, or the desktop's opener)
   --no-notify          no desktop notification for alerts
@@ -84,6 +86,10 @@ summary. No agent, credentials or LiveKit account needed. About 22 s.
 Options:
   --speed <N>          run N times faster (silence thresholds shrink with it; default 1)
   --keep               keep the log files (their folder is printed)
+  --ui                 serve the session timeline on 127.0.0.1 while it plays, and after it until
+                       Ctrl-C (the URL is printed; a notification's click opens its finding)
+  --ui-port <N>        on this port (default: a free one)
+  --open               open the timeline in the browser ($BROWSER, or the desktop's opener)
   --no-notify          no desktop notification
   --no-sound           no spoken alert
   --json               findings as JSON lines

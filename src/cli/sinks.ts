@@ -3,7 +3,8 @@
 
 import type { Alert } from '../core/alerts.js';
 import type { Io } from './common.js';
-import { notifyDesktop, prepareNotifier } from './notify.js';
+import { notifyDesktop, prepareNotifier, releaseNotifications } from './notify.js';
+import { openUrl } from './open.js';
 import { clipPath, playFile } from './sound.js';
 
 export class AlertSinks {
@@ -12,11 +13,17 @@ export class AlertSinks {
   private readonly reported = new Set<string>();
   constructor(
     private readonly io: Io,
-    private readonly on: { notify: boolean; sound: boolean },
+    private readonly on: {
+      notify: boolean;
+      sound: boolean;
+      /** The timeline's link for an alert (with `--ui`): in `--json`, and what a click opens. */
+      link?: (alert: Alert) => string | undefined;
+    },
   ) {
     if (on.notify) prepareNotifier();
   }
   raise(alert: Alert, json: boolean): void {
+    const link = this.on.link?.(alert);
     if (json)
       this.io.out.write(
         JSON.stringify({
@@ -27,12 +34,16 @@ export class AlertSinks {
           title: alert.title,
           body: alert.body,
           clip: alert.clip,
+          ...(link ? { link } : {}),
         }) + '\n',
       );
     const bench = this.io.env.DEADAIR_BENCH === '1';
     if (this.on.notify) {
       if (bench) this.io.err.write(`deadair-bench notify ${alert.id} ${Date.now()}\n`);
-      const sent = notifyDesktop(alert).then((p) => this.problem(p));
+      const sent = notifyDesktop(alert, {
+        link,
+        open: (url) => openUrl(url, this.io.env, (line) => this.problem(line)),
+      }).then((p) => this.problem(p));
       this.pending.add(sent);
       void sent.finally(() => this.pending.delete(sent));
     }
@@ -57,5 +68,6 @@ export class AlertSinks {
   async idle(): Promise<void> {
     await Promise.all([...this.pending]);
     await this.queue;
+    releaseNotifications();
   }
 }

@@ -2,7 +2,6 @@
 // happens (text or JSON lines), alerts sent to the desktop and the speaker, problems and notices on
 // stderr — until Ctrl-C. `present` is shared with the demo.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +11,7 @@ import type { Config } from '../core/config.js';
 import { expandPaths } from '../core/logs/tail.js';
 import { shownUrl } from '../core/redact.js';
 import { createWatcher, WatcherBusy, type Watcher, type WatcherOptions } from '../core/watcher.js';
+import { timelineLink } from '../shared/links.js';
 import { findingVersionRecord } from '../shared/records.js';
 import { findChromium, ObserverBrowser } from '../observer/browser.js';
 import {
@@ -26,6 +26,7 @@ import {
 } from './common.js';
 import { findingText, noTurnEvidenceText, pickStyle, recoveredText, safeText, type Style } from './format.js';
 import { WATCH_HELP } from './help.js';
+import { openUrl } from './open.js';
 import { AlertSinks } from './sinks.js';
 import { startUiServer, type UiServer } from './ui-server.js';
 
@@ -49,6 +50,13 @@ export interface Presentation {
   notify: boolean;
   sound: boolean;
   style: Style;
+  /** The timeline served with `--ui`: each finding and alert carries its link into it. */
+  ui?: UiServer;
+}
+
+/** The timeline's link to a finding, on the page `ui` serves. */
+export function findingLink(ui: UiServer, f: { session: string; id: string }): string {
+  return timelineLink(ui.url, { view: 'session', session: f.session, finding: f.id });
 }
 
 /**
@@ -57,16 +65,19 @@ export interface Presentation {
  * sinks finishing their notification and clip).
  */
 export function present(w: Watcher, io: Io, p: Presentation): () => Promise<void> {
-  const sinks = new AlertSinks(io, { notify: p.notify, sound: p.sound });
+  const ui = p.ui;
+  const link = ui ? (f: { session: string; id: string }) => findingLink(ui, f) : () => undefined;
+  const sinks = new AlertSinks(io, { notify: p.notify, sound: p.sound, link: (a) => link(a.finding) });
   const line = (o: object) => io.out.write(JSON.stringify(o) + '\n');
   w.subscribe((e) => {
     switch (e.type) {
       case 'finding': {
         // JSON: every version of a finding, as the store keeps it (created, escalated, recovered),
         // in the shape `analyze --json` and the timeline's export use.
-        if (p.json) line(findingVersionRecord(e.version));
+        const at = link(e.finding);
+        if (p.json) line({ ...findingVersionRecord(e.version), ...(at ? { link: at } : {}) });
         else if (e.how === 'recovered') io.out.write(recoveredText(e.finding, p.style) + '\n\n');
-        else if (e.how === 'created') io.out.write(findingText(e.finding, p.style, e.how) + '\n\n');
+        else if (e.how === 'created') io.out.write(findingText(e.finding, p.style, e.how, at) + '\n\n');
         break;
       }
       case 'alert':
@@ -128,16 +139,20 @@ export async function watch(args: string[], io: Io): Promise<number> {
     if (e instanceof WatcherBusy) throw new UsageError(e.message);
     throw e;
   }
+  // The timeline first (with --ui), so that every finding printed carries its link.
+  const ui = values.ui ? await serveUi(w, io, values, style) : undefined;
   const idle = present(w, io, {
     json: values.json === true,
     notify: cfg.alerts.notify && !values['no-notify'],
     sound: cfg.alerts.sound && !values['no-sound'],
     style,
+    ui,
   });
   // Say "watching" only once the files are open: what is appended from then on is seen.
   try {
     await w.ready;
   } catch (e) {
+    await ui?.close();
     await w.stop().catch(() => undefined);
     throw new UsageError((e as Error).message);
   }
@@ -147,7 +162,6 @@ export async function watch(args: string[], io: Io): Promise<number> {
     rooms && `rooms ${describeRooms(values)} on ${shownUrl(rooms.credentials.url)}`,
   ].filter(Boolean);
   io.err.write(style.dim(`deadair: watching ${what.join(' and ')} — Ctrl-C to stop\n`));
-  const ui = values.ui ? await serveUi(w, io, values, style) : undefined;
   await (io.stopSignal ?? new Promise<void>(() => undefined));
   await ui?.close();
   await w.stop();
@@ -178,24 +192,8 @@ export async function serveUi(
     throw new UsageError(`cannot serve the timeline on 127.0.0.1:${port}: ${(e as Error).message}`);
   }
   io.err.write(style.dim(`deadair: timeline at ${server.url}\n`));
-  if (values.open) openBrowser(server.url, io);
+  if (values.open) openUrl(server.url, io.env, (line) => io.err.write(`deadair: ${line}\n`));
   return server;
-}
-
-/** Opens a URL the way the desktop does: $BROWSER when set, else the platform's opener. */
-function openBrowser(url: string, io: Io): void {
-  const [cmd, ...args] = io.env.BROWSER
-    ? [...io.env.BROWSER.split(' ').filter(Boolean), url]
-    : process.platform === 'darwin'
-      ? ['open', url]
-      : process.platform === 'win32'
-        ? ['cmd', '/c', 'start', '', url]
-        : ['xdg-open', url];
-  const child = spawn(cmd as string, args, { stdio: 'ignore', detached: true });
-  child.on('error', (e) =>
-    io.err.write(`deadair: cannot open a browser (${safeText(e.message, 120)}): open ${url}\n`),
-  );
-  child.unref();
 }
 
 export async function roomOptions(
