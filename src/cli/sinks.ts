@@ -4,8 +4,8 @@
 import type { Alert } from '../core/alerts.js';
 import type { Io } from './common.js';
 import { notifyDesktop, prepareNotifier, releaseNotifications } from './notify.js';
-import { openUrl } from './open.js';
-import { clipPath, playFile } from './sound.js';
+import { openUrl } from '../os/open.js';
+import { clipPath, playFile } from '../os/sound.js';
 
 export class AlertSinks {
   private queue: Promise<void> = Promise.resolve();

@@ -26,7 +26,7 @@ import {
 } from './common.js';
 import { findingText, noTurnEvidenceText, pickStyle, recoveredText, safeText, type Style } from './format.js';
 import { WATCH_HELP } from './help.js';
-import { openUrl } from './open.js';
+import { openUrl } from '../os/open.js';
 import { AlertSinks } from './sinks.js';
 import { startUiServer, type UiServer } from './ui-server.js';
 

@@ -52,7 +52,7 @@ export function playerCommands(
 
 /** Where the bundled clips are: resources/sounds next to the package root. */
 export function clipPath(clip: AlertClip, root = fileURLToPath(new URL('../', import.meta.url))): string {
-  // From dist/cli.js and from src/cli/sound.ts alike, the package root is one or two levels up.
+  // From bin/deadair.js and from src/os/sound.ts alike, the package root is one or two levels up.
   for (const base of [root, fileURLToPath(new URL('../../', import.meta.url))]) {
     const p = `${base}resources/sounds/${clip}.wav`;
     if (existsSync(p)) return p;
