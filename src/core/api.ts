@@ -3,10 +3,11 @@
 // is untrusted (a page, a renderer): every parameter is checked here, and a wrong one is an ApiError
 // that names it, never a crash.
 
-import type { EventsQuery, Requests, RequestChannel, SessionsQuery } from '../shared/api.js';
+import type { DensityQuery, EventsQuery, Requests, RequestChannel, SessionsQuery } from '../shared/api.js';
 import { REQUEST_CHANNELS } from '../shared/api.js';
 import type { SessionSummary } from '../shared/types.js';
 import { CAUSE_IDS } from '../shared/types.js';
+import { allEvents, density, exportJsonl, reportHtml } from './report.js';
 import type { SessionStore } from './store.js';
 
 export class ApiError extends Error {}
@@ -96,6 +97,33 @@ export function answer<C extends RequestChannel>(
       return (store.evidence(str(p, 'session') as string, str(p, 'event') as string) ?? null) as R;
     case 'finding.versions':
       return store.finding(str(p, 'session') as string, str(p, 'finding') as string) as R;
+    case 'session.event': {
+      const session = str(p, 'session') as string;
+      const id = str(p, 'event') as string;
+      for (const ev of allEvents(store, session)) if (ev.id === id) return ev as R;
+      return null as R;
+    }
+    case 'session.density': {
+      const session = str(p, 'session') as string;
+      const buckets = num(p, 'buckets');
+      if (buckets === undefined || buckets < 1 || buckets > 2000)
+        throw new ApiError('buckets must be a number from 1 to 2000');
+      const q: DensityQuery = { session, buckets };
+      const from = num(p, 'from');
+      const to = num(p, 'to');
+      if (from !== undefined) q.from = from;
+      if (to !== undefined) q.to = to;
+      const summary = store.session(session);
+      if (!summary) throw new ApiError('no such session');
+      return density(store, q, summary) as R;
+    }
+    case 'session.export': {
+      const id = str(p, 'id') as string;
+      const format = str(p, 'format');
+      if (format === 'jsonl') return exportJsonl(store, id) as R;
+      if (format === 'html') return reportHtml(store, id, version) as R;
+      throw new ApiError('format must be jsonl or html');
+    }
   }
   throw new ApiError('unknown channel');
 }

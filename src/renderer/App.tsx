@@ -1,33 +1,49 @@
-// The timeline window. For now the sessions, those needing attention first, live: each with its
-// verdict, the cause in words, room, job and start. Every text from outside is rendered as text.
-import { useEffect, useState } from 'react';
+// The timeline window: the sessions (attention first, live) or one session, as the address's hash
+// says (src/shared/links.ts), with the connection's state. It talks only to a DeadairApi — HTTP and
+// server-sent events from `deadair watch --ui`, IPC in the tray app — and renders every text from
+// outside as text.
+import { useCallback, useEffect, useState } from 'react';
 import type { DeadairApi } from '../shared/api.js';
+import { parseTimelineHash, timelineHash, type TimelineRoute } from '../shared/links.js';
 import type { SessionSummary } from '../shared/types.js';
+import { SessionList } from './SessionList.js';
+import { SessionView } from './SessionView.js';
 
-export function App({ api }: { api?: DeadairApi }) {
-  const [version, setVersion] = useState<string>();
+/** The session list is asked again at most this often while the store changes. */
+export const LIST_REFRESH_MS = 500;
+
+function useRoute(): [TimelineRoute, (r: TimelineRoute) => void] {
+  const [route, setRoute] = useState(() => parseTimelineHash(location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseTimelineHash(location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  const go = useCallback((r: TimelineRoute) => {
+    location.hash = timelineHash(r);
+    setRoute(r);
+  }, []);
+  return [route, go];
+}
+
+function useSessions(api: DeadairApi | undefined) {
   const [sessions, setSessions] = useState<readonly SessionSummary[]>();
   const [error, setError] = useState<string>();
   useEffect(() => {
     if (!api) return;
     let live = true;
-    void api.version().then(
-      (v) => live && setVersion(v),
-      () => undefined,
-    );
     const load = () =>
       api.request('sessions.list', {}).then(
         (s) => live && (setSessions(s), setError(undefined)),
         (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
       );
     void load();
-    // Reload on what the store records, at most every half second.
     let pending: ReturnType<typeof setTimeout> | undefined;
     const off = api.subscribe('store.changes', () => {
       pending ??= setTimeout(() => {
         pending = undefined;
         void load();
-      }, 500);
+      }, LIST_REFRESH_MS);
     });
     return () => {
       live = false;
@@ -35,41 +51,81 @@ export function App({ api }: { api?: DeadairApi }) {
       if (pending) clearTimeout(pending);
     };
   }, [api]);
+  return { sessions, error };
+}
+
+export function App({ api, width }: { api?: DeadairApi; width?: number }) {
+  const [version, setVersion] = useState<string>();
+  const [connected, setConnected] = useState(true);
+  const [route, go] = useRoute();
+  const { sessions, error } = useSessions(api);
+  useEffect(() => {
+    if (!api) return;
+    let live = true;
+    void api.version().then(
+      (v) => live && setVersion(v),
+      () => undefined,
+    );
+    const off = api.connection?.((up) => live && setConnected(up));
+    return () => {
+      live = false;
+      off?.();
+    };
+  }, [api]);
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 24 }}>
-      <h1>deadair</h1>
+    <div className="app">
+      <header className="top">
+        <h1>
+          <a href="#/" data-testid="home">
+            deadair
+          </a>
+        </h1>
+        <span className="muted">session timeline</span>
+        <span className="grow" />
+        {api && (
+          <span className={`conn ${connected ? 'up' : 'down'}`} data-testid="connection" data-up={connected}>
+            {connected ? 'live' : 'reconnecting…'}
+          </span>
+        )}
+        {version && <span className="muted">version {version}</span>}
+      </header>
       {!api && (
-        <p>
+        <p className="banner" data-testid="not-connected">
           Not connected: open the URL <code>deadair watch --ui</code> printed.
         </p>
       )}
-      {error && <p role="alert">Cannot reach deadair: {error}</p>}
-      {sessions && sessions.length === 0 && <p>No agent sessions yet.</p>}
-      {sessions && sessions.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th>verdict</th>
-              <th>cause</th>
-              <th>room</th>
-              <th>job</th>
-              <th>start</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => (
-              <tr key={s.id} data-session={s.id}>
-                <td>{s.verdict}</td>
-                <td>{s.verdict === 'healthy' ? '' : (s.causes[0]?.title ?? '')}</td>
-                <td>{s.room ?? ''}</td>
-                <td>{s.job ?? s.id}</td>
-                <td>{Number.isFinite(s.start) ? new Date(s.start).toLocaleTimeString() : ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {api && !connected && (
+        <p className="banner warn" role="status" data-testid="disconnected">
+          Disconnected from deadair: what is shown may be stale. Reconnecting by itself…
+        </p>
       )}
-      {version && <p>version {version}</p>}
-    </main>
+      {api && error && (
+        <p className="banner error" role="alert" data-testid="error">
+          Cannot reach deadair: {error}
+        </p>
+      )}
+      {api && route.view === 'session' && (
+        <SessionView
+          key={route.session}
+          api={api}
+          route={route}
+          onBack={() => go({ view: 'sessions' })}
+          {...(width !== undefined ? { width } : {})}
+        />
+      )}
+      {api && route.view === 'sessions' && (
+        <>
+          {sessions === undefined && !error && (
+            <p className="loading" data-testid="sessions-loading">
+              Loading sessions…
+            </p>
+          )}
+          {sessions && (
+            <SessionList sessions={sessions} onOpen={(id) => go({ view: 'session', session: id })} />
+          )}
+        </>
+      )}
+    </div>
   );
 }

@@ -22,14 +22,36 @@ export function httpApi(key: string, base = ''): DeadairApi {
     if (!res.ok || body.error !== undefined) throw new Error(body.error ?? `HTTP ${res.status}`);
     return body.result as Requests[C]['result'];
   };
+  // Whether every stream is open: an EventSource that loses its server says so (onerror) and
+  // reconnects by itself (after a watcher restart too), then says so again (onopen).
+  const streams = new Set<EventSource>();
+  const watchers = new Set<(up: boolean) => void>();
+  let up = true;
+  const update = () => {
+    const now = [...streams].every((s) => s.readyState === EventSource.OPEN);
+    if (now === up) return;
+    up = now;
+    for (const fn of watchers) fn(up);
+  };
   return {
     version: () => request('version', {}),
     request,
     subscribe<C extends SubscriptionChannel>(channel: C, fn: (value: Subscriptions[C]) => void) {
-      // EventSource reconnects by itself (after a watcher restart too).
       const es = new EventSource(`${base}/api/subscribe?k=${encodeURIComponent(key)}&channel=${channel}`);
+      streams.add(es);
       es.onmessage = (m: MessageEvent<string>) => fn(JSON.parse(m.data) as Subscriptions[C]);
-      return () => es.close();
+      es.onopen = update;
+      es.onerror = update;
+      return () => {
+        es.close();
+        streams.delete(es);
+        update();
+      };
+    },
+    connection(fn) {
+      watchers.add(fn);
+      fn(up);
+      return () => void watchers.delete(fn);
     },
   };
 }

@@ -3,6 +3,7 @@
 // `deadair watch --ui`, Electron IPC in the tray app (GitHub Desktop's ipc-shared.ts is the model).
 // The preload exposes exactly `DeadairApi` as `window.deadair`; nothing generic crosses.
 
+import type { Lane } from './lanes.js';
 import type { FindingVersion, StoreChange, StoredEvent, StoredTurn } from './store.js';
 import type { CauseId, SessionSummary, Verdict } from './types.js';
 
@@ -24,6 +25,36 @@ export interface EventsQuery {
   limit?: number;
 }
 
+/** How many events fall in each slice of a time range, per lane: what the timeline draws zoomed out. */
+export interface DensityQuery {
+  session: string;
+  from?: number;
+  to?: number;
+  /** Slices of the range (1 to 2 000). */
+  buckets: number;
+}
+
+export interface Density {
+  from: number;
+  to: number;
+  buckets: number;
+  /** Events per slice, per lane (lanes with none are left out). */
+  lanes: Partial<Record<Lane, number[]>>;
+  /** Error events per slice. */
+  errors: number[];
+  /** Events in the range. */
+  total: number;
+}
+
+/**
+ * A session exported: `jsonl`, one event per line with its evidence text; `html`, one
+ * self-contained report (no script, no network, every text escaped) to attach to a bug.
+ */
+export interface ExportQuery {
+  id: string;
+  format: 'jsonl' | 'html';
+}
+
 /** Request channels: what each takes and answers. */
 export interface Requests {
   version: { params: Record<string, never>; result: string };
@@ -33,6 +64,11 @@ export interface Requests {
   'session.turns': { params: { id: string }; result: readonly StoredTurn[] };
   'event.evidence': { params: { session: string; event: string }; result: string | null };
   'finding.versions': { params: { session: string; finding: string }; result: readonly FindingVersion[] };
+  /** One event by its id (a deep link names an event, and the page needs its time). */
+  'session.event': { params: { session: string; event: string }; result: StoredEvent | null };
+  'session.density': { params: DensityQuery; result: Density };
+  /** The file's text, or null for an unknown session. */
+  'session.export': { params: ExportQuery; result: string | null };
 }
 
 /** An alert as the UI hears of it. */
@@ -62,6 +98,9 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'session.turns',
   'event.evidence',
   'finding.versions',
+  'session.event',
+  'session.density',
+  'session.export',
 ];
 export const SUBSCRIPTION_CHANNELS: readonly SubscriptionChannel[] = ['store.changes', 'alerts'];
 
@@ -74,6 +113,11 @@ export interface DeadairApi {
     params: Requests[C]['params'],
   ): Promise<Requests[C]['result']>;
   subscribe<C extends SubscriptionChannel>(channel: C, fn: (value: Subscriptions[C]) => void): () => void;
+  /**
+   * Whether the subscriptions are connected, now and whenever it changes (a transport that cannot
+   * lose them, like IPC, may leave it out). Returns the unsubscribe.
+   */
+  connection?(fn: (up: boolean) => void): () => void;
 }
 
 /** IPC channel names, one place for both sides. */

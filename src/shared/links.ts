@@ -12,8 +12,7 @@
 // Every segment is URI-encoded (finding ids hold a '/', event ids a ':').
 
 export type TimelineRoute =
-  | { view: 'sessions' }
-  | { view: 'session'; session: string; event?: string; finding?: string };
+  { view: 'sessions' } | { view: 'session'; session: string; event?: string; finding?: string };
 
 /** The hash of a route, e.g. `#/session/AJ_x/event/ab12%3A345`. */
 export function timelineHash(r: TimelineRoute): string {

@@ -1,8 +1,35 @@
 // What the session store answers (src/core/store.ts), as every reader receives it: the timeline
 // over IPC or HTTP, `--json`, tests. Plain data, frozen when handed out.
 
-import type { EventKind, TurnMetrics } from './events.js';
-import type { Finding, TurnLatency } from './types.js';
+import type { EventKind, LogLevel, ProviderError, TurnMetrics } from './events.js';
+import type { Finding, QuotaInfo, TurnLatency } from './types.js';
+
+/**
+ * What an event says beyond its message, as the timeline draws and inspects it: the agent's state,
+ * a provider error's decoded fields, a transcript. Only the fields the event carries are set.
+ */
+export interface EventDetail {
+  level?: LogLevel;
+  /** agent_state (and an agent that joined with one): listening, thinking, speaking … */
+  state?: string;
+  /** An error (or the error a close names): which part failed and what it said. */
+  component?: ProviderError['component'];
+  stage?: ProviderError['stage'];
+  status?: number;
+  requestId?: string;
+  errorType?: string;
+  attempt?: number;
+  recoverable?: boolean;
+  quota?: QuotaInfo;
+  /** Close, exit or the observer's connection: why. */
+  reason?: string;
+  code?: number;
+  crashed?: boolean;
+  /** A user's transcript or the agent's words (capped). */
+  text?: string;
+  participant?: string;
+  agent?: boolean;
+}
 
 /** One event of a session, as the index keeps it. */
 export interface StoredEvent {
@@ -20,6 +47,7 @@ export interface StoredEvent {
   message: string;
   /** For a metrics record: which (`eou`, `llm`, `tts` …). */
   metrics?: TurnMetrics['type'];
+  detail?: EventDetail;
 }
 
 /**

@@ -1,0 +1,330 @@
+// One session: what it is (verdict, cause, room, job, when), its lanes, the events in view, the
+// inspector and the latency per turn; export. Opens where the route says: fitted to the session,
+// or zoomed to one event or one finding with it selected (the deep links of src/shared/links.ts).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DeadairApi } from '../shared/api.js';
+import { timelineLink, type TimelineRoute } from '../shared/links.js';
+import type { StoredEvent } from '../shared/store.js';
+import type { Finding } from '../shared/types.js';
+import { EventList } from './EventList.js';
+import { causeWords, dateTime, duration } from './format.js';
+import { Inspector } from './Inspector.js';
+import { LatencyBars } from './LatencyBars.js';
+import { Timeline, type Selection } from './Timeline.js';
+import {
+  findingOf,
+  fitView,
+  ghosts as ghostsOf,
+  sessionEnd,
+  viewAround,
+  type View,
+} from './timeline-model.js';
+import { useSession } from './use-session.js';
+
+/** How wide a view opened on one event is. */
+export const EVENT_SPAN_MS = 30_000;
+
+type SessionRoute = Extract<TimelineRoute, { view: 'session' }>;
+
+function download(name: string, type: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function SessionView({
+  api,
+  route,
+  onBack,
+  width,
+}: {
+  api: DeadairApi;
+  route: SessionRoute;
+  onBack: () => void;
+  /** The lanes' width in pixels (tests fix it; measured otherwise). */
+  width?: number;
+}) {
+  const id = route.session;
+  const data = useSession(api, id);
+  const { summary, loaded, now, want } = data;
+  const [view, setView] = useState<View>();
+  const [follow, setFollow] = useState(false);
+  const [selected, setSelected] = useState<Selection>();
+  const [pinned, setPinned] = useState<StoredEvent>();
+  const [exportError, setExportError] = useState<string>();
+  const opened = useRef<string | undefined>(undefined);
+
+  // Open where the route points, once per route (and once the session is known).
+  const target = `${id}|${route.event ?? ''}|${route.finding ?? ''}`;
+  useEffect(() => {
+    if (!summary || opened.current === target) return;
+    opened.current = target;
+    let live = true;
+    const whole = fitView(summary, Date.now());
+    const span = Math.min(EVENT_SPAN_MS, whole.to - whole.from);
+    if (route.event !== undefined) {
+      const eventId = route.event;
+      void api.request('session.event', { session: id, event: eventId }).then(
+        (ev) => {
+          if (!live) return;
+          if (ev) {
+            setPinned(ev);
+            setSelected({ type: 'event', id: ev.id });
+            setView(viewAround(ev.time, span));
+          } else setView(whole);
+          setFollow(false);
+        },
+        () => live && setView(whole),
+      );
+    } else if (route.finding !== undefined) {
+      const findingId = route.finding;
+      const known = summary.causes.find((f) => f.id === findingId);
+      const open = (f: Finding | undefined) => {
+        if (!live) return;
+        setFollow(false);
+        if (!f) return setView(whole);
+        setSelected({ type: 'finding', id: f.id });
+        const a = f.time;
+        const b = Math.max(f.lastTime, f.time);
+        const pad = Math.max(span / 3, (b - a) * 0.1);
+        setView({ from: a - pad, to: Math.max(b + pad, a - pad + span) });
+      };
+      if (known) open(known);
+      else
+        void api.request('finding.versions', { session: id, finding: findingId }).then(
+          (vs) => open(vs[vs.length - 1]?.finding),
+          () => open(undefined),
+        );
+    } else {
+      setView(whole);
+      setFollow(summary.live);
+    }
+    return () => {
+      live = false;
+    };
+  }, [api, id, route.event, route.finding, summary, target]);
+
+  useEffect(() => {
+    if (view) want(view, Math.max(50, Math.floor((width ?? 1000) / 3)));
+  }, [view, want, width]);
+
+  // Following: the view's right edge stays at now.
+  const live = summary?.live === true;
+  useEffect(() => {
+    if (!follow || !live) return;
+    setView((v) => {
+      if (!v) return v;
+      const span = v.to - v.from;
+      return { from: now - span * 0.95, to: now + span * 0.05 };
+    });
+  }, [follow, live, now]);
+
+  // The selection is in the address, so a copied URL opens the same moment.
+  const link = useMemo(() => {
+    const r: TimelineRoute = { view: 'session', session: id };
+    if (selected?.type === 'event') r.event = selected.id;
+    if (selected?.type === 'finding') r.finding = selected.id;
+    return r;
+  }, [id, selected]);
+  useEffect(() => {
+    if (!selected) return;
+    const url = timelineLink(location.href, link);
+    if (url !== location.href) history.replaceState(null, '', url);
+  }, [link, selected]);
+
+  const events = loaded?.events ?? [];
+  const inView = useMemo(
+    () => (view ? events.filter((e) => e.time >= view.from && e.time <= view.to) : []),
+    [events, view],
+  );
+  const ghosts = useMemo(
+    () => (summary ? ghostsOf(summary, data.turns, events, now) : []),
+    [summary, data.turns, events, now],
+  );
+  const selectedEvent =
+    selected?.type === 'event'
+      ? (events.find((e) => e.id === selected.id) ?? (pinned?.id === selected.id ? pinned : undefined))
+      : undefined;
+  const selectedFinding =
+    selected?.type === 'finding' ? summary?.causes.find((f) => f.id === selected.id) : undefined;
+  const related = selectedEvent && summary ? findingOf(selectedEvent, summary.causes) : undefined;
+
+  // A selection out of view (from the latency bars, a finding) brings its moment into view.
+  const selectedTime = selectedEvent?.time;
+  useEffect(() => {
+    if (selectedTime === undefined) return;
+    setView((v) =>
+      v && (selectedTime < v.from || selectedTime > v.to) ? viewAround(selectedTime, v.to - v.from) : v,
+    );
+    // Only when the selection changes (not its time): a view panned away from it stays there.
+  }, [selected, selectedTime === undefined]);
+
+  const onView = useCallback((v: View, byUser: boolean) => {
+    setView(v);
+    if (byUser) setFollow(false);
+  }, []);
+  const selectEvent = useCallback((eventId: string) => setSelected({ type: 'event', id: eventId }), []);
+  const onSelect = useCallback((s: Selection) => {
+    setSelected(s);
+  }, []);
+  const onFit = useCallback(() => {
+    if (summary) setView(fitView(summary, Date.now()));
+  }, [summary]);
+
+  const doExport = (format: 'jsonl' | 'html') => {
+    setExportError(undefined);
+    api.request('session.export', { id, format }).then(
+      (text) => {
+        if (text === null) return setExportError('This session is no longer held.');
+        const base = `deadair-${(summary?.room ?? id).replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60)}`;
+        download(`${base}.${format}`, format === 'html' ? 'text/html' : 'application/x-ndjson', text);
+      },
+      (e: unknown) => setExportError(e instanceof Error ? e.message : String(e)),
+    );
+  };
+
+  if (summary === undefined)
+    return (
+      <main className="session loading" data-testid="session-loading">
+        <button type="button" className="back" onClick={onBack} data-testid="back">
+          ← sessions
+        </button>
+        <p>{data.error ? `Cannot load this session: ${data.error}` : 'Loading the session…'}</p>
+      </main>
+    );
+  if (summary === null)
+    return (
+      <main className="session missing" data-testid="session-missing">
+        <button type="button" className="back" onClick={onBack} data-testid="back">
+          ← sessions
+        </button>
+        <p>
+          No session <code>{id}</code>: it may have been forgotten (past the store's limits) or the link is
+          from another deadair.
+        </p>
+      </main>
+    );
+
+  return (
+    <main
+      className={`session ${summary.verdict}`}
+      data-testid="session-view"
+      data-session={id}
+      data-verdict={summary.verdict}
+    >
+      <header className="session-head">
+        <button type="button" className="back" onClick={onBack} data-testid="back">
+          ← sessions
+        </button>
+        <span className={`badge ${summary.verdict}`} data-testid="session-verdict">
+          {summary.verdict}
+        </span>
+        <h2 data-testid="session-title">{summary.room ?? summary.job ?? summary.id}</h2>
+        <span className="cause-words" data-testid="session-cause">
+          {causeWords(summary)}
+        </span>
+        {summary.live && <span className="live on" title="live" data-testid="live-dot" />}
+        <span className="actions">
+          <button type="button" onClick={() => doExport('jsonl')} data-testid="export-jsonl">
+            export JSONL
+          </button>
+          <button type="button" onClick={() => doExport('html')} data-testid="export-html">
+            export report
+          </button>
+        </span>
+        <span className="meta">
+          {summary.job && <>job {summary.job} · </>}
+          {dateTime(summary.start)} · {duration(sessionEnd(summary, now) - summary.start)} ·{' '}
+          {summary.turns.user} user turns, {summary.turns.spoken} spoken replies
+          {summary.errors ? `, ${summary.errors} errors` : ''}
+          {summary.closeReason ? ` · closed: ${summary.closeReason}` : ''}
+        </span>
+      </header>
+      {exportError && (
+        <p role="alert" className="error">
+          Export failed: {exportError}
+        </p>
+      )}
+      {data.error && (
+        <p role="alert" className="error" data-testid="session-error">
+          {data.error}
+        </p>
+      )}
+      {summary.causes.length > 0 && (
+        <ul className="causes" aria-label="findings">
+          {summary.causes.map((f) => (
+            <li key={f.id}>
+              <button
+                type="button"
+                className={`cause ${f.severity}${selected?.type === 'finding' && selected.id === f.id ? ' active' : ''}`}
+                data-testid="cause-item"
+                data-finding={f.id}
+                onClick={() => {
+                  setSelected({ type: 'finding', id: f.id });
+                  setFollow(false);
+                  if (view && (f.time < view.from || f.time > view.to))
+                    setView(viewAround(f.time, view.to - view.from));
+                }}
+              >
+                <span className={`sev ${f.severity}`} />
+                {f.title}
+                {f.consequenceOf && (
+                  <span className="muted"> (follows {f.consequenceOf.replace(/_/g, ' ')})</span>
+                )}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {view && (
+        <Timeline
+          summary={summary}
+          events={events}
+          density={loaded && !loaded.complete ? data.density : undefined}
+          overview={data.overview}
+          turns={data.turns}
+          versions={data.versions}
+          ghosts={ghosts}
+          view={view}
+          onView={onView}
+          onFit={onFit}
+          selected={selected}
+          onSelect={onSelect}
+          follow={follow}
+          onFollow={setFollow}
+          now={now}
+          {...(width !== undefined ? { width } : {})}
+        />
+      )}
+      {!loaded && (
+        <p className="muted" data-testid="events-loading">
+          Loading events…
+        </p>
+      )}
+      <div className="split">
+        <EventList
+          events={inView}
+          selected={selectedEvent?.id}
+          onSelect={selectEvent}
+          partial={loaded?.complete === false}
+        />
+        <Inspector
+          api={api}
+          session={id}
+          event={selectedEvent}
+          finding={selectedFinding}
+          related={related}
+          versions={data.versions}
+          link={timelineLink(location.href, link)}
+          onClose={() => setSelected(undefined)}
+        />
+      </div>
+      <LatencyBars turns={data.turns} latency={summary.latency} onSelect={selectEvent} />
+    </main>
+  );
+}
