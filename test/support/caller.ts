@@ -14,6 +14,7 @@ import {
   TrackSource,
   type RemoteParticipant,
 } from '@livekit/rtc-node';
+import { RoomAgentDispatch, RoomConfiguration } from '@livekit/protocol';
 import { AccessToken } from 'livekit-server-sdk';
 
 export const SAMPLE_RATE = 48_000;
@@ -90,9 +91,13 @@ export async function joinAsCaller(opts: {
   identity: string;
   /** Publish a microphone track (default true). */
   microphone?: boolean;
+  /** Dispatch this agent into the room when the caller creates it (explicit dispatch). */
+  agentName?: string;
 }): Promise<Caller> {
   const at = new AccessToken(opts.apiKey, opts.apiSecret, { identity: opts.identity, ttl: '10m' });
   at.addGrant({ roomJoin: true, room: opts.room, canPublish: true, canSubscribe: true });
+  if (opts.agentName)
+    at.roomConfig = new RoomConfiguration({ agents: [new RoomAgentDispatch({ agentName: opts.agentName })] });
   const room = new Room();
   await room.connect(opts.url, await at.toJwt(), { autoSubscribe: true, dynacast: false });
   let source: AudioSource | undefined;

@@ -66,7 +66,7 @@ export interface LivekitServer {
   stop(): Promise<void>;
 }
 
-function freeTcpPort(): Promise<number> {
+export function freeTcpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
