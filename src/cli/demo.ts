@@ -2,14 +2,14 @@
 // time — or faster — watched by the same watcher `deadair watch` starts, with its sinks, and ended
 // with the analyze summary.
 
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { createWatcher, trackerOptions } from '../core/watcher.js';
 import { analyze } from './analyze.js';
 import { COMMON, parse, settings, UsageError, type Io } from './common.js';
-import { DEMO_MS, demoScript } from './demo-script.js';
+import { playDemo, prepareDemo } from '../core/demo.js';
 import { pickStyle, safeText } from './format.js';
 import { DEMO_HELP } from './help.js';
 import { present, serveUi } from './watch.js';
@@ -40,8 +40,7 @@ export async function demo(args: string[], io: Io): Promise<number> {
   const cfg = settings(values, io.env);
   const thresholds = trackerOptions(cfg, speed);
   const dir = mkdtempSync(join(tmpdir(), 'deadair-demo-'));
-  const script = demoScript();
-  for (const f of new Set(script.map((l) => l.file))) writeFileSync(join(dir, f), '');
+  prepareDemo(dir);
   io.err.write(
     style.bold('deadair demo') +
       style.dim(
@@ -68,18 +67,9 @@ export async function demo(args: string[], io: Io): Promise<number> {
     style,
     ui,
   });
-  const start = Date.now();
   let stopped = false;
   void io.stopSignal?.then(() => (stopped = true));
-  for (const l of script) {
-    const due = start + l.at / speed;
-    while (!stopped && Date.now() < due)
-      await new Promise((r) => setTimeout(r, Math.min(50, due - Date.now())));
-    if (stopped) break;
-    appendFileSync(join(dir, l.file), l.text(Date.now()) + '\n');
-  }
-  const end = start + DEMO_MS / speed;
-  while (!stopped && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  await playDemo(dir, speed, () => stopped);
   if (!ui) {
     await w.stop();
     await idle();

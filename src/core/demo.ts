@@ -1,8 +1,11 @@
-// `deadair demo`: a bundled, realistic scenario replayed into temporary log files in real time, so
+// The demo (`deadair demo`, the tray's first run): a bundled, realistic scenario replayed into temporary log files in real time, so
 // the whole pipeline — tailer, parsers, detectors, alerts — can be seen working with no agent and no
 // LiveKit account. Four sessions on one worker: a healthy one, one out of credits, one rate-limited
 // that recovers (agents-js production JSON), and one that goes silent after a user turn (a Python
 // agent's dev log). The lines are exactly what the frameworks print (see test/fixtures).
+
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface DemoLine {
   /** Milliseconds after the start of the demo, at speed 1. */
@@ -140,3 +143,33 @@ export function demoScript(): DemoLine[] {
 
 /** How long the scenario lasts at speed 1, with time for the silence to be noticed. */
 export const DEMO_MS = 21_500;
+
+/** Creates the scenario's (empty) log files in `dir`; returns their paths. */
+export function prepareDemo(dir: string, script: readonly DemoLine[] = demoScript()): string[] {
+  const files = [...new Set(script.map((l) => join(dir, l.file)))];
+  for (const f of files) writeFileSync(f, '');
+  return files;
+}
+
+/**
+ * Writes the scenario into `dir` as it happens, `speed` times faster than real time, and waits
+ * until the last silence had time to be noticed. Resolves early (false) when `stopped()` says so.
+ */
+export async function playDemo(
+  dir: string,
+  speed: number,
+  stopped: () => boolean,
+  script: readonly DemoLine[] = demoScript(),
+): Promise<boolean> {
+  const start = Date.now();
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  for (const l of script) {
+    const due = start + l.at / speed;
+    while (!stopped() && Date.now() < due) await sleep(Math.min(50, due - Date.now()));
+    if (stopped()) return false;
+    appendFileSync(join(dir, l.file), l.text(Date.now()) + '\n');
+  }
+  const end = start + DEMO_MS / speed;
+  while (!stopped() && Date.now() < end) await sleep(50);
+  return !stopped();
+}
