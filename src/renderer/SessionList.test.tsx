@@ -1,0 +1,133 @@
+// The sessions list against a real session store: attention first, the filters and the search
+// narrow it, the keyboard walks it and opens a session.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { all, key, mount, one, setValue, waitFor, type Mounted } from '../../test/support/render.js';
+import { storeApi, type StoreApi } from '../../test/support/ui-api.js';
+import {
+  credits,
+  healthy,
+  pyLine,
+  quotaRetry,
+  silent,
+  start,
+  userSaid,
+  agentSaid,
+} from '../../test/support/ui-scenarios.js';
+import { App } from './App.js';
+
+const T0 = Date.now() - 120_000;
+
+/** Four sessions, one of each verdict, the healthy one newest. */
+function fourSessions(): StoreApi {
+  const s = storeApi();
+  s.lines(credits(T0, 'AJ_failed', 'room-a'));
+  s.lines(silent(T0 + 1000, 'AJ_silent', 'room-b'));
+  s.lines([
+    ...start(T0 + 2000, 'AJ_degraded', 'room-a'),
+    userSaid(T0 + 3000, 'AJ_degraded', 'room-a', 'hi'),
+    quotaRetry(T0 + 3100, 'AJ_degraded', 'room-a', 1, 'slow down', 'MaxConcurrentGatewayLLMRpm'),
+    agentSaid(T0 + 4000, 'AJ_degraded', 'room-a', 'hello'),
+    pyLine(T0 + 5000, 'INFO', 'process exiting', {
+      reason: 'room disconnected',
+      pid: 4011,
+      job_id: 'AJ_degraded',
+      room: 'room-a',
+    }),
+  ]);
+  s.lines(healthy(T0 + 30_000, 'AJ_healthy', 'room-c'));
+  s.tick(T0 + 60_000);
+  return s;
+}
+
+let m: Mounted | undefined;
+beforeEach(() => {
+  location.hash = '#/';
+});
+afterEach(() => {
+  m?.unmount();
+  m = undefined;
+});
+
+const rows = () => all(document, 'session-row') as HTMLElement[];
+const ids = () => rows().map((r) => r.dataset.session);
+
+describe('the sessions list', () => {
+  it('lists the sessions needing attention first: failed, silent, degraded, then healthy', async () => {
+    const s = fourSessions();
+    m = await mount(<App api={s.api} />);
+    await waitFor(() => rows().length === 4);
+    expect(rows().map((r) => r.dataset.verdict)).toEqual(['failed', 'silent', 'degraded', 'healthy']);
+    expect(ids()).toEqual(['AJ_failed', 'AJ_silent', 'AJ_degraded', 'AJ_healthy']);
+    // The cause in words, the room and the job are shown; a healthy session has no cause.
+    const failed = rows()[0] as HTMLElement;
+    expect(failed.querySelector('.c-cause')?.textContent).toMatch(/credits/i);
+    expect(failed.querySelector('.c-room')?.textContent).toBe('room-a');
+    expect(failed.querySelector('.c-job')?.textContent).toBe('AJ_failed');
+    expect((rows()[3] as HTMLElement).querySelector('.c-cause')?.textContent).toBe('');
+  });
+
+  it('narrows by verdict, cause, room and search, and says how many it shows', async () => {
+    const s = fourSessions();
+    m = await mount(<App api={s.api} />);
+    await waitFor(() => rows().length === 4);
+    await setValue(one(document, 'filter-verdict'), 'silent');
+    expect(ids()).toEqual(['AJ_silent']);
+    expect(one(document, 'session-count')?.textContent).toBe('1 of 4');
+    await setValue(one(document, 'filter-verdict'), '');
+    await setValue(one(document, 'filter-room'), 'r:room-a');
+    expect(ids()).toEqual(['AJ_failed', 'AJ_degraded']);
+    await setValue(one(document, 'filter-cause'), 'credits_exhausted');
+    expect(ids()).toEqual(['AJ_failed']);
+    await setValue(one(document, 'filter-cause'), '');
+    await setValue(one(document, 'filter-room'), '');
+    await setValue(one(document, 'filter-search'), 'healthy');
+    expect(ids()).toEqual(['AJ_healthy']);
+    await setValue(one(document, 'filter-search'), 'no such thing');
+    expect(rows()).toHaveLength(0);
+    expect(one(document, 'sessions-empty')?.textContent).toMatch(/No session matches/);
+  });
+
+  it('walks with up and down and opens the active session with enter', async () => {
+    const s = fourSessions();
+    m = await mount(<App api={s.api} />);
+    await waitFor(() => rows().length === 4);
+    const list = one(document, 'session-list');
+    const active = () => rows().find((r) => r.getAttribute('aria-selected') === 'true')?.dataset.session;
+    expect(active()).toBe('AJ_failed');
+    await key(list, 'ArrowDown');
+    await key(list, 'ArrowDown');
+    expect(active()).toBe('AJ_degraded');
+    await key(list, 'ArrowUp');
+    expect(active()).toBe('AJ_silent');
+    expect(list?.getAttribute('aria-activedescendant')).toBe('session-1');
+    await key(list, 'End');
+    expect(active()).toBe('AJ_healthy');
+    await key(list, 'ArrowDown'); // stays on the last
+    expect(active()).toBe('AJ_healthy');
+    await key(list, 'Home');
+    await key(list, 'ArrowDown');
+    await key(list, 'Enter');
+    expect(location.hash).toBe('#/session/AJ_silent');
+    await waitFor(() => one(document, 'session-view'));
+    expect((one(document, 'session-view') as HTMLElement).dataset.session).toBe('AJ_silent');
+  });
+
+  it('renders only the rows in view of a long list', async () => {
+    const s = storeApi();
+    for (let i = 0; i < 400; i++) s.lines(healthy(T0 + i * 20, `AJ_many${i}`, `room-${i}`, 1));
+    m = await mount(<App api={s.api} />);
+    await waitFor(() => rows().length > 0);
+    expect(one(document, 'session-count')?.textContent).toBe('400 sessions');
+    expect(rows().length).toBeLessThan(60);
+  });
+
+  it('shows the empty state, and a new session without a reload', async () => {
+    const s = storeApi();
+    m = await mount(<App api={s.api} />);
+    await waitFor(() => one(document, 'sessions-empty'));
+    expect(one(document, 'sessions-empty')?.textContent).toMatch(/No agent sessions yet/);
+    s.lines(silent(T0, 'AJ_late', 'room-late'));
+    await waitFor(() => rows().length === 1);
+    expect(ids()).toEqual(['AJ_late']);
+  });
+});

@@ -1,0 +1,323 @@
+// One session's view against a real session store: the lanes, the ghosts of what did not happen,
+// the latency bars, the inspector, the deep links, live appends and the connection's state.
+import { act } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { timelineHash } from '../shared/links.js';
+import { all, click, mount, one, settle, waitFor, type Mounted } from '../../test/support/render.js';
+import { storeApi } from '../../test/support/ui-api.js';
+import { credits, healthy, silent, state, userSaid } from '../../test/support/ui-scenarios.js';
+import { App } from './App.js';
+
+let m: Mounted | undefined;
+afterEach(() => {
+  m?.unmount();
+  m = undefined;
+  location.hash = '#/';
+});
+
+const open = async (api: Parameters<typeof App>[0]['api'], hash: string) => {
+  location.hash = hash;
+  m = await mount(<App api={api} width={1000} />);
+  await waitFor(() => one(document, 'session-view'));
+  await waitFor(() => all(document, 'lane').length > 0 && !one(document, 'events-loading'));
+};
+
+const events = (lane?: string) =>
+  (all(document, 'event') as SVGElement[]).filter((e) => lane === undefined || e.dataset.lane === lane);
+
+describe('the lanes', () => {
+  it('puts each event in its lane on one axis: speech, state, LLM errors and quota, findings, the close', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(credits(T0, 'AJ_c', 'room-c'));
+    s.tick(T0 + 10_000);
+    await open(s.api, '#/session/AJ_c');
+    expect(all(document, 'lane').map((l) => (l as SVGElement).dataset.lane)).toEqual([
+      'user',
+      'agent',
+      'state',
+      'llm',
+      'stt',
+      'tts',
+      'quota',
+      'findings',
+      'session',
+    ]);
+    expect(events('user').map((e) => e.dataset.kind)).toEqual(['user_turn_end']);
+    // Three quota retries: in the LLM lane and in the quota lane; the close in the session lane.
+    expect(events('llm').map((e) => e.dataset.kind)).toEqual(['error', 'error', 'error']);
+    expect(events('quota')).toHaveLength(3);
+    expect(events('session').map((e) => e.dataset.kind)).toEqual([
+      'job_request',
+      'session_start',
+      'session_close',
+    ]);
+    expect(all(document, 'close-line')).toHaveLength(1);
+    const states = all(document, 'state-segment') as SVGElement[];
+    expect(states.map((x) => x.dataset.state)).toEqual(['thinking']);
+    const findings = (all(document, 'finding-bar') as SVGElement[]).map((f) => f.dataset.cause);
+    expect(findings[0]).toBe('credits_exhausted');
+    expect(findings).toContain('closed_with_error');
+    // Markers sit at their time: the first error left of the close.
+    const x = (e: SVGElement) => Number(e.getAttribute('x'));
+    const [first] = events('llm');
+    const close = events('session').find((e) => e.dataset.kind === 'session_close');
+    expect(x(first as SVGElement)).toBeLessThan(x(close as SVGElement));
+  });
+
+  it('zooms with the buttons, and fits again', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(credits(T0, 'AJ_z', 'room-z'));
+    await open(s.api, '#/session/AJ_z');
+    const lanes = one(document, 'lanes') as SVGElement;
+    const span = () => Number(lanes.dataset.to) - Number(lanes.dataset.from);
+    const before = span();
+    await click(one(document, 'zoom-in'));
+    expect(span()).toBeCloseTo(before / 2, 0);
+    await click(one(document, 'zoom-out'));
+    await click(one(document, 'zoom-out'));
+    expect(span()).toBeCloseTo(before * 2, 0);
+    await click(one(document, 'zoom-fit'));
+    expect(span()).toBeCloseTo(before, 0);
+  });
+});
+
+describe('the ghosts of what did not happen', () => {
+  it('draws a reply that never came from the turn’s end to the deadline, still growing while the session is live', async () => {
+    const T0 = Date.now() - 30_000;
+    const s = storeApi();
+    s.lines(silent(T0, 'AJ_s', 'room-s'));
+    s.tick(T0 + 10_000);
+    await open(s.api, '#/session/AJ_s');
+    const ghost = (await waitFor(() => one(document, 'ghost-reply'))) as SVGElement;
+    expect(Number(ghost.dataset.from)).toBe(T0 + 1000);
+    expect(ghost.dataset.waiting).toBe('true');
+    // Past its 8 s deadline and still waiting: it reaches now.
+    expect(Number(ghost.dataset.to)).toBeGreaterThanOrEqual(Date.now() - 2000);
+    // And the thinking that never ended.
+    const thinking = one(document, 'ghost-thinking') as SVGElement;
+    expect(Number(thinking.dataset.from)).toBe(T0 + 1020);
+  });
+
+  it('stops a closed session’s ghost at the deadline, and draws the retry storm before the close', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(credits(T0, 'AJ_c', 'room-c'));
+    s.tick(T0 + 20_000);
+    await open(s.api, '#/session/AJ_c');
+    const ghost = (await waitFor(() => one(document, 'ghost-reply'))) as SVGElement;
+    expect(ghost.dataset.waiting).toBe('false');
+    expect(Number(ghost.dataset.to)).toBe(T0 + 1000 + 8000);
+    const storm = one(document, 'ghost-retry-storm') as SVGElement;
+    expect(Number(storm.dataset.from)).toBe(T0 + 1100);
+    expect(Number(storm.dataset.to)).toBe(T0 + 5400);
+    expect(storm.textContent).toContain('3 errors, then closed');
+  });
+
+  it('draws no ghost for a session whose turns were all answered', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(healthy(T0, 'AJ_h', 'room-h'));
+    s.tick(T0 + 30_000);
+    await open(s.api, '#/session/AJ_h');
+    await waitFor(() => all(document, 'event').length > 0);
+    expect(all(document, 'ghost-reply')).toHaveLength(0);
+    expect(all(document, 'ghost-thinking')).toHaveLength(0);
+    expect(all(document, 'ghost-retry-storm')).toHaveLength(0);
+  });
+});
+
+describe('the latency bars', () => {
+  it('stacks each turn’s end of utterance, transcription, LLM TTFT and TTS TTFB, with the session’s p50 and p95', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(healthy(T0, 'AJ_h', 'room-h', 3));
+    await open(s.api, '#/session/AJ_h');
+    const rows = (await waitFor(
+      () => all(document, 'latency-row').length === 3 && all(document, 'latency-row'),
+    )) as HTMLElement[];
+    const segs = (r: HTMLElement) =>
+      [...r.querySelectorAll<HTMLElement>('[data-testid="latency-segment"]')].map((x) => [
+        x.dataset.field,
+        Number(x.dataset.ms),
+      ]);
+    expect(segs(rows[0] as HTMLElement)).toEqual([
+      ['eouDelayMs', 300],
+      ['transcriptionDelayMs', 200],
+      ['ttftMs', 400],
+      ['ttfbMs', 200],
+    ]);
+    expect(segs(rows[2] as HTMLElement)).toEqual([
+      ['eouDelayMs', 500],
+      ['transcriptionDelayMs', 200],
+      ['ttftMs', 800],
+      ['ttfbMs', 200],
+    ]);
+    // Widths are proportional: the slowest turn's LLM part is twice its first's.
+    const w = (r: HTMLElement, f: string) =>
+      parseFloat(r.querySelector<HTMLElement>(`[data-field="${f}"]`)?.style.width ?? '');
+    expect(w(rows[2] as HTMLElement, 'ttftMs') / w(rows[0] as HTMLElement, 'ttftMs')).toBeCloseTo(2, 5);
+    expect(one(document, 'p50-ttftMs')?.textContent).toMatch(/p50 600 ms · p95 (780|800) ms/);
+    expect(all(document, 'latency-p50')).toHaveLength(3);
+    expect(all(document, 'latency-p95')).toHaveLength(3);
+  });
+
+  it('says so when a session logged no metrics', async () => {
+    const s = storeApi();
+    s.lines(silent(Date.now() - 20_000, 'AJ_s', 'room-s'));
+    await open(s.api, '#/session/AJ_s');
+    expect(one(document, 'latency')?.textContent).toMatch(/No metrics records/);
+  });
+});
+
+describe('the inspector', () => {
+  it('shows a clicked quota error’s line verbatim with file:line, its decoded fields and the finding’s remedy; copies the line', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    const lines = credits(T0, 'AJ_c', 'room-c');
+    s.lines(lines);
+    s.tick(T0 + 20_000);
+    const copied: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: (t: string) => (copied.push(t), Promise.resolve()) },
+    });
+    await open(s.api, '#/session/AJ_c');
+    const first = events('quota')[0];
+    await click(first);
+    const pre = await waitFor(() => {
+      const p = one(document, 'inspector-evidence');
+      return p && p.textContent !== '…' && p;
+    });
+    expect(pre.textContent).toBe(lines[4]); // the first quota retry, as written
+    expect(one(document, 'inspector-where')?.textContent).toBe(`${s.file}:5`);
+    const fields = Object.fromEntries(
+      [...document.querySelectorAll('[data-testid="inspector-fields"] .field')].map((f) => [
+        f.querySelector('dt')?.textContent,
+        f.querySelector('dd')?.textContent,
+      ]),
+    );
+    expect(fields).toMatchObject({
+      component: 'llm',
+      status: '429',
+      'request id': 'req_1',
+      'quota type': 'llm',
+      category: 'MaxGatewayCredits',
+      terminal: 'yes: the session closes',
+      retryable: 'no',
+    });
+    expect(one(document, 'inspector-finding')?.getAttribute('data-finding')).toBe('AJ_c/credits_exhausted');
+    expect(one(document, 'inspector-remedy')?.textContent).toMatch(/credits/i);
+    await click(one(document, 'copy-line-0'));
+    await settle();
+    expect(copied).toEqual([lines[4]]);
+    // The selection is in the address: the same link opens the same moment.
+    expect(location.hash).toBe(
+      timelineHash({ view: 'session', session: 'AJ_c', event: first?.dataset.event ?? '' }),
+    );
+  });
+
+  it('shows a clicked finding’s explanation, remedy and evidence', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(silent(T0, 'AJ_s', 'room-s'));
+    s.tick(T0 + 10_000);
+    await open(s.api, '#/session/AJ_s');
+    const bar = (all(document, 'finding-bar') as SVGElement[]).find(
+      (b) => b.dataset.cause === 'agent_silent',
+    );
+    await click(bar);
+    expect(one(document, 'inspector-finding')?.getAttribute('data-finding')).toBe('AJ_s/agent_silent');
+    expect(one(document, 'inspector-summary')?.textContent).toMatch(/never answered/);
+    expect(one(document, 'inspector-remedy')?.textContent?.length).toBeGreaterThan(10);
+    expect(all(document, 'inspector-evidence').map((e) => e.textContent)).toContain(
+      silent(T0, 'AJ_s', 'room-s')[2],
+    );
+  });
+});
+
+describe('deep links', () => {
+  it('#/session/<id>/event/<id> opens zoomed to that event, selected', async () => {
+    const T0 = Date.now() - 600_000;
+    const s = storeApi();
+    // A long session: the event's moment is a small part of it.
+    const lines = [...healthy(T0, 'AJ_long', 'room-l', 1)];
+    for (let i = 1; i < 80; i++)
+      lines.push(state(T0 + i * 5000, 'AJ_long', 'room-l', i % 2 ? 'listening' : 'thinking'));
+    lines.push(userSaid(T0 + 400_000, 'AJ_long', 'room-l', 'the moment'));
+    s.lines(lines);
+    const target = s.store.events('AJ_long', { from: T0 + 400_000, limit: 1 }).events[0];
+    expect(target?.kind).toBe('user_turn_end');
+    await open(s.api, timelineHash({ view: 'session', session: 'AJ_long', event: target?.id ?? '' }));
+    const lanes = one(document, 'lanes') as SVGElement;
+    await waitFor(() => Number(lanes.dataset.to) - Number(lanes.dataset.from) <= 30_001);
+    expect(Number(lanes.dataset.from)).toBeLessThan(T0 + 400_000);
+    expect(Number(lanes.dataset.to)).toBeGreaterThan(T0 + 400_000);
+    const marker = await waitFor(() => events('user').find((e) => e.dataset.event === target?.id));
+    expect(marker.getAttribute('class')).toContain('selected');
+    await waitFor(() => one(document, 'inspector-evidence')?.textContent === lines[lines.length - 1]);
+    const row = one(document, 'event-list')?.querySelector('[aria-selected="true"]') as HTMLElement;
+    expect(row.dataset.event).toBe(target?.id);
+  });
+
+  it('#/session/<id>/finding/<id> opens at the finding with it selected', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(credits(T0, 'AJ_c', 'room-c'));
+    s.tick(T0 + 20_000);
+    await open(s.api, timelineHash({ view: 'session', session: 'AJ_c', finding: 'AJ_c/credits_exhausted' }));
+    await waitFor(() => one(document, 'inspector-finding'));
+    expect(one(document, 'inspector-finding')?.getAttribute('data-finding')).toBe('AJ_c/credits_exhausted');
+    const bar = (all(document, 'finding-bar') as SVGElement[]).find(
+      (b) => b.dataset.cause === 'credits_exhausted',
+    );
+    expect(bar?.getAttribute('class')).toContain('selected');
+    const lanes = one(document, 'lanes') as SVGElement;
+    expect(Number(lanes.dataset.from)).toBeLessThan(T0 + 1100);
+    expect(all(document, 'inspector-evidence').length).toBeGreaterThan(0);
+  });
+
+  it('an unknown session says so; the back button returns to the list', async () => {
+    const s = storeApi();
+    s.lines(silent(Date.now() - 20_000, 'AJ_s', 'room-s'));
+    location.hash = '#/session/AJ_gone';
+    m = await mount(<App api={s.api} width={1000} />);
+    await waitFor(() => one(document, 'session-missing'));
+    await click(one(document, 'back'));
+    await waitFor(() => all(document, 'session-row').length === 1);
+    expect(location.hash).toBe('#/');
+  });
+});
+
+describe('live', () => {
+  it('appends new events in batches without reloading the window, and follows live', async () => {
+    const T0 = Date.now() - 20_000;
+    const s = storeApi();
+    s.lines(silent(T0, 'AJ_s', 'room-s'));
+    await open(s.api, '#/session/AJ_s');
+    expect((one(document, 'follow-live') as HTMLInputElement).checked).toBe(true);
+    await waitFor(() => events('user').length === 1);
+    const asked = s.calls.filter((c) => c === 'session.events').length;
+    const now = Date.now();
+    for (let i = 0; i < 50; i++)
+      s.lines([state(now - 500 + i, 'AJ_s', 'room-s', i % 2 ? 'listening' : 'thinking')]);
+    s.lines([userSaid(now, 'AJ_s', 'room-s', 'still there?')]);
+    await waitFor(() => events('user').length === 2);
+    expect(all(document, 'state-segment').length).toBeGreaterThanOrEqual(50);
+    // The 51 events came from the subscription, not from asking for the window again.
+    expect(s.calls.filter((c) => c === 'session.events').length).toBe(asked);
+  });
+
+  it('says when the connection is down, and clears it when it is back', async () => {
+    const s = storeApi();
+    s.lines(silent(Date.now() - 20_000, 'AJ_s', 'room-s'));
+    await open(s.api, '#/session/AJ_s');
+    expect(one(document, 'disconnected')).toBeNull();
+    await act(async () => s.setConnected(false));
+    expect(one(document, 'disconnected')?.textContent).toMatch(/Reconnecting/);
+    expect((one(document, 'connection') as HTMLElement).dataset.up).toBe('false');
+    await act(async () => s.setConnected(true));
+    expect(one(document, 'disconnected')).toBeNull();
+  });
+});
