@@ -1,16 +1,168 @@
-// Electron main: the composition root. Only adapters live here; decisions are in plain modules.
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+// Electron main: the composition root. Only adapters live here; every decision is in a plain
+// module (tray-model.ts, app-state.ts, security.ts) with its tests. It composes the same core
+// watcher `deadair watch` starts, shows its state in the tray, turns its alerts into a silent
+// native notification and deadair's own spoken clip, and opens the timeline at the finding a
+// notification or a menu entry names.
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  Notification,
+  session,
+  shell,
+  Tray,
+  type IpcMainInvokeEvent,
+} from 'electron';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { defaultConfigPath, loadConfig } from '../core/config.js';
 import { answer, isRequestChannel } from '../core/api.js';
+import { defaultConfigPath, loadConfig, type Config } from '../core/config.js';
+import { playDemo, prepareDemo } from '../core/demo.js';
 import { createWatcher, type Watcher } from '../core/watcher.js';
-import { IPC } from '../shared/api.js';
+import { IPC, type AlertNotice } from '../shared/api.js';
+import { timelineHash, type TimelineRoute } from '../shared/links.js';
+import { clipPath, playFile } from '../os/sound.js';
+import { alertOutcome, reduce, type AppState, type Effect } from './app-state.js';
 import { CSP, isAppUrl, isSafeExternalUrl, windowOptions } from './security.js';
+import { showNotification, TrayAdapter } from './tray.js';
+import { trayView, type TrayAction } from './tray-model.js';
 
 const devServer = process.env.ELECTRON_RENDERER_URL;
 
-function createWindow(): BrowserWindow {
+// One deadair: a second launch focuses the first (its timeline window) and exits.
+if (!app.requestSingleInstanceLock()) app.exit(0);
+
+/** Where the bundled icons and clips are: beside the app, or in the package's resources. */
+const resourcesRoot = () => (app.isPackaged ? process.resourcesPath : app.getAppPath()) + '/';
+const iconDir = () => join(resourcesRoot(), 'resources', 'icons');
+
+let config: Config = loadConfig(defaultConfigPath(process.env), false);
+let state: AppState = {
+  paused: false,
+  seenBefore: 0,
+  openAtLogin: false,
+  notify: config.alerts.notify,
+  sound: config.alerts.sound,
+};
+let watcher: Watcher | undefined;
+let demoDir: string | undefined;
+let tray: TrayAdapter | undefined;
+let timeline: BrowserWindow | undefined;
+let quitting = false;
+
+/**
+ * The same core watcher `deadair watch` starts. Until the settings window exists, the paths come
+ * from DEADAIR_WATCH (separated as PATH is) and the thresholds from the settings file.
+ */
+function startWatching(paths: string[], fromStart = false, speed?: number): Watcher {
+  const w = createWatcher({ paths, fromStart, settings: config, speed });
+  w.subscribe((e) => {
+    if (e.type === 'alert') {
+      const out = alertOutcome(e.alert, state, Date.now());
+      if (out.notification) {
+        const route = out.notification.route;
+        showNotification(Notification, out.notification, join(iconDir(), 'deadair.png'), () =>
+          showTimeline(route),
+        );
+      }
+      if (out.clip) void playFile(clipPath(out.clip, resourcesRoot()));
+      const notice: AlertNotice = {
+        id: e.alert.id,
+        session: e.alert.finding.session,
+        finding: e.alert.finding.id,
+        title: e.alert.title,
+        body: e.alert.body,
+      };
+      for (const fn of alertListeners) fn(notice);
+    }
+    if (e.type === 'problem' || e.type === 'notice') console.error(`deadair: ${JSON.stringify(e)}`);
+  });
+  w.store.subscribe(() => scheduleTray());
+  return w;
+}
+
+const alertListeners = new Set<(n: AlertNotice) => void>();
+
+function refreshTray(): void {
+  const view = trayView(
+    {
+      sessions: watcher?.store.sessions() ?? [],
+      paused: state.paused,
+      snoozedUntil: state.snoozedUntil,
+      seenBefore: state.seenBefore,
+      openAtLogin: state.openAtLogin,
+      unconfigured: watcher === undefined,
+      now: Date.now(),
+    },
+    process.platform,
+  );
+  if (tray) tray.update(view);
+  else tray = new TrayAdapter({ Tray, Menu, iconDir: iconDir(), platform: process.platform }, view, dispatch);
+}
+
+let trayPending: ReturnType<typeof setTimeout> | undefined;
+/** At most two tray updates a second, however fast the store changes. */
+function scheduleTray(): void {
+  trayPending ??= setTimeout(() => {
+    trayPending = undefined;
+    refreshTray();
+  }, 500);
+}
+
+function dispatch(a: TrayAction): void {
+  const r = reduce(state, a, Date.now());
+  state = r.state;
+  if (r.effect) apply(r.effect);
+  refreshTray();
+}
+
+function apply(e: Effect): void {
+  switch (e.type) {
+    case 'open':
+      showTimeline(e.route);
+      break;
+    case 'login':
+      app.setLoginItemSettings({ openAtLogin: e.on });
+      break;
+    case 'settings':
+      // Until the settings window lands: the settings file, in the user's editor.
+      void shell.openPath(defaultConfigPath(process.env));
+      break;
+    case 'demo':
+      void startDemo();
+      break;
+    case 'quit':
+      app.quit();
+      break;
+  }
+}
+
+/** The first run's demo: the bundled scenario played into a temporary folder, watched for real. */
+async function startDemo(): Promise<void> {
+  if (watcher) return;
+  demoDir = mkdtempSync(join(tmpdir(), 'deadair-demo-'));
+  prepareDemo(demoDir);
+  watcher = startWatching([demoDir], true);
+  refreshTray();
+  showTimeline({ view: 'sessions' });
+  await playDemo(demoDir, 1, () => quitting);
+}
+
+/** Opens (or focuses) the timeline window at a route. */
+function showTimeline(route: TimelineRoute): void {
+  const hash = timelineHash(route).slice(1);
+  if (timeline && !timeline.isDestroyed()) {
+    if (devServer) void timeline.loadURL(`${devServer}#${hash}`);
+    else void timeline.loadFile(join(__dirname, '../renderer/index.html'), { hash });
+    if (timeline.isMinimized()) timeline.restore();
+    timeline.show();
+    timeline.focus();
+    return;
+  }
   const win = new BrowserWindow(windowOptions({ preload: join(__dirname, '../preload/index.cjs') }));
+  timeline = win;
   win.once('ready-to-show', () => win.show());
   win.webContents.on('will-navigate', (e, url) => {
     if (!isAppUrl(url, devServer)) e.preventDefault();
@@ -19,69 +171,87 @@ function createWindow(): BrowserWindow {
     if (isSafeExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  if (devServer) void win.loadURL(devServer);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
-  return win;
+  win.on('closed', () => {
+    if (timeline === win) timeline = undefined;
+  });
+  if (devServer) void win.loadURL(`${devServer}#${hash}`);
+  else void win.loadFile(join(__dirname, '../renderer/index.html'), { hash });
 }
 
+/** Answers only our own pages. */
+function trusted(event: IpcMainInvokeEvent): boolean {
+  return isAppUrl(event.senderFrame?.url ?? '', devServer);
+}
+
+app.on('second-instance', () => showTimeline({ view: 'sessions' }));
+
 void app.whenReady().then(() => {
+  // A tray app: no dock icon on macOS.
+  app.dock?.hide();
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
   ipcMain.handle(IPC.version, (event) => {
-    // Answer only our own pages.
-    if (!isAppUrl(event.senderFrame?.url ?? '', devServer)) throw new Error('untrusted sender');
+    if (!trusted(event)) throw new Error('untrusted sender');
     return app.getVersion();
   });
-  watcher = startWatching();
   // The timeline's contract over IPC: the same answers `deadair watch --ui` gives over HTTP.
   ipcMain.handle(IPC.request, (event, channel: unknown, params: unknown) => {
-    if (!isAppUrl(event.senderFrame?.url ?? '', devServer)) throw new Error('untrusted sender');
-    if (!watcher) throw new Error('not watching: set DEADAIR_WATCH');
+    if (!trusted(event)) throw new Error('untrusted sender');
     if (!isRequestChannel(channel)) throw new Error('unknown channel');
+    if (!watcher) {
+      if (channel === 'version') return app.getVersion();
+      if (channel === 'sessions.list') return [];
+      throw new Error('nothing watched yet: open Settings, or try the demo');
+    }
     return answer(watcher.store, app.getVersion(), channel, params);
   });
   ipcMain.handle(IPC.subscribe, (event, channel: unknown) => {
-    if (!isAppUrl(event.senderFrame?.url ?? '', devServer)) throw new Error('untrusted sender');
-    if (!watcher || channel !== 'store.changes') return;
+    if (!trusted(event)) throw new Error('untrusted sender');
     const sender = event.sender;
-    const off = watcher.store.subscribe((c) => {
-      if (!sender.isDestroyed()) sender.send(IPC.event, channel, c);
-    });
-    sender.once('destroyed', off);
+    let off: (() => void) | undefined;
+    if (channel === 'store.changes' && watcher)
+      off = watcher.store.subscribe((c) => {
+        if (!sender.isDestroyed()) sender.send(IPC.event, channel, c);
+      });
+    else if (channel === 'alerts') {
+      const fn = (n: AlertNotice) => {
+        if (!sender.isDestroyed()) sender.send(IPC.event, channel, n);
+      };
+      alertListeners.add(fn);
+      off = () => alertListeners.delete(fn);
+    }
+    if (off) sender.once('destroyed', off);
   });
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
-  });
-});
 
-/**
- * The same core watcher `deadair watch` starts. Until the tray's settings window exists, the paths
- * come from DEADAIR_WATCH (separated as PATH is) and the thresholds from the settings file.
- */
-let watcher: Watcher | undefined;
-function startWatching(): Watcher | undefined {
+  config = loadConfig(defaultConfigPath(process.env), false);
+  state = { ...state, openAtLogin: app.getLoginItemSettings().openAtLogin };
   const paths = (process.env.DEADAIR_WATCH ?? '').split(delimiter).filter(Boolean);
-  if (paths.length === 0) return undefined;
-  const w = createWatcher({
-    paths,
-    fromStart: false,
-    settings: loadConfig(defaultConfigPath(process.env), false),
-  });
-  w.subscribe((e) => {
-    if (e.type === 'finding' && e.how === 'created')
-      console.log(`deadair: ${e.finding.title} — ${e.finding.summary}`);
-  });
-  return w;
-}
-
-app.on('before-quit', () => {
-  void watcher?.stop();
+  if (paths.length > 0) watcher = startWatching(paths);
+  refreshTray();
+  // Snoozes end and "needs attention" ages even when nothing happens.
+  setInterval(refreshTray, 30_000).unref();
+  // First run: nothing to watch yet — show the timeline, whose empty state offers the way in.
+  if (!watcher) showTimeline({ view: 'sessions' });
 });
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
+// Closing the timeline leaves deadair in the tray.
+app.on('window-all-closed', () => undefined);
+
+// A graceful quit: the journal is flushed and the watcher stopped before the process ends.
+app.on('before-quit', (e) => {
+  if (quitting) return;
+  quitting = true;
+  e.preventDefault();
+  void (async () => {
+    try {
+      await watcher?.stop();
+    } finally {
+      tray?.destroy();
+      if (demoDir) rmSync(demoDir, { recursive: true, force: true });
+      app.quit();
+    }
+  })();
 });
