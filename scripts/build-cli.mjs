@@ -56,7 +56,9 @@ async function buildScanner() {
       return -1;
     }
   };
-  if (mtime(out) > Math.max(mtime(src), mtime('scripts/build-cli.mjs'))) return;
+  // DEADAIR_WASM_DEBUG=1 keeps the functions' names (for profiles); always rebuilt then.
+  const debug = process.env.DEADAIR_WASM_DEBUG === '1';
+  if (!debug && mtime(out) > Math.max(mtime(src), mtime('scripts/build-cli.mjs'))) return;
   const asc = (await import('assemblyscript/asc')).default;
   const dir = mkdtempSync(join(tmpdir(), 'deadair-asc-'));
   const wasm = join(dir, 'scan.wasm');
@@ -72,6 +74,7 @@ async function buildScanner() {
     '320',
     '--maximumMemory',
     '320',
+    ...(debug ? ['--debug'] : []),
     '-o',
     wasm,
   ]);
@@ -101,7 +104,7 @@ async function buildPrefetchWorker() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    minify: true,
+    minify: process.env.DEADAIR_WASM_DEBUG !== '1',
     legalComments: 'none',
     logLevel: 'warning',
   });

@@ -183,6 +183,22 @@ function decode(r: LogRecord): DecodedError {
     : isRecord(f.err)
       ? decodeErrorObject(f.err)
       : {};
+  // Every field the text could give, the structure gives (pino's serialized errors): the text,
+  // which may be a whole stack, is not read.
+  if (
+    fromObj.status !== undefined &&
+    fromObj.requestId !== undefined &&
+    fromObj.quota !== undefined &&
+    fromObj.errorType !== undefined &&
+    fromObj.retryable !== undefined
+  )
+    return {
+      status: fromObj.status,
+      requestId: fromObj.requestId,
+      quota: fromObj.quota,
+      errorType: fromObj.errorType,
+      retryable: fromObj.retryable,
+    };
   let text = r.message;
   if (typeof f.error === 'string') text += '\n' + f.error;
   if (typeof f.exc_info === 'string') text += '\n' + f.exc_info.slice(-4000);

@@ -314,6 +314,14 @@ describe("the gateway's message in an error text", () => {
     ' ',
     'x'.repeat(40),
     'STT ',
+    'A',
+    'quota',
+    ' exceeded',
+    'Quota Exceeded',
+    '\\',
+    '}',
+    '\n',
+    '-',
   ];
   it('is what the pattern finds from the start, on 20 000 random texts', () => {
     let found = 0;

@@ -193,8 +193,28 @@ const PROVIDER_QUOTA =
  * `text` may be a whole log line, an exception's str(), or a pino error message.
  */
 export function decodeErrorText(text: string): DecodedError {
+  if (text.length === 0) return {};
+  if (text.length > MEMO_TEXT_MAX) return decodeText(text);
+  // A log repeats its errors (every retry of every turn): each text is read once.
+  let d = memo.get(text);
+  if (d === undefined) {
+    d = decodeText(text);
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    memo.set(text, d);
+  }
+  // A fresh object each time (callers add to it), as reading it again would give.
+  const out = { ...d };
+  if (d.quota !== undefined) out.quota = { ...d.quota };
+  return out;
+}
+
+/** Texts read before, and what they say (texts longer than MEMO_TEXT_MAX are not kept). */
+const memo = new Map<string, DecodedError>();
+const MEMO_SIZE = 1024;
+const MEMO_TEXT_MAX = 256;
+
+function decodeText(text: string): DecodedError {
   const out: DecodedError = {};
-  if (text.length === 0) return out;
   const status = statusFromText(text);
   if (status !== undefined) out.status = status;
   const rid = field(FIELD.requestId, text);
@@ -223,17 +243,58 @@ export function decodeErrorText(text: string): DecodedError {
   return out;
 }
 
-/** The gateway's human `error` string when it is quoted in the text. */
+/**
+ * The gateway's human `error` string when it is quoted in the text: what
+ * `/([A-Z]{2,4}[^"'{}\\]{0,80}?quota exceeded[^"'{}\\]*)/i` finds (trimmed, at most 300
+ * characters), without trying the pattern at every position. A match starting at `s` is two to
+ * four letters, up to 80 more characters none of `"'{}\`, then "quota exceeded" (any case) and
+ * the run of such characters after it: it exists when two letters begin at `s` and the first
+ * "quota exceeded" from `s + 2` begins by `s + letters + 80` and ends before the first of `"'{}\`
+ * from `s` — where the match then ends, whichever letters and occurrence the pattern took.
+ */
 function gatewayMessage(text: string): string | undefined {
-  // A match ends in "quota exceeded" at most 84 characters after it begins: start there.
-  const q = QUOTA_EXCEEDED.exec(text);
+  QUOTA_EXCEEDED.lastIndex = 0;
+  let q = QUOTA_EXCEEDED.exec(text);
   if (!q) return undefined;
-  GATEWAY_MESSAGE.lastIndex = Math.max(0, q.index - 84);
-  const m = GATEWAY_MESSAGE.exec(text);
-  return m?.[1]?.trim().slice(0, 300);
+  const len = text.length;
+  // No match begins more than 84 characters before the first "quota exceeded".
+  let s = Math.max(0, q.index - 84);
+  let stop = -1; // the first of "'{}\ at or after s (len when none), once known
+  while (s + 16 <= len) {
+    if (q.index < s + 2) {
+      QUOTA_EXCEEDED.lastIndex = s + 2;
+      q = QUOTA_EXCEEDED.exec(text);
+      if (!q) return undefined;
+    }
+    // Too far ahead for a match to begin here: one can begin no earlier than 84 before it.
+    if (q.index > s + 84) {
+      s = q.index - 84;
+      continue;
+    }
+    if (isLetter(text.charCodeAt(s)) && isLetter(text.charCodeAt(s + 1))) {
+      const letters = isLetter(text.charCodeAt(s + 2)) ? (isLetter(text.charCodeAt(s + 3)) ? 4 : 3) : 2;
+      if (stop < s) stop = specialFrom(text, s);
+      if (q.index <= s + letters + 80 && q.index + 14 <= stop)
+        return text.slice(s, stop).trim().slice(0, 300);
+    }
+    s++;
+  }
+  return undefined;
 }
-const QUOTA_EXCEEDED = /quota exceeded/i;
-const GATEWAY_MESSAGE = /([A-Z]{2,4}[^"'{}\\]{0,80}?quota exceeded[^"'{}\\]*)/gi;
+const QUOTA_EXCEEDED = /quota exceeded/gi;
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** The first of `"'{}\` in `text` at or after `from`, or its length. */
+function specialFrom(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39 || c === 123 || c === 125 || c === 92) return i;
+  }
+  return text.length;
+}
 
 function statusFromText(text: string): number | undefined {
   const kv = field(FIELD.statusCode, text);

@@ -289,11 +289,14 @@ function parseLooseValue(text: string): unknown {
     const k = m[1];
     if (k === undefined) continue;
     if (m[2] !== undefined) {
-      try {
-        obj[k] = JSON.parse(`"${m[2]}"`) as unknown;
-      } catch {
-        obj[k] = m[2];
-      }
+      // Without a backslash, JSON.parse gives the text back (or throws, on a control character).
+      if (!m[2].includes('\\')) obj[k] = m[2];
+      else
+        try {
+          obj[k] = JSON.parse(`"${m[2]}"`) as unknown;
+        } catch {
+          obj[k] = m[2];
+        }
     } else if (m[3] !== undefined) obj[k] = Number(m[3]);
     else obj[k] = m[4] === 'true' ? true : m[4] === 'false' ? false : null;
   }
