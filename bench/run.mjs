@@ -1,6 +1,6 @@
 // `npm run bench`: deadair's performance targets, measured against the obvious alternatives
 // (grep, jq) on the same file in the same run. Prints figures and ratios; never fails the build.
-//   node bench/run.mjs [--size 1GB] [--appends 1000] [--only analyze|scale|soak|watch|alerts|rooms] [--runs 3]
+//   node bench/run.mjs [--size 1GB] [--appends 1000] [--only analyze|scale|soak|watch|alerts|rooms|ui] [--runs 3]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   appendFileSync,
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
 import { benchRooms } from './rooms.mjs';
+import { benchUi } from './ui.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/deadair.js');
@@ -494,6 +495,7 @@ if (!ONLY || ONLY === 'watch') await benchWatch();
 if (!ONLY || ONLY === 'alerts') await benchAlerts();
 if (!ONLY || ONLY === 'rooms')
   await benchRooms({ root: ROOT, bin: BIN, out: OUT, row, pct, runs: Math.min(40, APPENDS) });
+if (!ONLY || ONLY === 'ui') await benchUi({ root: ROOT, bin: BIN, out: OUT, row, pct });
 const failed = rows.filter((r) => r.result === 'FAIL').length;
 console.log(`\n${rows.filter((r) => r.result === 'PASS').length} targets met, ${failed} missed`);
 writeFileSync(
