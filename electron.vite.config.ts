@@ -16,7 +16,8 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    build: { rollupOptions: { input: { index: 'src/renderer/index.html' } } },
+    // Minified: the page is parsed on every open of a deep link (electron-vite leaves it unminified).
+    build: { minify: true, rollupOptions: { input: { index: 'src/renderer/index.html' } } },
     plugins: [react()],
   },
 });

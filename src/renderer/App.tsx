@@ -54,11 +54,30 @@ function useSessions(api: DeadairApi | undefined) {
   return { sessions, error };
 }
 
+/** The sessions page: asked for only while it is shown (a session's view has no use for the list). */
+function Sessions({ api, onOpen }: { api: DeadairApi; onOpen: (id: string) => void }) {
+  const { sessions, error } = useSessions(api);
+  return (
+    <>
+      {error && (
+        <p className="banner error" role="alert" data-testid="error">
+          Cannot reach deadair: {error}
+        </p>
+      )}
+      {sessions === undefined && !error && (
+        <p className="loading" data-testid="sessions-loading">
+          Loading sessions…
+        </p>
+      )}
+      {sessions && <SessionList sessions={sessions} onOpen={onOpen} />}
+    </>
+  );
+}
+
 export function App({ api, width }: { api?: DeadairApi; width?: number }) {
   const [version, setVersion] = useState<string>();
   const [connected, setConnected] = useState(true);
   const [route, go] = useRoute();
-  const { sessions, error } = useSessions(api);
   useEffect(() => {
     if (!api) return;
     let live = true;
@@ -100,11 +119,6 @@ export function App({ api, width }: { api?: DeadairApi; width?: number }) {
           Disconnected from deadair: what is shown may be stale. Reconnecting by itself…
         </p>
       )}
-      {api && error && (
-        <p className="banner error" role="alert" data-testid="error">
-          Cannot reach deadair: {error}
-        </p>
-      )}
       {api && route.view === 'session' && (
         <SessionView
           key={route.session}
@@ -115,16 +129,7 @@ export function App({ api, width }: { api?: DeadairApi; width?: number }) {
         />
       )}
       {api && route.view === 'sessions' && (
-        <>
-          {sessions === undefined && !error && (
-            <p className="loading" data-testid="sessions-loading">
-              Loading sessions…
-            </p>
-          )}
-          {sessions && (
-            <SessionList sessions={sessions} onOpen={(id) => go({ view: 'session', session: id })} />
-          )}
-        </>
+        <Sessions api={api} onOpen={(id) => go({ view: 'session', session: id })} />
       )}
     </div>
   );

@@ -117,10 +117,12 @@ export function SessionView({
   const live = summary?.live === true;
   useEffect(() => {
     if (!follow || !live) return;
+    // Moved only when now nears the right edge: each move may ask for a window of events.
     setView((v) => {
       if (!v) return v;
       const span = v.to - v.from;
-      return { from: now - span * 0.95, to: now + span * 0.05 };
+      if (now <= v.to - span * 0.02 && now >= v.from) return v;
+      return { from: now - span * 0.9, to: now + span * 0.1 };
     });
   }, [follow, live, now]);
 
@@ -143,7 +145,7 @@ export function SessionView({
     [events, view],
   );
   const ghosts = useMemo(
-    () => (summary ? ghostsOf(summary, data.turns, events, now) : []),
+    () => (summary ? ghostsOf(summary, data.turns ?? [], events, now) : []),
     [summary, data.turns, events, now],
   );
   const selectedEvent =
@@ -255,6 +257,12 @@ export function SessionView({
           {data.error}
         </p>
       )}
+      {data.overview?.total === 0 && (
+        <p className="banner" data-testid="events-gone">
+          deadair holds no events of this session any more, only its summary and findings: it ended a while
+          ago and was moved out of memory (with a journal, watch keeps them in its archive).
+        </p>
+      )}
       {summary.causes.length > 0 && (
         <ul className="causes" aria-label="findings">
           {summary.causes.map((f) => (
@@ -287,7 +295,7 @@ export function SessionView({
           events={events}
           density={loaded && !loaded.complete ? data.density : undefined}
           overview={data.overview}
-          turns={data.turns}
+          turns={data.turns ?? []}
           versions={data.versions}
           ghosts={ghosts}
           view={view}
@@ -324,7 +332,13 @@ export function SessionView({
           onClose={() => setSelected(undefined)}
         />
       </div>
-      <LatencyBars turns={data.turns} latency={summary.latency} onSelect={selectEvent} />
+      {data.turns ? (
+        <LatencyBars turns={data.turns} latency={summary.latency} onSelect={selectEvent} />
+      ) : (
+        <p className="muted" data-testid="turns-loading">
+          Loading turns…
+        </p>
+      )}
     </main>
   );
 }

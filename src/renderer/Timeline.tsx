@@ -371,7 +371,14 @@ export function Timeline(p: TimelineProps) {
                   ))}
             {!counts &&
               p.turns
-                .filter((t) => t.replyBegun !== undefined && t.spoke !== undefined)
+                .filter(
+                  (t) =>
+                    t.replyBegun !== undefined &&
+                    t.spoke !== undefined &&
+                    t.spoke >= view.from &&
+                    t.replyBegun <= view.to,
+                )
+                .slice(0, DRAW_CAP)
                 .map((t) => (
                   <rect
                     key={`r${t.id}`}
@@ -382,42 +389,44 @@ export function Timeline(p: TimelineProps) {
                     data-testid="reply-bar"
                   />
                 ))}
-            {p.ghosts.map((g) => {
-              const lane: Lane = g.kind === 'reply' ? 'agent' : g.kind === 'thinking' ? 'state' : 'llm';
-              const y = laneY(lane);
-              const h = g.kind === 'retry-storm' ? 4 * LANE_H : LANE_H;
-              return (
-                <g
-                  key={`${g.kind}${g.ref}`}
-                  className={`ghost ghost-${g.kind}${g.waiting ? ' waiting' : ''}`}
-                  data-testid={`ghost-${g.kind}`}
-                  data-waiting={g.waiting}
-                  data-from={g.from}
-                  data-to={g.to}
-                  role="button"
-                  aria-label={`${g.label} from ${clock(g.from, true)}`}
-                  onClick={select({ type: 'event', id: g.ref })}
-                >
-                  <rect {...bar(g.from, g.deadline ?? g.to, 4)} y={y + 3} height={h - 6} rx={3} />
-                  {g.deadline !== undefined && g.to > g.deadline && (
-                    <rect className="overdue" {...bar(g.deadline, g.to)} y={y + 3} height={h - 6} />
-                  )}
-                  {g.deadline !== undefined && (
-                    <line
-                      className="deadline"
-                      x1={x(g.deadline)}
-                      x2={x(g.deadline)}
-                      y1={y + 1}
-                      y2={y + h - 1}
-                    />
-                  )}
-                  <text x={clampX(g.from) + 6} y={y + h / 2 + 4}>
-                    {g.label}
-                  </text>
-                  <title>{`${g.label}: ${duration(g.to - g.from)}`}</title>
-                </g>
-              );
-            })}
+            {p.ghosts
+              .filter((g) => g.to >= view.from && g.from <= view.to)
+              .map((g) => {
+                const lane: Lane = g.kind === 'reply' ? 'agent' : g.kind === 'thinking' ? 'state' : 'llm';
+                const y = laneY(lane);
+                const h = g.kind === 'retry-storm' ? 4 * LANE_H : LANE_H;
+                return (
+                  <g
+                    key={`${g.kind}${g.ref}`}
+                    className={`ghost ghost-${g.kind}${g.waiting ? ' waiting' : ''}`}
+                    data-testid={`ghost-${g.kind}`}
+                    data-waiting={g.waiting}
+                    data-from={g.from}
+                    data-to={g.to}
+                    role="button"
+                    aria-label={`${g.label} from ${clock(g.from, true)}`}
+                    onClick={select({ type: 'event', id: g.ref })}
+                  >
+                    <rect {...bar(g.from, g.deadline ?? g.to, 4)} y={y + 3} height={h - 6} rx={3} />
+                    {g.deadline !== undefined && g.to > g.deadline && (
+                      <rect className="overdue" {...bar(g.deadline, g.to)} y={y + 3} height={h - 6} />
+                    )}
+                    {g.deadline !== undefined && (
+                      <line
+                        className="deadline"
+                        x1={x(g.deadline)}
+                        x2={x(g.deadline)}
+                        y1={y + 1}
+                        y2={y + h - 1}
+                      />
+                    )}
+                    <text x={clampX(g.from) + 6} y={y + h / 2 + 4}>
+                      {g.label}
+                    </text>
+                    <title>{`${g.label}: ${duration(g.to - g.from)}`}</title>
+                  </g>
+                );
+              })}
             {p.summary.causes.map((f: Finding, i, all) => {
               // One row each, so that a consequence does not hide its cause.
               const rowH = (LANE_H - 6) / all.length;

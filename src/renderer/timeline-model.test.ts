@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent, StoredTurn } from '../shared/store.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
-import { DEFAULT_SILENCE_MS, gaps, ghosts, silenceDelay, stateSegments, zoom } from './timeline-model.js';
+import {
+  DEFAULT_SILENCE_MS,
+  findingOf,
+  gaps,
+  ghosts,
+  silenceDelay,
+  stateSegments,
+  zoom,
+} from './timeline-model.js';
 
 const T = 1_800_000_000_000;
 const summary = (o: Partial<SessionSummary> = {}): SessionSummary => ({
@@ -129,5 +137,30 @@ describe('zoom', () => {
     const v = zoom({ from: 0, to: 1000 }, 0.5, 250);
     expect(v).toEqual({ from: 125, to: 625 });
     expect(zoom({ from: 0, to: 100 }, 0.01, 50).to - zoom({ from: 0, to: 100 }, 0.01, 50).from).toBe(50);
+  });
+});
+
+describe('findingOf', () => {
+  const f = (o: Partial<Finding>): Finding =>
+    ({
+      cause: 'provider_error',
+      component: 'llm',
+      time: T,
+      lastTime: T + 10_000,
+      evidence: [],
+      ...o,
+    }) as Finding;
+  it('is the finding whose evidence is the line, else the finding of the same component whose span holds an error', () => {
+    const line = { ...ev(T + 5000, 'error', { component: 'llm' }), file: '/a.log', offset: 120, line: 3 };
+    const credits = f({ cause: 'credits_exhausted', evidence: [{ file: '/a.log', offset: 120, text: 'x' }] });
+    const stt = f({ cause: 'untyped_429', component: 'stt' });
+    expect(findingOf(line, [stt, credits])?.cause).toBe('credits_exhausted');
+    const retry = { ...line, offset: 999 };
+    expect(findingOf(retry, [stt, credits])?.cause).toBe('credits_exhausted');
+    expect(findingOf({ ...retry, time: T + 20_000 }, [stt, credits])).toBeUndefined();
+    // A turn marker is not explained by a finding it is not the evidence of.
+    expect(
+      findingOf({ ...ev(T + 5000, 'user_turn_end'), file: '/a.log', offset: 5 }, [credits]),
+    ).toBeUndefined();
   });
 });

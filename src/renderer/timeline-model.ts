@@ -186,14 +186,26 @@ export function gaps(events: readonly StoredEvent[]): Gap[] {
   return out;
 }
 
-/** The finding whose evidence is this event's line (or room message), if any. */
+/**
+ * The finding an event bears on: the one whose evidence is this event's line (or room message);
+ * else, for an error or a close, the first finding (root cause first) of the same component whose
+ * span holds it — the retries between a finding's first and latest evidence are its too.
+ */
 export function findingOf(ev: StoredEvent, findings: readonly Finding[]): Finding | undefined {
-  return findings.find((f) =>
+  const exact = findings.find((f) =>
     f.evidence.some((x) =>
       ev.file !== undefined
         ? x.file === ev.file && (x.offset === ev.offset || (x.offset === undefined && x.line === ev.line))
         : x.room !== undefined && x.room === ev.room && f.time <= ev.time && ev.time <= f.lastTime,
     ),
+  );
+  if (exact || (ev.kind !== 'error' && ev.kind !== 'session_close')) return exact;
+  const component = ev.detail?.component;
+  return findings.find(
+    (f) =>
+      f.time <= ev.time &&
+      ev.time <= Math.max(f.lastTime, f.time) &&
+      (component === undefined || f.component === component),
   );
 }
 

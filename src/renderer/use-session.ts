@@ -29,7 +29,8 @@ export interface Loaded {
 export interface SessionData {
   /** undefined while loading, null when the session is unknown. */
   summary: SessionSummary | null | undefined;
-  turns: readonly StoredTurn[];
+  /** undefined until asked (after the first events: they paint first). */
+  turns: readonly StoredTurn[] | undefined;
   versions: ReadonlyMap<string, readonly FindingVersion[]>;
   loaded: Loaded | undefined;
   /** Counts per lane over the view, when it holds more than WINDOW_CAP events. */
@@ -46,7 +47,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function useSession(api: DeadairApi, id: string): SessionData {
   const [summary, setSummary] = useState<SessionSummary | null>();
-  const [turns, setTurns] = useState<readonly StoredTurn[]>([]);
+  const [turns, setTurns] = useState<readonly StoredTurn[]>();
   const [versions, setVersions] = useState<ReadonlyMap<string, readonly FindingVersion[]>>(new Map());
   const [loaded, setLoaded] = useState<Loaded>();
   const [density, setDensity] = useState<Density>();
@@ -65,8 +66,10 @@ export function useSession(api: DeadairApi, id: string): SessionData {
       summaryRef.current = s;
       setSummary(s);
       if (!s) return;
+      // The turns of a long session are a large answer: asked once its first events are in, so
+      // that the lanes paint first.
       const [t, ov, ...vs] = await Promise.all([
-        api.request('session.turns', { id }),
+        loadedRef.current ? api.request('session.turns', { id }) : undefined,
         api.request('session.density', {
           session: id,
           buckets: OVERVIEW_BUCKETS,
@@ -74,7 +77,7 @@ export function useSession(api: DeadairApi, id: string): SessionData {
         }),
         ...s.causes.map((c) => api.request('finding.versions', { session: id, finding: c.id })),
       ]);
-      setTurns(t);
+      if (t) setTurns(t);
       setOverview(ov);
       setVersions(new Map(s.causes.map((c, i) => [c.id, vs[i] ?? []])));
       setError(undefined);
@@ -118,9 +121,12 @@ export function useSession(api: DeadairApi, id: string): SessionData {
           events,
           complete,
         };
+        const first = loadedRef.current === undefined;
         loadedRef.current = next;
         setLoaded(next);
         setDensity(d);
+        if (first)
+          void api.request('session.turns', { id }).then(setTurns, (e: unknown) => setError(message(e)));
       } catch (e) {
         if (my === gen.current) setError(message(e));
       }
