@@ -28,7 +28,9 @@ export type WatchEvent =
   /** One human line worth saying once: the journal, the observer, logs without turn records. */
   | { type: 'notice'; text: string; files?: string[] }
   /** Every event folded in, for those who keep them (the session store, the timeline). */
-  | { type: 'event'; event: AgentEvent };
+  | { type: 'event'; event: AgentEvent }
+  /** The LiveKit server stopped answering (why, in one line), or answers again. */
+  | { type: 'rooms'; online: boolean; why?: string };
 
 export interface WatcherOptions {
   /** Files, directories, globs, `-` (standard input) or named pipes. */
@@ -43,7 +45,7 @@ export interface WatcherOptions {
   /** Journal file: replayed at start, appended to as it goes; none when undefined. */
   journal?: string;
   /** LiveKit rooms to observe alongside the logs, with the host livekit-client runs in. */
-  rooms?: Omit<RoomObserverOptions, 'onEvent' | 'onNotice'>;
+  rooms?: Omit<RoomObserverOptions, 'onEvent' | 'onNotice' | 'onStatus'>;
   /** The wall clock (tests inject one). */
   now?: () => number;
   /** How often time passes for the detectors (default 250 ms). */
@@ -226,6 +228,8 @@ export function createWatcher(o: WatcherOptions): Watcher {
             if (journal && ev.kind !== 'log') journal.batch([ev], undefined);
           },
           onNotice: notice,
+          onStatus: (st) =>
+            emit(st.online ? { type: 'rooms', online: true } : { type: 'rooms', online: false, why: st.why }),
         });
         await observer.start();
       })

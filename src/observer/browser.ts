@@ -3,12 +3,12 @@
 // SDK ignores loopback and cannot share livekit-client's behaviour; a browser runs the real client.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PAGE_GLOBAL, REPORT_BINDING, type Observation } from '../shared/observation.js';
+import { PAGE_GLOBAL, parseObservation, REPORT_BINDING, type Observation } from '../shared/observation.js';
+import { pageBundlePath, servePage } from './page-server.js';
+
+export { pageBundlePath } from './page-server.js';
 
 /** Chromium flags that work headless, as root, with loopback WebRTC, and without phoning home. */
 export const CHROMIUM_ARGS = [
@@ -45,45 +45,6 @@ export function findChromium(
   const forced = env.DEADAIR_CHROMIUM?.trim();
   if (forced) return forced;
   return CANDIDATES.find(exists);
-}
-
-/** dist/observer-page.js, built by scripts/build-cli.mjs, found from this module up to the package root. */
-export function pageBundlePath(from: string = fileURLToPath(import.meta.url)): string | undefined {
-  let dir = dirname(from);
-  for (let i = 0; i < 6; i++) {
-    const p = join(dir, 'dist', 'observer-page.js');
-    if (existsSync(p)) return p;
-    const here = join(dir, 'observer-page.js');
-    if (existsSync(here)) return here;
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return undefined;
-}
-
-const PAGE =
-  '<!doctype html><meta charset="utf-8"><title>deadair observer</title><script src="observer.js"></script>';
-
-/**
- * Serves the page from 127.0.0.1: a loopback origin is a secure context (livekit-client needs
- * crypto.randomUUID), and Chromium's local network access checks let a loopback page reach a
- * LiveKit server anywhere — a page of unknown origin may not open a socket to a local dev server.
- */
-async function servePage(script: string): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const js = req.url === '/observer.js';
-    res.writeHead(200, {
-      'content-type': js ? 'text/javascript; charset=utf-8' : 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-    });
-    res.end(js ? script : PAGE);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
 
 export interface ObserverBrowserOptions {
@@ -140,14 +101,9 @@ export class ObserverBrowser {
     page.on('crash', () => lost('the observer page crashed'));
     if (process.env.DEADAIR_DEBUG)
       page.on('console', (m) => process.stderr.write(`[observer page] ${m.type()}: ${m.text()}\n`));
-    await page.exposeFunction(REPORT_BINDING, (json: string) => {
-      let o: Observation;
-      try {
-        o = JSON.parse(json) as Observation;
-      } catch {
-        return;
-      }
-      opts.onObservation(o);
+    await page.exposeFunction(REPORT_BINDING, (json: unknown) => {
+      const o = parseObservation(json);
+      if (o) opts.onObservation(o);
     });
     await page.goto(origin);
     await page.waitForFunction(`typeof globalThis.${PAGE_GLOBAL}?.join === 'function'`);

@@ -53,3 +53,36 @@ export interface ObserverPageApi {
 export const REPORT_BINDING = 'deadairReport';
 /** The global the page puts its API on. */
 export const PAGE_GLOBAL = 'deadairObserver';
+
+const TYPES = new Set<string>([
+  'connected',
+  'participant_joined',
+  'participant_left',
+  'attributes',
+  'speakers',
+  'transcription',
+  'agent_session',
+  'reconnecting',
+  'reconnected',
+  'disconnected',
+  'join_failed',
+]);
+
+/**
+ * An observation as the page sent it (JSON), if it is one: an object naming its room, its time
+ * and a known type. What crosses from a page is checked, never trusted; anything else is dropped.
+ */
+export function parseObservation(json: unknown): Observation | undefined {
+  if (typeof json !== 'string' || json.length > 4_000_000) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (typeof o.room !== 'string' || typeof o.time !== 'number' || !Number.isFinite(o.time)) return undefined;
+  if (typeof o.type !== 'string' || !TYPES.has(o.type)) return undefined;
+  return v as Observation;
+}

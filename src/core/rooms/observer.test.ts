@@ -18,6 +18,7 @@ class Harness {
   joins: string[] = [];
   leaves: string[] = [];
   notices: string[] = [];
+  statuses: unknown[] = [];
   events: AgentEvent[] = [];
   report: (o: Observation) => void = () => undefined;
   exit: (why: string) => void = () => undefined;
@@ -31,6 +32,7 @@ class Harness {
       ...opts,
       onEvent: (e) => this.events.push(e),
       onNotice: (l) => this.notices.push(l),
+      onStatus: (st) => this.statuses.push(st),
       list: async () => this.live,
       launch: async (report, exit) => {
         this.launches++;
@@ -166,9 +168,15 @@ describe('RoomObserver decisions', () => {
     expect(h.notices).toEqual([
       'cannot reach LiveKit at ws://lk.test: connection refused (retrying every 60 s)',
     ]);
+    await h.poll();
     h.live = [];
     await h.poll();
     expect(h.notices.at(-1)).toBe('LiveKit at ws://lk.test answers again');
+    // The status, once per change: what the tray's offline icon follows.
+    expect(h.statuses).toEqual([
+      { online: false, why: 'cannot reach LiveKit at ws://lk.test: connection refused' },
+      { online: true },
+    ]);
   });
 
   it('counts the observer as away while reconnecting, and through a lost browser', async () => {

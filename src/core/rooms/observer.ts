@@ -43,6 +43,11 @@ export interface RoomObserverOptions {
   onEvent: (ev: AgentEvent) => void;
   /** One human line per state change or problem. */
   onNotice: (line: string) => void;
+  /**
+   * Whether the server answers (its room list), on each change: offline with the reason when it
+   * stops answering, online when it answers again (the tray's offline icon).
+   */
+  onStatus?: (s: { online: true } | { online: false; why: string }) => void;
   /** Starts the host livekit-client runs in (headless Chromium in the CLI). */
   launch: LaunchRoomHost;
   list?: (c: LiveKitCredentials) => Promise<LiveRoom[] | { error: string }>;
@@ -141,12 +146,17 @@ export class RoomObserver {
       }
       const live = await (this.o.list ?? listRooms)(this.o.credentials);
       if ('error' in live) {
-        if (live.error !== this.lastListError)
+        if (live.error !== this.lastListError) {
           this.notice(`${live.error} (retrying every ${+((this.o.pollMs ?? 2000) / 1000).toFixed(2)} s)`);
+          this.o.onStatus?.({ online: false, why: live.error });
+        }
         this.lastListError = live.error;
         return;
       }
-      if (this.lastListError) this.notice(`LiveKit at ${shownUrl(this.o.credentials.url)} answers again`);
+      if (this.lastListError) {
+        this.notice(`LiveKit at ${shownUrl(this.o.credentials.url)} answers again`);
+        this.o.onStatus?.({ online: true });
+      }
       this.lastListError = '';
       const byName = new Map(live.map((r) => [r.name, r]));
       for (const name of this.o.names ?? [])
