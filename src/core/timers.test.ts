@@ -94,6 +94,22 @@ describe('agent_silent', () => {
     expect(failed.session?.verdict).toBe('failed');
   });
 
+  it('fires when the begun reply never got past thinking (an LLM hang), not when it was spoken', () => {
+    const thinking = ev('agent_state', 300, { state: 'thinking' } as Partial<AgentEvent>);
+    const hung = run([ev('user_turn_end', 0), thinking, ev('agent_turn', 500)], [7_999, 8_000]);
+    expect(hung.created).toEqual(['8000:agent_silent']);
+    const spoken = run(
+      [
+        ev('user_turn_end', 0),
+        ev('agent_state', 300, { state: 'thinking' } as Partial<AgentEvent>),
+        ev('agent_turn', 500),
+        ev('agent_state', 2_000, { state: 'speaking' } as Partial<AgentEvent>),
+      ],
+      [9_000],
+    );
+    expect(spoken.created).toEqual([]);
+  });
+
   it('reports the recovery when the agent speaks again', () => {
     const r = run([ev('user_turn_end', 0), ev('agent_speech', 12_000)], [8_000]);
     expect(r.created).toEqual(['8000:agent_silent']);

@@ -86,7 +86,10 @@ export function answered(s: Session, time: number, change: Change): void {
 export function silenceTimers(ctx: FoldContext, s: Session, due: Due, change: Change): void {
   const { silenceMs, hangMs } = ctx.limits;
   const p = s.pending;
-  if (p && !p.silentRaised && (!p.replyBegun || p.failed) && due.at(p.time + silenceMs)) {
+  // A begun reply may be a long answer playing — unless the agent is still thinking (its state, as
+  // the room or a log shows it): then nothing plays, and the user waits in silence (an LLM hang).
+  const unanswered = p !== undefined && (!p.replyBegun || p.failed || s.thinkingSince !== undefined);
+  if (p && !p.silentRaised && unanswered && due.at(p.time + silenceMs)) {
     p.silentRaised = true;
     const f = raise(s, 'agent_silent', 'critical', 'session', p.time + silenceMs, p.evidence, change);
     if (p.alsoSeen && !f.evidence.includes(p.alsoSeen)) f.evidence.push(p.alsoSeen);
