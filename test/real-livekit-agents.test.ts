@@ -86,4 +86,97 @@ describe.skipIf(why !== '')('a real Node agent on a real LiveKit server, watched
       await call.close();
     }
   }, 120_000);
+  it('a rate limit that recovers: degraded, the recovery printed, no critical alert', async () => {
+    // The first two LLM requests are refused (MaxConcurrentGatewayLLMRpm), the third answers: the
+    // framework's retries (100 ms, then 2 s) carry the turn through.
+    const call = await openCall({
+      server,
+      dir,
+      name: 'ratelimit',
+      llm: 'ratelimit-recovers',
+      rateLimited: 2,
+    });
+    try {
+      const from = call.states.length;
+      await call.say('Hello, can you hear me?');
+      const spoke = await call.waitState('speaking', from, 30_000);
+      await call.waitState('listening', spoke, 20_000);
+      await call.watch.until(
+        () => call.findings().some((f) => f.cause === 'rate_limited'),
+        10_000,
+        'the rate limit finding',
+      );
+      // A second turn, answered at once.
+      const next = call.states.length;
+      await call.say('Are you still there?');
+      await call.waitState('speaking', next, 20_000);
+      await sleep(2000);
+      const findings = call.findings();
+      expect(findings.filter((f) => f.cause === 'rate_limited')[0], show(call)).toMatchObject({
+        severity: 'warning',
+        room: call.room,
+      });
+      expect(
+        findings.filter((f) => f.severity === 'critical'),
+        show(call),
+      ).toEqual([]);
+      expect(call.alerts()).toEqual([]);
+      expect(call.watch.stdout() + call.watch.stderr(), show(call)).toMatch(/"how":"recovered"/);
+    } finally {
+      await call.close();
+    }
+  }, 120_000);
+
+  it('the LLM hangs after the caller spoke: agent_silent within the threshold + 1 s', async () => {
+    const silenceSeconds = 4;
+    const call = await openCall({
+      server,
+      dir,
+      name: 'hang',
+      llm: 'hang',
+      detectors: { silenceSeconds },
+    });
+    try {
+      await call.say('Hello, can you hear me?');
+      const heard = call.gw.heard[0];
+      expect(heard).toBeDefined();
+      await call.watch.until(
+        () => call.findings().some((f) => f.cause === 'agent_silent'),
+        (silenceSeconds + 10) * 1000,
+        'agent_silent',
+      );
+      const seenAt = Date.now();
+      const silent = call.findings().find((f) => f.cause === 'agent_silent')!;
+      // Measured from the moment the STT sent the caller's final transcript (the end of the turn).
+      expect(seenAt - heard!.at, show(call)).toBeLessThanOrEqual((silenceSeconds + 1) * 1000);
+      expect(silent).toMatchObject({ severity: 'critical', room: call.room });
+      expect(call.alerts().map((a) => a.cause)).toEqual(['agent_silent']);
+      expect(call.states.at(-1)?.state).toBe('thinking');
+    } finally {
+      await call.close();
+    }
+  }, 120_000);
+
+  it('the agent process killed mid-call: the agent left the room while the caller stayed', async () => {
+    const call = await openCall({ server, dir, name: 'killed', llm: 'ok' });
+    try {
+      const from = call.states.length;
+      await call.say('Hello, can you hear me?');
+      await call.waitState('speaking', from, 20_000);
+      call.agent.kill('SIGKILL');
+      await call.agent.exited;
+      await call.watch.until(
+        () => call.findings().some((f) => f.cause === 'agent_left' || f.cause === 'process_died'),
+        60_000,
+        'agent_left or process_died',
+      );
+      // The log just stops (no exit line: the worker was SIGKILLed); the room says it: the server
+      // drops the agent once its connection is gone for good (about 20 s here).
+      const f = call.findings().find((x) => x.cause === 'agent_left' || x.cause === 'process_died')!;
+      expect(f, show(call)).toMatchObject({ cause: 'agent_left', severity: 'critical', room: call.room });
+      expect(call.alerts().length, show(call)).toBe(1);
+    } finally {
+      await call.close();
+    }
+  }, 120_000);
 });

@@ -29,6 +29,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       agentName: process.env.E2E_AGENT_NAME ?? 'e2e-node',
       // One warm job process is enough here; the default warms several on a 2-core machine.
       numIdleProcesses: 1,
+      // The worker's load is the machine's CPU by default, and the test machines are shared and
+      // busy: at 0.7 or more the server (target load 0.7) dispatches the job to no one ("no servers
+      // available"). This worker serves one test call at a time: report it idle.
+      loadFunc: async () => 0,
       // A health-check port of its own, not the default 8081 (several workers may run at once).
       port: Number(process.env.E2E_HEALTH_PORT) || undefined,
     }),

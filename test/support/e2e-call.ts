@@ -49,7 +49,7 @@ export interface Call {
   agentPeer: RemoteParticipant;
   /** Every `lk.agent.state` the caller saw, in order, with when. */
   states: { state: string; at: number }[];
-  /** Speaks `text` (espeak-ng), then a second of silence: the end of the user's turn. */
+  /** Speaks `text` (espeak-ng), then silence, and resolves once the STT heard the turn end. */
   say(text: string): Promise<void>;
   /** Resolves when the agent's state reaches `state` after index `from` of `states`. */
   waitState(state: string, from: number, ms: number): Promise<number>;
@@ -100,7 +100,19 @@ export async function openCall(o: CallOptions): Promise<Call> {
     const caller = await joinAsCaller({ ...o.server, room, identity: `caller-${tag}`, agentName });
     cleanups.push(() => caller.leave());
     const states: { state: string; at: number }[] = [];
-    const agentPeer = await waitForRemote(caller, (p) => p.kind === ParticipantKind.AGENT, 60_000);
+    const agentPeer = await waitForRemote(caller, (p) => p.kind === ParticipantKind.AGENT, 60_000).catch(
+      (e: Error) => {
+        const said = o.server
+          .output()
+          .split('\n')
+          .filter((l) => /agent|job|dispatch/i.test(l))
+          .slice(-30)
+          .join('\n');
+        throw new Error(
+          `${e.message}: the agent did not join\n--- agent log\n${agent.text().slice(-4000)}\n--- server\n${said}`,
+        );
+      },
+    );
     const record = (p: Participant) => {
       const s = p.attributes['lk.agent.state'];
       if (p.identity === agentPeer.identity && s && states.at(-1)?.state !== s)
@@ -138,7 +150,14 @@ export async function openCall(o: CallOptions): Promise<Call> {
       states,
       say: async (text) => {
         const pcm = speech(text, join(o.dir, `${o.name}-${randomBytes(2).toString('hex')}.wav`));
+        const before = gw.heard.length;
         await caller.say(pcm, 1000);
+        // The source plays out what was queued: wait until the STT reported the end of the turn.
+        const end = Date.now() + 10_000;
+        while (gw.heard.length === before) {
+          if (Date.now() > end) throw new Error(`the STT heard nothing of: ${text}`);
+          await sleep(50);
+        }
       },
       waitState,
       findings,
