@@ -309,6 +309,30 @@ describe('live', () => {
     expect(s.calls.filter((c) => c === 'session.events').length).toBe(asked);
   });
 
+  it('marks a finding an alert is raised for while the page is open', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(credits(T0, 'AJ_c', 'room-c'));
+    await open(s.api, '#/session/AJ_c');
+    await waitFor(() => all(document, 'finding-bar').length > 0);
+    expect(all(document, 'alert-marker')).toHaveLength(0);
+    await act(async () =>
+      s.alert({
+        id: 'a1',
+        session: 'AJ_c',
+        finding: 'AJ_c/credits_exhausted',
+        title: 'Out of credits',
+        body: '',
+      }),
+    );
+    await act(async () =>
+      s.alert({ id: 'a2', session: 'AJ_other', finding: 'AJ_other/x', title: 'x', body: '' }),
+    );
+    expect(all(document, 'alert-marker').map((e) => (e as SVGElement).dataset.finding)).toEqual([
+      'AJ_c/credits_exhausted',
+    ]);
+  });
+
   it('says when the connection is down, and clears it when it is back', async () => {
     const s = storeApi();
     s.lines(silent(Date.now() - 20_000, 'AJ_s', 'room-s'));

@@ -58,6 +58,15 @@ export function SessionView({
   const [pinned, setPinned] = useState<StoredEvent>();
   const [exportError, setExportError] = useState<string>();
   const opened = useRef<string | undefined>(undefined);
+  // Alerts raised while the page is open, by finding (the store keeps findings, not alerts).
+  const [alerted, setAlerted] = useState<ReadonlySet<string>>(new Set());
+  useEffect(
+    () =>
+      api.subscribe('alerts', (a) => {
+        if (a.session === id) setAlerted((s) => new Set(s).add(a.finding));
+      }),
+    [api, id],
+  );
 
   // Open where the route points, once per route (and once the session is known).
   const target = `${id}|${route.event ?? ''}|${route.finding ?? ''}`;
@@ -297,6 +306,7 @@ export function SessionView({
           overview={data.overview}
           turns={data.turns ?? []}
           versions={data.versions}
+          alerted={alerted}
           ghosts={ghosts}
           view={view}
           onView={onView}

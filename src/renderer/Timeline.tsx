@@ -35,6 +35,8 @@ export interface TimelineProps {
   overview: Density | undefined;
   turns: readonly StoredTurn[];
   versions: ReadonlyMap<string, readonly FindingVersion[]>;
+  /** Findings an alert was raised for (while the page was open). */
+  alerted?: ReadonlySet<string>;
   ghosts: readonly Ghost[];
   view: View;
   onView: (v: View, byUser: boolean) => void;
@@ -448,6 +450,16 @@ export function Timeline(p: TimelineProps) {
                   >
                     <title>{f.title}</title>
                   </rect>
+                  {p.alerted?.has(f.id) && (
+                    <path
+                      className="alert-mark"
+                      d={`M${clampX(f.time) - 5},${y - 2} l5,7 l5,-7 z`}
+                      data-testid="alert-marker"
+                      data-finding={f.id}
+                    >
+                      <title>alert raised</title>
+                    </path>
+                  )}
                   {(p.versions.get(f.id) ?? []).map((v, k) => (
                     <circle
                       key={k}

@@ -33,6 +33,8 @@ export interface StoreApi {
   tick(now: number): void;
   /** Say the subscriptions went down (false) or came back (true). */
   setConnected(up: boolean): void;
+  /** An alert, as the watcher's policy raises it. */
+  alert(a: Subscriptions['alerts']): void;
   /** Requests answered so far, by channel. */
   calls: RequestChannel[];
 }
@@ -100,6 +102,9 @@ export function storeApi(
     },
     tick(now) {
       pipeline.tick(now);
+    },
+    alert(a) {
+      for (const fn of alerts) fn(a);
     },
     setConnected(v) {
       up = v;
