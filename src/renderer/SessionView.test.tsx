@@ -345,3 +345,31 @@ describe('live', () => {
     expect(one(document, 'disconnected')).toBeNull();
   });
 });
+
+describe('a long session', () => {
+  it('holds a window of events, not the session: past the cap each lane is drawn from counts until zoomed in', async () => {
+    const T0 = Date.now() - 3_600_000;
+    const s = storeApi();
+    const lines: string[] = [];
+    // 24 000 state changes, one every 100 ms, then the session is quiet.
+    for (let i = 0; i < 24_000; i++)
+      lines.push(
+        state(T0 + i * 100, 'AJ_long', 'room-l', ['listening', 'thinking', 'speaking'][i % 3] as string),
+      );
+    s.lines(lines);
+    await open(s.api, '#/session/AJ_long');
+    await waitFor(() => one(document, 'density-note'));
+    expect(one(document, 'density-note')?.textContent).toMatch(/zoom in to see each/);
+    // Drawn as counts per slice: no marker per event, a bounded DOM.
+    expect(all(document, 'lane-density').length).toBeGreaterThan(0);
+    expect(all(document, 'state-segment').length).toBe(0);
+    expect(document.querySelectorAll('*').length).toBeLessThan(5000);
+    // The events list holds at most the window, and renders a screenful of it.
+    expect(Number.parseInt(one(document, 'events-count')?.textContent ?? '', 10)).toBeLessThanOrEqual(15_000);
+    expect(all(document, 'event-row').length).toBeLessThan(80);
+    // Zoomed in far enough, each event is drawn again.
+    for (let i = 0; i < 8; i++) await click(one(document, 'zoom-in'));
+    await waitFor(() => !one(document, 'density-note') && all(document, 'state-segment').length > 0);
+    expect(all(document, 'state-segment').length).toBeLessThan(200);
+  });
+});
