@@ -9,7 +9,7 @@ export default defineConfig({
     // Sandboxed preloads must be CommonJS.
     build: {
       rollupOptions: {
-        input: { index: 'src/preload/index.ts' },
+        input: { index: 'src/preload/index.ts', observer: 'src/preload/observer.ts' },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

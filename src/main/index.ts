@@ -20,11 +20,13 @@ import { delimiter, join } from 'node:path';
 import { answer, isRequestChannel } from '../core/api.js';
 import { defaultConfigPath, loadConfig, type Config } from '../core/config.js';
 import { playDemo, prepareDemo } from '../core/demo.js';
-import { createWatcher, type Watcher } from '../core/watcher.js';
+import { credentialsFromEnv } from '../core/livekit/credentials.js';
+import { createWatcher, type Watcher, type WatcherOptions } from '../core/watcher.js';
 import { IPC, type AlertNotice } from '../shared/api.js';
 import { timelineHash, type TimelineRoute } from '../shared/links.js';
 import { clipPath, playFile } from '../os/sound.js';
 import { alertOutcome, reduce, type AppState, type Effect } from './app-state.js';
+import { launchWindowHost } from './room-host.js';
 import { CSP, isAppUrl, isSafeExternalUrl, windowOptions } from './security.js';
 import { showNotification, TrayAdapter } from './tray.js';
 import { trayView, type TrayAction } from './tray-model.js';
@@ -51,13 +53,53 @@ let demoDir: string | undefined;
 let tray: TrayAdapter | undefined;
 let timeline: BrowserWindow | undefined;
 let quitting = false;
+/** Why rooms cannot be observed right now (the tray's offline state), if they cannot. */
+let offline: string | undefined;
+
+/**
+ * Rooms to observe: until the settings window exists, a pattern in DEADAIR_ROOMS ('dev-*') with
+ * the server and keys from LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET or the settings file.
+ * The observer runs in a hidden window of its own session.
+ */
+function roomsOption(): WatcherOptions['rooms'] {
+  const pattern = process.env.DEADAIR_ROOMS?.trim();
+  if (!pattern) return undefined;
+  const credentials = credentialsFromEnv({
+    LIVEKIT_URL: config.livekit.url,
+    LIVEKIT_API_KEY: config.livekit.apiKey,
+    LIVEKIT_API_SECRET: config.livekit.apiSecret,
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k, v]) => k.startsWith('LIVEKIT_') && v?.trim()),
+    ),
+  });
+  if ('missing' in credentials) {
+    offline = `set ${credentials.missing.join(', ')} to observe rooms`;
+    return undefined;
+  }
+  return {
+    credentials,
+    pattern,
+    maxRooms: config.livekit.maxRooms,
+    launch: (onObservation, onExit) =>
+      launchWindowHost(
+        {
+          BrowserWindow,
+          ipcMain,
+          session: session.fromPartition('deadair-observer'),
+          preload: join(__dirname, '../preload/observer.cjs'),
+        },
+        onObservation,
+        onExit,
+      ),
+  };
+}
 
 /**
  * The same core watcher `deadair watch` starts. Until the settings window exists, the paths come
  * from DEADAIR_WATCH (separated as PATH is) and the thresholds from the settings file.
  */
-function startWatching(paths: string[], fromStart = false, speed?: number): Watcher {
-  const w = createWatcher({ paths, fromStart, settings: config, speed });
+function startWatching(paths: string[], rooms?: WatcherOptions['rooms'], fromStart = false): Watcher {
+  const w = createWatcher({ paths, fromStart, settings: config, rooms });
   w.subscribe((e) => {
     if (e.type === 'alert') {
       const out = alertOutcome(e.alert, state, Date.now());
@@ -77,7 +119,12 @@ function startWatching(paths: string[], fromStart = false, speed?: number): Watc
       };
       for (const fn of alertListeners) fn(notice);
     }
-    if (e.type === 'problem' || e.type === 'notice') console.error(`deadair: ${JSON.stringify(e)}`);
+    if (e.type === 'rooms') {
+      offline = e.online ? undefined : e.why;
+      refreshTray();
+    }
+    if (e.type === 'problem') console.error(`deadair: ${e.problem.message}`);
+    if (e.type === 'notice') console.error(`deadair: ${e.text}`);
   });
   w.store.subscribe(() => scheduleTray());
   return w;
@@ -91,6 +138,7 @@ function refreshTray(): void {
       sessions: watcher?.store.sessions() ?? [],
       paused: state.paused,
       snoozedUntil: state.snoozedUntil,
+      offline,
       seenBefore: state.seenBefore,
       openAtLogin: state.openAtLogin,
       unconfigured: watcher === undefined,
@@ -144,7 +192,7 @@ async function startDemo(): Promise<void> {
   if (watcher) return;
   demoDir = mkdtempSync(join(tmpdir(), 'deadair-demo-'));
   prepareDemo(demoDir);
-  watcher = startWatching([demoDir], true);
+  watcher = startWatching([demoDir], undefined, true);
   refreshTray();
   showTimeline({ view: 'sessions' });
   await playDemo(demoDir, 1, () => quitting);
@@ -229,7 +277,8 @@ void app.whenReady().then(() => {
   config = loadConfig(defaultConfigPath(process.env), false);
   state = { ...state, openAtLogin: app.getLoginItemSettings().openAtLogin };
   const paths = (process.env.DEADAIR_WATCH ?? '').split(delimiter).filter(Boolean);
-  if (paths.length > 0) watcher = startWatching(paths);
+  const rooms = roomsOption();
+  if (paths.length > 0 || rooms) watcher = startWatching(paths, rooms);
   refreshTray();
   // Snoozes end and "needs attention" ages even when nothing happens.
   setInterval(refreshTray, 30_000).unref();

@@ -86,3 +86,6 @@ export function parseObservation(json: unknown): Observation | undefined {
   if (typeof o.type !== 'string' || !TYPES.has(o.type)) return undefined;
   return v as Observation;
 }
+
+/** The one IPC channel a tray app's hidden observer window reports on (its preload sends, main checks). */
+export const OBSERVATION_IPC = 'deadair:observation';
