@@ -121,6 +121,20 @@ describe('the sessions list', () => {
     expect(rows().length).toBeLessThan(60);
   });
 
+  it('says when deadair cannot be reached', async () => {
+    const s = storeApi();
+    const api = { ...s.api, request: () => Promise.reject(new Error('HTTP 403')) };
+    m = await mount(<App api={api} />);
+    await waitFor(() => one(document, 'error'));
+    expect(one(document, 'error')?.textContent).toBe('Cannot reach deadair: HTTP 403');
+    expect(rows()).toHaveLength(0);
+  });
+
+  it('without an API, says how to open the page', async () => {
+    m = await mount(<App />);
+    expect(one(document, 'not-connected')?.textContent).toMatch(/deadair watch --ui/);
+  });
+
   it('shows the empty state, and a new session without a reload', async () => {
     const s = storeApi();
     m = await mount(<App api={s.api} />);

@@ -60,7 +60,11 @@ export function useSession(api: DeadairApi, id: string): SessionData {
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const gen = useRef(0);
 
+  // What the last refresh cost: a long session's summary and turns are large answers, so while
+  // events stream in they are asked again at most every REFRESH_MS or ten times that cost.
+  const cost = useRef(0);
   const refresh = useCallback(async () => {
+    const began = performance.now();
     try {
       const s = await api.request('session.get', { id });
       summaryRef.current = s;
@@ -83,6 +87,8 @@ export function useSession(api: DeadairApi, id: string): SessionData {
       setError(undefined);
     } catch (e) {
       setError(message(e));
+    } finally {
+      cost.current = performance.now() - began;
     }
   }, [api, id]);
 
@@ -206,7 +212,7 @@ export function useSession(api: DeadairApi, id: string): SessionData {
         if (c.event.session !== id) return;
         pending.push(c.event);
         flush ??= setTimeout(apply, FLUSH_MS);
-        later(REFRESH_MS);
+        later(Math.max(REFRESH_MS, 10 * cost.current));
       } else if (c.version.finding.session === id) later(200);
     });
     return () => {
