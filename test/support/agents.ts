@@ -1,7 +1,8 @@
 // Real agent workers for the end-to-end tests, run as users run them, their output (stdout and
 // stderr) going to a log file as with `node agent.mjs start > agent.log 2>&1`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './cli.js';
 import { freeTcpPort, type LivekitServer } from './livekit-server.js';
@@ -19,6 +20,37 @@ export interface AgentProcess {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The cached venv's python for livekit-agents `version` (scripts/python-agents.sh), or why none. */
+export function pythonAgents(
+  version: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { python: string } | { why: string } {
+  const cache = env.DEADAIR_PY_CACHE ?? join(homedir(), '.cache', 'deadair', 'python');
+  const dir = join(cache, `livekit-agents-${version}`);
+  const python = join(dir, 'bin', 'python');
+  if (existsSync(python) && existsSync(join(dir, '.installed'))) return { python };
+  return {
+    why: `no venv with livekit-agents ${version} (${dir}); run: bash scripts/python-agents.sh ${version}`,
+  };
+}
+
+/**
+ * Starts test/real-livekit/python_agent.py with the venv's python (`start`: JSON, `dev`: coloured
+ * text), against the server, with its inference pointed at the gateway; waits until it registered.
+ */
+export async function startPythonAgent(o: {
+  python: string;
+  server: LivekitServer;
+  gatewayUrl: string;
+  agentName: string;
+  mode: 'start' | 'dev';
+  log: string;
+}): Promise<AgentProcess> {
+  return spawnAgent(o, o.python, [join(ROOT, 'test/real-livekit/python_agent.py'), o.mode], {
+    PYTHONUNBUFFERED: '1',
+  });
+}
+
 /**
  * Starts test/real-livekit/node-agent.mjs (`start`: JSON at info, `dev`: pretty at debug) against
  * the server, with its inference pointed at the gateway, and waits until it registered.
@@ -30,18 +62,29 @@ export async function startNodeAgent(o: {
   mode: 'start' | 'dev';
   log: string;
 }): Promise<AgentProcess> {
+  return spawnAgent(o, process.execPath, [join(ROOT, 'test/real-livekit/node-agent.mjs'), o.mode], {
+    NODE_ENV: 'production',
+  });
+}
+
+async function spawnAgent(
+  o: { server: LivekitServer; gatewayUrl: string; agentName: string; log: string },
+  command: string,
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv,
+): Promise<AgentProcess> {
   const fd = openSync(o.log, 'a');
-  const child = spawn(process.execPath, [join(ROOT, 'test/real-livekit/node-agent.mjs'), o.mode], {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: {
       ...process.env,
+      ...extraEnv,
       LIVEKIT_URL: o.server.url,
       LIVEKIT_API_KEY: o.server.apiKey,
       LIVEKIT_API_SECRET: o.server.apiSecret,
       LIVEKIT_INFERENCE_URL: o.gatewayUrl,
       E2E_AGENT_NAME: o.agentName,
       E2E_HEALTH_PORT: String(await freeTcpPort()),
-      NODE_ENV: 'production',
     },
     stdio: ['ignore', fd, fd],
     detached: true,
