@@ -293,6 +293,45 @@ describe('deadair watch', () => {
   });
 });
 
+describe('deadair watch, from the settings', () => {
+  it("with no paths or rooms, watches the settings' watch.paths (~ is the home folder)", async () => {
+    const home = join(dir, 'home');
+    mkdirSync(join(home, 'agent'), { recursive: true });
+    writeFileSync(join(home, 'agent', 'a.log'), CREDITS.replaceAll('AJ_cli', 'AJ_cfg') + '\n');
+    const config = join(dir, 'watch-config.json');
+    writeFileSync(config, JSON.stringify({ watch: { paths: ['~/agent/*.log'] } }));
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'watch',
+        '--json',
+        '--from-start',
+        '--no-notify',
+        '--no-sound',
+        '--no-journal',
+        '--config',
+        config,
+      ],
+      { env: { ...process.env, HOME: home, NO_COLOR: '1' } },
+    );
+    children.push(child);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.includes('"session":"AJ_cfg"'));
+    child.kill('SIGINT');
+    expect(await new Promise((r) => child.once('exit', r))).toBe(0);
+  });
+  it('says what to give when neither the command line nor the settings name anything', async () => {
+    const r = await runCli(['watch', '--no-journal'], {
+      cwd: dir,
+      env: { XDG_CONFIG_HOME: join(dir, 'no-config-here') },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no log files or rooms given .*watch\.paths/);
+  });
+});
+
 async function waitFor(cond: () => boolean, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {

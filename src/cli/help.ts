@@ -47,7 +47,8 @@ Follows the given logs like 'tail -F' (appends, rotation, truncation, new files 
 '-' follows standard input, a named pipe is read across its writers) and joins the given LiveKit rooms as a hidden, subscribe-only observer; prints each finding once,
 the moment it happens. When an agent fails (a critical finding that is not the consequence of one
 already alerted) it also raises an alert: a desktop notification that names the cause, and a short
-spoken clip. Ctrl-C to stop.
+spoken clip. Ctrl-C to stop. With no paths and no room given, it watches what the settings name
+(watch.paths, watch.rooms: the same the tray app watches).
 
 Options:
   --from-start         read what the files already hold first (default: only new lines)

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
-import type { Config } from '../core/config.js';
+import { expandHome, type Config } from '../core/config.js';
 import { expandPaths } from '../core/logs/tail.js';
 import { shownUrl } from '../core/redact.js';
 import { createWatcher, WatcherBusy, type Watcher, type WatcherOptions } from '../core/watcher.js';
@@ -108,10 +108,16 @@ export async function watch(args: string[], io: Io): Promise<number> {
   }
   const format = formatOption(values.format);
   const cfg = settings(values, io.env);
+  // Nothing named on the command line: what the settings' `watch` section names (the tray's too).
+  const fromSettings = positionals.length === 0 && !values.room?.length && !values.rooms;
+  if (fromSettings) {
+    positionals.push(...cfg.watch.paths.map((p) => expandHome(p, io.env)));
+    if (cfg.watch.rooms) values.rooms = cfg.watch.rooms;
+  }
   const rooms = await roomOptions(values, io.env, cfg);
   if (positionals.length === 0 && !rooms)
     throw new UsageError(
-      'no log files or rooms given (try: deadair watch ./agent.log, or --room my-dev-room)',
+      'no log files or rooms given (try: deadair watch ./agent.log, or --room my-dev-room; or set watch.paths / watch.rooms in the settings)',
     );
   // Paths that do not exist yet are fine for a watcher (the agent may create its log later),
   // but say so; a path whose parent does not exist either is a usage error.

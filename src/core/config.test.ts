@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, loadConfig, parseConfig } from './config.js';
+import { DEFAULT_CONFIG, loadConfig, parseConfig, saveConfig } from './config.js';
 
 describe('settings', () => {
   it('fills what is not set with the defaults', () => {
@@ -34,7 +34,13 @@ describe('settings', () => {
       /^unknown cause alerts\.causes\.out_of_money \(expected one of credits_exhausted/,
     ],
     [{ alerts: { snooze: 1 } }, /^unknown key alerts\.snooze \(expected minSeverity, /],
-    [{ colours: {} }, 'unknown key colours (expected alerts, detectors, livekit)'],
+    [{ colours: {} }, 'unknown key colours (expected alerts, detectors, watch, livekit)'],
+    [
+      { watch: { paths: 'agent.log' } },
+      'watch.paths must be a list of log files, folders or globs (at most 100 non-empty strings)',
+    ],
+    [{ watch: { paths: ['a.log', ''] } }, /^watch\.paths must be a list/],
+    [{ watch: { rooms: ' dev-*' } }, /^watch\.rooms must be a room name pattern/],
     [[], 'the settings must be a JSON object'],
   ])('rejects %j with one line naming the key', (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(message);
@@ -63,5 +69,20 @@ describe('settings', () => {
     expect(() => parseConfig({ livekit: { room: 'x' } })).toThrow(
       'unknown key livekit.room (expected url, apiKey, apiSecret, maxRooms)',
     );
+  });
+
+  it('saves what it reads: validated, atomically, readable by the user only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deadair-config-'));
+    const file = join(dir, 'sub', 'config.json');
+    const cfg = parseConfig({
+      watch: { paths: ['~/agent/*.log'], rooms: 'dev-*' },
+      alerts: { sound: false },
+    });
+    saveConfig(file, cfg);
+    expect(loadConfig(file, true)).toEqual(cfg);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const bad = { ...cfg, alerts: { ...cfg.alerts, maxPerMinute: 0 } };
+    expect(() => saveConfig(file, bad)).toThrow(/alerts\.maxPerMinute/);
+    expect(loadConfig(file, true)).toEqual(cfg);
   });
 });

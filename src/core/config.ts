@@ -3,9 +3,9 @@
 // too (a typo must not be silently ignored). Flags override the file.
 
 import { jsonErrorWhere, shownUrl } from './redact.js';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CAUSE_IDS, type CauseId, type Severity } from '../shared/types.js';
 
 export interface Config {
@@ -28,6 +28,14 @@ export interface Config {
     rateLimitCriticalMinutes: number;
     /** A user waits this long in a room with no agent: never_joined. */
     neverJoinedSeconds: number;
+  };
+  /**
+   * What the tray app watches (and `deadair watch` with no paths or rooms given): log files,
+   * folders or globs, and a room name pattern.
+   */
+  watch: {
+    paths: string[];
+    rooms?: string;
   };
   /** The LiveKit server rooms are observed on (the environment's LIVEKIT_* win over these). */
   livekit: {
@@ -55,6 +63,7 @@ export const DEFAULT_CONFIG: Config = {
     rateLimitCriticalMinutes: 2,
     neverJoinedSeconds: 20,
   },
+  watch: { paths: [] },
   livekit: { maxRooms: 20 },
 };
 
@@ -64,9 +73,10 @@ type Rule =
   | { kind: 'number'; min: number; max: number }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'string'; pattern?: RegExp; what?: string };
-type Section = 'alerts' | 'detectors' | 'livekit';
-const SECTIONS: readonly Section[] = ['alerts', 'detectors', 'livekit'];
+  | { kind: 'string'; pattern?: RegExp; what?: string }
+  | { kind: 'strings'; max: number; what: string };
+type Section = 'alerts' | 'detectors' | 'watch' | 'livekit';
+const SECTIONS: readonly Section[] = ['alerts', 'detectors', 'watch', 'livekit'];
 const SCHEMA: Record<Section, Record<string, Rule>> = {
   alerts: {
     minSeverity: { kind: 'enum', values: ['critical', 'warning', 'info'] },
@@ -81,6 +91,10 @@ const SCHEMA: Record<Section, Record<string, Rule>> = {
     hangSeconds: { kind: 'number', min: 5, max: 86_400 },
     rateLimitCriticalMinutes: { kind: 'number', min: 0.1, max: 1440 },
     neverJoinedSeconds: { kind: 'number', min: 1, max: 3600 },
+  },
+  watch: {
+    paths: { kind: 'strings', max: 100, what: 'a list of log files, folders or globs' },
+    rooms: { kind: 'string', pattern: /^\S(.{0,199})$/, what: "a room name pattern, e.g. 'dev-*'" },
   },
   livekit: {
     url: { kind: 'string', pattern: /^(wss?|https?):\/\/\S+$/, what: 'a wss:// or ws:// URL' },
@@ -104,6 +118,13 @@ function check(key: string, rule: Rule, v: unknown): void {
     throw new ConfigError(
       `${key} must be ${rule.what ?? 'a string'} (got ${key.endsWith('Secret') || key.endsWith('Key') ? 'something else' : got})`,
     );
+  if (
+    rule.kind === 'strings' &&
+    (!Array.isArray(v) ||
+      v.length > rule.max ||
+      v.some((x) => typeof x !== 'string' || x.trim() === '' || x.length > 4096))
+  )
+    throw new ConfigError(`${key} must be ${rule.what} (at most ${rule.max} non-empty strings)`);
   if (rule.kind === 'enum' && (typeof v !== 'string' || !rule.values.includes(v)))
     throw new ConfigError(`${key} must be one of ${rule.values.join(', ')} (got ${got})`);
 }
@@ -179,4 +200,22 @@ export function loadConfig(file: string, explicit: boolean): Config {
   } catch (e) {
     throw new ConfigError(`${file}: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Writes the settings (validated first) where `loadConfig` reads them: atomically (a temporary file
+ * renamed over it), readable by the user only, as it may hold an API key.
+ */
+export function saveConfig(file: string, cfg: Config): void {
+  const valid = parseConfig(JSON.parse(JSON.stringify(cfg)));
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(valid, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+/** `~` and `~/…` as the shell reads them: the user's home. */
+export function expandHome(p: string, env: NodeJS.ProcessEnv): string {
+  const home = env.HOME || homedir();
+  return p === '~' ? home : p.startsWith('~/') ? join(home, p.slice(2)) : p;
 }
