@@ -50,6 +50,17 @@ export function eventDetail(ev: AgentEvent): EventDetail | undefined {
       d.agent = ev.agent;
       if (ev.kind === 'participant_joined' && ev.state !== undefined) d.state = cap(ev.state, 40);
       break;
+    case 'metrics': {
+      const m = ev.metrics;
+      const measured: NonNullable<EventDetail['measured']> = {};
+      for (const k of ['eouDelayMs', 'transcriptionDelayMs', 'ttftMs', 'ttfbMs', 'audioMs'] as const) {
+        const v = m[k];
+        if (v !== undefined) measured[k] = v;
+      }
+      if (Object.keys(measured).length) d.measured = measured;
+      if (m.speechId !== undefined) d.speechId = cap(m.speechId, 100);
+      break;
+    }
     case 'observer_connection':
       d.state = cap(ev.state, 40);
       if (ev.reason !== undefined) d.reason = cap(ev.reason, 120);

@@ -74,6 +74,16 @@ function detailRows(d: EventDetail | undefined): [string, ReactNode][] {
   if (d.crashed !== undefined) rows.push(['crashed', d.crashed ? 'yes' : 'no']);
   if (d.participant) rows.push(['participant', `${d.participant}${d.agent ? ' (agent)' : ''}`]);
   if (d.text) rows.push(['said', d.text]);
+  const names = {
+    eouDelayMs: 'end of utterance',
+    transcriptionDelayMs: 'transcription',
+    ttftMs: 'LLM TTFT',
+    ttfbMs: 'TTS TTFB',
+    audioMs: 'audio',
+  } as const;
+  for (const [k, v] of Object.entries(d.measured ?? {}))
+    rows.push([names[k as keyof typeof names] ?? k, `${Math.round(v)} ms`]);
+  if (d.speechId) rows.push(['speech id', d.speechId]);
   if (d.level) rows.push(['level', d.level]);
   return rows;
 }

@@ -237,6 +237,30 @@ describe('the inspector', () => {
   });
 });
 
+describe('a metrics record', () => {
+  it('shows what it measured, and zooming keeps it in view', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(healthy(T0, 'AJ_h', 'room-h', 3));
+    await open(s.api, '#/session/AJ_h');
+    const row = await waitFor(() =>
+      (all(document, 'event-row') as HTMLElement[]).find((r) => r.textContent?.includes('EOU metrics')),
+    );
+    await click(row);
+    const field = (k: string) =>
+      document.querySelector(`[data-testid="inspector-fields"] [data-field="${k}"] dd`)?.textContent;
+    expect(field('end of utterance')).toBe('300 ms');
+    expect(field('transcription')).toBe('200 ms');
+    expect(field('speech id')).toBe('speech_1');
+    const lanes = one(document, 'lanes') as SVGElement;
+    const t = T0 + 1010;
+    for (let i = 0; i < 6; i++) await click(one(document, 'zoom-in'));
+    expect(Number(lanes.dataset.to) - Number(lanes.dataset.from)).toBeLessThan(2000);
+    expect(Number(lanes.dataset.from)).toBeLessThanOrEqual(t);
+    expect(Number(lanes.dataset.to)).toBeGreaterThanOrEqual(t);
+  });
+});
+
 describe('deep links', () => {
   it('#/session/<id>/event/<id> opens zoomed to that event, selected', async () => {
     const T0 = Date.now() - 600_000;

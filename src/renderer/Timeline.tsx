@@ -176,8 +176,13 @@ export function Timeline(p: TimelineProps) {
   const onUp = () => {
     drag.current = undefined;
   };
+  // Zooming by button or key keeps the selected event in place when it is in view.
+  const selTime =
+    p.selected?.type === 'event' ? p.events.find((e) => e.id === p.selected?.id)?.time : undefined;
+  const anchor =
+    selTime !== undefined && selTime >= view.from && selTime <= view.to ? selTime : (view.from + view.to) / 2;
   const onKey = (e: KeyboardEvent) => {
-    const mid = (view.from + view.to) / 2;
+    const mid = anchor;
     if (e.key === '+' || e.key === '=') p.onView(zoom(view, 0.5, mid), true);
     else if (e.key === '-') p.onView(zoom(view, 2, mid), true);
     else if (e.key === 'ArrowLeft') p.onView({ from: view.from - span / 5, to: view.to - span / 5 }, true);
@@ -262,7 +267,7 @@ export function Timeline(p: TimelineProps) {
       <div className="timeline-bar">
         <button
           type="button"
-          onClick={() => p.onView(zoom(view, 0.5, (view.from + view.to) / 2), true)}
+          onClick={() => p.onView(zoom(view, 0.5, anchor), true)}
           aria-label="zoom in"
           data-testid="zoom-in"
         >
@@ -270,7 +275,7 @@ export function Timeline(p: TimelineProps) {
         </button>
         <button
           type="button"
-          onClick={() => p.onView(zoom(view, 2, (view.from + view.to) / 2), true)}
+          onClick={() => p.onView(zoom(view, 2, anchor), true)}
           aria-label="zoom out"
           data-testid="zoom-out"
         >

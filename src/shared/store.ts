@@ -29,6 +29,9 @@ export interface EventDetail {
   text?: string;
   participant?: string;
   agent?: boolean;
+  /** A metrics record's measures (ms), and its speech id. */
+  measured?: Partial<Record<'eouDelayMs' | 'transcriptionDelayMs' | 'ttftMs' | 'ttfbMs' | 'audioMs', number>>;
+  speechId?: string;
 }
 
 /** One event of a session, as the index keeps it. */
