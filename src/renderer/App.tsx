@@ -32,18 +32,31 @@ function useSessions(api: DeadairApi | undefined) {
   useEffect(() => {
     if (!api) return;
     let live = true;
-    const load = () =>
-      api.request('sessions.list', {}).then(
-        (s) => live && (setSessions(s), setError(undefined)),
+    // A store of thousands of sessions answers in megabytes: asked again at most every
+    // LIST_REFRESH_MS or ten times what the last answer took.
+    let cost = 0;
+    const load = () => {
+      const began = performance.now();
+      return api.request('sessions.list', {}).then(
+        (s) => {
+          cost = performance.now() - began;
+          if (!live) return;
+          setSessions(s);
+          setError(undefined);
+        },
         (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
       );
+    };
     void load();
     let pending: ReturnType<typeof setTimeout> | undefined;
     const off = api.subscribe('store.changes', () => {
-      pending ??= setTimeout(() => {
-        pending = undefined;
-        void load();
-      }, LIST_REFRESH_MS);
+      pending ??= setTimeout(
+        () => {
+          pending = undefined;
+          void load();
+        },
+        Math.max(LIST_REFRESH_MS, 10 * cost),
+      );
     });
     return () => {
       live = false;
