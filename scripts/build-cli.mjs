@@ -99,6 +99,20 @@ async function buildPrefetchWorker() {
   const out = 'src/core/wasm/worker.generated.ts';
   const r = await build({
     entryPoints: ['src/core/formats/prefetch-worker.ts'],
+    // The worker reads lines by the parser, which can start a worker: never this one (its code
+    // would hold the previous build of itself).
+    plugins: [
+      {
+        name: 'no-worker-in-worker',
+        setup(b) {
+          b.onResolve({ filter: /worker\.generated\.js$/ }, () => ({ path: 'worker', namespace: 'stub' }));
+          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+            contents: "export const PREFETCH_WORKER = '';",
+            loader: 'js',
+          }));
+        },
+      },
+    ],
     bundle: true,
     write: false,
     platform: 'node',

@@ -26,7 +26,7 @@
 // is too long, or is the last line of a chunk in dev text (the next line must be seen, to know it
 // continues nothing).
 
-import type { TurnMetrics } from '../../shared/events.js';
+import type { AgentEvent, TurnMetrics } from '../../shared/events.js';
 import type { Evidence } from '../../shared/types.js';
 import { EVIDENCE_MAX } from '../classify.js';
 import type { ChunkSpan } from '../logs/lines.js';
@@ -131,7 +131,40 @@ export interface BulkHooks<S> {
 /** A chunk's records, and what their ids mean (the definitions of the chunk already applied). */
 export interface ChunkRecords extends Records {
   space: IdSpace;
+  /** Lines without a record whose event the prefetch worker made (by their start, ascending). */
+  full?: Prepared[];
 }
+
+/**
+ * A line of a chunk that the full path would read alone — JSON, or dev text with its date, whose
+ * next line begins another record — read on the prefetch worker by the full path's own code
+ * (FileParser.eventOf): its event, but for its time when it has none (NaN) and where its evidence
+ * is. The bulk reader folds it where it would have stopped, as the full path would.
+ */
+export interface Prepared {
+  start: number;
+  /** Where the next record begins. */
+  next: number;
+  /** Its lines (a pino-pretty record's fields are lines of their own). */
+  lines: number;
+  ev: AgentEvent;
+  /** Its time of day, when its header has only that (the parser's day clock dates it). */
+  dayMs: number | undefined;
+}
+
+let folded = 0;
+/** Lines the worker read by the full path that a bulk reader folded, in this process (for tests). */
+export function preparedFolded(): number {
+  return folded;
+}
+
+/** The bulk reader's format numbers (see BulkReader.counts), by format. */
+const FORMAT_NUMBER: Partial<Record<string, number>> = {
+  'pino-json': 1,
+  'python-text': 2,
+  'python-json': 3,
+  'pino-pretty': 4,
+};
 
 /** The ids of the classifier on this thread. */
 const here = newIdSpace();
@@ -191,6 +224,11 @@ export class BulkReader<S> {
     private readonly beforeFirst: () => void,
     /** The time of a pino-pretty header at this time of day (the parser's DayClock, as the full path dates it). */
     private readonly dayTime: (dayMs: number) => number,
+    /** The parser's last time (a line without one has it), and where its events go (a prepared line's). */
+    private readonly parser: { lastTime(): number; emit(ev: AgentEvent): void } = {
+      lastTime: () => Number.NaN,
+      emit: () => undefined,
+    },
   ) {
     this.flags =
       (formats.pino ? 1 : 0) | (formats.py ? 2 : 0) | (formats.pyjson ? 4 : 0) | (formats.pretty ? 8 : 0);
@@ -251,11 +289,40 @@ export class BulkReader<S> {
     let pos = from;
     let taken = 0;
     let chatter = 0;
-    let lastTime = Number.NaN;
-    for (; k < count; k++) {
+    let lastTime = this.parser.lastTime();
+    const full = r.full;
+    let fi = 0;
+    for (; ; k++) {
       const b = k * REC_I32;
-      // A line between the last one taken and this record has none: it takes the full path.
-      if (i32[b + REC_START] !== pos) break;
+      // A line between the last one taken and this record has none: it takes the full path, or
+      // is folded here when the worker read it so.
+      if (k >= count || i32[b + REC_START] !== pos) {
+        if (full === undefined) break;
+        while (fi < full.length && (full[fi] as Prepared).start < pos) fi++;
+        const p = full[fi];
+        if (p === undefined || p.start !== pos) break;
+        const ev = p.ev;
+        const format = FORMAT_NUMBER[ev.format];
+        if (format === undefined) break;
+        fi++;
+        // As FileParser.push / hold date it, and as lineEvent / evidenceOf place its evidence.
+        if (p.dayMs !== undefined) ev.time = this.dayTime(p.dayMs);
+        if (ev.time !== ev.time) ev.time = lastTime;
+        else lastTime = ev.time;
+        ev.evidence.file = this.file;
+        ev.evidence.line = line + taken + 1;
+        ev.evidence.offset = offset + (pos - from);
+        this.parser.emit(ev);
+        folded++;
+        // Folding it may have changed attribution.
+        epoch = hooks.epoch();
+        taken += p.lines;
+        if ((counts[format] as number) === 0) this.order.push(format);
+        counts[format] = (counts[format] as number) + 1;
+        pos = p.next;
+        k--;
+        continue;
+      }
       const id = i32[b + REC_OWNER] as number;
       let s = trustEpoch[id] === epoch ? trustS[id] : undefined;
       if (s === undefined) {

@@ -82,6 +82,10 @@ export class FileParser {
             formats,
             () => this.flush(this.bulkEmit),
             (dayMs) => this.clock.atDayMs(dayMs),
+            {
+              lastTime: () => this.lastTime,
+              emit: (ev) => this.bulkEmit(ev),
+            },
           )
         : undefined;
   }
@@ -107,6 +111,51 @@ export class FileParser {
       this.lastTime = b.lastTime;
     }
     return { pos, taken: b.taken };
+  }
+
+  /**
+   * The event the full path makes of the record `lines` alone — no record is held before it, and
+   * the line after it begins another — when it is not one the quick JSON path reads (what the
+   * prefetch worker prepares: see bulk.ts, `Prepared`); undefined unless they are one record of
+   * agents-js or livekit-agents JSON, dev text or pino-pretty. Its time is NaN when its line has
+   * none (the reader's last time is its own to give it), and `dayMs` is its time of day when its
+   * header has only that (the reader's day clock dates it); its evidence names no file, line or
+   * offset. Only for a parser of no forced format that reads nothing else.
+   */
+  eventOf(lines: RawLine[]): { ev: AgentEvent; dayMs: number | undefined } | undefined {
+    const head = lines[0];
+    if (this.opts.format !== undefined || head === undefined || head.text.length === 0) return undefined;
+    const text = head.text;
+    const c0 = text.charCodeAt(0);
+    let dayMs: number | undefined;
+    if (c0 === 123) {
+      if (lines.length !== 1 || quickJsonLine(head, text)) return undefined;
+    } else if (c0 === 91) {
+      // `[HH:MM:ss…]`: a time of day, dated by the day clock (a date or epoch time is the time).
+      const c2 = text.charCodeAt(2);
+      if (c2 === 58 || (c2 >= 48 && c2 <= 57 && text.charCodeAt(3) === 58)) dayMs = Number.NaN;
+    } else if (!(c0 >= 48 && c0 <= 57 && text.charCodeAt(4) === 45) || lines.length !== 1) return undefined;
+    this.held = undefined;
+    this.inTraceback = false;
+    this.moreChars = 0;
+    this.lastTime = Number.NaN;
+    this.clock.forget();
+    let out: AgentEvent | undefined;
+    let n = 0;
+    const emit = (ev: AgentEvent): void => {
+      out = ev;
+      n++;
+    };
+    for (const l of lines) this.push(l, emit);
+    this.flush(emit);
+    this.formatCounts.clear();
+    if (n !== 1 || out === undefined) return undefined;
+    const f = out.format;
+    if (f === 'pino-pretty') {
+      if (c0 !== 91) return undefined;
+      if (dayMs !== undefined) dayMs = out.time - this.clock.midnight;
+    } else if (f !== 'pino-json' && f !== 'python-json' && f !== 'python-text') return undefined;
+    return { ev: out, dayMs };
   }
 
   /** The file was read to its end: the bulk reader lets go of what it kept for reading on. */

@@ -4,7 +4,10 @@
 
 import { readSync } from 'node:fs';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { REC_I32, theClassifier } from './classifier.js';
+import { stripAnsi } from '../logs/lines.js';
+import type { Prepared } from './bulk.js';
+import { REC_I32, REC_NEXT, REC_START, theClassifier, type Records } from './classifier.js';
+import { FileParser } from './parser.js';
 import {
   C_BYTES,
   C_CANCEL,
@@ -25,6 +28,8 @@ const classifier = theClassifier();
 let data: SharedArrayBuffer | undefined;
 /** The generation of the definitions last posted: a new one is posted even when empty. */
 let posted = -1;
+/** The full path, for lines read alone (FileParser.eventOf). */
+const parser = new FileParser('');
 
 for (;;) {
   Atomics.store(ctl, C_IDLE, 1);
@@ -90,8 +95,10 @@ function run(job: Job): boolean {
         new Int32Array(buf, base + layout.bytes, count * REC_I32).set(r.i32.subarray(0, count * REC_I32));
         textUsed = r.textUsed;
         new Uint8Array(buf, base + layout.texts, textUsed).set(r.text.subarray(0, textUsed));
-        if (r.owners.length > 0 || r.messages.length > 0 || r.generation !== posted) {
-          port.postMessage({ generation: r.generation, owners: r.owners, messages: r.messages });
+        // Every layout read (no forced format): the lines without a record are read here too.
+        const full = job.formats === 15 ? prepare(bytes, from, n, job.limit, r) : undefined;
+        if (r.owners.length > 0 || r.messages.length > 0 || r.generation !== posted || full) {
+          port.postMessage({ generation: r.generation, owners: r.owners, messages: r.messages, full });
           posted = r.generation;
           ctl[C_POSTED + slot] = 1;
         }
@@ -110,4 +117,75 @@ function run(job: Job): boolean {
     Atomics.notify(ctl, C_STATE + slot);
     if (n === 0) return true;
   }
+}
+
+/**
+ * The records of `bytes[from, to)` without a bulk record that the full path would read alone (see
+ * bulk.ts, `Prepared`): a JSON or dated dev-text line whose next line begins with `{` or a digit,
+ * or a pino-pretty header and its indented lines up to the next `[`: that next line never
+ * continues a record, so the record is whole. Lines no longer than `limit`. Their events, as the
+ * full path makes them; undefined when there are none.
+ */
+function prepare(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  limit: number,
+  r: Records,
+): Prepared[] | undefined {
+  let out: Prepared[] | undefined;
+  const i32 = r.i32;
+  let k = 0;
+  let pos = from;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, to);
+  // As LazyLine decodes a line.
+  const line = (start: number, nl: number) => {
+    const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+    return { file: '', line: 0, offset: 0, text: stripAnsi(buf.toString('utf8', start, end)) };
+  };
+  while (pos < to) {
+    if (k < r.count && i32[k * REC_I32 + REC_START] === pos) {
+      pos = i32[k * REC_I32 + REC_NEXT] as number;
+      k++;
+      continue;
+    }
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0 || nl + 1 >= to) break;
+    const c0 = buf[pos] as number;
+    if (nl - pos > limit) {
+      // not read alone
+    } else if (c0 === 91) {
+      // A pino-pretty record: its header, then lines that begin with a space, then `[`.
+      let q = nl + 1;
+      let n = 1;
+      while (q < to && buf[q] === 32 && n <= 400) {
+        const e = buf.indexOf(10, q);
+        if (e < 0 || e - q > limit) break;
+        q = e + 1;
+        n++;
+      }
+      if (q < to && buf[q] === 91) {
+        const lines = [line(pos, nl)];
+        for (let a = nl + 1; a < q;) {
+          const e = buf.indexOf(10, a);
+          lines.push(line(a, e));
+          a = e + 1;
+        }
+        const got = parser.eventOf(lines);
+        if (got !== undefined)
+          (out ??= []).push({ start: pos, next: q, lines: n, ev: got.ev, dayMs: got.dayMs });
+        pos = q;
+        continue;
+      }
+    } else if (c0 === 123 || (c0 >= 48 && c0 <= 57)) {
+      const c1 = buf[nl + 1] as number;
+      if (c1 === 123 || (c1 >= 48 && c1 <= 57)) {
+        const got = parser.eventOf([line(pos, nl)]);
+        if (got !== undefined)
+          (out ??= []).push({ start: pos, next: nl + 1, lines: 1, ev: got.ev, dayMs: undefined });
+      }
+    }
+    pos = nl + 1;
+  }
+  return out;
 }

@@ -9,7 +9,7 @@
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { PREFETCH_WORKER } from '../wasm/worker.generated.js';
-import type { ChunkRecords } from './bulk.js';
+import type { ChunkRecords, Prepared } from './bulk.js';
 import { define, newIdSpace, REC_F64, REC_I32, type Definitions, type IdSpace } from './classifier.js';
 import {
   C_BYTES,
@@ -166,6 +166,7 @@ class Reader implements ChunkReader {
       throw Object.assign(new Error(e.message), { code: e.code });
     }
     if (posted !== undefined) define(this.p.space, posted as Definitions);
+    const full = (posted as { full?: Prepared[] } | undefined)?.full;
     this.held = slot;
     this.slot = (slot + 1) % SLOTS;
     if (bytes === 0) {
@@ -185,6 +186,7 @@ class Reader implements ChunkReader {
       f64: new Float64Array(this.data, at, count * REC_F64),
       text: Buffer.from(this.data, base + this.layout.texts, textUsed),
       textUsed,
+      full,
     };
     return this.current;
   }

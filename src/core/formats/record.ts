@@ -129,6 +129,14 @@ export class DayClock {
     d.setHours(0, 0, 0, 0);
     this.day = d.getTime();
   }
+  /** Its midnight (epoch ms): what a time of day is added to. */
+  get midnight(): number {
+    return this.day;
+  }
+  /** Forgets the last time: the next one is not taken for the next day, however early. */
+  forget(): void {
+    this.last = Number.NaN;
+  }
   at(h: number, m: number, s: number, ms: number): number {
     return this.atDayMs(((h * 60 + m) * 60 + s) * 1000 + ms);
   }
