@@ -92,6 +92,7 @@ describe('the ghosts of what did not happen', () => {
     await open(s.api, '#/session/AJ_s');
     const ghost = (await waitFor(() => one(document, 'ghost-reply'))) as SVGElement;
     expect(Number(ghost.dataset.from)).toBe(T0 + 1000);
+    expect(Number(ghost.dataset.deadline)).toBe(T0 + 1000 + 8000);
     expect(ghost.dataset.waiting).toBe('true');
     // Past its 8 s deadline and still waiting: it reaches now.
     expect(Number(ghost.dataset.to)).toBeGreaterThanOrEqual(Date.now() - 2000);

@@ -410,6 +410,7 @@ export function Timeline(p: TimelineProps) {
                     data-waiting={g.waiting}
                     data-from={g.from}
                     data-to={g.to}
+                    data-deadline={g.deadline}
                     role="button"
                     aria-label={`${g.label} from ${clock(g.from, true)}`}
                     onClick={select({ type: 'event', id: g.ref })}

@@ -18,7 +18,15 @@ export function httpApi(key: string, base = ''): DeadairApi {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ channel, params }),
     });
-    const body = (await res.json()) as { result?: Requests[C]['result']; error?: string };
+    // A refusal (a wrong key, a foreign host) is plain text; an answer or an ApiError is JSON.
+    const text = await res.text();
+    let body: { result?: Requests[C]['result']; error?: string } | undefined;
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      body = undefined;
+    }
+    if (!body) throw new Error(`HTTP ${res.status}: ${text.trim().slice(0, 200)}`);
     if (!res.ok || body.error !== undefined) throw new Error(body.error ?? `HTTP ${res.status}`);
     return body.result as Requests[C]['result'];
   };
