@@ -99,6 +99,10 @@ export async function joinAsCaller(opts: {
   if (opts.agentName)
     at.roomConfig = new RoomConfiguration({ agents: [new RoomAgentDispatch({ agentName: opts.agentName })] });
   const room = new Room();
+  // What an agent sends its user (transcripts, agents-js's session feed): read and dropped, as a
+  // client app that shows none of it would (rtc-node logs every stream nobody handles).
+  room.registerTextStreamHandler('lk.transcription', (reader) => void reader.readAll().catch(() => ''));
+  room.registerByteStreamHandler('lk.agent.session', (reader) => void reader.readAll().catch(() => []));
   await room.connect(opts.url, await at.toJwt(), { autoSubscribe: true, dynacast: false });
   let source: AudioSource | undefined;
   if (opts.microphone !== false) {
