@@ -124,6 +124,12 @@ export function answer<C extends RequestChannel>(
       if (format === 'html') return reportHtml(store, id, version) as R;
       throw new ApiError('format must be jsonl or html');
     }
+    case 'settings.get':
+    case 'settings.set':
+    case 'settings.pick':
+    case 'demo.start':
+      // The tray app answers these itself; a page served by the CLI has no settings window.
+      throw new ApiError('settings are changed in the tray app, or in the settings file');
   }
   throw new ApiError('unknown channel');
 }

@@ -6,46 +6,10 @@ import { jsonErrorWhere, shownUrl } from './redact.js';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CAUSE_IDS, type CauseId, type Severity } from '../shared/types.js';
+import type { Config } from '../shared/settings.js';
+import { CAUSE_IDS, type CauseId } from '../shared/types.js';
 
-export interface Config {
-  alerts: {
-    /** Findings below this severity raise no alert. */
-    minSeverity: Severity;
-    /** Per-cause switch: false keeps that cause from alerting (it is still printed). */
-    causes: Partial<Record<CauseId, boolean>>;
-    /** Sessions failing for one cause within this many seconds make one alert. */
-    burstSeconds: number;
-    /** At most this many alerts a minute; the rest are counted and reported with the next one. */
-    maxPerMinute: number;
-    notify: boolean;
-    sound: boolean;
-  };
-  detectors: {
-    silenceSeconds: number;
-    thinkingSeconds: number;
-    hangSeconds: number;
-    rateLimitCriticalMinutes: number;
-    /** A user waits this long in a room with no agent: never_joined. */
-    neverJoinedSeconds: number;
-  };
-  /**
-   * What the tray app watches (and `deadair watch` with no paths or rooms given): log files,
-   * folders or globs, and a room name pattern.
-   */
-  watch: {
-    paths: string[];
-    rooms?: string;
-  };
-  /** The LiveKit server rooms are observed on (the environment's LIVEKIT_* win over these). */
-  livekit: {
-    url?: string;
-    apiKey?: string;
-    apiSecret?: string;
-    /** Observe at most this many rooms at once. */
-    maxRooms: number;
-  };
-}
+export type { Config };
 
 export const DEFAULT_CONFIG: Config = {
   alerts: {

@@ -12,21 +12,42 @@ import {
   session,
   shell,
   Tray,
+  dialog,
+  safeStorage,
   type IpcMainInvokeEvent,
+  type OpenDialogOptions,
 } from 'electron';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { answer, isRequestChannel } from '../core/api.js';
-import { defaultConfigPath, loadConfig, type Config } from '../core/config.js';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  defaultConfigPath,
+  expandHome,
+  loadConfig,
+  saveConfig,
+  type Config,
+} from '../core/config.js';
 import { playDemo, prepareDemo } from '../core/demo.js';
 import { credentialsFromEnv } from '../core/livekit/credentials.js';
 import { createWatcher, type Watcher, type WatcherOptions } from '../core/watcher.js';
-import { IPC, type AlertNotice } from '../shared/api.js';
+import { IPC, TRAY_CHANNELS, type AlertNotice, type RequestChannel } from '../shared/api.js';
+import type { SettingsView } from '../shared/settings.js';
 import { timelineHash, type TimelineRoute } from '../shared/links.js';
 import { clipPath, playFile } from '../os/sound.js';
 import { alertOutcome, reduce, type AppState, type Effect } from './app-state.js';
 import { launchWindowHost } from './room-host.js';
+import {
+  checkUpdate,
+  readState,
+  restoreState,
+  saveState,
+  SecretBox,
+  secretStorage,
+  settingsView,
+} from './settings.js';
 import { CSP, isAppUrl, isSafeExternalUrl, windowOptions } from './security.js';
 import { showNotification, TrayAdapter } from './tray.js';
 import { trayView, type TrayAction } from './tray-model.js';
@@ -40,7 +61,19 @@ if (!app.requestSingleInstanceLock()) app.exit(0);
 const resourcesRoot = () => (app.isPackaged ? process.resourcesPath : app.getAppPath()) + '/';
 const iconDir = () => join(resourcesRoot(), 'resources', 'icons');
 
-let config: Config = loadConfig(defaultConfigPath(process.env), false);
+const configFile = defaultConfigPath(process.env);
+/** Why the settings file could not be read (the defaults are used meanwhile), if it could not. */
+let configError: string | undefined;
+function readSettings(): Config {
+  try {
+    configError = undefined;
+    return loadConfig(configFile, false);
+  } catch (e) {
+    configError = (e as Error).message;
+    return structuredClone(DEFAULT_CONFIG);
+  }
+}
+let config: Config = readSettings();
 let state: AppState = {
   paused: false,
   seenBefore: 0,
@@ -48,6 +81,9 @@ let state: AppState = {
   notify: config.alerts.notify,
   sound: config.alerts.sound,
 };
+/** The app's own files: the tray state and the encrypted API secret. */
+const stateFile = () => join(app.getPath('userData'), 'state.json');
+let secrets: SecretBox | undefined;
 let watcher: Watcher | undefined;
 let demoDir: string | undefined;
 let tray: TrayAdapter | undefined;
@@ -57,17 +93,18 @@ let quitting = false;
 let offline: string | undefined;
 
 /**
- * Rooms to observe: until the settings window exists, a pattern in DEADAIR_ROOMS ('dev-*') with
- * the server and keys from LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET or the settings file.
+ * Rooms to observe: the settings' watch.rooms pattern (DEADAIR_ROOMS overrides it), on the server
+ * and keys of the settings — the secret from the keychain — with LIVEKIT_* winning as in the CLI.
  * The observer runs in a hidden window of its own session.
  */
 function roomsOption(): WatcherOptions['rooms'] {
-  const pattern = process.env.DEADAIR_ROOMS?.trim();
+  offline = undefined;
+  const pattern = process.env.DEADAIR_ROOMS?.trim() || config.watch.rooms;
   if (!pattern) return undefined;
   const credentials = credentialsFromEnv({
     LIVEKIT_URL: config.livekit.url,
     LIVEKIT_API_KEY: config.livekit.apiKey,
-    LIVEKIT_API_SECRET: config.livekit.apiSecret,
+    LIVEKIT_API_SECRET: secrets?.get() ?? config.livekit.apiSecret,
     ...Object.fromEntries(
       Object.entries(process.env).filter(([k, v]) => k.startsWith('LIVEKIT_') && v?.trim()),
     ),
@@ -94,12 +131,14 @@ function roomsOption(): WatcherOptions['rooms'] {
   };
 }
 
-/**
- * The same core watcher `deadair watch` starts. Until the settings window exists, the paths come
- * from DEADAIR_WATCH (separated as PATH is) and the thresholds from the settings file.
- */
-function startWatching(paths: string[], rooms?: WatcherOptions['rooms'], fromStart = false): Watcher {
-  const w = createWatcher({ paths, fromStart, settings: config, rooms });
+/** The same core watcher `deadair watch` starts, its alerts turned into the tray's. */
+function startWatching(
+  paths: string[],
+  rooms?: WatcherOptions['rooms'],
+  fromStart = false,
+  journal?: string,
+): Watcher {
+  const w = createWatcher({ paths, fromStart, settings: config, rooms, journal });
   w.subscribe((e) => {
     if (e.type === 'alert') {
       const out = alertOutcome(e.alert, state, Date.now());
@@ -162,6 +201,11 @@ function scheduleTray(): void {
 function dispatch(a: TrayAction): void {
   const r = reduce(state, a, Date.now());
   state = r.state;
+  try {
+    saveState(stateFile(), state);
+  } catch (e) {
+    console.error(`deadair: cannot keep the tray state: ${(e as Error).message}`);
+  }
   if (r.effect) apply(r.effect);
   refreshTray();
 }
@@ -175,8 +219,7 @@ function apply(e: Effect): void {
       app.setLoginItemSettings({ openAtLogin: e.on });
       break;
     case 'settings':
-      // Until the settings window lands: the settings file, in the user's editor.
-      void shell.openPath(defaultConfigPath(process.env));
+      showTimeline({ view: 'settings' });
       break;
     case 'demo':
       void startDemo();
@@ -231,6 +274,74 @@ function trusted(event: IpcMainInvokeEvent): boolean {
   return isAppUrl(event.senderFrame?.url ?? '', devServer);
 }
 
+/** The watcher the settings ask for (DEADAIR_WATCH, separated as PATH is, overrides the paths). */
+function startConfigured(): Watcher | undefined {
+  const env = (process.env.DEADAIR_WATCH ?? '').split(delimiter).filter(Boolean);
+  const paths = env.length > 0 ? env : config.watch.paths.map((p) => expandHome(p, process.env));
+  const rooms = roomsOption();
+  // The journal keeps the history the timeline shows, and what was said, across restarts.
+  return paths.length > 0 || rooms
+    ? startWatching(paths, rooms, false, join(app.getPath('userData'), 'journal.jsonl'))
+    : undefined;
+}
+
+function currentSettings(): SettingsView {
+  return settingsView(
+    config,
+    configFile,
+    secrets?.get(),
+    secretStorage(safeStorage, process.platform),
+    configError,
+  );
+}
+
+/** The settings window's own channels: answered here, never by the shared store API. */
+async function answerTray(
+  channel: RequestChannel,
+  params: unknown,
+  win: BrowserWindow | null,
+): Promise<unknown> {
+  switch (channel) {
+    case 'settings.get':
+      return currentSettings();
+    case 'settings.set': {
+      let update: ReturnType<typeof checkUpdate>;
+      try {
+        update = checkUpdate(params);
+        if (update.secret !== undefined) secrets?.set(update.secret);
+        saveConfig(configFile, update.config);
+      } catch (e) {
+        if (e instanceof ConfigError) throw new Error(e.message);
+        throw e;
+      }
+      config = readSettings();
+      state = { ...state, notify: config.alerts.notify, sound: config.alerts.sound };
+      // The new settings take effect now: the watcher starts again on them (its journal keeps
+      // what was said, so nothing is raised twice).
+      const old = watcher;
+      watcher = undefined;
+      await old?.stop();
+      watcher = startConfigured();
+      refreshTray();
+      return currentSettings();
+    }
+    case 'settings.pick': {
+      const what = (params as { what?: unknown } | null)?.what === 'files' ? 'files' : 'folder';
+      const options: OpenDialogOptions = {
+        properties: what === 'folder' ? ['openDirectory'] : ['openFile', 'multiSelections'],
+      };
+      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return r.canceled ? [] : r.filePaths;
+    }
+    case 'demo.start':
+      if (watcher) return false;
+      void startDemo();
+      return true;
+    default:
+      throw new Error('unknown channel');
+  }
+}
+
 app.on('second-instance', () => showTimeline({ view: 'sessions' }));
 
 void app.whenReady().then(() => {
@@ -249,6 +360,8 @@ void app.whenReady().then(() => {
   ipcMain.handle(IPC.request, (event, channel: unknown, params: unknown) => {
     if (!trusted(event)) throw new Error('untrusted sender');
     if (!isRequestChannel(channel)) throw new Error('unknown channel');
+    if (TRAY_CHANNELS.includes(channel))
+      return answerTray(channel, params, BrowserWindow.fromWebContents(event.sender));
     if (!watcher) {
       if (channel === 'version') return app.getVersion();
       if (channel === 'sessions.list') return [];
@@ -274,11 +387,14 @@ void app.whenReady().then(() => {
     if (off) sender.once('destroyed', off);
   });
 
-  config = loadConfig(defaultConfigPath(process.env), false);
-  state = { ...state, openAtLogin: app.getLoginItemSettings().openAtLogin };
-  const paths = (process.env.DEADAIR_WATCH ?? '').split(delimiter).filter(Boolean);
-  const rooms = roomsOption();
-  if (paths.length > 0 || rooms) watcher = startWatching(paths, rooms);
+  secrets = new SecretBox(safeStorage, join(app.getPath('userData'), 'livekit-secret.bin'));
+  config = readSettings();
+  state = restoreState(
+    readState(stateFile()),
+    { ...state, openAtLogin: app.getLoginItemSettings().openAtLogin },
+    Date.now(),
+  );
+  watcher = startConfigured();
   refreshTray();
   // Snoozes end and "needs attention" ages even when nothing happens.
   setInterval(refreshTray, 30_000).unref();

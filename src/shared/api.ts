@@ -5,6 +5,7 @@
 
 import type { Lane } from './lanes.js';
 import type { FindingVersion, StoreChange, StoredEvent, StoredTurn } from './store.js';
+import type { SettingsUpdate, SettingsView } from './settings.js';
 import type { CauseId, SessionSummary, Verdict } from './types.js';
 
 /** Which sessions to list (every field narrows it; none lists them all, attention first). */
@@ -69,7 +70,23 @@ export interface Requests {
   'session.density': { params: DensityQuery; result: Density };
   /** The file's text, or null for an unknown session. */
   'session.export': { params: ExportQuery; result: string | null };
+  /** The tray app's settings window (answered by the tray only; the CLI's page has none). */
+  'settings.get': { params: Record<string, never>; result: SettingsView };
+  /** Saves the settings (validated by the one schema; an error names the key) and applies them. */
+  'settings.set': { params: SettingsUpdate; result: SettingsView };
+  /** The system's file or folder picker: what the user chose (nothing when cancelled). */
+  'settings.pick': { params: { what: 'folder' | 'files' }; result: readonly string[] };
+  /** Plays the bundled demo scenario, watched for real (the first run, with nothing to watch yet). */
+  'demo.start': { params: Record<string, never>; result: boolean };
 }
+
+/** Channels only the tray app answers. */
+export const TRAY_CHANNELS: readonly RequestChannel[] = [
+  'settings.get',
+  'settings.set',
+  'settings.pick',
+  'demo.start',
+];
 
 /** An alert as the UI hears of it. */
 export interface AlertNotice {
@@ -101,6 +118,10 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'session.event',
   'session.density',
   'session.export',
+  'settings.get',
+  'settings.set',
+  'settings.pick',
+  'demo.start',
 ];
 export const SUBSCRIPTION_CHANNELS: readonly SubscriptionChannel[] = ['store.changes', 'alerts'];
 

@@ -23,8 +23,13 @@ describe('timeline links', () => {
     );
   });
 
+  it('names the tray app’s settings', () => {
+    expect(timelineHash({ view: 'settings' })).toBe('#/settings');
+    expect(parseTimelineHash('#/settings')).toEqual({ view: 'settings' });
+  });
+
   it('reads anything unknown or malformed as the sessions list', () => {
-    for (const h of ['', '#', '#/', '#/nope', '#/session/', '#/session/%E0%A4%A'])
+    for (const h of ['', '#', '#/', '#/nope', '#/session/', '#/session/%E0%A4%A', '#/settings/x'])
       expect(parseTimelineHash(h)).toEqual({ view: 'sessions' });
     expect(parseTimelineHash('#/session/AJ_z/other/x')).toEqual({ view: 'session', session: 'AJ_z' });
   });

@@ -2,6 +2,7 @@
 // prints the same links beside every finding (as Perfetto's and Jaeger's links open one span).
 //
 //   #/                                    the sessions
+//   #/settings                            the tray app's settings
 //   #/session/<id>                        a session, fitted to its span
 //   #/session/<id>/event/<eventId>        zoomed to that event, selected in the inspector
 //   #/session/<id>/finding/<findingId>    zoomed to the finding (first time to last), the finding
@@ -12,11 +13,15 @@
 // Every segment is URI-encoded (finding ids hold a '/', event ids a ':').
 
 export type TimelineRoute =
-  { view: 'sessions' } | { view: 'session'; session: string; event?: string; finding?: string };
+  | { view: 'sessions' }
+  /** The tray app's settings window (`#/settings`). */
+  | { view: 'settings' }
+  | { view: 'session'; session: string; event?: string; finding?: string };
 
 /** The hash of a route, e.g. `#/session/AJ_x/event/ab12%3A345`. */
 export function timelineHash(r: TimelineRoute): string {
   if (r.view === 'sessions') return '#/';
+  if (r.view === 'settings') return '#/settings';
   const enc = encodeURIComponent;
   let h = `#/session/${enc(r.session)}`;
   if (r.event !== undefined) h += `/event/${enc(r.event)}`;
@@ -44,6 +49,7 @@ function dec(s: string): string | undefined {
 /** The route a hash names; anything unknown is the sessions list. */
 export function parseTimelineHash(hash: string): TimelineRoute {
   const parts = hash.replace(/^#\/?/, '').split('/');
+  if (parts[0] === 'settings' && parts.length === 1) return { view: 'settings' };
   if (parts[0] !== 'session' || !parts[1]) return { view: 'sessions' };
   const session = dec(parts[1]);
   if (session === undefined || session === '') return { view: 'sessions' };
