@@ -257,10 +257,12 @@ export function parsePrettyFields(lines: string[]): Record<string, unknown> {
     buf = [];
   };
   for (const l of lines) {
-    const m = /^ {4}([^\s:][^:]*?): ?(.*)$/.exec(l);
-    if (m && m[1] !== undefined && !l.startsWith('     ')) {
+    // A field begins at exactly four spaces (a stack or an object's lines at more are not tried).
+    const m = l.charCodeAt(4) !== 32 && l.startsWith('    ') ? /^ {4}([^\s:][^:]*?): ?(.*)$/.exec(l) : null;
+    if (m && m[1] !== undefined) {
       commit();
-      key = m[1].replace(/^"|"$/g, '');
+      const k = m[1];
+      key = k.charCodeAt(0) === 34 || k.charCodeAt(k.length - 1) === 34 ? k.replace(/^"|"$/g, '') : k;
       buf.push(m[2] ?? '');
     } else if (key !== undefined) {
       buf.push(l);
