@@ -398,3 +398,31 @@ describe('a long session', () => {
     expect(all(document, 'state-segment').length).toBeLessThan(200);
   });
 });
+
+describe('the wheel', () => {
+  it('zooms at the pointer with ctrl held, pans with shift, and leaves a plain wheel to the page', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(credits(T0, 'AJ_w', 'room-w'));
+    await open(s.api, '#/session/AJ_w');
+    const lanes = one(document, 'lanes') as SVGElement;
+    const view = () => [Number(lanes.dataset.from), Number(lanes.dataset.to)] as const;
+    const wheel = async (o: WheelEventInit) => {
+      const e = new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX: 0, ...o });
+      await act(async () => lanes.dispatchEvent(e));
+      return e.defaultPrevented;
+    };
+    const [a, b] = view();
+    expect(await wheel({ deltaY: 100 })).toBe(false);
+    expect(view()).toEqual([a, b]);
+    // At the left edge (clientX 0 in jsdom's layout), zooming in keeps the left edge.
+    expect(await wheel({ deltaY: -200, ctrlKey: true })).toBe(true);
+    const [c, d] = view();
+    expect(c).toBeCloseTo(a, 0);
+    expect(d - c).toBeLessThan(b - a);
+    expect(await wheel({ deltaY: 100, shiftKey: true })).toBe(true);
+    const [e2, f] = view();
+    expect(e2).toBeGreaterThan(c);
+    expect(f - e2).toBeCloseTo(d - c, 0);
+  });
+});

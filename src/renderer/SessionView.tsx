@@ -154,8 +154,14 @@ export function SessionView({
     [events, view],
   );
   const ghosts = useMemo(
-    () => (summary ? ghostsOf(summary, data.turns ?? [], events, now) : []),
-    [summary, data.turns, events, now],
+    () =>
+      summary
+        ? ghostsOf(summary, data.turns ?? [], events, now, {
+            complete: loaded?.complete === true,
+            reachesEnd: loaded !== undefined && !(loaded.to < summary.end),
+          })
+        : [],
+    [summary, data.turns, events, now, loaded],
   );
   const selectedEvent =
     selected?.type === 'event'

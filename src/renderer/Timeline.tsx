@@ -145,15 +145,21 @@ export function Timeline(p: TimelineProps) {
   useEffect(() => {
     const el = svgRef.current;
     if (!el) return;
+    // Ctrl + wheel (and a trackpad's pinch, which comes as one) zooms at the pointer; a horizontal
+    // or shift + wheel pans; a plain vertical wheel scrolls the page, as everywhere else.
     const onWheel = (e: WheelEvent) => {
-      e.preventDefault();
       const v = viewRef.current;
       const r = el.getBoundingClientRect();
-      const at = v.from + ((e.clientX - r.left) / (r.width || width)) * (v.to - v.from);
-      if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
-        const d = (e.deltaX / (r.width || width)) * (v.to - v.from);
+      const w = r.width || width;
+      if (e.ctrlKey || e.metaKey) {
+        e.preventDefault();
+        const at = v.from + ((e.clientX - r.left) / w) * (v.to - v.from);
+        onViewRef.current(zoom(v, Math.exp(e.deltaY * 0.002), at), true);
+      } else if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+        e.preventDefault();
+        const d = ((e.shiftKey ? e.deltaY : e.deltaX) / w) * (v.to - v.from);
         onViewRef.current({ from: v.from + d, to: v.to + d }, true);
-      } else onViewRef.current(zoom(v, Math.exp(e.deltaY * 0.002), at), true);
+      }
     };
     el.addEventListener('wheel', onWheel, { passive: false });
     return () => el.removeEventListener('wheel', onWheel);
@@ -239,27 +245,31 @@ export function Timeline(p: TimelineProps) {
     });
   };
 
-  const densityRects = (lane: Lane) => {
+  // One path per lane, a bar per slice as tall as its count (a few elements to reconcile per
+  // frame while zooming, whatever the number of slices).
+  const densityPath = (lane: Lane) => {
     const c = counts?.lanes[lane];
     if (!counts || !c) return null;
     const max = Math.max(1, ...c);
-    const w = width / counts.buckets;
-    const x0 = x(counts.from);
     const scale = ((counts.to - counts.from) / span) * (width / counts.buckets);
-    return c.map((n, i) =>
-      n > 0 ? (
-        <rect
-          key={`d${lane}${i}`}
-          className={`density lane-${lane}`}
-          x={x0 + i * scale}
-          y={laneY(lane) + 5}
-          width={Math.max(1, Math.min(w, scale))}
-          height={LANE_H - 10}
-          opacity={0.25 + (0.75 * n) / max}
-          data-testid="lane-density"
-        />
-      ) : null,
-    );
+    const w = Math.max(1, Math.min(width / counts.buckets, scale) - 0.5);
+    const x0 = x(counts.from);
+    const base = laneY(lane) + LANE_H - 4;
+    let d = '';
+    c.forEach((n, i) => {
+      if (n <= 0) return;
+      const h = 2 + ((LANE_H - 10) * n) / max;
+      d += `M${(x0 + i * scale).toFixed(1)} ${base}v${(-h).toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}z`;
+    });
+    return d ? (
+      <path
+        key={`d${lane}`}
+        className={`density lane-${lane}`}
+        d={d}
+        data-testid="lane-density"
+        data-lane={lane}
+      />
+    ) : null;
   };
 
   return (
@@ -297,6 +307,7 @@ export function Timeline(p: TimelineProps) {
         <span className="range" data-testid="view-range">
           {clock(view.from, span < 60_000)} – {clock(view.to, span < 60_000)} ({duration(span)})
         </span>
+        <span className="hint-keys">ctrl + wheel zooms · drag pans</span>
         {counts && (
           <span className="hint" data-testid="density-note">
             {p.density
@@ -305,7 +316,12 @@ export function Timeline(p: TimelineProps) {
           </span>
         )}
       </div>
-      <div className="lanes" tabIndex={0} onKeyDown={onKey} aria-label="lanes: + and − zoom, arrows pan">
+      <div
+        className="lanes"
+        tabIndex={0}
+        onKeyDown={onKey}
+        aria-label="lanes: + and − or ctrl + wheel zoom; arrows, shift + wheel or drag pan"
+      >
         <div className="lane-titles">
           <div className="axis-title" />
           {LANES.map((l) => (
@@ -357,7 +373,7 @@ export function Timeline(p: TimelineProps) {
               </g>
             ))}
             {counts
-              ? LANES.map((l) => densityRects(l))
+              ? LANES.map((l) => densityPath(l))
               : segments
                   .filter((s) => s.to >= view.from && s.from <= view.to)
                   .map((s) => (

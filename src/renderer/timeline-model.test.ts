@@ -81,6 +81,10 @@ describe('ghosts', () => {
     ];
     const g = ghosts(summary({ end: T + 40_000 }), [], stuck, T + 50_000);
     expect(g.map((x) => [x.kind, x.from, x.to])).toEqual([['thinking', T + 2000, T + 40_000]]);
+    // Events that stop short of the session's end do not tell its last state.
+    expect(
+      ghosts(summary({ end: T + 40_000 }), [], stuck, T + 50_000, { complete: true, reachesEnd: false }),
+    ).toEqual([]);
     const fine = [...stuck, ev(T + 3000, 'agent_speech')];
     expect(ghosts(summary(), [], fine, T + 50_000)).toEqual([]);
   });
@@ -98,6 +102,8 @@ describe('ghosts', () => {
       ['retry-storm', T + 100_000, T + 110_000, '3 errors, then closed'],
     ]);
     expect(ghosts(summary(), [], events.slice(2), T)).toEqual([]);
+    // Nor when some of the window's events were not fetched.
+    expect(ghosts(summary(), [], events, T, { complete: false, reachesEnd: true })).toEqual([]);
   });
 });
 

@@ -106,6 +106,12 @@ export function ghosts(
   turns: readonly StoredTurn[],
   events: readonly StoredEvent[],
   now: number,
+  /**
+   * What `events` are: every event of their time range (`complete`), up to the session's end
+   * (`reachesEnd`). The last state is the session's only if they reach its end, and a storm is a
+   * storm only if no event is missing from it; reply ghosts come from the turns, always whole.
+   */
+  held: { complete: boolean; reachesEnd: boolean } = { complete: true, reachesEnd: true },
 ): Ghost[] {
   const out: Ghost[] = [];
   const silence = silenceDelay(turns, summary.causes);
@@ -128,7 +134,7 @@ export function ghosts(
 
   const states = events.filter((e) => e.kind === 'agent_state' && e.detail?.state);
   const lastState = states[states.length - 1];
-  if (lastState?.detail?.state === 'thinking') {
+  if (held.complete && held.reachesEnd && lastState?.detail?.state === 'thinking') {
     const spokeAfter = events.some((e) => e.kind === 'agent_speech' && e.time >= lastState.time);
     if (!spokeAfter)
       out.push({
@@ -141,7 +147,7 @@ export function ghosts(
       });
   }
 
-  const close = events.find((e) => e.kind === 'session_close');
+  const close = held.complete ? events.find((e) => e.kind === 'session_close') : undefined;
   if (close) {
     const errors = events.filter((e) => e.kind === 'error' && e.time <= close.time);
     let k = errors.length;
