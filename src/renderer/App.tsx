@@ -8,6 +8,7 @@ import { parseTimelineHash, timelineHash, type TimelineRoute } from '../shared/l
 import type { SessionSummary } from '../shared/types.js';
 import { SessionList } from './SessionList.js';
 import { SessionView } from './SessionView.js';
+import { Settings } from './Settings.js';
 
 /** The session list is asked again at most this often while the store changes. */
 export const LIST_REFRESH_MS = 500;
@@ -90,12 +91,18 @@ function Sessions({ api, onOpen }: { api: DeadairApi; onOpen: (id: string) => vo
 export function App({ api, width }: { api?: DeadairApi; width?: number }) {
   const [version, setVersion] = useState<string>();
   const [connected, setConnected] = useState(true);
+  // Only the tray app answers settings: the link is shown where they can be changed.
+  const [settings, setSettings] = useState(false);
   const [route, go] = useRoute();
   useEffect(() => {
     if (!api) return;
     let live = true;
     void api.version().then(
       (v) => live && setVersion(v),
+      () => undefined,
+    );
+    void api.request('settings.get', {}).then(
+      () => live && setSettings(true),
       () => undefined,
     );
     const off = api.connection?.((up) => live && setConnected(up));
@@ -120,6 +127,11 @@ export function App({ api, width }: { api?: DeadairApi; width?: number }) {
             {connected ? 'live' : 'reconnecting…'}
           </span>
         )}
+        {settings && (
+          <a href="#/settings" data-testid="settings-link">
+            Settings
+          </a>
+        )}
         {version && <span className="muted">version {version}</span>}
       </header>
       {!api && (
@@ -141,6 +153,7 @@ export function App({ api, width }: { api?: DeadairApi; width?: number }) {
           {...(width !== undefined ? { width } : {})}
         />
       )}
+      {api && route.view === 'settings' && <Settings api={api} onDone={() => go({ view: 'sessions' })} />}
       {api && route.view === 'sessions' && (
         <Sessions api={api} onOpen={(id) => go({ view: 'session', session: id })} />
       )}
