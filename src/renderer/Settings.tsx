@@ -271,7 +271,7 @@ export function Settings({ api, onDone }: { api: DeadairApi; onDone: () => void 
           />{' '}
           Spoken alert
         </label>
-        <Field label="Alert from">
+        <Field label="Alert on">
           <select
             value={draft.alerts.minSeverity}
             onChange={(e) =>
@@ -283,6 +283,7 @@ export function Settings({ api, onDone }: { api: DeadairApi; onDone: () => void 
             <option value="info">everything</option>
           </select>
         </Field>
+        <p className="muted">Causes that alert (each is still shown in the timeline when off):</p>
         <div className="causes" data-testid="cause-toggles">
           {CAUSE_IDS.map((cause: CauseId) => (
             <label className="check" key={cause}>
