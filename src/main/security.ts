@@ -4,7 +4,8 @@
 export const CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  // The page styles only from its own stylesheet (and the CSSOM), as under `deadair watch --ui`.
+  "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
