@@ -264,6 +264,46 @@ describe('the bulk reader agrees with the full path', () => {
     }
   }, 180_000);
 
+  it('dates pino-pretty errors read on the worker by the day clock, across midnight', async () => {
+    // Chatter (taken in bulk) and retry warnings with a stack (read on the worker) from 23:58 to
+    // 00:02: the day clock moves to the next day at the first line after midnight, whichever reads it.
+    const lines: string[] = [];
+    const hms = (s: number) => {
+      const t = (86_400 + 23 * 3600 + 58 * 60 + s) % 86_400;
+      const two = (n: number) => String(n).padStart(2, '0');
+      return `${two(Math.floor(t / 3600))}:${two(Math.floor(t / 60) % 60)}:${two(t % 60)}.${String((s * 37) % 1000).padStart(3, '0')}`;
+    };
+    for (let s = 0; s < 240; s++) {
+      const job = `AJ_${s % 7}`;
+      const head = (level: string, msg: string) =>
+        `[${hms(s)}] \x1b[33m${level}\x1b[39m (${100 + (s % 7)}): \x1b[36m${msg}\x1b[39m`;
+      lines.push(head('DEBUG', 'running EOU detection'), `    jobID: "${job}"`, `    room_id: "RM_${s % 7}"`);
+      if (s % 3 === 0)
+        lines.push(
+          head('WARN', 'failed to generate LLM completion, retrying in 2000ms'),
+          `    jobID: "${job}"`,
+          `    room_id: "RM_${s % 7}"`,
+          '    llm: "inference.LLM"',
+          '    attempt: 1',
+          '    error: {',
+          '      "type": "APIStatusError",',
+          '      "message": "429 \\"LLM token credit quota exceeded, category: MaxConcurrentGatewayLLMRpm\\"",',
+          '      "stack":',
+          '          APIStatusError: 429 "LLM token credit quota exceeded, category: MaxConcurrentGatewayLLMRpm"',
+          '              at LLMStream.run (file:///app/node_modules/@livekit/agents/dist/inference/llm.js:322:15)',
+          '      "retryable": true,',
+          '      "statusCode": 429,',
+          `      "requestId": "req_${s}"`,
+          '    }',
+        );
+    }
+    const f = write('midnight.pretty.log', lines.join('\n') + '\n');
+    const before = preparedFolded();
+    await agree([f]);
+    await agree([f], { chunkBytes: 4096 });
+    expect(preparedFolded()).toBeGreaterThan(before + 50);
+  });
+
   it('keeps the evidence text of dev-text turns whose colour codes cut UTF-8 characters apart', async () => {
     // Each job ends one user turn and is never answered: its silence keeps that line as evidence.
     const odd = [
