@@ -41,4 +41,25 @@ describe.skipIf(reason !== '')('Electron app', () => {
       await app.close();
     }
   });
+
+  it('opens the settings on a first run, and the demo from there fills the timeline', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const home = mkdtempSync(join(tmpdir(), 'deadair-electron-'));
+    const { _electron } = await import('playwright-core');
+    const app = await _electron.launch({
+      executablePath: bin,
+      args: [ROOT, `--user-data-dir=${join(home, 'data')}`],
+      env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), DEADAIR_WATCH: '', DEADAIR_ROOMS: '' },
+    });
+    try {
+      const page = await app.firstWindow();
+      await page.waitForSelector('[data-testid="first-run"]');
+      await page.click('[data-testid="demo"]');
+      await page.waitForSelector('[data-testid="session-row"]', { timeout: 30_000 });
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
 });

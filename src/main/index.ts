@@ -398,8 +398,8 @@ void app.whenReady().then(() => {
   refreshTray();
   // Snoozes end and "needs attention" ages even when nothing happens.
   setInterval(refreshTray, 30_000).unref();
-  // First run: nothing to watch yet — show the timeline, whose empty state offers the way in.
-  if (!watcher) showTimeline({ view: 'sessions' });
+  // First run (nothing to watch yet): the settings, which offer the demo.
+  if (!watcher) showTimeline({ view: 'settings' });
 });
 
 // Closing the timeline leaves deadair in the tray.
