@@ -69,7 +69,15 @@ function useSessions(api: DeadairApi | undefined) {
 }
 
 /** The sessions page: asked for only while it is shown (a session's view has no use for the list). */
-function Sessions({ api, onOpen }: { api: DeadairApi; onOpen: (id: string) => void }) {
+function Sessions({
+  api,
+  onOpen,
+  last,
+}: {
+  api: DeadairApi;
+  onOpen: (id: string) => void;
+  last: string | undefined;
+}) {
   const { sessions, error } = useSessions(api);
   return (
     <>
@@ -83,7 +91,7 @@ function Sessions({ api, onOpen }: { api: DeadairApi; onOpen: (id: string) => vo
           Loading sessions…
         </p>
       )}
-      {sessions && <SessionList sessions={sessions} onOpen={onOpen} />}
+      {sessions && <SessionList sessions={sessions} onOpen={onOpen} last={last} />}
     </>
   );
 }
@@ -94,6 +102,12 @@ export function App({ api, width }: { api?: DeadairApi; width?: number }) {
   // Only the tray app answers settings: the link is shown where they can be changed.
   const [settings, setSettings] = useState(false);
   const [route, go] = useRoute();
+  // The session last opened: back on the list, it is the active row.
+  const [lastSession, setLastSession] = useState<string>();
+  const routedSession = route.view === 'session' ? route.session : undefined;
+  useEffect(() => {
+    if (routedSession !== undefined) setLastSession(routedSession);
+  }, [routedSession]);
   useEffect(() => {
     if (!api) return;
     let live = true;
@@ -155,7 +169,7 @@ export function App({ api, width }: { api?: DeadairApi; width?: number }) {
       )}
       {api && route.view === 'settings' && <Settings api={api} onDone={() => go({ view: 'sessions' })} />}
       {api && route.view === 'sessions' && (
-        <Sessions api={api} onOpen={(id) => go({ view: 'session', session: id })} />
+        <Sessions api={api} onOpen={(id) => go({ view: 'session', session: id })} last={lastSession} />
       )}
     </div>
   );

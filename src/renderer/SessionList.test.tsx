@@ -112,6 +112,24 @@ describe('the sessions list', () => {
     expect((one(document, 'session-view') as HTMLElement).dataset.session).toBe('AJ_silent');
   });
 
+  it('/ searches; escape goes back from a session to the list, with that session active', async () => {
+    const s = fourSessions();
+    m = await mount(<App api={s.api} />);
+    await waitFor(() => rows().length === 4);
+    await key(document.body, '/');
+    expect(document.activeElement).toBe(one(document, 'filter-search'));
+    await key(one(document, 'session-list'), 'ArrowDown');
+    await key(one(document, 'session-list'), 'ArrowDown');
+    await key(one(document, 'session-list'), 'Enter');
+    await waitFor(() => one(document, 'session-view'));
+    await key(document.body, 'Escape');
+    await waitFor(() => rows().length === 4);
+    expect(location.hash).toBe('#/');
+    const active = rows().find((r) => r.getAttribute('aria-selected') === 'true');
+    expect(active?.dataset.session).toBe('AJ_degraded');
+    expect(document.activeElement).toBe(one(document, 'session-list'));
+  });
+
   it('renders only the rows in view of a long list', async () => {
     const s = storeApi();
     for (let i = 0; i < 400; i++) s.lines(healthy(T0 + i * 20, `AJ_many${i}`, `room-${i}`, 1));

@@ -1,7 +1,7 @@
 // The sessions: those needing attention first (failed, silent, degraded, healthy), each with its
 // verdict, the cause in words, room, job, start, duration and a live dot; filtered by verdict,
 // cause and room, searched, and walked with the keyboard (up / down / enter). Virtualised.
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CauseId, SessionSummary, Verdict } from '../shared/types.js';
 import { attentionOrder, CAUSE_WORDS, causeWords, dateTime, duration, VERDICTS } from './format.js';
 import { useVirtualRows } from './virtual.js';
@@ -37,13 +37,29 @@ export function filterSessions(all: readonly SessionSummary[], f: SessionFilter)
 export function SessionList({
   sessions,
   onOpen,
+  last,
 }: {
   sessions: readonly SessionSummary[];
   onOpen: (id: string) => void;
+  /** The session last opened: the active row, focused, when the list comes back. */
+  last?: string | undefined;
 }) {
   const [filter, setFilter] = useState<SessionFilter>({ search: '' });
-  const [active, setActive] = useState(0);
   const shown = useMemo(() => filterSessions(sessions, filter), [sessions, filter]);
+  const [active, setActive] = useState(() =>
+    Math.max(0, last === undefined ? 0 : shown.findIndex((s) => s.id === last)),
+  );
+  // `/` searches, as in most lists.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.key !== '/' || t?.closest('input, select, textarea')) return;
+      e.preventDefault();
+      document.querySelector<HTMLInputElement>('[data-testid="filter-search"]')?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   const rooms = useMemo(
     () => [...new Set(sessions.map((s) => s.room).filter((r): r is string => r !== undefined))].sort(),
     [sessions],
@@ -60,6 +76,13 @@ export function SessionList({
   }, [sessions]);
   const v = useVirtualRows(shown.length, SESSION_ROW_HEIGHT);
   const at = Math.min(active, Math.max(0, shown.length - 1));
+  const listRef = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    if (last === undefined) return;
+    listRef.current?.focus();
+    v.reveal(at);
+    // Once, as the list appears.
+  }, []);
 
   const move = (to: number) => {
     const i = Math.max(0, Math.min(shown.length - 1, to));
@@ -165,7 +188,10 @@ export function SessionList({
       ) : (
         <div
           className="scroll"
-          ref={v.ref}
+          ref={(el) => {
+            v.ref.current = el;
+            listRef.current = el;
+          }}
           onScroll={v.onScroll}
           role="listbox"
           tabIndex={0}

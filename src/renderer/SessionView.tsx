@@ -181,6 +181,18 @@ export function SessionView({
     // Only when the selection changes (not its time): a view panned away from it stays there.
   }, [selected, selectedTime === undefined]);
 
+  // Escape clears the selection, then goes back to the list.
+  const hasSelection = selected !== undefined;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || (e.target as HTMLElement | null)?.closest('input, select, textarea')) return;
+      if (hasSelection) setSelected(undefined);
+      else onBack();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [hasSelection, onBack]);
+
   const onView = useCallback((v: View, byUser: boolean) => {
     setView(v);
     if (byUser) setFollow(false);
