@@ -426,3 +426,27 @@ describe('the wheel', () => {
     expect(f - e2).toBeCloseTo(d - c, 0);
   });
 });
+
+describe('gaps and forgotten events', () => {
+  it('draws a stretch with no output as a gap, across the lanes', async () => {
+    const T0 = Date.now() - 300_000;
+    const s = storeApi();
+    s.lines([...healthy(T0, 'AJ_g', 'room-g', 1), userSaid(T0 + 120_000, 'AJ_g', 'room-g', 'hello again')]);
+    await open(s.api, '#/session/AJ_g');
+    const gap = (await waitFor(() => one(document, 'gap'))) as SVGElement;
+    expect(gap.dataset.why).toBe('no output');
+    expect(gap.textContent).toMatch(/no output 1 min/);
+  });
+
+  it('says so when the store holds only a session’s summary', async () => {
+    const s = storeApi();
+    s.lines(credits(Date.now() - 60_000, 'AJ_old', 'room-o'));
+    const summary = s.store.session('AJ_old');
+    if (summary) s.store.retire([summary]);
+    await open(s.api, '#/session/AJ_old');
+    await waitFor(() => one(document, 'events-gone'));
+    // Its findings are still drawn from the summary.
+    expect(all(document, 'finding-bar').length).toBeGreaterThan(0);
+    expect(all(document, 'event')).toHaveLength(0);
+  });
+});
