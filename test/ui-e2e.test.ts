@@ -155,6 +155,31 @@ describe.skipIf(reason !== '')('the timeline, in Chromium', () => {
     });
   });
 
+  describe('deadair analyze --ui', () => {
+    it('prints each session with its link, and the link opens at its finding', async () => {
+      const a = await serve([
+        'analyze',
+        '--ui',
+        join(ROOT, 'test/fixtures/python-real/1.8.9/hang.dev.log'),
+        join(ROOT, 'test/fixtures/real/llm-credits.json.log'),
+      ]);
+      await until(() => /open\s+\S+finding\/AJ_llmcreditsJ%2Fcredits_exhausted/.test(a.out()), 30_000);
+      const link = /open\s+(\S+#\/session\/AJ_6ae2eb05dd93\/finding\/\S+)/.exec(a.out())?.[1];
+      expect(link).toBeDefined();
+      const p = await page(link as string);
+      await expect
+        .poll(() => p.locator('[data-testid="inspector-finding"]').getAttribute('data-finding'))
+        .toBe('AJ_6ae2eb05dd93/agent_silent');
+      // Every event of the session is there (the full path indexed them): the user's turn too.
+      const events = await call(link as string, 'session.events', { session: 'AJ_6ae2eb05dd93' });
+      const kinds = (events.result as { events: { kind: string }[] }).events.map((e) => e.kind);
+      expect(kinds).toContain('user_turn_end');
+      await p.click('[data-testid="zoom-fit"]');
+      await expect.poll(() => p.locator('[data-testid="event-row"]').count()).toBeGreaterThan(3);
+      await p.context().close();
+    });
+  });
+
   describe('deadair watch --ui', () => {
     const log = join(dir, 'live.log');
     let w: Awaited<ReturnType<typeof serve>>;

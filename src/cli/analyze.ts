@@ -14,12 +14,17 @@ import { COMMON, formatOption, parse, problemLine, settings, UsageError, type Io
 import { noTurnEvidenceText, pickStyle, sessionText, shortPath } from './format.js';
 import { RECORDS_VERSION, sessionRecord } from '../shared/records.js';
 import { SessionStore } from '../core/store.js';
+import { timelineLink } from '../shared/links.js';
+import { serveUi } from './watch.js';
 import { ANALYZE_HELP } from './help.js';
 
 const ANALYZE_OPTIONS = {
   ...COMMON,
   progress: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
+  ui: { type: 'boolean' },
+  'ui-port': { type: 'string' },
+  open: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 async function resolveInputs(
@@ -57,11 +62,20 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
       ? new Progress(io.err, total)
       : undefined;
 
-  const pipeline = new Pipeline({
+  // With --ui every event is indexed for the timeline, so every line takes the full path.
+  const ui = values.ui === true;
+  const store: SessionStore = new SessionStore(() => pipeline.tracker);
+  const pipeline: Pipeline = new Pipeline({
     format,
     baseTime: (f) => mtimeOf(f),
     tracker: tracker ?? trackerOptions(cfg),
     prefetch: io.env.DEADAIR_READ_AHEAD === '0' ? 'never' : 'auto',
+    ...(ui
+      ? {
+          onFolded: (ev, session) => store.addEvent(ev, session),
+          onFinding: (f, how) => void store.addFinding(f, how),
+        }
+      : {}),
   });
   const problems: SourceProblem[] = [...inputProblems];
   const done = new Map<string, number>();
@@ -74,7 +88,7 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
     // Files under BULK_MIN_BYTES are read by it too: setting the bulk reader up costs more than it
     // saves on them (a directory of thousands of one-line logs reads twice as fast).
     scanner:
-      io.env.DEADAIR_BULK === '0'
+      io.env.DEADAIR_BULK === '0' || ui
         ? undefined
         : (file) =>
             (sizes.get(file) ?? BULK_MIN_BYTES) >= BULK_MIN_BYTES ? pipeline.scanner(file) : undefined,
@@ -101,7 +115,18 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
   // Nothing could be read: the lines on stderr say why; a report of nothing would read as an all-clear.
   if (problems.length > 0 && pipeline.files().length === 0) return 2;
   // What the report says is what the store answers, as `watch --json` and the timeline read it.
-  const store = new SessionStore(pipeline.tracker);
+  const server = ui
+    ? await serveUi({ store, subscribe: () => () => undefined }, io, values, pickStyle(io.err, io.env))
+    : undefined;
+  const link = (s: Readonly<SessionSummary>) =>
+    server
+      ? timelineLink(
+          server.url,
+          s.causes[0] && s.verdict !== 'healthy'
+            ? { view: 'session', session: s.id, finding: s.causes[0].id }
+            : { view: 'session', session: s.id },
+        )
+      : undefined;
   const counts = pipeline.tracker.verdictCounts();
   const count = counts.failed + counts.silent + counts.degraded + counts.healthy;
   const fileStats = pipeline.files();
@@ -114,7 +139,10 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
     await out.put(`{"version":${RECORDS_VERSION},"sessions":[`);
     let first = true;
     for (const s of store.eachSummary()) {
-      await out.put((first ? '' : ',') + JSON.stringify(sessionRecord(s)));
+      const at = link(s);
+      await out.put(
+        (first ? '' : ',') + JSON.stringify(at ? { ...sessionRecord(s), link: at } : sessionRecord(s)),
+      );
       first = false;
     }
     const summary = {
@@ -131,11 +159,22 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
     await out.put(`],"summary":${JSON.stringify(summary)},"problems":${JSON.stringify(probs)}}\n`);
   } else {
     await out.put(analyzeHeader(fileStats, style) + '\n\n');
-    for (const s of store.eachSummary(true)) await out.put(sessionText(s, style) + '\n\n');
+    for (const s of store.eachSummary(true)) {
+      const at = link(s);
+      await out.put(sessionText(s, style) + (at ? `\n  ${style.dim('open')}    ${at}` : '') + '\n\n');
+    }
     await out.put(analyzeFooter(count, counts, rawLines, pipeline.lines, style) + '\n');
     if (blind.length > 0) await out.put(style.dim(`note: ${noTurnEvidenceText(blind)}`) + '\n');
   }
   await out.flush();
+  if (server) {
+    // The sessions stay browsable (their evidence is read from the logs) until Ctrl-C.
+    io.err.write(
+      pickStyle(io.err, io.env).dim(`deadair: the timeline stays at ${server.url} — Ctrl-C to stop\n`),
+    );
+    await (io.stopSignal ?? new Promise<void>(() => undefined));
+    await server.close();
+  }
   // As grep does: what could be read is reported, and any input that could not be read exits 2.
   if (problems.length > 0) return 2;
   return counts.failed + counts.silent > 0 ? 1 : 0;

@@ -30,6 +30,10 @@ Options:
   --config <file>      settings file (default: $XDG_CONFIG_HOME/deadair/config.json)
   --format <id>        read every line as one format: ${FORMAT_IDS.filter((f) => f !== 'raw').join(', ')} (default: auto)
   --no-progress        no progress bar (it shows only on a terminal, for large inputs)
+  --ui                 then serve these sessions' timeline on 127.0.0.1 until Ctrl-C; each session
+                       shows its link (every line then takes the full path: slower on big logs)
+  --ui-port <N>        on this port (default: a free one)
+  --open               open the timeline in the browser ($BROWSER, or the desktop's opener)
   --no-color           no colour (also: NO_COLOR=1)
   -h, --help           this help
 

@@ -24,7 +24,8 @@ export interface UiServer {
 }
 
 export interface UiServerOptions {
-  watcher: Watcher;
+  /** What it serves: a watcher's store and stream (or a finished analysis's store, no stream). */
+  watcher: Pick<Watcher, 'store' | 'subscribe'>;
   version: string;
   /** Port to listen on (0: a free one). */
   port?: number;

@@ -177,7 +177,7 @@ export async function watch(args: string[], io: Io): Promise<number> {
 
 /** `--ui`: the timeline on 127.0.0.1, its URL printed (and opened with `--open`). */
 export async function serveUi(
-  w: Watcher,
+  w: Pick<Watcher, 'store' | 'subscribe'> & { stop?: () => Promise<void> },
   io: Io,
   values: { 'ui-port'?: string; open?: boolean },
   style: Style,
@@ -194,7 +194,7 @@ export async function serveUi(
       root: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     });
   } catch (e) {
-    await w.stop();
+    await w.stop?.();
     throw new UsageError(`cannot serve the timeline on 127.0.0.1:${port}: ${(e as Error).message}`);
   }
   io.err.write(style.dim(`deadair: timeline at ${server.url}\n`));
