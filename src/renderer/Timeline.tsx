@@ -218,11 +218,35 @@ export function Timeline(p: TimelineProps) {
     if (lane === 'state' || lane === 'findings') return null;
     const evs = lanes.get(lane) ?? [];
     const y = laneY(lane);
-    return evs.map((ev) => {
+    return evs.map((ev, i) => {
       const cx = x(ev.time);
       const sel = p.selected?.type === 'event' && p.selected.id === ev.id;
       const tall = ev.kind === 'error' || ev.kind === 'session_close';
-      return (
+      // What was said, beside its marker, where there is room before the lane's next words.
+      let k = i + 1;
+      while (k < evs.length && (evs[k] as StoredEvent).detail?.text === undefined) k++;
+      const next = evs[k];
+      const room = (next ? x(next.time) : width) - cx - 10;
+      const said = ev.detail?.text;
+      const chars = Math.floor(room / 6.5);
+      const label =
+        said !== undefined && chars >= 6
+          ? said.length > chars
+            ? said.slice(0, chars - 1) + '…'
+            : said
+          : undefined;
+      return [
+        label !== undefined && (
+          <text
+            key={`${lane}:${ev.id}:t`}
+            className="said"
+            x={cx + 6}
+            y={y + LANE_H / 2 + 4}
+            data-testid="said"
+          >
+            {label}
+          </text>
+        ),
         <rect
           key={`${lane}:${ev.id}`}
           className={`${eventClass(ev)}${sel ? ' selected' : ''}`}
@@ -240,8 +264,8 @@ export function Timeline(p: TimelineProps) {
           onClick={select({ type: 'event', id: ev.id })}
         >
           <title>{eventLabel(ev)}</title>
-        </rect>
-      );
+        </rect>,
+      ];
     });
   };
 

@@ -43,6 +43,11 @@ describe('untrusted text', () => {
       (all(document, 'event-row') as HTMLElement[]).find((r) => r.textContent?.includes('hello')),
     );
     expect(said.querySelector('.ev-msg')?.textContent).toBe(SAID);
+    // On the lanes too, beside the user's marker (as much of it as fits).
+    await waitFor(() => all(document, 'said').length > 0);
+    expect(all(document, 'said').some((t) => SAID.startsWith((t.textContent ?? '').replace(/…$/, '')))).toBe(
+      true,
+    );
     await click(said);
     await waitFor(() =>
       one(document, 'inspector-evidence')?.textContent?.includes('conversation_item_added'),
