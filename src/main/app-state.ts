@@ -6,25 +6,16 @@
 import type { Alert } from '../core/alerts.js';
 import type { AlertClip } from '../core/causes.js';
 import type { TimelineRoute } from '../shared/links.js';
-import { isQuiet, type TrayAction } from './tray-model.js';
+import { isQuiet, type TrayAction, type TrayChoices } from './tray-model.js';
 
-export interface AppState {
-  paused: boolean;
-  snoozedUntil?: number;
-  /** Sessions that ended before this no longer need attention. */
-  seenBefore: number;
-  openAtLogin: boolean;
+export interface AppState extends TrayChoices {
   /** Notifications and spoken clips, as the settings say. */
   notify: boolean;
   sound: boolean;
 }
 
-export type Effect =
-  | { type: 'open'; route: TimelineRoute }
-  | { type: 'settings' }
-  | { type: 'demo' }
-  | { type: 'login'; on: boolean }
-  | { type: 'quit' };
+/** What a tray action asks of the world outside the state. */
+export type Effect = Exclude<TrayAction, { type: 'pause' | 'resume' | 'snooze' | 'seen' }>;
 
 /** A tray action: the next state, and what to do outside it. */
 export function reduce(s: AppState, a: TrayAction, now: number): { state: AppState; effect?: Effect } {
@@ -38,13 +29,13 @@ export function reduce(s: AppState, a: TrayAction, now: number): { state: AppSta
     case 'seen':
       return { state: { ...s, seenBefore: now } };
     case 'login':
-      return { state: { ...s, openAtLogin: a.on }, effect: { type: 'login', on: a.on } };
+      return { state: { ...s, openAtLogin: a.on }, effect: a };
     case 'open':
-      return { state: s, effect: { type: 'open', route: a.route } };
+      return { state: s, effect: a };
     case 'settings':
     case 'demo':
     case 'quit':
-      return { state: s, effect: { type: a.type } };
+      return { state: s, effect: a };
   }
 }
 

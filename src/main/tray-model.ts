@@ -8,19 +8,23 @@ import type { SessionSummary, Verdict } from '../shared/types.js';
 
 export type TrayState = 'idle' | 'warning' | 'failed' | 'paused' | 'offline';
 
-export interface TrayInput {
-  /** The store's sessions (those needing attention first). */
-  sessions: readonly SessionSummary[];
+/** What the user chose, as the tray shows it (kept across restarts by app-state.ts). */
+export interface TrayChoices {
   /** Alerts paused until resumed. */
   paused: boolean;
   /** Alerts snoozed until this time (ms), if snoozed. */
   snoozedUntil?: number;
-  /** Why the rooms cannot be observed (LiveKit unreachable, bad key), when they cannot. */
-  offline?: string;
   /** Sessions that ended before this time (ms) no longer need attention: the user saw them. */
   seenBefore: number;
   /** Whether deadair starts at login. */
   openAtLogin: boolean;
+}
+
+export interface TrayInput extends TrayChoices {
+  /** The store's sessions (those needing attention first). */
+  sessions: readonly SessionSummary[];
+  /** Why the rooms cannot be observed (LiveKit unreachable, bad key), when they cannot. */
+  offline?: string;
   /** Nothing is watched yet (no settings): the menu offers settings and the demo first. */
   unconfigured: boolean;
   now: number;
