@@ -6,15 +6,7 @@
 # Usage: dbus-click.sh <deadair-bin> <logfile> <lines-file> <workdir>
 set -u
 bin=$1 log=$2 lines=$3 work=$4
-dfile=$(mktemp)
-Xvfb -displayfd 3 -screen 0 800x600x24 -nolisten tcp 3>"$dfile" >/dev/null 2>&1 &
-xvfb=$!
-for _ in $(seq 200); do [ -s "$dfile" ] && break; sleep 0.05; done
-display=":$(head -n1 "$dfile")"
-rm -f "$dfile"
-DISPLAY=$display dunst >/dev/null 2>&1 &
-dunst=$!
-for _ in $(seq 100); do dunstctl count >/dev/null 2>&1 && break; sleep 0.05; done
+. "$(dirname "$0")/desktop-session.sh"
 # The "browser": records the URL it was asked to open.
 opened="$work/opened.txt"
 recorder="$work/browser.sh"

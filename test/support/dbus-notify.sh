@@ -6,16 +6,7 @@ set -u
 bin=$1 log=$2 lines=$3 want=$4
 config=()
 [ -n "${5:-}" ] && config=(--config "$5")
-# Let Xvfb pick a free display and tell us which (no clash with a stale or parallel one).
-dfile=$(mktemp)
-Xvfb -displayfd 3 -screen 0 800x600x24 -nolisten tcp 3>"$dfile" >/dev/null 2>&1 &
-xvfb=$!
-for _ in $(seq 200); do [ -s "$dfile" ] && break; sleep 0.05; done
-display=":$(head -n1 "$dfile")"
-rm -f "$dfile"
-DISPLAY=$display dunst >/dev/null 2>&1 &
-dunst=$!
-for _ in $(seq 100); do dunstctl count >/dev/null 2>&1 && break; sleep 0.05; done
+. "$(dirname "$0")/desktop-session.sh"
 : > "$log"
 out=$(mktemp)
 err=$(mktemp)
