@@ -269,8 +269,9 @@ export function SessionView({
         <span className="meta">
           {summary.job && <>job {summary.job} · </>}
           {dateTime(summary.start)} · {duration(sessionEnd(summary, now) - summary.start)} ·{' '}
-          {summary.turns.user} user turns, {summary.turns.spoken} spoken replies
-          {summary.errors ? `, ${summary.errors} errors` : ''}
+          {count(summary.turns.user, 'user turn')},{' '}
+          {count(summary.turns.spoken, 'spoken reply', 'spoken replies')}
+          {summary.errors ? `, ${count(summary.errors, 'error')}` : ''}
           {summary.closeReason ? ` · closed: ${summary.closeReason}` : ''}
         </span>
       </header>
@@ -369,4 +370,9 @@ export function SessionView({
       )}
     </main>
   );
+}
+
+/** `1 user turn`, `2 user turns`. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
