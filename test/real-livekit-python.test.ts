@@ -41,6 +41,7 @@ describe.skipIf(why !== '')(
       'py-',
       (o) => openCall({ server, dir, ...o, startAgent: (a) => startPythonAgent({ python, ...a }) }),
       ['healthy', 'credits', 'ratelimit', 'hang'],
+      `python-${VERSION}`,
     );
   },
 );

@@ -3,7 +3,7 @@
 // log file, `deadair watch --rooms 'e2e-*' <that log>` running, and a real caller that joins a new
 // `e2e-*` room (dispatching the agent into it) and speaks with espeak-ng's voice.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParticipantKind, RoomEvent, type Participant, type RemoteParticipant } from '@livekit/rtc-node';
 import { startNodeAgent, type AgentProcess } from './agents.js';
@@ -29,6 +29,11 @@ export interface CallOptions {
   rateLimited?: number;
   transcripts?: string[];
   mode?: 'start' | 'dev';
+  /**
+   * Keep the agent's log as `<DEADAIR_E2E_RECORD>/<record.dir>/<record.name>.<mode>.log` once the
+   * call is over, when DEADAIR_E2E_RECORD is set (test/real-livekit/record.sh: the fixtures).
+   */
+  record?: { dir: string; name: string };
   /** deadair's detector settings (the config file's `detectors`). */
   detectors?: Record<string, number>;
   startAgent?: (o: {
@@ -69,7 +74,10 @@ export async function openCall(o: CallOptions): Promise<Call> {
   const room = `e2e-${o.name}-${tag}`;
   const agentName = `e2e-${o.name}-${tag}`;
   const gw = await startGateway({ llm: o.llm, rateLimited: o.rateLimited, transcripts: o.transcripts });
-  const log = join(o.dir, `${o.name}.${o.mode ?? 'start'}.log`);
+  // DEADAIR_E2E_MODE=start|dev runs every call in that mode (to record both formats).
+  const envMode = process.env.DEADAIR_E2E_MODE;
+  const mode = envMode === 'start' || envMode === 'dev' ? envMode : (o.mode ?? 'start');
+  const log = join(o.dir, `${o.name}.${mode}.log`);
   const cleanups: (() => Promise<unknown>)[] = [() => gw.close()];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -79,10 +87,17 @@ export async function openCall(o: CallOptions): Promise<Call> {
       server: o.server,
       gatewayUrl: gw.url,
       agentName,
-      mode: o.mode ?? 'start',
+      mode,
       log,
     });
-    cleanups.push(() => agent.stop());
+    cleanups.push(async () => {
+      await agent.stop();
+      const keep = process.env.DEADAIR_E2E_RECORD;
+      if (keep && o.record) {
+        mkdirSync(join(keep, o.record.dir), { recursive: true });
+        copyFileSync(log, join(keep, o.record.dir, `${o.record.name}.${mode}.log`));
+      }
+    });
     const config = join(o.dir, `${o.name}.config.json`);
     writeFileSync(config, JSON.stringify({ detectors: o.detectors ?? {} }));
     const watch = startWatch(

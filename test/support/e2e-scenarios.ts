@@ -25,29 +25,40 @@ async function withCall(
 }
 
 /** Defines the scenarios (in the calling describe). `open` starts a call with this framework's agent. */
-export function defineScenarios(prefix: string, open: Open, only: Scenario[]): void {
+export function defineScenarios(
+  prefix: string,
+  open: Open,
+  only: Scenario[],
+  /** Where DEADAIR_E2E_RECORD keeps this framework's logs (e.g. `node-1.9.0`). */
+  recordDir: string,
+): void {
   const want = new Set(only);
+  const record = (name: Scenario) => ({ dir: recordDir, name });
 
   if (want.has('healthy'))
     it(
       'a healthy call of several turns raises nothing',
       () =>
-        withCall(open, { name: `${prefix}healthy`, llm: 'ok', mode: 'dev' }, async (call) => {
-          for (const line of [
-            'Hello, can you hear me?',
-            'What is the weather like?',
-            'Thank you, goodbye.',
-          ]) {
-            const from = call.states.length;
-            await call.say(line);
-            const spoke = await call.waitState('speaking', from, 20_000);
-            await call.waitState('listening', spoke, 20_000);
-          }
-          expect(call.gw.heard).toHaveLength(3);
-          await sleep(3000);
-          expect(severe(call), show(call)).toEqual([]);
-          expect(call.alerts()).toEqual([]);
-        }),
+        withCall(
+          open,
+          { name: `${prefix}healthy`, record: record('healthy'), llm: 'ok', mode: 'dev' },
+          async (call) => {
+            for (const line of [
+              'Hello, can you hear me?',
+              'What is the weather like?',
+              'Thank you, goodbye.',
+            ]) {
+              const from = call.states.length;
+              await call.say(line);
+              const spoke = await call.waitState('speaking', from, 20_000);
+              await call.waitState('listening', spoke, 20_000);
+            }
+            expect(call.gw.heard).toHaveLength(3);
+            await sleep(3000);
+            expect(severe(call), show(call)).toEqual([]);
+            expect(call.alerts()).toEqual([]);
+          },
+        ),
       180_000,
     );
 
@@ -55,36 +66,40 @@ export function defineScenarios(prefix: string, open: Open, only: Scenario[]): v
     it(
       'out of credits: one alert naming credits, the log and the room in one session',
       () =>
-        withCall(open, { name: `${prefix}credits`, llm: 'credits' }, async (call) => {
-          await call.say('Hello, are you there?');
-          await call.watch.until(() => call.alerts().length > 0, 30_000, 'an alert');
-          // The room's view of the same call: the caller's turn went unanswered (the observer saw
-          // it end), a consequence of the credits, in the same session: still one alert.
-          await call.watch.until(
-            () => call.findings().some((f) => f.cause === 'agent_silent'),
-            20_000,
-            'the room-side silence',
-          );
-          await sleep(1000);
-          const alerts = call.alerts();
-          expect(alerts, show(call)).toHaveLength(1);
-          expect(alerts[0]).toMatchObject({ cause: 'credits_exhausted' });
-          expect(String(alerts[0]!.title) + String(alerts[0]!.body)).toMatch(/credit/i);
-          const findings = call.findings();
-          const credits = findings.find((f) => f.cause === 'credits_exhausted');
-          expect(credits, show(call)).toMatchObject({ severity: 'critical', room: call.room });
-          // One session: every finding about this call, from the log or the room, is in it.
-          expect(new Set(findings.map((f) => f.session))).toEqual(new Set([credits!.session]));
-          const evidence = findings.flatMap(
-            (f) => f.evidence as { file: string | null; room: string | null }[],
-          );
-          expect(evidence.some((e) => e.file?.endsWith(`${prefix}credits.start.log`))).toBe(true);
-          expect(evidence.some((e) => e.room === call.room)).toBe(true);
-          expect(findings.find((f) => f.cause === 'agent_silent')).toMatchObject({
-            consequenceOf: 'credits_exhausted',
-            job: credits!.job,
-          });
-        }),
+        withCall(
+          open,
+          { name: `${prefix}credits`, record: record('credits'), llm: 'credits' },
+          async (call) => {
+            await call.say('Hello, are you there?');
+            await call.watch.until(() => call.alerts().length > 0, 30_000, 'an alert');
+            // The room's view of the same call: the caller's turn went unanswered (the observer saw
+            // it end), a consequence of the credits, in the same session: still one alert.
+            await call.watch.until(
+              () => call.findings().some((f) => f.cause === 'agent_silent'),
+              20_000,
+              'the room-side silence',
+            );
+            await sleep(1000);
+            const alerts = call.alerts();
+            expect(alerts, show(call)).toHaveLength(1);
+            expect(alerts[0]).toMatchObject({ cause: 'credits_exhausted' });
+            expect(String(alerts[0]!.title) + String(alerts[0]!.body)).toMatch(/credit/i);
+            const findings = call.findings();
+            const credits = findings.find((f) => f.cause === 'credits_exhausted');
+            expect(credits, show(call)).toMatchObject({ severity: 'critical', room: call.room });
+            // One session: every finding about this call, from the log or the room, is in it.
+            expect(new Set(findings.map((f) => f.session))).toEqual(new Set([credits!.session]));
+            const evidence = findings.flatMap(
+              (f) => f.evidence as { file: string | null; room: string | null }[],
+            );
+            expect(evidence.some((e) => e.file === call.agent.log)).toBe(true);
+            expect(evidence.some((e) => e.room === call.room)).toBe(true);
+            expect(findings.find((f) => f.cause === 'agent_silent')).toMatchObject({
+              consequenceOf: 'credits_exhausted',
+              job: credits!.job,
+            });
+          },
+        ),
       120_000,
     );
 
@@ -96,7 +111,12 @@ export function defineScenarios(prefix: string, open: Open, only: Scenario[]): v
         // the framework's retries (0.1 s, then 2 s) carry the turn through.
         withCall(
           open,
-          { name: `${prefix}ratelimit`, llm: 'ratelimit-recovers', rateLimited: 2 },
+          {
+            name: `${prefix}ratelimit`,
+            record: record('ratelimit'),
+            llm: 'ratelimit-recovers',
+            rateLimited: 2,
+          },
           async (call) => {
             const from = call.states.length;
             await call.say('Hello, can you hear me?');
@@ -133,7 +153,7 @@ export function defineScenarios(prefix: string, open: Open, only: Scenario[]): v
       const silenceSeconds = 4;
       return withCall(
         open,
-        { name: `${prefix}hang`, llm: 'hang', detectors: { silenceSeconds } },
+        { name: `${prefix}hang`, record: record('hang'), llm: 'hang', detectors: { silenceSeconds } },
         async (call) => {
           await call.say('Hello, can you hear me?');
           const heard = call.gw.heard[0]!;
@@ -157,7 +177,7 @@ export function defineScenarios(prefix: string, open: Open, only: Scenario[]): v
     it(
       'the agent process killed mid-call: the agent left the room while the caller stayed',
       () =>
-        withCall(open, { name: `${prefix}killed`, llm: 'ok' }, async (call) => {
+        withCall(open, { name: `${prefix}killed`, record: record('killed'), llm: 'ok' }, async (call) => {
           const from = call.states.length;
           await call.say('Hello, can you hear me?');
           await call.waitState('speaking', from, 20_000);

@@ -1,0 +1,87 @@
+// `deadair analyze` on what real agents logged during real calls on a real LiveKit server
+// (test/fixtures/real-livekit, recorded by test/real-livekit/record.sh): fast, no server needed.
+// A log alone cannot show everything the room shows (an INFO log has no user turns): these check
+// what each log can show.
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT } from './support/cli.js';
+
+interface Session {
+  id: string;
+  verdict: string;
+  turns: { user: number; agent: number; spoken: number };
+  causes: { cause: string; severity: string }[];
+  quota: { category: string | null; terminal: boolean } | null;
+}
+
+function analyze(file: string): Promise<{ code: number; sessions: Session[] }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [BIN, 'analyze', '--json', file], (err, stdout, stderr) => {
+      try {
+        resolve({
+          code: err ? Number(err.code) : 0,
+          sessions: (JSON.parse(stdout) as { sessions: Session[] }).sessions,
+        });
+      } catch {
+        reject(new Error(`analyze printed no JSON (exit ${String(err?.code)}): ${stderr}`));
+      }
+    });
+  });
+}
+
+const DIR = join(ROOT, 'test/fixtures/real-livekit');
+const dirs = readdirSync(DIR).filter((d) => /^(node|python)-\d+\.\d+\.\d+$/.test(d));
+const cases = dirs.flatMap((d) =>
+  ['start', 'dev'].map((mode) => ({ d, mode, at: (s: string) => join(DIR, d, `${s}.${mode}.log`) })),
+);
+const causes = (ss: Session[]) => ss.flatMap((s) => s.causes);
+
+describe('real calls, as the real agents logged them', () => {
+  it('hold both frameworks', () => {
+    expect(dirs.some((d) => d.startsWith('node-'))).toBe(true);
+    expect(dirs.some((d) => d.startsWith('python-'))).toBe(true);
+  });
+
+  describe.each(cases)('$d, $mode', ({ at }) => {
+    it('names credits exhausted, terminal, as the cause of the failure', async () => {
+      const { code, sessions } = await analyze(at('credits'));
+      expect(code).toBe(1);
+      const failed = sessions.find((s) => s.verdict === 'failed');
+      expect(failed?.causes[0]).toMatchObject({ cause: 'credits_exhausted', severity: 'critical' });
+      expect(failed?.quota).toMatchObject({ category: 'MaxGatewayCredits', terminal: true });
+    });
+
+    it('calls a rate limit that recovered degraded, with nothing critical', async () => {
+      const { code, sessions } = await analyze(at('ratelimit'));
+      expect(code).toBe(0);
+      expect(sessions.map((s) => s.verdict)).toContain('degraded');
+      expect(causes(sessions).map((c) => c.cause)).toContain('rate_limited');
+      expect(causes(sessions).filter((c) => c.severity === 'critical')).toEqual([]);
+    });
+
+    it('calls a healthy call of three answered turns healthy', async () => {
+      const { code, sessions } = await analyze(at('healthy'));
+      expect(code).toBe(0);
+      expect(causes(sessions)).toEqual([]);
+      expect(sessions.every((s) => s.verdict === 'healthy')).toBe(true);
+    });
+  });
+
+  // Known gap, shown by these real logs: agents-js 1.9 at DEBUG (`dev`) ends a user turn with
+  // `end of user turn` (after `received user transcript`), which is not read as the end of a user
+  // turn; and the `User turn committed` it writes while its session closes starts a session `#2`.
+  // Flip `it.fails` to `it` once the agents-js parser reads them.
+  for (const d of dirs.filter((x) => x.startsWith('node-')))
+    it.fails(`${d}, dev: reads the three user turns of a healthy call into one session`, async () => {
+      const { sessions } = await analyze(join(DIR, d, 'healthy.dev.log'));
+      expect(sessions).toHaveLength(1);
+      expect(sessions[0]?.turns).toMatchObject({ user: 3, spoken: 3 });
+    });
+
+  it('has the killed worker only from agents-js, whose log just stops', () => {
+    for (const d of dirs.filter((x) => x.startsWith('node-')))
+      expect(existsSync(join(DIR, d, 'killed.start.log'))).toBe(true);
+  });
+});
