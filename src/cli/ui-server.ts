@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { answer, ApiError, isRequestChannel } from '../core/api.js';
 import type { Watcher } from '../core/watcher.js';
+import type { EditorId } from '../shared/editor.js';
 import type { AlertNotice, SubscriptionChannel } from '../shared/api.js';
 import { SUBSCRIPTION_CHANNELS } from '../shared/api.js';
 
@@ -33,6 +34,8 @@ export interface UiServerOptions {
   root?: string;
   /** The secret (tests pass one); a fresh random one by default. */
   secret?: string;
+  /** The editor log lines open in (`open in editor`), when one is known. */
+  editor?: EditorId;
 }
 
 const TYPES: Record<string, string> = {
@@ -50,6 +53,7 @@ answers at <code>/api/</code> meanwhile.</p>`;
 
 export function startUiServer(o: UiServerOptions): Promise<UiServer> {
   const secret = o.secret ?? randomBytes(24).toString('hex');
+  const editor = o.editor;
   const key = Buffer.from(secret);
   const root = o.root && existsSync(join(o.root, 'index.html')) ? o.root : undefined;
   const streams = new Set<ServerResponse>();
@@ -121,7 +125,7 @@ export function startUiServer(o: UiServerOptions): Promise<UiServer> {
       try {
         const msg = JSON.parse(body) as { channel?: unknown; params?: unknown };
         if (!isRequestChannel(msg.channel)) throw new ApiError('unknown channel');
-        const result = answer(o.watcher.store, o.version, msg.channel, msg.params);
+        const result = answer(o.watcher.store, o.version, msg.channel, msg.params, { editor });
         send(res, 200, JSON.stringify({ result: result ?? null }), 'application/json');
       } catch (e) {
         const why =

@@ -11,6 +11,7 @@ import { expandHome, type Config } from '../core/config.js';
 import { expandPaths } from '../core/logs/tail.js';
 import { shownUrl } from '../core/redact.js';
 import { createWatcher, WatcherBusy, type Watcher, type WatcherOptions } from '../core/watcher.js';
+import { editorFromEnv } from '../shared/editor.js';
 import { timelineLink } from '../shared/links.js';
 import { findingVersionRecord } from '../shared/records.js';
 import { findChromium, ObserverBrowser } from '../observer/browser.js';
@@ -192,6 +193,7 @@ export async function serveUi(
       version: VERSION,
       port,
       root: fileURLToPath(new URL('../out/renderer', import.meta.url)),
+      editor: editorFromEnv(io.env),
     });
   } catch (e) {
     await w.stop?.();

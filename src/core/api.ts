@@ -5,6 +5,7 @@
 
 import type { DensityQuery, EventsQuery, Requests, RequestChannel, SessionsQuery } from '../shared/api.js';
 import { REQUEST_CHANNELS } from '../shared/api.js';
+import type { EditorId } from '../shared/editor.js';
 import type { SessionSummary } from '../shared/types.js';
 import { CAUSE_IDS } from '../shared/types.js';
 import { allEvents, density, exportJsonl, reportHtml } from './report.js';
@@ -51,6 +52,8 @@ export function answer<C extends RequestChannel>(
   version: string,
   channel: C,
   params: unknown,
+  /** What the host knows of the desktop: the editor a log line opens in. */
+  host: { editor?: EditorId } = {},
 ): Requests[C]['result'] {
   if (!isRequestChannel(channel)) throw new ApiError(`unknown channel ${String(channel).slice(0, 60)}`);
   const p = isObj(params) ? params : {};
@@ -124,6 +127,8 @@ export function answer<C extends RequestChannel>(
       if (format === 'html') return reportHtml(store, id, version) as R;
       throw new ApiError('format must be jsonl or html');
     }
+    case 'editor':
+      return (host.editor ?? null) as R;
     case 'settings.get':
     case 'settings.set':
     case 'settings.pick':

@@ -34,6 +34,7 @@ import { playDemo, prepareDemo } from '../core/demo.js';
 import { credentialsFromEnv } from '../core/livekit/credentials.js';
 import { createWatcher, type Watcher, type WatcherOptions } from '../core/watcher.js';
 import { IPC, TRAY_CHANNELS, type AlertNotice, type RequestChannel } from '../shared/api.js';
+import { editorFromEnv } from '../shared/editor.js';
 import type { SettingsView } from '../shared/settings.js';
 import { timelineHash, type TimelineRoute } from '../shared/links.js';
 import { clipPath, playFile } from '../os/sound.js';
@@ -367,7 +368,7 @@ void app.whenReady().then(() => {
       if (channel === 'sessions.list') return [];
       throw new Error('nothing watched yet: open Settings, or try the demo');
     }
-    return answer(watcher.store, app.getVersion(), channel, params);
+    return answer(watcher.store, app.getVersion(), channel, params, { editor: editorFromEnv(process.env) });
   });
   ipcMain.handle(IPC.subscribe, (event, channel: unknown) => {
     if (!trusted(event)) throw new Error('untrusted sender');

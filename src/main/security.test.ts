@@ -32,5 +32,9 @@ describe('Electron security baseline', () => {
     expect(isSafeExternalUrl('javascript:alert(1)')).toBe(false);
     expect(isSafeExternalUrl('file:///etc/passwd')).toBe(false);
     expect(isSafeExternalUrl('https://user:pw@example.com/')).toBe(false);
+    // The inspector's "open in editor", and no other custom scheme.
+    expect(isSafeExternalUrl('vscode://file/home/dev/agent.log:12')).toBe(true);
+    expect(isSafeExternalUrl('vscode://extension/evil.ext')).toBe(false);
+    expect(isSafeExternalUrl('ms-msdt:/id PCWDiagnostic')).toBe(false);
   });
 });

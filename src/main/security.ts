@@ -1,6 +1,8 @@
 // The Electron security baseline as plain decisions, unit-tested without Electron: window options,
 // the content security policy, and which navigations and URLs are allowed.
 
+import { isEditorLink } from '../shared/editor.js';
+
 export const CSP = [
   "default-src 'none'",
   "script-src 'self'",
@@ -60,8 +62,12 @@ export function isAppUrl(url: string, devServer?: string): boolean {
   return u.protocol === 'file:' && /\/out\/renderer\/|\/renderer\/index\.html$/.test(u.pathname);
 }
 
-/** Links the user may open in their browser: http(s) only, no credentials in the URL. */
+/**
+ * Links the user may open outside the app: http(s) with no credentials in the URL, and the
+ * inspector's "open in editor" links (src/shared/editor.ts).
+ */
 export function isSafeExternalUrl(url: string): boolean {
+  if (isEditorLink(url)) return true;
   try {
     const u = new URL(url);
     return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';

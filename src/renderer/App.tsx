@@ -9,6 +9,8 @@ import type { SessionSummary } from '../shared/types.js';
 import { SessionList } from './SessionList.js';
 import { SessionView } from './SessionView.js';
 import { Settings } from './Settings.js';
+import { EditorContext } from './editor-context.js';
+import type { EditorId } from '../shared/editor.js';
 
 /** The session list is asked again at most this often while the store changes. */
 export const LIST_REFRESH_MS = 500;
@@ -101,6 +103,7 @@ export function App({ api, width }: { api?: DeadairApi; width?: number }) {
   const [connected, setConnected] = useState(true);
   // Only the tray app answers settings: the link is shown where they can be changed.
   const [settings, setSettings] = useState(false);
+  const [editor, setEditor] = useState<EditorId>();
   const [route, go] = useRoute();
   // The session last opened: back on the list, it is the active row.
   const [lastSession, setLastSession] = useState<string>();
@@ -119,6 +122,10 @@ export function App({ api, width }: { api?: DeadairApi; width?: number }) {
       () => live && setSettings(true),
       () => undefined,
     );
+    void api.request('editor', {}).then(
+      (e) => live && setEditor(e ?? undefined),
+      () => undefined,
+    );
     const off = api.connection?.((up) => live && setConnected(up));
     return () => {
       live = false;
@@ -127,50 +134,56 @@ export function App({ api, width }: { api?: DeadairApi; width?: number }) {
   }, [api]);
 
   return (
-    <div className="app">
-      <header className="top">
-        <h1>
-          <a href="#/" data-testid="home">
-            deadair
-          </a>
-        </h1>
-        <span className="muted">session timeline</span>
-        <span className="grow" />
-        {api && (
-          <span className={`conn ${connected ? 'up' : 'down'}`} data-testid="connection" data-up={connected}>
-            {connected ? 'live' : 'reconnecting…'}
-          </span>
+    <EditorContext.Provider value={editor}>
+      <div className="app">
+        <header className="top">
+          <h1>
+            <a href="#/" data-testid="home">
+              deadair
+            </a>
+          </h1>
+          <span className="muted">session timeline</span>
+          <span className="grow" />
+          {api && (
+            <span
+              className={`conn ${connected ? 'up' : 'down'}`}
+              data-testid="connection"
+              data-up={connected}
+            >
+              {connected ? 'live' : 'reconnecting…'}
+            </span>
+          )}
+          {settings && (
+            <a href="#/settings" data-testid="settings-link">
+              Settings
+            </a>
+          )}
+          {version && <span className="muted">version {version}</span>}
+        </header>
+        {!api && (
+          <p className="banner" data-testid="not-connected">
+            Not connected: open the URL <code>deadair watch --ui</code> printed.
+          </p>
         )}
-        {settings && (
-          <a href="#/settings" data-testid="settings-link">
-            Settings
-          </a>
+        {api && !connected && (
+          <p className="banner warn" role="status" data-testid="disconnected">
+            Disconnected from deadair: what is shown may be stale. Reconnecting by itself…
+          </p>
         )}
-        {version && <span className="muted">version {version}</span>}
-      </header>
-      {!api && (
-        <p className="banner" data-testid="not-connected">
-          Not connected: open the URL <code>deadair watch --ui</code> printed.
-        </p>
-      )}
-      {api && !connected && (
-        <p className="banner warn" role="status" data-testid="disconnected">
-          Disconnected from deadair: what is shown may be stale. Reconnecting by itself…
-        </p>
-      )}
-      {api && route.view === 'session' && (
-        <SessionView
-          key={route.session}
-          api={api}
-          route={route}
-          onBack={() => go({ view: 'sessions' })}
-          {...(width !== undefined ? { width } : {})}
-        />
-      )}
-      {api && route.view === 'settings' && <Settings api={api} onDone={() => go({ view: 'sessions' })} />}
-      {api && route.view === 'sessions' && (
-        <Sessions api={api} onOpen={(id) => go({ view: 'session', session: id })} last={lastSession} />
-      )}
-    </div>
+        {api && route.view === 'session' && (
+          <SessionView
+            key={route.session}
+            api={api}
+            route={route}
+            onBack={() => go({ view: 'sessions' })}
+            {...(width !== undefined ? { width } : {})}
+          />
+        )}
+        {api && route.view === 'settings' && <Settings api={api} onDone={() => go({ view: 'sessions' })} />}
+        {api && route.view === 'sessions' && (
+          <Sessions api={api} onOpen={(id) => go({ view: 'session', session: id })} last={lastSession} />
+        )}
+      </div>
+    </EditorContext.Provider>
   );
 }

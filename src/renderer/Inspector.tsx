@@ -1,11 +1,13 @@
 // What was clicked, in full: the raw line or room message verbatim with its file:line, the fields
 // decoded from it (quota type, category, terminal or retryable, status, request id …), and the
 // finding it is evidence of — its explanation and remedy — with copy buttons. All text as text.
-import { useEffect, useState, type ReactNode } from 'react';
+import { useContext, useEffect, useState, type ReactNode } from 'react';
 import type { DeadairApi } from '../shared/api.js';
+import { EDITOR_NAMES, editorLink } from '../shared/editor.js';
 import { lanesOf } from '../shared/lanes.js';
 import type { EventDetail, FindingVersion, StoredEvent } from '../shared/store.js';
 import type { Evidence, Finding, QuotaInfo } from '../shared/types.js';
+import { EditorContext } from './editor-context.js';
 import { clock, dateTime } from './format.js';
 
 function Copy({ text, label, id }: { text: string; label: string; id: string }) {
@@ -92,12 +94,28 @@ const where = (x: { file?: string; line?: number; room?: string }) =>
   x.file !== undefined ? `${x.file}:${x.line ?? '?'}` : `room ${x.room ?? ''}`;
 
 function EvidenceBlock({ ev, n }: { ev: Evidence; n: number }) {
+  const editor = useContext(EditorContext);
+  const open =
+    editor && ev.file !== undefined && ev.line !== undefined
+      ? editorLink(editor, ev.file, ev.line)
+      : undefined;
   return (
     <div className="evidence">
       <div className="where">
         <code data-testid="inspector-where">{where(ev)}</code>
         <Copy text={where(ev)} label="copy place" id={`where-${n}`} />
         <Copy text={ev.text} label="copy line" id={`line-${n}`} />
+        {editor && open && (
+          <a
+            className="button"
+            href={open}
+            target="_blank"
+            rel="noreferrer"
+            data-testid={`open-in-editor-${n}`}
+          >
+            open in {EDITOR_NAMES[editor]}
+          </a>
+        )}
       </div>
       <pre data-testid="inspector-evidence">{ev.text}</pre>
     </div>

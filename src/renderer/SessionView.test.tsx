@@ -303,6 +303,28 @@ describe('deep links', () => {
     expect(all(document, 'inspector-evidence').length).toBeGreaterThan(0);
   });
 
+  it('offers to open an evidence line in the editor the host knows, and only then', async () => {
+    const T0 = Date.now() - 60_000;
+    for (const editor of ['vscode', undefined] as const) {
+      const s = storeApi({ editor });
+      s.lines(credits(T0, 'AJ_e', 'room-e'));
+      s.tick(T0 + 20_000);
+      await open(
+        s.api,
+        timelineHash({ view: 'session', session: 'AJ_e', finding: 'AJ_e/credits_exhausted' }),
+      );
+      await waitFor(() => one(document, 'inspector-finding'));
+      await settle();
+      const link = one(document, 'open-in-editor-1') as HTMLAnchorElement | null;
+      if (editor) {
+        expect(link?.textContent).toBe('open in VS Code');
+        expect(link?.getAttribute('href')).toMatch(new RegExp(`^vscode://file${s.file}:\\d+$`));
+      } else expect(link).toBeNull();
+      m?.unmount();
+      m = undefined;
+    }
+  });
+
   it('an unknown session says so; the back button returns to the list', async () => {
     const s = storeApi();
     s.lines(silent(Date.now() - 20_000, 'AJ_s', 'room-s'));

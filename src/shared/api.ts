@@ -5,6 +5,7 @@
 
 import type { Lane } from './lanes.js';
 import type { FindingVersion, StoreChange, StoredEvent, StoredTurn } from './store.js';
+import type { EditorId } from './editor.js';
 import type { SettingsUpdate, SettingsView } from './settings.js';
 import type { CauseId, SessionSummary, Verdict } from './types.js';
 
@@ -70,6 +71,8 @@ export interface Requests {
   'session.density': { params: DensityQuery; result: Density };
   /** The file's text, or null for an unknown session. */
   'session.export': { params: ExportQuery; result: string | null };
+  /** The editor a log line can be opened in (`open in editor`), if one is known. */
+  editor: { params: Record<string, never>; result: EditorId | null };
   /** The tray app's settings window (answered by the tray only; the CLI's page has none). */
   'settings.get': { params: Record<string, never>; result: SettingsView };
   /** Saves the settings (validated by the one schema; an error names the key) and applies them. */
@@ -82,6 +85,7 @@ export interface Requests {
 
 /** Channels only the tray app answers. */
 export const TRAY_CHANNELS: readonly RequestChannel[] = [
+  'editor',
   'settings.get',
   'settings.set',
   'settings.pick',
@@ -118,6 +122,7 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'session.event',
   'session.density',
   'session.export',
+  'editor',
   'settings.get',
   'settings.set',
   'settings.pick',

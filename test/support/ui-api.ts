@@ -17,6 +17,7 @@ import type {
   SubscriptionChannel,
   Subscriptions,
 } from '../../src/shared/api.js';
+import type { EditorId } from '../../src/shared/editor.js';
 import type { AgentEvent } from '../../src/shared/events.js';
 
 export interface StoreApi {
@@ -40,7 +41,7 @@ export interface StoreApi {
 }
 
 export function storeApi(
-  o: { tracker?: TrackerOptions; now?: () => number; version?: string } = {},
+  o: { tracker?: TrackerOptions; now?: () => number; version?: string; editor?: EditorId } = {},
 ): StoreApi {
   const dir = mkdtempSync(join(tmpdir(), 'deadair-ui-'));
   const file = join(dir, 'agent.log');
@@ -62,7 +63,7 @@ export function storeApi(
     request<C extends RequestChannel>(channel: C, params: Requests[C]['params']) {
       calls.push(channel);
       try {
-        const r = answer(store, o.version ?? '0.0.0-test', channel, params);
+        const r = answer(store, o.version ?? '0.0.0-test', channel, params, { editor: o.editor });
         return Promise.resolve(JSON.parse(JSON.stringify(r) ?? 'null') as Requests[C]['result']);
       } catch (e) {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
