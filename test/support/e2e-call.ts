@@ -3,8 +3,8 @@
 // log file, `deadair watch --rooms 'e2e-*' <that log>` running, and a real caller that joins a new
 // `e2e-*` room (dispatching the agent into it) and speaks with espeak-ng's voice.
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { ParticipantKind, RoomEvent, type Participant, type RemoteParticipant } from '@livekit/rtc-node';
 import { startNodeAgent, type AgentProcess } from './agents.js';
 import { joinAsCaller, speech, waitForRemote, type Caller } from './caller.js';
@@ -34,6 +34,11 @@ export interface CallOptions {
    * call is over, when DEADAIR_E2E_RECORD is set (test/real-livekit/record.sh: the fixtures).
    */
   record?: { dir: string; name: string };
+  /**
+   * Let deadair notify and speak (no --no-notify / --no-sound), through stand-ins for notify-send
+   * and the audio players on PATH that write down each call (see `sinks()`).
+   */
+  sinks?: boolean;
   /** deadair's detector settings (the config file's `detectors`). */
   detectors?: Record<string, number>;
   startAgent?: (o: {
@@ -59,6 +64,8 @@ export interface Call {
   /** Resolves when the agent's state reaches `state` after index `from` of `states`. */
   waitState(state: string, from: number, ms: number): Promise<number>;
   findings(): JsonFinding[];
+  /** With `sinks`: each notify-send / paplay / aplay deadair ran, as `<command> <args>`. */
+  sinks(): string[];
   alerts(): JsonFinding[];
   close(): Promise<void>;
 }
@@ -100,13 +107,26 @@ export async function openCall(o: CallOptions): Promise<Call> {
     });
     const config = join(o.dir, `${o.name}.config.json`);
     writeFileSync(config, JSON.stringify({ detectors: o.detectors ?? {} }));
+    const sinkLog = join(o.dir, `${o.name}.sinks.log`);
+    const sinkEnv: NodeJS.ProcessEnv = {};
+    if (o.sinks) {
+      const bin = join(o.dir, `${o.name}-bin`);
+      mkdirSync(bin, { recursive: true });
+      for (const cmd of ['notify-send', 'paplay', 'aplay']) {
+        writeFileSync(join(bin, cmd), `#!/bin/sh\nprintf '%s\\n' "${cmd} $*" >> '${sinkLog}'\n`);
+        chmodSync(join(bin, cmd), 0o755);
+      }
+      sinkEnv.PATH = `${bin}${delimiter}${process.env.PATH ?? ''}`;
+    }
+    const quiet = o.sinks ? [] : ['--no-notify', '--no-sound'];
     const watch = startWatch(
-      ['--json', '--no-notify', '--no-sound', '--no-journal', '--config', config, '--rooms', 'e2e-*', log],
+      ['--json', ...quiet, '--no-journal', '--config', config, '--rooms', 'e2e-*', log],
       {
         LIVEKIT_URL: o.server.url,
         LIVEKIT_API_KEY: o.server.apiKey,
         LIVEKIT_API_SECRET: o.server.apiSecret,
         DEADAIR_ROOM_POLL_MS: '300',
+        ...sinkEnv,
       },
     );
     cleanups.push(() => watch.stop());
@@ -177,6 +197,7 @@ export async function openCall(o: CallOptions): Promise<Call> {
       waitState,
       findings,
       alerts: () => watch.lines().filter((l) => l.type === 'alert'),
+      sinks: () => (existsSync(sinkLog) ? readFileSync(sinkLog, 'utf8').split('\n').filter(Boolean) : []),
       close: cleanup,
     };
   } catch (e) {

@@ -68,7 +68,7 @@ export function defineScenarios(
       () =>
         withCall(
           open,
-          { name: `${prefix}credits`, record: record('credits'), llm: 'credits' },
+          { name: `${prefix}credits`, record: record('credits'), llm: 'credits', sinks: true },
           async (call) => {
             await call.say('Hello, are you there?');
             await call.watch.until(() => call.alerts().length > 0, 30_000, 'an alert');
@@ -94,6 +94,15 @@ export function defineScenarios(
             );
             expect(evidence.some((e) => e.file === call.agent.log)).toBe(true);
             expect(evidence.some((e) => e.room === call.room)).toBe(true);
+            // The notification and the spoken clip, once each.
+            await call.watch.until(() => call.sinks().length >= 2, 10_000, 'the notification and the clip');
+            await sleep(500);
+            const notified = call.sinks().filter((l) => l.startsWith('notify-send '));
+            const played = call.sinks().filter((l) => /^(paplay|aplay) /.test(l));
+            expect(notified, call.sinks().join('\n')).toHaveLength(1);
+            expect(notified[0]).toMatch(/credits/i);
+            expect(played, call.sinks().join('\n')).toHaveLength(1);
+            expect(played[0]).toMatch(/credits-exhausted/);
             expect(findings.find((f) => f.cause === 'agent_silent')).toMatchObject({
               consequenceOf: 'credits_exhausted',
               job: credits!.job,
