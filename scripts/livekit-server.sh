@@ -41,7 +41,30 @@ if [ -z "$go" ]; then
   elif [ -x /usr/local/go/bin/go ]; then
     go=/usr/local/go/bin/go
   else
-    fail "Go not found: install Go 1.26 or newer (https://go.dev/dl) or set GO=/path/to/go"
+    # No Go here: the toolchain itself, as Go's own GOTOOLCHAIN downloads do it, from the module
+    # proxy (golang.org/toolchain), cached beside the server.
+    toolchain="go1.26.0"
+    arch=$(uname -m)
+    case "$arch" in x86_64) arch=amd64 ;; aarch64 | arm64) arch=arm64 ;; esac
+    os=$(uname -s | tr '[:upper:]' '[:lower:]')
+    gohome="$cache/go-$toolchain.$os-$arch"
+    if [ ! -x "$gohome/bin/go" ]; then
+      command -v curl >/dev/null 2>&1 && command -v unzip >/dev/null 2>&1 ||
+        fail "Go not found, and curl + unzip are needed to fetch it: install Go 1.26 or newer or set GO=/path/to/go"
+      echo "livekit-server.sh: Go not found; fetching $toolchain from the Go module proxy" >&2
+      zip=$(mktemp "${TMPDIR:-/tmp}/go-toolchain.XXXXXX.zip")
+      curl -fsSL "${GOPROXY_URL:-https://proxy.golang.org}/golang.org/toolchain/@v/v0.0.1-$toolchain.$os-$arch.zip" -o "$zip" ||
+        fail "cannot fetch the Go toolchain $toolchain ($os-$arch) from the module proxy"
+      unpack=$(mktemp -d "${TMPDIR:-/tmp}/go-toolchain.XXXXXX")
+      unzip -q "$zip" -d "$unpack"
+      rm -f "$zip"
+      mkdir -p "$cache"
+      rm -rf "$gohome"
+      mv "$unpack/golang.org/toolchain@v0.0.1-$toolchain.$os-$arch" "$gohome"
+      rm -rf "$unpack"
+      chmod +x "$gohome/bin/"* "$gohome/pkg/tool/"*/* 2>/dev/null || true
+    fi
+    go="$gohome/bin/go"
   fi
 fi
 
