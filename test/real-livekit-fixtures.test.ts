@@ -69,12 +69,11 @@ describe('real calls, as the real agents logged them', () => {
     });
   });
 
-  // Known gap, shown by these real logs: agents-js 1.9 at DEBUG (`dev`) ends a user turn with
-  // `end of user turn` (after `received user transcript`), which is not read as the end of a user
-  // turn; and the `User turn committed` it writes while its session closes starts a session `#2`.
-  // Flip `it.fails` to `it` once the agents-js parser reads them.
+  // agents-js 1.9 at DEBUG (`dev`) ends a user turn with `end of user turn` (after `received user
+  // transcript`), and writes a `User turn committed` while its session closes, after "closing agent
+  // session due to participant disconnect" and before "AgentSession closed": one session still.
   for (const d of dirs.filter((x) => x.startsWith('node-')))
-    it.fails(`${d}, dev: reads the three user turns of a healthy call into one session`, async () => {
+    it(`${d}, dev: reads the three user turns of a healthy call into one session`, async () => {
       const { sessions } = await analyze(join(DIR, d, 'healthy.dev.log'));
       expect(sessions).toHaveLength(1);
       expect(sessions[0]?.turns).toMatchObject({ user: 3, spoken: 3 });

@@ -7,6 +7,9 @@
 import type { AgentEvent } from '../shared/events.js';
 import { newSession, own, spanTo, type Session } from './session.js';
 
+/** How long after an announced close the session's own last lines may still come. */
+const CLOSING_MS = 5000;
+
 /** Keys of retired sessions remembered, for the next generation of a job seen again. */
 const RETIRED_MAX = 100_000;
 
@@ -206,6 +209,8 @@ export class Attribution {
   private next(s: Session, ev: AgentEvent, file: string): Session {
     if (!s.closed || s.exited) return s;
     const k = ev.kind;
+    // Closing, not yet closed: the turn it commits as it closes (agents-js logs one) is its own.
+    if (s.closingAt !== undefined && k !== 'session_start' && ev.time - s.closingAt <= CLOSING_MS) return s;
     if (
       k !== 'session_start' &&
       k !== 'user_turn_end' &&

@@ -38,9 +38,10 @@ const RE = {
   speechHandle: /^Creating speech handle|^speech (?:created|scheduled)\b|^generating reply\b/i,
   // An interrupted playout may have played nothing (agents-js logs one when a failed turn ends).
   playout: /^playout completed without interruption\b|^agent started speaking\b/i,
-  // agents-js logs "end of user turn" then "User turn committed" for one turn: count the latter.
+  // agents-js logs "end of user turn" (DEBUG) and, in some releases, "User turn committed" for one
+  // turn: either is its end, and both a moment apart are one turn (silence.ts, awaitAnswer).
   userSpeechStopped:
-    /^User turn committed\b|^user (?:stopped speaking|turn (?:completed|ended))\b|^end of (?:user )?speech\b/i,
+    /^User turn committed\b|^user (?:stopped speaking|turn (?:completed|ended))\b|^end of (?:user )?(?:speech|turn)\b/i,
   agentState: /^agent state changed\b|^agent_state_changed\b/i,
   // Both frameworks log the session's audio wiring (DEBUG) once as an AgentSession starts.
   sessionStart: /^using audio io: /,
@@ -310,11 +311,13 @@ export function classify(r: LogRecord): AgentEvent {
     const ev = event(r, 'session_close');
     ev.reason = 'error';
     ev.error = providerError(r, 'session', 'close');
+    ev.closing = true;
     return ev;
   }
   if (RE.participantDisconnect.test(msg)) {
     const ev = event(r, 'session_close');
     ev.reason = 'participant_disconnected';
+    ev.closing = true;
     return ev;
   }
   if (RE.sessionClosed.test(msg)) {

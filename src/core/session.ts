@@ -60,6 +60,8 @@ export interface Session {
   groups: Map<Component, RetryGroup> | ReadonlyMap<Component, RetryGroup>;
   closeReason?: string;
   closed: boolean;
+  /** When the framework announced the close, until its final "closed" line (close.ts). */
+  closingAt?: number;
   exited: boolean;
   ambiguous: number;
   findings: Map<CauseId, Finding> | ReadonlyMap<CauseId, Finding>;

@@ -154,6 +154,34 @@ describe('a reply that failed', () => {
 });
 
 describe('sessions one after another in one job', () => {
+  it('keeps the turn a session commits while it closes as its own, and counts it as no turn', () => {
+    // agents-js 1.9 as it logs a caller hanging up: the close announced, a user turn flushed, closed.
+    const [s, ...rest] = run([
+      user(0),
+      assistant(900),
+      py(5000, 'INFO', 'closing agent session due to participant disconnect'),
+      py(5400, 'DEBUG', 'User turn committed'),
+      closed(5420, 'participant_disconnected'),
+      chatter(60_000),
+    ]);
+    expect(rest).toHaveLength(0);
+    expect(s).toMatchObject({ id: 'AJ_turns', verdict: 'healthy', turns: { user: 1 } });
+  });
+
+  it('still starts the next session on a turn that comes long after an announced close', () => {
+    const sessions = run([
+      user(0),
+      assistant(900),
+      py(5000, 'INFO', 'closing agent session due to participant disconnect'),
+      user(30_000),
+      chatter(50_000),
+    ]);
+    expect(Object.fromEntries(sessions.map((x) => [x.id, x.verdict]))).toEqual({
+      AJ_turns: 'healthy',
+      'AJ_turns#2': 'silent',
+    });
+  });
+
   it('splits them at the close, and the second is its own session', () => {
     const [a, b, ...rest] = run([
       py(0, 'DEBUG', 'using audio io: (none) -> `AgentSession` -> (none)'),

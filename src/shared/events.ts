@@ -108,7 +108,12 @@ export type AgentEvent = EventBase &
     | { kind: 'job_request' }
     | { kind: 'session_start' }
     /** `reason`: `error`, `user_initiated`, `participant_disconnected`, … as the framework names it. */
-    | { kind: 'session_close'; reason?: string; error?: ProviderError }
+    /**
+     * `closing`: the framework announced the close ("closing agent session due to …", "… is closing
+     * due to an unrecoverable error"); the session's last lines (a turn it was committing) follow,
+     * then its "AgentSession closed".
+     */
+    | { kind: 'session_close'; reason?: string; error?: ProviderError; closing?: boolean }
     /** The agent begins a reply (a speech handle is created / a generation starts). */
     | { kind: 'agent_turn' }
     /**

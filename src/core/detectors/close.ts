@@ -13,9 +13,15 @@ import { raise, type Change } from './finding.js';
 type CloseEvent = AgentEvent & { kind: 'session_close' };
 
 export function sessionClosed(ctx: FoldContext, s: Session, ev: CloseEvent, change: Change): void {
+  // An announced close ("closing agent session due to …") is followed by the session's last lines,
+  // then its final "AgentSession closed": until then, what it logs is still its own (attribution).
+  if (ev.closing) s.closingAt ??= ev.time;
+  else s.closingAt = undefined;
   if (s.closed && s.closeReason === (ev.reason ?? s.closeReason)) {
     // agents-js logs "closing due to an unrecoverable error" then "AgentSession closed": one close.
     ctx.attribution.untrack(s);
+    // A turn committed while it closed is never answered, and no one waits for it.
+    if (!ev.closing) s.pending = undefined;
     return;
   }
   s.closed = true;

@@ -46,6 +46,9 @@ export function foldMarker(
 
 /** The user finished a turn (which says nothing of whether the agent's session started). */
 export function foldUserTurn(ctx: FoldContext, s: Session, time: number, evidence: Evidence): void {
+  // A turn committed as the session closes (agents-js flushes one when the user leaves) is no turn
+  // anyone waits on.
+  if (s.closingAt !== undefined) return;
   awaitAnswer(ctx, s, time, evidence);
 }
 
