@@ -49,7 +49,15 @@ import {
   secretStorage,
   settingsView,
 } from './settings.js';
-import { CSP, isAppUrl, isSafeExternalUrl, windowOptions } from './security.js';
+import {
+  CSP,
+  denyPermissionCheck,
+  denyPermissionRequest,
+  isAppUrl,
+  shouldBlockNavigation,
+  windowOpenDecision,
+  windowOptions,
+} from './security.js';
 import { showNotification, TrayAdapter } from './tray.js';
 import { trayView, type TrayAction } from './tray-model.js';
 
@@ -257,12 +265,11 @@ function showTimeline(route: TimelineRoute): void {
   timeline = win;
   win.once('ready-to-show', () => win.show());
   win.webContents.on('will-navigate', (e, url) => {
-    if (!isAppUrl(url, devServer)) e.preventDefault();
+    if (shouldBlockNavigation(url, devServer)) e.preventDefault();
   });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  win.webContents.setWindowOpenHandler(({ url }) =>
+    windowOpenDecision(url, (u) => void shell.openExternal(u)),
+  );
   win.on('closed', () => {
     if (timeline === win) timeline = undefined;
   });
@@ -348,8 +355,8 @@ app.on('second-instance', () => showTimeline({ view: 'sessions' }));
 void app.whenReady().then(() => {
   // A tray app: no dock icon on macOS.
   app.dock?.hide();
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setPermissionRequestHandler(denyPermissionRequest);
+  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });

@@ -6,6 +6,7 @@
 import type { BrowserWindow, IpcMain, IpcMainEvent, Session } from 'electron';
 import { readFileSync } from 'node:fs';
 import type { RoomHost } from '../core/rooms/observer.js';
+import { denyPermissionCheck, denyPermissionRequest } from './security.js';
 import { pageBundlePath, servePage } from '../observer/page-server.js';
 import { OBSERVATION_IPC, PAGE_GLOBAL, parseObservation, type Observation } from '../shared/observation.js';
 
@@ -32,8 +33,8 @@ export async function launchWindowHost(
   if (!bundle) throw new Error('the room observer page is not built: run `npm run build`');
   const { server, origin } = await servePage(readFileSync(bundle, 'utf8'));
   // The page asks for nothing: no microphone, camera or notification.
-  d.session.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  d.session.setPermissionCheckHandler(() => false);
+  d.session.setPermissionRequestHandler(denyPermissionRequest);
+  d.session.setPermissionCheckHandler(denyPermissionCheck);
   const win = new d.BrowserWindow({
     show: false,
     webPreferences: {

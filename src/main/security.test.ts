@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CSP, isAppUrl, isSafeExternalUrl, windowOptions } from './security.js';
+import {
+  CSP,
+  denyPermissionCheck,
+  denyPermissionRequest,
+  isAppUrl,
+  isSafeExternalUrl,
+  shouldBlockNavigation,
+  windowOpenDecision,
+  windowOptions,
+} from './security.js';
 
 describe('Electron security baseline', () => {
   it('builds isolated, sandboxed windows without Node', () => {
@@ -36,5 +45,24 @@ describe('Electron security baseline', () => {
     expect(isSafeExternalUrl('vscode://file/home/dev/agent.log:12')).toBe(true);
     expect(isSafeExternalUrl('vscode://extension/evil.ext')).toBe(false);
     expect(isSafeExternalUrl('ms-msdt:/id PCWDiagnostic')).toBe(false);
+  });
+
+  it('refuses every permission a page asks for, and answers every check with no', () => {
+    for (const perm of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal']) {
+      let granted: boolean | undefined;
+      denyPermissionRequest({}, perm, (g) => (granted = g));
+      expect([perm, granted]).toEqual([perm, false]);
+    }
+    expect(denyPermissionCheck()).toBe(false);
+  });
+
+  it('blocks navigation away from the app, and opens no window in it', () => {
+    expect(shouldBlockNavigation('https://evil.example/')).toBe(true);
+    expect(shouldBlockNavigation('file:///opt/deadair/out/renderer/index.html#/settings')).toBe(false);
+    const opened: string[] = [];
+    expect(windowOpenDecision('https://docs.livekit.io/', (u) => opened.push(u))).toEqual({ action: 'deny' });
+    expect(windowOpenDecision('file:///etc/passwd', (u) => opened.push(u))).toEqual({ action: 'deny' });
+    expect(windowOpenDecision('vscode://file/a.log:3', (u) => opened.push(u))).toEqual({ action: 'deny' });
+    expect(opened).toEqual(['https://docs.livekit.io/', 'vscode://file/a.log:3']);
   });
 });

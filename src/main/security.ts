@@ -75,3 +75,31 @@ export function isSafeExternalUrl(url: string): boolean {
     return false;
   }
 }
+
+/** Every permission a page asks for (camera, microphone, notifications, geolocation …) is refused. */
+export function denyPermissionRequest(
+  _webContents: unknown,
+  _permission: string,
+  callback: (granted: boolean) => void,
+): void {
+  callback(false);
+}
+
+/** …and every permission check answers no. */
+export function denyPermissionCheck(): boolean {
+  return false;
+}
+
+/** Navigation away from the app's own pages is refused (the page then stays where it is). */
+export function shouldBlockNavigation(url: string, devServer?: string): boolean {
+  return !isAppUrl(url, devServer);
+}
+
+/**
+ * A window a page tries to open: never opened in the app; a link that passes isSafeExternalUrl is
+ * handed to the system (`open`), anything else is dropped.
+ */
+export function windowOpenDecision(url: string, open: (url: string) => void): { action: 'deny' } {
+  if (isSafeExternalUrl(url)) open(url);
+  return { action: 'deny' };
+}
