@@ -208,14 +208,14 @@ describe('the bulk reader agrees with the full path', () => {
     const text = write('bench.text.log', take(textLines(8), 30_000).join('\n') + '\n');
     const pyjson = write('bench.pyjson.log', take(pyJsonLines(9), 30_000).join('\n') + '\n');
     const pretty = write('bench.pretty.log', take(prettyLines(10), 10_000).join('\n') + '\n');
-    // Their error lines are read by the full path on the worker, and folded by the bulk reader.
-    for (const f of [json, pyjson, pretty]) {
-      const before = preparedFolded();
-      expect(await agree([f])).toBeGreaterThan(0.9);
-      expect(preparedFolded()).toBeGreaterThan(before + 20);
-    }
-    // All files at once: the same reader per file, sessions of each.
+    expect(await agree([json])).toBeGreaterThan(0.9);
     expect(await agree([text])).toBeGreaterThan(0.9);
+    expect(await agree([pyjson])).toBeGreaterThan(0.9);
+    // Its error records are read by the full path on the worker, and folded by the bulk reader.
+    const before = preparedFolded();
+    expect(await agree([pretty])).toBeGreaterThan(0.9);
+    expect(preparedFolded()).toBeGreaterThan(before + 20);
+    // All files at once: the same reader per file, sessions of each.
     expect(await agree([json, text, pyjson, pretty])).toBeGreaterThan(0.9);
   });
 

@@ -123,10 +123,10 @@ function run(job: Job): boolean {
 
 /**
  * The records of `bytes[from, to)` without a bulk record that the full path would read alone (see
- * bulk.ts, `Prepared`): a JSON line whose next line begins with `{` or a digit, or a pino-pretty
- * header and its indented lines up to the next `[`: that next line never
- * continues a record, so the record is whole. Lines no longer than `limit`. Their events, as the
- * full path makes them; undefined when there are none.
+ * bulk.ts, `Prepared`): a pino-pretty header and its indented lines up to the next `[` (that next
+ * line never continues a record, so the record is whole), lines no longer than `limit`. Their
+ * events, as the full path makes them; undefined when there are none. (A JSON or dev-text line
+ * is read on the reading thread in about the time it takes to hand its event over: not here.)
  */
 function prepare(
   bytes: Uint8Array,
@@ -178,14 +178,6 @@ function prepare(
           (out ??= []).push({ start: pos, next: q, lines: n, ev: got.ev, dayMs: got.dayMs });
         pos = q;
         continue;
-      }
-    } else if (c0 === 123) {
-      // (A dev-text line is read faster on the reading thread than it is handed over: not here.)
-      const c1 = buf[nl + 1] as number;
-      if (c1 === 123 || (c1 >= 48 && c1 <= 57)) {
-        const got = parser.eventOf([line(pos, nl)]);
-        if (got !== undefined)
-          (out ??= []).push({ start: pos, next: nl + 1, lines: 1, ev: got.ev, dayMs: undefined });
       }
     }
     pos = nl + 1;
