@@ -62,4 +62,47 @@ describe.skipIf(reason !== '')('Electron app', () => {
       await app.close();
     }
   }, 60_000);
+
+  it('turns the tray red and notifies on a failure, and the notification opens the timeline at it', async () => {
+    const { appendFileSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { creditsLine } = await import('./support/agent-lines.js');
+    const home = mkdtempSync(join(tmpdir(), 'deadair-electron-'));
+    const log = join(home, 'agent.log');
+    writeFileSync(log, '');
+    const { _electron } = await import('playwright-core');
+    const app = await _electron.launch({
+      executablePath: bin,
+      args: [ROOT, `--user-data-dir=${join(home, 'data')}`],
+      env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), DEADAIR_WATCH: log, DEADAIR_E2E: '1' },
+    });
+    type Probe = {
+      tray(): { state: string; tooltip: string };
+      notifications(): { title: string; body: string }[];
+      click(i: number): void;
+    };
+    const probe = <T>(fn: (p: Probe) => T) =>
+      app.evaluate(
+        (_electron, f) => (0, eval)(f)((globalThis as Record<string, unknown>).__deadairE2E),
+        `(${fn.toString()})`,
+      ) as Promise<T>;
+    try {
+      await expect.poll(() => probe((p) => p.tray().state), { timeout: 15_000 }).toBe('idle');
+      appendFileSync(log, creditsLine(Date.now(), 'AJ_tray') + '\n');
+      await expect.poll(() => probe((p) => p.tray().state), { timeout: 15_000 }).toBe('failed');
+      expect(await probe((p) => p.tray().tooltip)).toContain('1 needs attention');
+      expect(await probe((p) => p.notifications().map((n) => n.title))).toEqual(['Out of inference credits']);
+      await probe((p) => p.click(0));
+      const win = await app.firstWindow();
+      await win.waitForSelector(
+        '[data-testid="inspector-finding"][data-finding="AJ_tray/credits_exhausted"]',
+        {
+          timeout: 15_000,
+        },
+      );
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
 });

@@ -98,6 +98,22 @@ let demoDir: string | undefined;
 let tray: TrayAdapter | undefined;
 let timeline: BrowserWindow | undefined;
 let quitting = false;
+/**
+ * With DEADAIR_E2E=1 (the Electron end-to-end test only): what the tray shows and the
+ * notifications raised, readable from the test through `electronApp.evaluate`, and a notification's
+ * click, as the desktop would deliver it.
+ */
+const e2e =
+  process.env.DEADAIR_E2E === '1'
+    ? { state: '', tooltip: '', notifications: [] as { title: string; body: string; click: () => void }[] }
+    : undefined;
+if (e2e)
+  (globalThis as Record<string, unknown>).__deadairE2E = {
+    tray: () => ({ state: e2e.state, tooltip: e2e.tooltip }),
+    notifications: () => e2e.notifications.map(({ title, body }) => ({ title, body })),
+    click: (i: number) => e2e.notifications[i]?.click(),
+  };
+
 /** Why rooms cannot be observed right now (the tray's offline state), if they cannot. */
 let offline: string | undefined;
 
@@ -153,6 +169,11 @@ function startWatching(
       const out = alertOutcome(e.alert, state, Date.now());
       if (out.notification) {
         const route = out.notification.route;
+        e2e?.notifications.push({
+          title: out.notification.title,
+          body: out.notification.body,
+          click: () => showTimeline(route),
+        });
         showNotification(Notification, out.notification, join(iconDir(), 'deadair.png'), () =>
           showTimeline(route),
         );
@@ -194,6 +215,7 @@ function refreshTray(): void {
     },
     process.platform,
   );
+  if (e2e) Object.assign(e2e, { state: view.state, tooltip: view.tooltip });
   if (tray) tray.update(view);
   else tray = new TrayAdapter({ Tray, Menu, iconDir: iconDir(), platform: process.platform }, view, dispatch);
 }
