@@ -2,7 +2,15 @@
 // back the same after the journal is replayed, evidence read back from the file, paging, and frozen
 // copies for readers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -201,7 +209,7 @@ describe('the session store', () => {
     expect(turns[2]?.latency).toBeUndefined();
   });
 
-  it('keeps the summaries of sessions it retires when it has no archive to write (no journal)', async () => {
+  it('without a journal, keeps what it retires in a scratch archive while it runs: summaries and events', async () => {
     const log = join(dir, 'nojournal.log');
     const old = Date.now() - 3_600_000;
     writeFileSync(
@@ -227,7 +235,15 @@ describe('the session store', () => {
       ['AJ_now', 'healthy'],
     ]);
     expect(w.store.session('AJ_nj')?.causes[0]?.cause).toBe('credits_exhausted');
+    // Its events too (the timeline of a session read from an old log), and their lines.
+    const { events } = w.store.events('AJ_nj');
+    expect(events.length).toBeGreaterThan(0);
+    expect(w.store.evidence('AJ_nj', events[0]!.id)).toContain('AJ_nj');
+    const scratch = readdirSync(tmpdir()).filter((f) => f.startsWith(`deadair-${process.pid}-`));
+    expect(scratch.length).toBeGreaterThan(0);
     await w.stop();
+    // …and nothing is left behind.
+    expect(readdirSync(tmpdir()).filter((f) => scratch.includes(f))).toEqual([]);
   });
 
   it('pages a session’s events, by time range, and gives readers frozen copies', async () => {

@@ -67,7 +67,8 @@ Options:
   --json               one JSON object per line per finding
   --journal <file>     where to keep the journal (default: $XDG_STATE_HOME/deadair/, one per set of paths):
                        after a restart, watch resumes exactly where it stopped, raising no alert twice
-  --no-journal         keep nothing on disk
+  --no-journal         keep nothing across restarts (sessions that ended wait in a temporary file,
+                       removed when it stops, so the timeline can still show them)
   --ui                 serve the session timeline on 127.0.0.1 (the URL, with this run's key, is
                        printed); each finding then shows its link, and a click on its desktop
                        notification opens it (Linux: notify-send with actions; macOS)

@@ -4,6 +4,10 @@
 // alerts, problems, notices — and present it their own way (a terminal, a notification, a tray
 // icon). Nothing here prints, notifies or plays: sinks are the shells'.
 
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, Severity } from '../shared/types.js';
 import { AlertPolicy, type Alert, type AlertPolicyOptions } from './alerts.js';
@@ -124,10 +128,15 @@ export function createWatcher(o: WatcherOptions): Watcher {
   let replaying = false;
   let journal: Journal | undefined;
   let batchEvents: AgentEvent[] = [];
+  // Without a journal, sessions that ended long ago still keep their events for the timeline while
+  // this watcher runs: in a scratch archive, removed when it stops.
+  const scratchArchive = o.journal
+    ? undefined
+    : join(tmpdir(), `deadair-${process.pid}-${randomBytes(4).toString('hex')}.sessions.jsonl`);
   // The store reads the pipeline's tracker, which exists once the pipeline does.
   const store: SessionStore = new SessionStore(() => pipeline.tracker, {
     now,
-    archive: o.journal ? `${o.journal.replace(/\.jsonl$/, '')}.sessions.jsonl` : undefined,
+    archive: o.journal ? `${o.journal.replace(/\.jsonl$/, '')}.sessions.jsonl` : scratchArchive,
   });
   const pipeline: Pipeline = new Pipeline({
     format: o.format,
@@ -303,6 +312,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
       await t.stop();
       pipeline.end();
       journal?.close();
+      if (scratchArchive) rmSync(scratchArchive, { force: true });
     },
   };
 }
