@@ -23,6 +23,8 @@ import { BIN } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deadair-bulk-'));
 const BASE = Date.UTC(2026, 10, 24, 12);
+// The worker reads pino-pretty records by the full path whether or not it is ahead of the reader.
+process.env.DEADAIR_PREPARE = '1';
 
 interface Run {
   bulk: boolean;

@@ -28,8 +28,18 @@ const classifier = theClassifier();
 let data: SharedArrayBuffer | undefined;
 /** The generation of the definitions last posted: a new one is posted even when empty. */
 let posted = -1;
-/** DEADAIR_PREPARE=0: the worker reads no line by the full path (to measure what it saves). */
-const PREPARE = process.env.DEADAIR_PREPARE !== '0';
+/**
+ * Whether the worker reads the records it can by the full path (see `prepare`): DEADAIR_PREPARE=0
+ * never, 1 always; by default only while it is ahead of the reader (half its slots or more are
+ * filled), so that the work goes to whichever thread has time for it.
+ */
+const PREPARE = process.env.DEADAIR_PREPARE;
+function prepareNow(): boolean {
+  if (PREPARE === '0' || PREPARE === '1') return PREPARE === '1';
+  let filled = 0;
+  for (let s = 0; s < SLOTS; s++) if (Atomics.load(ctl, C_STATE + s) === 1) filled++;
+  return filled >= SLOTS / 2;
+}
 /** The full path, for lines read alone (FileParser.eventOf). */
 const parser = new FileParser('');
 
@@ -98,7 +108,7 @@ function run(job: Job): boolean {
         textUsed = r.textUsed;
         new Uint8Array(buf, base + layout.texts, textUsed).set(r.text.subarray(0, textUsed));
         // Every layout read (no forced format): the lines without a record are read here too.
-        const full = job.formats === 15 && PREPARE ? prepare(bytes, from, n, job.limit, r) : undefined;
+        const full = job.formats === 15 && prepareNow() ? prepare(bytes, from, n, job.limit, r) : undefined;
         if (r.owners.length > 0 || r.messages.length > 0 || r.generation !== posted || full) {
           port.postMessage({ generation: r.generation, owners: r.owners, messages: r.messages, full });
           posted = r.generation;
