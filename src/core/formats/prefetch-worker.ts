@@ -6,7 +6,15 @@ import { readSync } from 'node:fs';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { stripAnsi } from '../logs/lines.js';
 import type { Prepared } from './bulk.js';
-import { REC_I32, REC_NEXT, REC_START, theClassifier, type Records } from './classifier.js';
+import {
+  REC_FORMAT_MASK,
+  REC_I32,
+  REC_NEXT,
+  REC_PACKED,
+  REC_START,
+  theClassifier,
+  type Records,
+} from './classifier.js';
 import { FileParser } from './parser.js';
 import {
   C_BYTES,
@@ -147,6 +155,9 @@ function prepare(
 ): Prepared[] | undefined {
   let out: Prepared[] | undefined;
   const i32 = r.i32;
+  // A chunk of another layout (its first line, or its first record, not pino-pretty) is not read.
+  const first = r.count > 0 ? ((i32[REC_PACKED] as number) >> 2) & REC_FORMAT_MASK : 0;
+  if (bytes[from] !== 91 && first !== 4) return undefined;
   let k = 0;
   let pos = from;
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, to);
