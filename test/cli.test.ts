@@ -294,6 +294,34 @@ describe('deadair watch', () => {
 });
 
 describe('deadair watch, from the settings', () => {
+  it('alerts a cause whose spoken clip is off without playing it (alerts.spoken)', async () => {
+    const said = async (spoken: Record<string, boolean>) => {
+      const file = join(dir, `spoken-${Object.keys(spoken).length}.log`);
+      writeFileSync(file, '');
+      const config = join(dir, `spoken-${Object.keys(spoken).length}.json`);
+      writeFileSync(config, JSON.stringify({ alerts: { spoken } }));
+      const child = spawn(
+        process.execPath,
+        [BIN, 'watch', '--json', '--no-notify', '--no-journal', '--config', config, file],
+        { env: { ...process.env, NO_COLOR: '1', DEADAIR_BENCH: '1', DEADAIR_ALSA_DEVICE: 'null' } },
+      );
+      children.push(child);
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      await waitFor(() => err.includes('watching'));
+      appendFileSync(file, CREDITS.replaceAll('AJ_cli', 'AJ_spoken') + '\n');
+      await waitFor(() => out.includes('"type":"alert"'));
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('exit', r));
+      return /deadair-bench sound /.test(err);
+    };
+    expect(await said({ credits_exhausted: false })).toBe(false);
+    expect(await said({})).toBe(true);
+  });
+
   it("with no paths or rooms, watches the settings' watch.paths (~ is the home folder)", async () => {
     const home = join(dir, 'home');
     mkdirSync(join(home, 'agent'), { recursive: true });

@@ -64,6 +64,7 @@ export async function demo(args: string[], io: Io): Promise<number> {
     json: values.json === true,
     notify: cfg.alerts.notify && !values['no-notify'],
     sound: cfg.alerts.sound && !values['no-sound'],
+    spoken: cfg.alerts.spoken,
     style,
     ui,
   });

@@ -2,6 +2,7 @@
 // (the OS audio player), one at a time, each kind of failure of a sink said once.
 
 import type { Alert } from '../core/alerts.js';
+import type { CauseId } from '../shared/types.js';
 import type { Io } from './common.js';
 import { notifyDesktop, prepareNotifier, releaseNotifications } from './notify.js';
 import { openUrl } from '../os/open.js';
@@ -16,6 +17,8 @@ export class AlertSinks {
     private readonly on: {
       notify: boolean;
       sound: boolean;
+      /** Causes whose spoken clip is off (`alerts.spoken`): alerted by notification only. */
+      spoken?: Partial<Record<CauseId, boolean>>;
       /** The timeline's link for an alert (with `--ui`): in `--json`, and what a click opens. */
       link?: (alert: Alert) => string | undefined;
     },
@@ -47,7 +50,7 @@ export class AlertSinks {
       this.pending.add(sent);
       void sent.finally(() => this.pending.delete(sent));
     }
-    if (this.on.sound) {
+    if (this.on.sound && this.on.spoken?.[alert.finding.cause] !== false) {
       // Clips play one after another; a notification never waits for them, nor they for it.
       this.queue = this.queue.then(async () => {
         if (bench) this.io.err.write(`deadair-bench sound ${alert.id} ${Date.now()}\n`);

@@ -13,6 +13,7 @@ import { shownUrl } from '../core/redact.js';
 import { createWatcher, WatcherBusy, type Watcher, type WatcherOptions } from '../core/watcher.js';
 import { editorFromEnv } from '../shared/editor.js';
 import { timelineLink } from '../shared/links.js';
+import type { CauseId } from '../shared/types.js';
 import { findingVersionRecord } from '../shared/records.js';
 import { findChromium, ObserverBrowser } from '../observer/browser.js';
 import {
@@ -50,6 +51,8 @@ export interface Presentation {
   json: boolean;
   notify: boolean;
   sound: boolean;
+  /** Causes whose spoken clip is off (the settings' `alerts.spoken`). */
+  spoken?: Partial<Record<CauseId, boolean>>;
   style: Style;
   /** The timeline served with `--ui`: each finding and alert carries its link into it. */
   ui?: UiServer;
@@ -68,7 +71,12 @@ export function findingLink(ui: UiServer, f: { session: string; id: string }): s
 export function present(w: Watcher, io: Io, p: Presentation): () => Promise<void> {
   const ui = p.ui;
   const link = ui ? (f: { session: string; id: string }) => findingLink(ui, f) : () => undefined;
-  const sinks = new AlertSinks(io, { notify: p.notify, sound: p.sound, link: (a) => link(a.finding) });
+  const sinks = new AlertSinks(io, {
+    notify: p.notify,
+    sound: p.sound,
+    spoken: p.spoken,
+    link: (a) => link(a.finding),
+  });
   const line = (o: object) => io.out.write(JSON.stringify(o) + '\n');
   w.subscribe((e) => {
     switch (e.type) {
@@ -152,6 +160,7 @@ export async function watch(args: string[], io: Io): Promise<number> {
     json: values.json === true,
     notify: cfg.alerts.notify && !values['no-notify'],
     sound: cfg.alerts.sound && !values['no-sound'],
+    spoken: cfg.alerts.spoken,
     style,
     ui,
   });

@@ -40,6 +40,11 @@ describe('settings', () => {
       'watch.paths must be a list of log files, folders or globs (at most 100 non-empty strings)',
     ],
     [{ watch: { paths: ['a.log', ''] } }, /^watch\.paths must be a list/],
+    [
+      { alerts: { spoken: { rate_limited: 'no' } } },
+      'alerts.spoken.rate_limited must be true or false (got "no")',
+    ],
+    [{ alerts: { spoken: { shouting: false } } }, /^unknown cause alerts\.spoken\.shouting/],
     [{ watch: { rooms: ' dev-*' } }, /^watch\.rooms must be a room name pattern/],
     [[], 'the settings must be a JSON object'],
   ])('rejects %j with one line naming the key', (raw, message) => {
@@ -69,6 +74,13 @@ describe('settings', () => {
     expect(() => parseConfig({ livekit: { room: 'x' } })).toThrow(
       'unknown key livekit.room (expected url, apiKey, apiSecret, maxRooms)',
     );
+  });
+
+  it('takes a per-cause switch of the spoken clip', () => {
+    expect(parseConfig({ alerts: { spoken: { rate_limited: false } } }).alerts.spoken).toEqual({
+      rate_limited: false,
+    });
+    expect(parseConfig({}).alerts.spoken).toEqual({});
   });
 
   it('saves what it reads: validated, atomically, readable by the user only', () => {

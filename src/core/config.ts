@@ -15,6 +15,7 @@ export const DEFAULT_CONFIG: Config = {
   alerts: {
     minSeverity: 'critical',
     causes: {},
+    spoken: {},
     burstSeconds: 10,
     maxPerMinute: 6,
     notify: true,
@@ -106,13 +107,13 @@ export function parseConfig(raw: unknown): Config {
     if (!isObject(value)) throw new ConfigError(`${section} must be an object`);
     for (const [k, v] of Object.entries(value)) {
       const key = `${section}.${k}`;
-      if (section === 'alerts' && k === 'causes') {
+      if (section === 'alerts' && (k === 'causes' || k === 'spoken')) {
         if (!isObject(v)) throw new ConfigError(`${key} must be an object of cause ids to true/false`);
         for (const [cause, on] of Object.entries(v)) {
           if (!(CAUSE_IDS as readonly string[]).includes(cause))
             throw new ConfigError(`unknown cause ${key}.${cause} (expected one of ${CAUSE_IDS.join(', ')})`);
           check(`${key}.${cause}`, { kind: 'boolean' }, on);
-          cfg.alerts.causes[cause as CauseId] = on as boolean;
+          cfg.alerts[k][cause as CauseId] = on as boolean;
         }
         continue;
       }
@@ -120,7 +121,7 @@ export function parseConfig(raw: unknown): Config {
       const rule = SCHEMA[sec][k];
       if (!rule)
         throw new ConfigError(
-          `unknown key ${key} (expected ${[...Object.keys(SCHEMA[sec]), ...(section === 'alerts' ? ['causes'] : [])].join(', ')})`,
+          `unknown key ${key} (expected ${[...Object.keys(SCHEMA[sec]), ...(section === 'alerts' ? ['causes', 'spoken'] : [])].join(', ')})`,
         );
       check(key, rule, v);
       (cfg[sec] as unknown as Record<string, unknown>)[k] = v;

@@ -12,7 +12,12 @@ const alert = {
   body: 'room support · job AJ_1 (LLM, MaxGatewayCredits)\nTop up …',
   clip: 'credits-exhausted',
   sessions: ['AJ_1'],
-  finding: { id: 'AJ_1/credits_exhausted', session: 'AJ_1', severity: 'critical' },
+  finding: {
+    id: 'AJ_1/credits_exhausted',
+    session: 'AJ_1',
+    severity: 'critical',
+    cause: 'credits_exhausted',
+  },
 } as unknown as Alert;
 
 describe('tray actions', () => {
@@ -53,6 +58,15 @@ describe('an alert', () => {
     expect(alertOutcome(alert, { ...S, snoozedUntil: NOW + 1 }, NOW)).toEqual({});
     expect(alertOutcome(alert, { ...S, snoozedUntil: NOW }, NOW).clip).toBe('credits-exhausted');
   });
+  it('says a cause whose spoken clip is off by notification only', () => {
+    const quiet = { ...S, spoken: { credits_exhausted: false } };
+    expect(alertOutcome(alert, quiet, NOW)).not.toHaveProperty('clip');
+    expect(alertOutcome(alert, quiet, NOW).notification?.title).toBe('Out of inference credits');
+    expect(alertOutcome(alert, { ...S, spoken: { rate_limited: false } }, NOW).clip).toBe(
+      'credits-exhausted',
+    );
+  });
+
   it('respects mute (no clip) and notifications switched off', () => {
     expect(alertOutcome(alert, { ...S, sound: false }, NOW)).not.toHaveProperty('clip');
     expect(alertOutcome(alert, { ...S, notify: false }, NOW)).toEqual({ clip: 'credits-exhausted' });

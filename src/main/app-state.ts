@@ -5,6 +5,7 @@
 
 import type { Alert } from '../core/alerts.js';
 import type { AlertClip } from '../core/causes.js';
+import type { CauseId } from '../shared/types.js';
 import type { TimelineRoute } from '../shared/links.js';
 import { isQuiet, type TrayAction, type TrayChoices } from './tray-model.js';
 
@@ -12,6 +13,8 @@ export interface AppState extends TrayChoices {
   /** Notifications and spoken clips, as the settings say. */
   notify: boolean;
   sound: boolean;
+  /** Causes whose spoken clip is off (the settings' `alerts.spoken`). */
+  spoken?: Partial<Record<CauseId, boolean>>;
 }
 
 /** What a tray action asks of the world outside the state. */
@@ -65,6 +68,6 @@ export function alertOutcome(
       urgency: alert.finding.severity === 'critical' ? 'critical' : 'normal',
       route: { view: 'session', session: alert.finding.session, finding: alert.finding.id },
     };
-  if (s.sound) out.clip = alert.clip;
+  if (s.sound && s.spoken?.[alert.finding.cause] !== false) out.clip = alert.clip;
   return out;
 }

@@ -89,6 +89,7 @@ let state: AppState = {
   openAtLogin: false,
   notify: config.alerts.notify,
   sound: config.alerts.sound,
+  spoken: config.alerts.spoken,
 };
 /** The app's own files: the tray state and the encrypted API secret. */
 const stateFile = () => join(app.getPath('userData'), 'state.json');
@@ -345,7 +346,12 @@ async function answerTray(
         throw e;
       }
       config = readSettings();
-      state = { ...state, notify: config.alerts.notify, sound: config.alerts.sound };
+      state = {
+        ...state,
+        notify: config.alerts.notify,
+        sound: config.alerts.sound,
+        spoken: config.alerts.spoken,
+      };
       // The new settings take effect now: the watcher starts again on them (its journal keeps
       // what was said, so nothing is raised twice).
       const old = watcher;
@@ -421,7 +427,13 @@ void app.whenReady().then(() => {
   config = readSettings();
   state = restoreState(
     readState(stateFile()),
-    { ...state, openAtLogin: app.getLoginItemSettings().openAtLogin },
+    {
+      ...state,
+      notify: config.alerts.notify,
+      sound: config.alerts.sound,
+      spoken: config.alerts.spoken,
+      openAtLogin: app.getLoginItemSettings().openAtLogin,
+    },
     Date.now(),
   );
   watcher = startConfigured();

@@ -74,6 +74,17 @@ describe('the settings window', () => {
     expect($(el, 'first-run')).toBeNull();
   });
 
+  it('turns one cause’s spoken clip off, and that cause only', async () => {
+    const s = settingsApi();
+    const el = await mount(<Settings api={s.api} onDone={() => undefined} />);
+    await click(el.querySelector('[data-spoken="rate_limited"]')!);
+    await click($(el, 'save'));
+    await flush();
+    const file = JSON.parse(s.saved() ?? '{}') as { alerts: { spoken: object; causes: object } };
+    expect(file.alerts.spoken).toEqual({ rate_limited: false });
+    expect(file.alerts.causes).toEqual({});
+  });
+
   it('says what is wrong in one line naming the key, and keeps the file as it was', async () => {
     const s = settingsApi();
     const el = await mount(<Settings api={s.api} onDone={() => undefined} />);

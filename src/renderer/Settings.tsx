@@ -283,23 +283,42 @@ export function Settings({ api, onDone }: { api: DeadairApi; onDone: () => void 
             <option value="info">everything</option>
           </select>
         </Field>
-        <p className="muted">Causes that alert (each is still shown in the timeline when off):</p>
+        <p className="muted">
+          Causes that alert, and whether out loud (each is still shown in the timeline when off):
+        </p>
         <div className="causes" data-testid="cause-toggles">
           {CAUSE_IDS.map((cause: CauseId) => (
-            <label className="check" key={cause}>
-              <input
-                type="checkbox"
-                checked={draft.alerts.causes[cause] !== false}
-                data-cause={cause}
-                onChange={(e) =>
-                  set((c) => {
-                    if (e.target.checked) delete c.alerts.causes[cause];
-                    else c.alerts.causes[cause] = false;
-                  })
-                }
-              />{' '}
-              {CAUSE_WORDS[cause] ?? cause}
-            </label>
+            <div className="cause-row" key={cause}>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={draft.alerts.causes[cause] !== false}
+                  data-cause={cause}
+                  onChange={(e) =>
+                    set((c) => {
+                      if (e.target.checked) delete c.alerts.causes[cause];
+                      else c.alerts.causes[cause] = false;
+                    })
+                  }
+                />{' '}
+                {CAUSE_WORDS[cause] ?? cause}
+              </label>
+              <label className="check spoken" title="say it out loud too">
+                <input
+                  type="checkbox"
+                  checked={draft.alerts.spoken[cause] !== false}
+                  disabled={draft.alerts.causes[cause] === false || !draft.alerts.sound}
+                  data-spoken={cause}
+                  onChange={(e) =>
+                    set((c) => {
+                      if (e.target.checked) delete c.alerts.spoken[cause];
+                      else c.alerts.spoken[cause] = false;
+                    })
+                  }
+                />{' '}
+                spoken
+              </label>
+            </div>
           ))}
         </div>
       </fieldset>

@@ -10,6 +10,8 @@ export interface Config {
     minSeverity: Severity;
     /** Per-cause switch: false keeps that cause from alerting (it is still printed). */
     causes: Partial<Record<CauseId, boolean>>;
+    /** Per-cause switch of the spoken clip: false alerts that cause without it (notification only). */
+    spoken: Partial<Record<CauseId, boolean>>;
     /** Sessions failing for one cause within this many seconds make one alert. */
     burstSeconds: number;
     /** At most this many alerts a minute; the rest are counted and reported with the next one. */
