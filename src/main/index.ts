@@ -14,13 +14,11 @@ import {
   Tray,
   dialog,
   safeStorage,
-  type IpcMainInvokeEvent,
   type OpenDialogOptions,
 } from 'electron';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { answer, isRequestChannel } from '../core/api.js';
 import {
   ConfigError,
   DEFAULT_CONFIG,
@@ -31,12 +29,12 @@ import {
   type Config,
 } from '../core/config.js';
 import { playDemo, prepareDemo } from '../core/demo.js';
-import { credentialsFromEnv } from '../core/livekit/credentials.js';
+import { credentialsFromSettings } from '../core/livekit/credentials.js';
 import { createWatcher, type Watcher, type WatcherOptions } from '../core/watcher.js';
-import { IPC, TRAY_CHANNELS, type AlertNotice, type RequestChannel } from '../shared/api.js';
+import type { AlertNotice, RequestChannel } from '../shared/api.js';
 import { editorFromEnv } from '../shared/editor.js';
 import type { SettingsView } from '../shared/settings.js';
-import { timelineHash, type TimelineRoute } from '../shared/links.js';
+import type { TimelineRoute } from '../shared/links.js';
 import { clipPath, playFile } from '../os/sound.js';
 import { alertOutcome, reduce, type AppState, type Effect } from './app-state.js';
 import { launchWindowHost } from './room-host.js';
@@ -49,15 +47,9 @@ import {
   secretStorage,
   settingsView,
 } from './settings.js';
-import {
-  CSP,
-  denyPermissionCheck,
-  denyPermissionRequest,
-  isAppUrl,
-  shouldBlockNavigation,
-  windowOpenDecision,
-  windowOptions,
-} from './security.js';
+import { serveContract } from './contract.js';
+import { CSP, denyPermissionCheck, denyPermissionRequest } from './security.js';
+import { TimelineWindow } from './timeline-window.js';
 import { showNotification, TrayAdapter } from './tray.js';
 import { trayView, type TrayAction } from './tray-model.js';
 
@@ -83,21 +75,21 @@ function readSettings(): Config {
   }
 }
 let config: Config = readSettings();
-let state: AppState = {
-  paused: false,
-  seenBefore: 0,
-  openAtLogin: false,
-  notify: config.alerts.notify,
-  sound: config.alerts.sound,
-  spoken: config.alerts.spoken,
-};
+/** The alert switches the tray's state carries, as the settings say. */
+const alertSwitches = (c: Config) => ({
+  notify: c.alerts.notify,
+  sound: c.alerts.sound,
+  spoken: c.alerts.spoken,
+});
+let state: AppState = { paused: false, seenBefore: 0, openAtLogin: false, ...alertSwitches(config) };
 /** The app's own files: the tray state and the encrypted API secret. */
 const stateFile = () => join(app.getPath('userData'), 'state.json');
 let secrets: SecretBox | undefined;
 let watcher: Watcher | undefined;
 let demoDir: string | undefined;
 let tray: TrayAdapter | undefined;
-let timeline: BrowserWindow | undefined;
+const timeline = new TimelineWindow({ BrowserWindow, shell, dir: __dirname, devServer });
+const showTimeline = (route: TimelineRoute) => timeline.show(route);
 let quitting = false;
 /**
  * With DEADAIR_E2E=1 (the Electron end-to-end test only): what the tray shows and the
@@ -127,14 +119,10 @@ function roomsOption(): WatcherOptions['rooms'] {
   offline = undefined;
   const pattern = process.env.DEADAIR_ROOMS?.trim() || config.watch.rooms;
   if (!pattern) return undefined;
-  const credentials = credentialsFromEnv({
-    LIVEKIT_URL: config.livekit.url,
-    LIVEKIT_API_KEY: config.livekit.apiKey,
-    LIVEKIT_API_SECRET: secrets?.get() ?? config.livekit.apiSecret,
-    ...Object.fromEntries(
-      Object.entries(process.env).filter(([k, v]) => k.startsWith('LIVEKIT_') && v?.trim()),
-    ),
-  });
+  const credentials = credentialsFromSettings(
+    { ...config.livekit, apiSecret: secrets?.get() ?? config.livekit.apiSecret },
+    process.env,
+  );
   if ('missing' in credentials) {
     offline = `set ${credentials.missing.join(', ')} to observe rooms`;
     return undefined;
@@ -273,38 +261,6 @@ async function startDemo(): Promise<void> {
   await playDemo(demoDir, 1, () => quitting);
 }
 
-/** Opens (or focuses) the timeline window at a route. */
-function showTimeline(route: TimelineRoute): void {
-  const hash = timelineHash(route).slice(1);
-  if (timeline && !timeline.isDestroyed()) {
-    if (devServer) void timeline.loadURL(`${devServer}#${hash}`);
-    else void timeline.loadFile(join(__dirname, '../renderer/index.html'), { hash });
-    if (timeline.isMinimized()) timeline.restore();
-    timeline.show();
-    timeline.focus();
-    return;
-  }
-  const win = new BrowserWindow(windowOptions({ preload: join(__dirname, '../preload/index.cjs') }));
-  timeline = win;
-  win.once('ready-to-show', () => win.show());
-  win.webContents.on('will-navigate', (e, url) => {
-    if (shouldBlockNavigation(url, devServer)) e.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(({ url }) =>
-    windowOpenDecision(url, (u) => void shell.openExternal(u)),
-  );
-  win.on('closed', () => {
-    if (timeline === win) timeline = undefined;
-  });
-  if (devServer) void win.loadURL(`${devServer}#${hash}`);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'), { hash });
-}
-
-/** Answers only our own pages. */
-function trusted(event: IpcMainInvokeEvent): boolean {
-  return isAppUrl(event.senderFrame?.url ?? '', devServer);
-}
-
 /** The watcher the settings ask for (DEADAIR_WATCH, separated as PATH is, overrides the paths). */
 function startConfigured(): Watcher | undefined {
   const env = (process.env.DEADAIR_WATCH ?? '').split(delimiter).filter(Boolean);
@@ -346,12 +302,7 @@ async function answerTray(
         throw e;
       }
       config = readSettings();
-      state = {
-        ...state,
-        notify: config.alerts.notify,
-        sound: config.alerts.sound,
-        spoken: config.alerts.spoken,
-      };
+      state = { ...state, ...alertSwitches(config) };
       // The new settings take effect now: the watcher starts again on them (its journal keeps
       // what was said, so nothing is raised twice).
       const old = watcher;
@@ -388,52 +339,22 @@ void app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  ipcMain.handle(IPC.version, (event) => {
-    if (!trusted(event)) throw new Error('untrusted sender');
-    return app.getVersion();
-  });
-  // The timeline's contract over IPC: the same answers `deadair watch --ui` gives over HTTP.
-  ipcMain.handle(IPC.request, (event, channel: unknown, params: unknown) => {
-    if (!trusted(event)) throw new Error('untrusted sender');
-    if (!isRequestChannel(channel)) throw new Error('unknown channel');
-    if (TRAY_CHANNELS.includes(channel))
-      return answerTray(channel, params, BrowserWindow.fromWebContents(event.sender));
-    if (!watcher) {
-      if (channel === 'version') return app.getVersion();
-      if (channel === 'sessions.list') return [];
-      throw new Error('nothing watched yet: open Settings, or try the demo');
-    }
-    return answer(watcher.store, app.getVersion(), channel, params, { editor: editorFromEnv(process.env) });
-  });
-  ipcMain.handle(IPC.subscribe, (event, channel: unknown) => {
-    if (!trusted(event)) throw new Error('untrusted sender');
-    const sender = event.sender;
-    let off: (() => void) | undefined;
-    if (channel === 'store.changes' && watcher)
-      off = watcher.store.subscribe((c) => {
-        if (!sender.isDestroyed()) sender.send(IPC.event, channel, c);
-      });
-    else if (channel === 'alerts') {
-      const fn = (n: AlertNotice) => {
-        if (!sender.isDestroyed()) sender.send(IPC.event, channel, n);
-      };
-      alertListeners.add(fn);
-      off = () => alertListeners.delete(fn);
-    }
-    if (off) sender.once('destroyed', off);
+  serveContract({
+    ipcMain,
+    BrowserWindow,
+    version: app.getVersion(),
+    devServer,
+    editor: editorFromEnv(process.env),
+    store: () => watcher?.store,
+    answerTray,
+    alerts: alertListeners,
   });
 
   secrets = new SecretBox(safeStorage, join(app.getPath('userData'), 'livekit-secret.bin'));
   config = readSettings();
   state = restoreState(
     readState(stateFile()),
-    {
-      ...state,
-      notify: config.alerts.notify,
-      sound: config.alerts.sound,
-      spoken: config.alerts.spoken,
-      openAtLogin: app.getLoginItemSettings().openAtLogin,
-    },
+    { ...state, ...alertSwitches(config), openAtLogin: app.getLoginItemSettings().openAtLogin },
     Date.now(),
   );
   watcher = startConfigured();

@@ -27,6 +27,22 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): LiveKitCredentials |
   return { url, apiKey, apiSecret };
 }
 
+/**
+ * The server and keys from the settings (`livekit.*`, the secret possibly kept elsewhere), with the
+ * environment's LIVEKIT_* (the lk CLI's names) winning over them.
+ */
+export function credentialsFromSettings(
+  livekit: { url?: string; apiKey?: string; apiSecret?: string },
+  env: NodeJS.ProcessEnv,
+): LiveKitCredentials | { missing: string[] } {
+  return credentialsFromEnv({
+    LIVEKIT_URL: livekit.url,
+    LIVEKIT_API_KEY: livekit.apiKey,
+    LIVEKIT_API_SECRET: livekit.apiSecret,
+    ...Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('LIVEKIT_') && v?.trim())),
+  });
+}
+
 export function observerIdentity(): string {
   return `deadair-observer-${randomBytes(4).toString('hex')}`;
 }
