@@ -12,7 +12,7 @@ import { COMMON, parse, settings, UsageError, type Io } from './common.js';
 import { playDemo, prepareDemo } from '../core/demo.js';
 import { pickStyle, safeText } from './format.js';
 import { DEMO_HELP } from './help.js';
-import { present, serveUi } from './watch.js';
+import { present, presentation, serveUi } from './watch.js';
 
 const DEMO_OPTIONS = {
   ...COMMON,
@@ -60,14 +60,7 @@ export async function demo(args: string[], io: Io): Promise<number> {
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  const idle = present(w, io, {
-    json: values.json === true,
-    notify: cfg.alerts.notify && !values['no-notify'],
-    sound: cfg.alerts.sound && !values['no-sound'],
-    spoken: cfg.alerts.spoken,
-    style,
-    ui,
-  });
+  const idle = present(w, io, presentation(cfg, values, style, ui));
   let stopped = false;
   void io.stopSignal?.then(() => (stopped = true));
   await playDemo(dir, speed, () => stopped);

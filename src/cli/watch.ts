@@ -58,6 +58,23 @@ export interface Presentation {
   ui?: UiServer;
 }
 
+/** How `watch` and `demo` present what they see, from the settings and their flags. */
+export function presentation(
+  cfg: Config,
+  values: { json?: boolean; 'no-notify'?: boolean; 'no-sound'?: boolean },
+  style: Style,
+  ui?: UiServer,
+): Presentation {
+  return {
+    json: values.json === true,
+    notify: cfg.alerts.notify && !values['no-notify'],
+    sound: cfg.alerts.sound && !values['no-sound'],
+    spoken: cfg.alerts.spoken,
+    style,
+    ui,
+  };
+}
+
 /** The timeline's link to a finding, on the page `ui` serves. */
 export function findingLink(ui: UiServer, f: { session: string; id: string }): string {
   return timelineLink(ui.url, { view: 'session', session: f.session, finding: f.id });
@@ -156,14 +173,7 @@ export async function watch(args: string[], io: Io): Promise<number> {
   }
   // The timeline first (with --ui), so that every finding printed carries its link.
   const ui = values.ui ? await serveUi(w, io, values, style) : undefined;
-  const idle = present(w, io, {
-    json: values.json === true,
-    notify: cfg.alerts.notify && !values['no-notify'],
-    sound: cfg.alerts.sound && !values['no-sound'],
-    spoken: cfg.alerts.spoken,
-    style,
-    ui,
-  });
+  const idle = present(w, io, presentation(cfg, values, style, ui));
   // Say "watching" only once the files are open: what is appended from then on is seen.
   try {
     await w.ready;
@@ -228,14 +238,8 @@ export async function roomOptions(
     throw new UsageError(
       `--max-rooms must be a whole number from 1 to 500, not '${safeText(String(values['max-rooms']), 20)}'`,
     );
-  const { credentialsFromEnv } = await import('../core/livekit/credentials.js');
-  // The environment (the lk CLI's names) wins over the settings file.
-  const credentials = credentialsFromEnv({
-    LIVEKIT_URL: cfg.livekit.url,
-    LIVEKIT_API_KEY: cfg.livekit.apiKey,
-    LIVEKIT_API_SECRET: cfg.livekit.apiSecret,
-    ...Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('LIVEKIT_') && v?.trim())),
-  });
+  const { credentialsFromSettings } = await import('../core/livekit/credentials.js');
+  const credentials = credentialsFromSettings(cfg.livekit, env);
   if ('missing' in credentials)
     throw new UsageError(
       `observing rooms needs your LiveKit server and keys: set ${credentials.missing.join(', ')} (as for the lk CLI), or livekit.url / apiKey / apiSecret in the settings file`,
