@@ -4,6 +4,7 @@ import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import { answer, isRequestChannel } from '../core/api.js';
 import type { SessionStore } from '../core/store.js';
 import { IPC, TRAY_CHANNELS, type AlertNotice, type RequestChannel } from '../shared/api.js';
+import type { StoreChange } from '../shared/store.js';
 import type { EditorId } from '../shared/editor.js';
 import { isAppUrl } from './security.js';
 
@@ -21,7 +22,31 @@ export interface ContractDeps {
   alerts: Set<(n: AlertNotice) => void>;
 }
 
-export function serveContract(d: ContractDeps): void {
+/** What index.ts tells the contract. */
+export interface Contract {
+  /**
+   * The store of what is watched was replaced (or first made): pages that follow its changes
+   * follow the new one, and are told to ask again.
+   */
+  storeChanged(): void;
+}
+
+export function serveContract(d: ContractDeps): Contract {
+  // Pages following `store.changes`, relayed from whichever store is current: a page subscribed
+  // before anything was watched (the first run's settings) or before new settings restarted the
+  // watcher keeps following what is watched now.
+  const followers = new Set<(c: StoreChange) => void>();
+  let followed: SessionStore | undefined;
+  let unfollow: (() => void) | undefined;
+  const follow = () => {
+    const store = d.store();
+    if (store === followed) return;
+    unfollow?.();
+    followed = store;
+    unfollow = store?.subscribe((c) => {
+      for (const f of followers) f(c);
+    });
+  };
   const trusted = (event: IpcMainInvokeEvent) => isAppUrl(event.senderFrame?.url ?? '', d.devServer);
   d.ipcMain.handle(IPC.version, (event) => {
     if (!trusted(event)) throw new Error('untrusted sender');
@@ -47,12 +72,20 @@ export function serveContract(d: ContractDeps): void {
       if (!sender.isDestroyed()) sender.send(IPC.event, channel, value);
     };
     let off: (() => void) | undefined;
-    const store = d.store();
-    if (channel === 'store.changes' && store) off = store.subscribe(send);
-    else if (channel === 'alerts') {
+    if (channel === 'store.changes') {
+      follow();
+      followers.add(send);
+      off = () => followers.delete(send);
+    } else if (channel === 'alerts') {
       d.alerts.add(send);
       off = () => d.alerts.delete(send);
     }
     if (off) sender.once('destroyed', off);
   });
+  return {
+    storeChanged() {
+      follow();
+      for (const f of followers) f({ type: 'reset' });
+    },
+  };
 }

@@ -47,7 +47,7 @@ import {
   secretStorage,
   settingsView,
 } from './settings.js';
-import { serveContract } from './contract.js';
+import { serveContract, type Contract } from './contract.js';
 import { CSP, denyPermissionCheck, denyPermissionRequest } from './security.js';
 import { TimelineWindow } from './timeline-window.js';
 import { showNotification, TrayAdapter } from './tray.js';
@@ -153,6 +153,14 @@ function startWatching(
   journal?: string,
 ): Watcher {
   const w = createWatcher({ paths, fromStart, settings: config, rooms, journal });
+  // The room observer's window may not start (`deadair watch` says why and exits): the tray shows
+  // rooms offline and why, rather than an unhandled rejection and rooms silently unobserved.
+  w.ready.catch((e: unknown) => {
+    if (watcher !== w) return;
+    offline = `the room observer did not start: ${(e as Error).message}`;
+    console.error(`deadair: ${offline}`);
+    refreshTray();
+  });
   w.subscribe((e) => {
     if (e.type === 'alert') {
       const out = alertOutcome(e.alert, state, Date.now());
@@ -189,6 +197,13 @@ function startWatching(
 }
 
 const alertListeners = new Set<(n: AlertNotice) => void>();
+
+let contract: Contract | undefined;
+/** What is watched now: the timeline's pages follow it (contract.ts). */
+function setWatcher(w: Watcher | undefined): void {
+  watcher = w;
+  contract?.storeChanged();
+}
 
 function refreshTray(): void {
   const view = trayView(
@@ -255,7 +270,7 @@ async function startDemo(): Promise<void> {
   if (watcher) return;
   demoDir = mkdtempSync(join(tmpdir(), 'deadair-demo-'));
   prepareDemo(demoDir);
-  watcher = startWatching([demoDir], undefined, true);
+  setWatcher(startWatching([demoDir], undefined, true));
   refreshTray();
   showTimeline({ view: 'sessions' });
   await playDemo(demoDir, 1, () => quitting);
@@ -306,9 +321,9 @@ async function answerTray(
       // The new settings take effect now: the watcher starts again on them (its journal keeps
       // what was said, so nothing is raised twice).
       const old = watcher;
-      watcher = undefined;
+      setWatcher(undefined);
       await old?.stop();
-      watcher = startConfigured();
+      setWatcher(startConfigured());
       refreshTray();
       return currentSettings();
     }
@@ -339,7 +354,7 @@ void app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  serveContract({
+  contract = serveContract({
     ipcMain,
     BrowserWindow,
     version: app.getVersion(),
@@ -357,7 +372,7 @@ void app.whenReady().then(() => {
     { ...state, ...alertSwitches(config), openAtLogin: app.getLoginItemSettings().openAtLogin },
     Date.now(),
   );
-  watcher = startConfigured();
+  setWatcher(startConfigured());
   refreshTray();
   // Snoozes end and "needs attention" ages even when nothing happens.
   setInterval(refreshTray, 30_000).unref();

@@ -213,7 +213,7 @@ export function useSession(api: DeadairApi, id: string): SessionData {
         pending.push(c.event);
         flush ??= setTimeout(apply, FLUSH_MS);
         later(Math.max(REFRESH_MS, 10 * cost.current));
-      } else if (c.version.finding.session === id) later(200);
+      } else if (c.type === 'reset' || c.version.finding.session === id) later(200);
     });
     return () => {
       off();

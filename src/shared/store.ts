@@ -78,4 +78,7 @@ export interface FindingVersion {
 }
 
 export type StoreChange =
-  { type: 'event'; event: StoredEvent } | { type: 'finding'; version: FindingVersion };
+  | { type: 'event'; event: StoredEvent }
+  | { type: 'finding'; version: FindingVersion }
+  /** What is watched was replaced (the tray started again on new settings): ask again. */
+  | { type: 'reset' };
