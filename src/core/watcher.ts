@@ -5,7 +5,7 @@
 // icon). Nothing here prints, notifies or plays: sinks are the shells'.
 
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent, FormatId } from '../shared/events.js';
@@ -133,6 +133,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
   const scratchArchive = o.journal
     ? undefined
     : join(tmpdir(), `deadair-${process.pid}-${randomBytes(4).toString('hex')}.sessions.jsonl`);
+  if (scratchArchive) sweepScratch(tmpdir());
   // The store reads the pipeline's tracker, which exists once the pipeline does.
   const store: SessionStore = new SessionStore(() => pipeline.tracker, {
     now,
@@ -315,4 +316,43 @@ export function createWatcher(o: WatcherOptions): Watcher {
       if (scratchArchive) rmSync(scratchArchive, { force: true });
     },
   };
+}
+
+/** A watcher's scratch archive in a folder: `deadair-<pid>-<hex>.sessions.jsonl`. */
+const SCRATCH = /^deadair-(\d+)-[0-9a-f]+\.sessions\.jsonl$/;
+
+/**
+ * Removes the scratch archives in `dir` that no running process owns: those of a watcher that was
+ * killed before it could remove its own. Another user's, or one that cannot be removed, is left.
+ */
+export function sweepScratch(dir: string, alive: (pid: number) => boolean = processAlive): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = SCRATCH.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    try {
+      rmSync(join(dir, name), { force: true });
+      removed++;
+    } catch {
+      // not ours to remove
+    }
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
