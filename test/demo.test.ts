@@ -59,4 +59,24 @@ describe('deadair demo', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe("deadair: --speed must be a number between 0 and 1000, not 'fast'\n");
   });
+
+  it('is what npm start runs where the tray app cannot, saying why in one line', async () => {
+    const { ROOT } = await import('./support/cli.js');
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [`${ROOT}/scripts/start.mjs`, '--speed', '20', '--json', '--no-notify'],
+        {
+          env: { ...process.env, NO_COLOR: '1', DEADAIR_HEADLESS: '1', DEADAIR_ALSA_DEVICE: 'null' },
+          timeout: 60_000,
+        },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
+      );
+    });
+    expect(r.stderr.split('\n')[0]).toBe(
+      'deadair: the tray app cannot start here: DEADAIR_HEADLESS=1; running the demo instead',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('"cause":"credits_exhausted"');
+  }, 60_000);
 });

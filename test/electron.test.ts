@@ -1,23 +1,18 @@
 // Launches the built Electron app for real when an Electron binary is installed (a developer's
 // desktop). Where none can be downloaded (CI here), it is skipped and says why.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/cli.js';
 
-function electronBinary(): string | undefined {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const bin = electronBinary();
+// @ts-expect-error: a plain .mjs script without types
+const { installedElectron } = (await import('../scripts/electron-binary.mjs')) as {
+  installedElectron: () => string | undefined;
+};
+// Found without a download (the electron package downloads its binary on first require).
+const bin = installedElectron();
 const built = existsSync(`${ROOT}/out/main/index.js`);
 const reason = !bin
-  ? 'no Electron binary installed (it cannot be downloaded on this machine)'
+  ? 'no Electron binary installed (npm start downloads it where the network allows; not here)'
   : !built
     ? 'the app is not built (run npm run build)'
     : !process.env.DISPLAY && process.platform === 'linux'
