@@ -147,17 +147,25 @@ describe('the tray', () => {
     expect(v.tooltip).toBe('deadair — nothing watched yet: open Settings');
   });
 
-  it('toggles start at login, and ends with Quit', () => {
-    const on = trayView(base({ openAtLogin: true }), 'linux');
-    expect(find(on.menu, 'Start at login')).toMatchObject({
-      checked: true,
-      action: { type: 'login', on: false },
-    });
-    expect(find(trayView(base(), 'linux').menu, 'Start at login')?.action).toEqual({
-      type: 'login',
-      on: true,
-    });
-    expect(on.menu.at(-1)).toMatchObject({ label: 'Quit deadair', action: { type: 'quit' } });
+  it('toggles start at login where Electron has login items, and ends with Quit', () => {
+    for (const platform of ['darwin', 'win32'] as const) {
+      const on = trayView(base({ openAtLogin: true }), platform);
+      expect(find(on.menu, 'Start at login')).toMatchObject({
+        checked: true,
+        action: { type: 'login', on: false },
+      });
+      expect(find(trayView(base(), platform).menu, 'Start at login')?.action).toEqual({
+        type: 'login',
+        on: true,
+      });
+      expect(on.menu.at(-1)).toMatchObject({ label: 'Quit deadair', action: { type: 'quit' } });
+    }
+  });
+
+  it('offers no start at login on Linux, where Electron cannot do it', () => {
+    const v = trayView(base(), 'linux');
+    expect(find(v.menu, 'Start at login')).toBeUndefined();
+    expect(v.menu.at(-1)).toMatchObject({ label: 'Quit deadair', action: { type: 'quit' } });
   });
 
   it('shows names from logs and rooms as plain one-line text', () => {

@@ -132,6 +132,15 @@ function tooltipOf(state: TrayState, i: TrayInput, attention: readonly SessionSu
   return parts.join('\n');
 }
 
+/**
+ * Whether starting at login can be offered: Electron's login items exist on macOS and Windows
+ * only — on Linux `app.setLoginItemSettings` does nothing and `getLoginItemSettings` always says
+ * off, so a checkbox there would tick and change nothing.
+ */
+export function offersLoginItem(platform: NodeJS.Platform): boolean {
+  return platform === 'darwin' || platform === 'win32';
+}
+
 export function trayView(i: TrayInput, platform: NodeJS.Platform): TrayView {
   const attention = needingAttention(i.sessions, i.seenBefore);
   const state = trayState(i, attention);
@@ -178,7 +187,8 @@ export function trayView(i: TrayInput, platform: NodeJS.Platform): TrayView {
   }
   sep();
   item('Settings…', { type: 'settings' });
-  item('Start at login', { type: 'login', on: !i.openAtLogin }, { checked: i.openAtLogin });
+  if (offersLoginItem(platform))
+    item('Start at login', { type: 'login', on: !i.openAtLogin }, { checked: i.openAtLogin });
   sep();
   item('Quit deadair', { type: 'quit' });
 

@@ -58,6 +58,29 @@ export class TrayAdapter {
   }
 }
 
+/**
+ * Notifications shown and not yet clicked or dismissed. Electron holds a main-process Notification
+ * only weakly: one nothing references is garbage-collected, and a click on it later reaches no
+ * listener (electron#16922) — the notification would open nothing. Held until its click, close or
+ * failure; bounded, should a desktop never report a close.
+ */
+const held = new Set<Notification>();
+export const MAX_HELD_NOTIFICATIONS = 50;
+
+/** How many shown notifications are held (for tests). */
+export function heldNotifications(): number {
+  return held.size;
+}
+
+function hold(n: Notification): void {
+  held.add(n);
+  if (held.size > MAX_HELD_NOTIFICATIONS) held.delete(held.values().next().value as Notification);
+  const release = () => void held.delete(n);
+  n.once('click', release);
+  n.once('close', release);
+  n.once('failed', release);
+}
+
 /** Shows one alert natively; a click calls `onClick` (the timeline at the finding). */
 export function showNotification(
   N: typeof Notification,
@@ -74,6 +97,7 @@ export function showNotification(
     ...(icon ? { icon } : {}),
   });
   n.on('click', onClick);
+  hold(n);
   n.show();
   return n;
 }
