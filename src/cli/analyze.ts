@@ -215,7 +215,7 @@ function analyzeFooter(
     (total === 0 ? 'No agent sessions found in these logs.\n\n' : '') +
     style.bold(`${total} session${total === 1 ? '' : 's'}${verdicts ? ` — ${verdicts}` : ''}`) +
     style.dim(
-      ` · ${lines.toLocaleString('en-US')} lines${rawLines ? `, ${rawLines.toLocaleString('en-US')} of no known format (kept as raw)` : ''}`,
+      ` · ${lines.toLocaleString('en-US')} line${lines === 1 ? '' : 's'}${rawLines ? `, ${rawLines.toLocaleString('en-US')} of no known format (kept as raw)` : ''}`,
     )
   );
 }
