@@ -127,4 +127,58 @@ describe('journal and resume', () => {
     expect(new Set(seen).size).toBe(2 * N);
     expect(lines.filter((r) => r.t === 'alert')).toHaveLength(N);
   }, 60_000);
+
+  it('resumes a file it was following from its end, though no line came while it ran', async () => {
+    // A log with old lines (followed from its end) and an empty one: the first run reads nothing.
+    const old = join(dir, 'old.log');
+    const empty = join(dir, 'empty.log');
+    writeFileSync(old, sessionLines(900).join('\n') + '\n');
+    writeFileSync(empty, '');
+    const journal = join(dir, 'from-end.jsonl');
+    const run = (out: string[]) => {
+      const child = spawn(process.execPath, [
+        BIN,
+        'watch',
+        '--json',
+        '--no-notify',
+        '--no-sound',
+        '--config',
+        config,
+        '--journal',
+        journal,
+        old,
+        empty,
+      ]);
+      child.stdout?.on('data', (d: Buffer) => out.push(d.toString()));
+      children.push(child);
+      return child;
+    };
+    const first: string[] = [];
+    const a = run(first);
+    // Where it stands in each file is journaled once it has opened them.
+    const placed = () => {
+      try {
+        const text = readFileSync(journal, 'utf8');
+        return text.includes('old.log"') && text.includes('empty.log"');
+      } catch {
+        return false;
+      }
+    };
+    await until(placed, 'both files placed in the journal');
+    a.kill('SIGKILL');
+    await new Promise((r) => a.once('exit', r));
+    expect(alertsIn(first)).toEqual([]);
+
+    // Written while deadair was down: read when it comes back, not skipped as if new to it.
+    appendFileSync(old, sessionLines(901).join('\n') + '\n');
+    appendFileSync(empty, sessionLines(902).join('\n') + '\n');
+    const second: string[] = [];
+    run(second);
+    await until(() => alertsIn(second).length >= 2, 'the alerts of what was written meanwhile');
+    const text = second.join('');
+    expect(text).toContain('AJ_901');
+    expect(text).toContain('AJ_902');
+    // The old lines before the first start stay unread, as `watch` follows from the end.
+    expect(text).not.toContain('AJ_900');
+  }, 30_000);
 });

@@ -221,7 +221,22 @@ export function createWatcher(o: WatcherOptions): Watcher {
     const held = pipeline.heldStart(file);
     if (pos && held && held.offset < pos.offset) pos = { ...pos, offset: held.offset, line: held.line };
     journal.batch(batchEvents, pos);
+    if (pos) positioned.add(file);
     batchEvents = [];
+  };
+  /**
+   * Journal where each file stands that no batch has placed yet (one opened at its end, or empty):
+   * a restart resumes there and reads what was written meanwhile, instead of starting at the end
+   * again and never reading it.
+   */
+  const positioned = new Set<string>();
+  const placeFiles = () => {
+    if (!journal) return;
+    for (const pos of t.positions()) {
+      if (positioned.has(pos.file)) continue;
+      positioned.add(pos.file);
+      journal.batch([], pos);
+    }
   };
 
   let observer: RoomObserver | undefined;
@@ -274,6 +289,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
   // read after a restart must answer its turns before the wall clock calls them silent.
   void t.ready.then(() => {
     if (stopping) return;
+    placeFiles();
     ticker = setInterval(() => {
       const at = now();
       pipeline.tick(at);
@@ -284,6 +300,8 @@ export function createWatcher(o: WatcherOptions): Watcher {
         store.retire(pipeline.tracker.prune(at - retireAfterMs));
         // A watcher that never restarts keeps its journal bounded too.
         journal?.compact(journalMax, keepMs);
+        // Files found since the start (new in a watched folder) are placed too.
+        placeFiles();
       }
       if (++ticks % Math.max(1, Math.round(5000 / tickMs)) === 0) {
         const unsaid = pipeline.tracker.filesWithoutTurnEvidence(noTurnMs).filter((f) => !blindSaid.has(f));
@@ -310,6 +328,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
       if (ticker) clearInterval(ticker);
       await observing?.catch(() => undefined);
       await observer?.stop();
+      placeFiles();
       await t.stop();
       pipeline.end();
       journal?.close();
