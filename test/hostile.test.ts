@@ -211,6 +211,21 @@ describe('pipes and standard input', () => {
     expect(verdicts(r.stdout)).toEqual(['AJ_cR3d1tsA:failed', 'AJ_h3althyB:healthy']);
   });
 
+  it('watches standard input to its end: `agent | deadair watch -` ends when the agent does', async () => {
+    const r = await run(['watch', '--json', '--no-notify', '--no-sound', '--no-journal', '-'], {
+      input: CREDITS.toString(),
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('deadair: watching standard input — Ctrl-C to stop\n');
+    expect(r.stderr).toContain('deadair: standard input ended\n');
+    const findings = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; cause?: string })
+      .filter((l) => l.type === 'finding');
+    expect(findings.map((f) => f.cause)).toContain('credits_exhausted');
+  });
+
   it('follows a named pipe beside a file in watch, and one Ctrl-C stops it', async () => {
     const fifo = join(dir, 'agent.pipe');
     if (spawnSync('mkfifo', [fifo]).status !== 0) return;

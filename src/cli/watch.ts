@@ -182,13 +182,27 @@ export async function watch(args: string[], io: Io): Promise<number> {
     await w.stop().catch(() => undefined);
     throw new UsageError((e as Error).message);
   }
+  const stdinOnly = !rooms && positionals.length > 0 && positionals.every((p) => p === '-');
   const what = [
-    positionals.length > 0 &&
+    stdinOnly && 'standard input',
+    !stdinOnly &&
+      positionals.length > 0 &&
       `${files.length} file${files.length === 1 ? '' : 's'}${files.length < positionals.length ? ' (and waiting for more)' : ''}${values['from-start'] ? ' from the start' : ' for new lines'}`,
     rooms && `rooms ${describeRooms(values)} on ${shownUrl(rooms.credentials.url)}`,
   ].filter(Boolean);
   io.err.write(style.dim(`deadair: watching ${what.join(' and ')} — Ctrl-C to stop\n`));
-  await (io.stopSignal ?? new Promise<void>(() => undefined));
+  // Watching only standard input (`agent | deadair watch -`), its end is the end, as for grep.
+  let inputEnded = false;
+  const ended = new Promise<void>((resolve) => {
+    if (stdinOnly)
+      w.subscribe((e) => {
+        if (e.type !== 'ended') return;
+        inputEnded = true;
+        resolve();
+      });
+  });
+  await Promise.race([io.stopSignal ?? new Promise<void>(() => undefined), ended]);
+  if (inputEnded) io.err.write(style.dim('deadair: standard input ended\n'));
   await ui?.close();
   await w.stop();
   await idle();

@@ -34,7 +34,9 @@ export type WatchEvent =
   /** Every event folded in, for those who keep them (the session store, the timeline). */
   | { type: 'event'; event: AgentEvent }
   /** The LiveKit server stopped answering (why, in one line), or answers again. */
-  | { type: 'rooms'; online: boolean; why?: string };
+  | { type: 'rooms'; online: boolean; why?: string }
+  /** Standard input (`-`) ended: nothing more will come from it (its last lines were read). */
+  | { type: 'ended'; file: string };
 
 export interface WatcherOptions {
   /** Files, directories, globs, `-` (standard input) or named pipes. */
@@ -275,6 +277,9 @@ export function createWatcher(o: WatcherOptions): Watcher {
       checkpoint(file);
     },
     onProblem: (problem) => emit({ type: 'problem', problem }),
+    onFileEvent: (file, event) => {
+      if (event === 'ended') emit({ type: 'ended', file });
+    },
   });
 
   // Said once per file: a log with sessions but no user turn records cannot show silence.

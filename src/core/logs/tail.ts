@@ -41,7 +41,11 @@ export interface TailOptions {
   onRead?(file: string, pos: number): void;
   /** The file has no more bytes for now: a parser may complete a held multi-line record. */
   onDrained?(file: string): void;
-  onFileEvent?(file: string, event: 'opened' | 'rotated' | 'truncated' | 'deleted' | 'created'): void;
+  /** `ended`: standard input ended (following it, nothing more can come from it). */
+  onFileEvent?(
+    file: string,
+    event: 'opened' | 'rotated' | 'truncated' | 'deleted' | 'created' | 'ended',
+  ): void;
   onProblem(p: SourceProblem): void;
   /** What `-` reads (default: the process's standard input). */
   stdin?: NodeJS.ReadableStream;
@@ -626,6 +630,7 @@ export function tail(opts: TailOptions): Tail {
     }
     flushPartial(src);
     opts.onDrained?.(name);
+    if (path === '-' && opts.follow && !stopped) opts.onFileEvent?.(name, 'ended');
   }
 
   let readyResolve: () => void = () => undefined;
