@@ -98,9 +98,22 @@ export function defaultSeverity(cause: CauseId): Severity {
 
 const quote = (s: string) => `“${s.replace(/\s+/g, ' ').trim().slice(0, 200)}”`;
 
+/**
+ * agents-js's inference STT / TTS websocket (inference/utils.js `connectWs`) failing without a status.
+ * Up to 1.7 every handshake failure reads so, the gateway refusing the connection with an HTTP status
+ * included: ws reports that as an error without a `code`, and `onError` turns it into
+ * `APIConnectionError("Error connecting to LiveKit WebSocket")`. From 1.8 a refusal is an
+ * `APIStatusError("Unexpected server response: <status>")` and this text means a network failure.
+ */
+const INFERENCE_WS_FAILED = /^Error connecting to LiveKit WebSocket\b/;
+
 /** One sentence a developer can act on. */
 export function remedyOf(
-  f: Pick<Finding, 'cause' | 'component' | 'quota' | 'status' | 'count'> & { label?: string },
+  f: Pick<Finding, 'cause' | 'component' | 'quota' | 'status' | 'count'> & {
+    label?: string;
+    /** The provider error's own words (ProviderError.detail), when there is one. */
+    detail?: string;
+  },
 ): string {
   const comp = COMPONENT_WORDS[f.component];
   const hint = f.quota?.hint ? ` The gateway says: ${quote(f.quota.hint.replace(/[.!\s]+$/, ''))}.` : '';
@@ -116,6 +129,8 @@ export function remedyOf(
     case 'key_rejected':
       return `The ${f.label ?? comp} rejected its credentials (HTTP ${f.status ?? '401/403'}): check the API key the agent's environment gives that provider (or LIVEKIT_API_KEY / LIVEKIT_API_SECRET for LiveKit Inference) and restart the agent.`;
     case 'provider_error':
+      if (f.status === undefined && f.detail !== undefined && INFERENCE_WS_FAILED.test(f.detail))
+        return `The ${f.label ?? comp} could not open its websocket to LiveKit Inference: check that the gateway is reachable (LIVEKIT_INFERENCE_URL, network, proxy). @livekit/agents before 1.8 also reports the gateway refusing the connection this way (HTTP 429 when the project is out of credits or at its ${comp} concurrency limit, 401 for bad credentials): check usage and billing in LiveKit Cloud too.`;
       return `The ${f.label ?? comp} failed${f.status ? ` with HTTP ${f.status}` : ''}: check the provider's status page and the evidence; a FallbackAdapter with a second provider keeps the agent answering.`;
     case 'dead_turns':
       return `${f.count} user turn${f.count === 1 ? '' : 's'} got no answer because the ${comp} failed; the session closes after max_unrecoverable_errors (default 3) — fix the error above, or add a fallback provider.`;

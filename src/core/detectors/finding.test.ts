@@ -40,4 +40,20 @@ describe('findings', () => {
     expect(s.findings.get('closed_with_error')?.consequenceOf).toBe('key_rejected');
     expect(s.silenced).toBe(true);
   });
+
+  it('says a LiveKit Inference websocket that failed with no status may hide a refusal (agents-js ≤ 1.7)', () => {
+    const s = newSession('s', 's');
+    const e = { component: 'stt' as const, stage: 'retry' as const, label: 'inference.STT' };
+    raise(s, 'provider_error', 'warning', 'stt', 1, ev(1), change(), {
+      ...e,
+      detail: 'Error connecting to LiveKit WebSocket',
+    });
+    expect(s.findings.get('provider_error')?.remedy).toMatch(
+      /^The inference\.STT could not open its websocket to LiveKit Inference: .*before 1\.8 also reports the gateway refusing the connection this way \(HTTP 429 when the project is out of credits or at its STT concurrency limit/,
+    );
+    // Any other failure keeps the provider's advice.
+    const t = newSession('t', 't');
+    raise(t, 'provider_error', 'warning', 'stt', 1, ev(1), change(), { ...e, detail: 'socket hang up' });
+    expect(t.findings.get('provider_error')?.remedy).toMatch(/check the provider's status page/);
+  });
 });

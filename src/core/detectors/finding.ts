@@ -87,6 +87,7 @@ export function raise(
     status: f.status,
     count: 1,
     label: e?.label ?? s.lastLabel,
+    detail: e?.detail,
   });
   own(s).findings.set(cause, f);
   change.created.push(f);
