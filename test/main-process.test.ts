@@ -16,6 +16,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -456,4 +457,37 @@ describe('the built main process on a double of Electron', () => {
     expect(existsSync(join(config, 'deadair'))).toBe(false);
     expectSound(app);
   });
+
+  // A session bus with no tray host on it (plain GNOME Shell): the icon would be seen by nobody.
+  const daemon = spawnSync('dbus-daemon', ['--session', '--fork', '--print-address=1', '--print-pid=1'], {
+    encoding: 'utf8',
+  });
+  const [busAddress, busPid] = daemon.status === 0 ? daemon.stdout.trim().split('\n') : [];
+  afterAll(() => {
+    if (busPid) process.kill(Number(busPid));
+  });
+  it.skipIf(process.platform !== 'linux' || !busAddress)(
+    'a Linux desktop that shows no tray icons: the timeline window stays open instead, and it says why',
+    async () => {
+      const { home, config } = freshHome();
+      const log = join(home, 'agent.log');
+      writeFileSync(log, '');
+      mkdirSync(join(config, 'deadair'));
+      writeFileSync(join(config, 'deadair', 'config.json'), JSON.stringify({ watch: { paths: [log] } }));
+      const app = start(
+        home,
+        { switches: [`--user-data-dir=${join(home, 'data')}`] },
+        {
+          DBUS_SESSION_BUS_ADDRESS: busAddress,
+        },
+      );
+      const loaded = await app.until('the timeline window', (rs) => last(rs, 'webContents.did-finish-load'));
+      expect(new URL(String(loaded.url)).hash).toBe(timelineHash({ view: 'sessions' }));
+      await expect
+        .poll(() => app.stderr(), { timeout: 10_000 })
+        .toContain('this desktop shows no tray icons');
+      app.send('menu-click', { label: 'Quit deadair' });
+      expect(await app.exited).toEqual({ code: 0, signal: null });
+    },
+  );
 });

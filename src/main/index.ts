@@ -36,6 +36,7 @@ import { editorFromEnv } from '../shared/editor.js';
 import type { SettingsView } from '../shared/settings.js';
 import type { TimelineRoute } from '../shared/links.js';
 import { clipPath, playFile } from '../os/sound.js';
+import { needsWindowForTray, sessionBusHas, STATUS_NOTIFIER_WATCHER } from '../os/tray-host.js';
 import { alertOutcome, reduce, type AppState, type Effect } from './app-state.js';
 import { launchWindowHost } from './room-host.js';
 import {
@@ -378,6 +379,15 @@ void app.whenReady().then(() => {
   setInterval(refreshTray, 30_000).unref();
   // First run (nothing to watch yet): the settings, which offer the demo.
   if (!watcher) showTimeline({ view: 'settings' });
+  // A Linux desktop with no tray host (plain GNOME) would hide deadair entirely: keep a window.
+  else
+    void sessionBusHas(STATUS_NOTIFIER_WATCHER).then((host) => {
+      if (!needsWindowForTray(process.platform, host) || quitting) return;
+      console.error(
+        'deadair: this desktop shows no tray icons (on GNOME, install the AppIndicator extension): the timeline stays open instead',
+      );
+      showTimeline({ view: 'sessions' });
+    });
 });
 
 // Closing the timeline leaves deadair in the tray.
