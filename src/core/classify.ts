@@ -23,6 +23,10 @@ const RE = {
   realtimeFail:
     /failed to generate a reply|realtime (?:model|session) error|failed to (?:connect to|start) (?:the )?realtime/i,
   noAudio: /no audio frames were pushed/,
+  // Python ≥ 1.8 (voice/audio_recognition.py): a streamed STT that failed for good (its error
+  // counted by the session) is recreated; the line's traceback ends "failed to recognize speech
+  // after <n> attempts", which a JSON message carries and a dev line prints below it.
+  sttRecreated: /^STT stream ended on an unrecoverable error/,
   // Python's `log_exceptions` on a reply's inference task: the stream's final error (and traceback).
   inferenceTask: /^Error in _(llm|tts)_inference_task\b/,
   gatewayLimited: /rate limited by inference gateway/i,
@@ -336,7 +340,10 @@ export function classify(r: LogRecord): AgentEvent {
   else if (RE.sttFail.test(msg)) comp = 'stt';
   else if (RE.ttsFail.test(msg)) comp = 'tts';
   else if (RE.noAudio.test(msg)) comp = 'tts';
-  else if (RE.inferenceTask.test(msg) && warnOrWorse) {
+  else if (RE.sttRecreated.test(msg) && warnOrWorse) {
+    comp = 'stt';
+    finalByDefault = true;
+  } else if (RE.inferenceTask.test(msg) && warnOrWorse) {
     comp = /^Error in _llm/.test(msg) ? 'llm' : 'tts';
     finalByDefault = true;
   } else if (RE.realtimeFail.test(msg) && warnOrWorse) {

@@ -71,6 +71,8 @@ export interface Session {
   because: string;
   becauseOf: CauseId | undefined;
   lastLabel?: string;
+  /** The stream (llm, stt, tts, realtime) whose error was the latest: the one a close names no component for. */
+  lastComponent?: Component;
   lastFile?: string;
   /** A user turn waiting for the agent to answer. */
   pending?: PendingTurn;
@@ -148,6 +150,7 @@ export function newSession(id: string, key: string): Session {
     because: '',
     becauseOf: undefined,
     lastLabel: undefined,
+    lastComponent: undefined,
     startWaitEvidence: undefined,
     thinkingEvidence: undefined,
     pids: new SmallSet(),

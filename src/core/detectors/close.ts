@@ -36,7 +36,13 @@ export function sessionClosed(ctx: FoldContext, s: Session, ev: CloseEvent, chan
 }
 
 function closedOnError(s: Session, ev: CloseEvent, change: Change): void {
-  const e = ev.error;
+  let e = ev.error;
+  // Python's close line names the error, not its stream (`AgentSession is closing due to
+  // unrecoverable error: message='Invalid response status (429 Too Many Requests)', …`). The session
+  // closes from the failing stream's error event, after that stream logged its failure
+  // (agent_session.py, `_on_error`): the stream is the one that failed last.
+  if (e && (e.component === 'session' || e.component === 'unknown') && s.lastComponent)
+    e = { ...e, component: s.lastComponent };
   if (e && (e.status !== undefined || e.quota)) {
     // The close line may be the only one carrying the cause (e.g. an STT error that closes at once).
     const cause = causeOfError(e);

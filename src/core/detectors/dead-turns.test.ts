@@ -31,7 +31,67 @@ function run(lines: string[]) {
   return { s, c };
 }
 
+/** A livekit-agents JSON record (cli/log.py's JsonFormatter), from a job process. */
+const py = (level: string, message: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    message,
+    level,
+    name: 'livekit.agents',
+    ...extra,
+    pid: 1,
+    job_id: 'AJ_1',
+    room: 'r',
+    timestamp: new Date((t += 100)).toISOString().replace('Z', '000+00:00'),
+  });
+const userItem = (text: string) =>
+  py('DEBUG', 'conversation_item_added', { role: 'user', 'lk.pii.text': text });
+const status401 =
+  "message='Error code: 401 - invalid token', status_code=401, retryable=False, request_id=req_1, body={'message': 'invalid token'}";
+const tts500 =
+  "message='Invalid response status (500 Internal Server Error)', status_code=500, retryable=True";
+
 describe('dead turns', () => {
+  it('counts each turn a never-retried 401 failed, and the close’s own, but not its late error line', () => {
+    // livekit-agents 1.8.9 with every LLM request refused: the reply task's final error per turn,
+    // the 4th failure closing the session before that task's own error line is written.
+    const inferenceError = () =>
+      py(
+        'ERROR',
+        `Error in _llm_inference_task\nTraceback (most recent call last):\nAPIStatusError: ${status401}`,
+      );
+    const { s } = run([
+      ...['hello?', 'are you there?', 'hello??'].flatMap((text) => [userItem(text), inferenceError()]),
+      userItem('anyone?'),
+      py('ERROR', `AgentSession is closing due to unrecoverable error: ${status401}`),
+      inferenceError(),
+      py('DEBUG', 'session closed', { reason: 'error' }),
+    ]);
+    expect(s.userTurns).toBe(4);
+    expect(s.deadTurns).toBe(4);
+    expect(s.findings.get('key_rejected')).toMatchObject({ severity: 'critical', component: 'llm' });
+  });
+
+  it('does not take a TTS-failed reply’s conversation item for speech (livekit-agents 1.7 adds it)', () => {
+    const { s } = run([
+      userItem('hello?'),
+      ...[1, 2, 3].map((attempt) =>
+        py('WARNING', `failed to synthesize speech: ${tts500}, retrying in 2.0s`, {
+          tts: 'livekit.agents.inference.tts.TTS',
+          attempt,
+          streamed: true,
+        }),
+      ),
+      py(
+        'ERROR',
+        `Error in _tts_inference_task\nTraceback (most recent call last):\nAPIStatusError: ${tts500}`,
+      ),
+      py('DEBUG', 'conversation_item_added', { role: 'assistant', 'lk.pii.text': 'Hello, how can I help?' }),
+    ]);
+    expect(s.spoken).toBe(0);
+    expect(s.deadTurns).toBe(1);
+    expect(s.pending?.dead).toBe(true);
+  });
+
   it('counts a turn whose retries ran out when the next turn starts failing', () => {
     const { s } = run([...failedTurn(), ...failedTurn()]);
     expect(s.deadTurns).toBe(1);

@@ -25,8 +25,18 @@ export function countRetry(
   // it at once); the gateway's counters line accompanies a retry line and is not a turn itself.
   if ((comp !== 'llm' && comp !== 'tts') || e.counters) return;
   let g = s.groups.get(comp);
+  // A final error with no retries open is a failure of its own (a 401 is not retried): a lost turn
+  // when it fails a turn not yet counted, or when the log shows no user turns at all. Python logs a
+  // reply's final error (`Error in _llm_inference_task`) after the session has already acted on it,
+  // so the one that comes after the session closed is the close's own failure, counted there.
+  if (e.stage !== 'retry' && g && !g.open) {
+    if (s.closed) return;
+    const p = s.pending;
+    if (p ? p.dead : s.userEvidence) return;
+  }
   const startsGroup =
-    e.stage === 'retry' && (e.attempt === 1 || (e.attempt === undefined && (!g || !g.open)));
+    (e.stage === 'retry' && (e.attempt === 1 || (e.attempt === undefined && (!g || !g.open)))) ||
+    (e.stage !== 'retry' && g !== undefined && !g.open);
   if (startsGroup || !g) {
     if (g?.open) deadTurn(s, time, evidence, e, change); // the previous failure never recovered
     g = { component: comp, open: true, maxAttempt: 0 };
@@ -86,11 +96,25 @@ export function closeGroups(
 ): void {
   const streamed = e !== undefined && (e.component === 'llm' || e.component === 'tts') ? e : undefined;
   // Open failing streams end here: their turns are lost too.
+  let open = 0;
   for (const g of s.groups.values()) {
     if (g.open) {
       g.open = false;
+      open++;
       if (streamed) deadTurn(s, time, evidence, streamed, change);
     }
+  }
+  // The session closes on a failure it was told of (its error event) before the reply's own error
+  // line, if any, is written (Python logs that line after the close's): with no failing stream open,
+  // the close's error failed the awaited turn, which is lost as well.
+  const p = s.pending;
+  if (streamed && open === 0 && p && !p.dead) {
+    if (!p.failed) {
+      p.failed = true;
+      p.error = streamed;
+      p.errorEvidence = evidence;
+    }
+    deadTurn(s, time, evidence, streamed, change);
   }
   // Errors that are not retried (a 401) are counted silently: every reply begun since the agent
   // last spoke, up to the close, was a turn the user sat through in silence.

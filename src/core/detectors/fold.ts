@@ -41,7 +41,18 @@ export function foldMarker(
   s.started = true;
   s.startWaitSince = undefined;
   if (kind === 'agent_turn') replyBegun(s, VIA_MARKER);
+  else if (via === 'item' && textOnly(s)) return;
   else spoke(s, time, change, via === 'item' ? VIA_ITEM : VIA_MARKER);
+}
+
+/**
+ * An assistant conversation item is the reply's text, added when its generation ends: livekit-agents
+ * 1.7 adds it even when the TTS failed for good and nothing was heard (agent_activity.py stores the
+ * text forwarded to the transcript, with or without audio). After the turn's TTS failure it is no speech.
+ */
+function textOnly(s: Session): boolean {
+  const p = s.pending;
+  return p !== undefined && p.dead && p.error?.component === 'tts';
 }
 
 /** The user finished a turn (which says nothing of whether the agent's session started). */

@@ -31,6 +31,7 @@ export function providerError(
     arm(ctx, s, p.time + ctx.limits.silenceMs);
   }
   if (e.label) s.lastLabel = e.label;
+  if (e.component !== 'session' && e.component !== 'unknown') s.lastComponent = e.component;
   const cause = causeOfError(e);
   if (cause === 'rate_limited' && !e.quota?.terminal && s.rateLimitedSince === undefined) {
     s.rateLimitedSince = time;

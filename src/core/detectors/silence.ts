@@ -37,11 +37,14 @@ export function awaitAnswer(ctx: FoldContext, s: Session, time: number, evidence
     return;
   }
   // One turn's end written by several records of one source (Python: `user turn committed`, its
-  // EOU metrics, the user's conversation item): one turn, the deadline from the first.
+  // EOU metrics, the user's conversation item): one turn, the deadline from the first. All of them
+  // come before its reply is attempted, so a record after that reply failed is the next turn (a 401
+  // is not retried: Python's next user item follows the last one's error within a second).
   if (
     p &&
     !p.silentRaised &&
     !p.replyBegun &&
+    !p.failed &&
     time >= p.time &&
     time - p.time <= SAME_TURN_MS &&
     sourceOf(p.evidence) === sourceOf(evidence)
