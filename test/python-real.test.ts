@@ -1,7 +1,8 @@
 // `deadair analyze` on what the REAL livekit-agents framework printed (test/fixtures/python-real,
 // recorded by test/real-agents/python/generate.mjs from livekit-agents 1.8.9 and 1.7.1): turn
 // evidence from conversation items and metrics, no silence raised from a log that cannot show it,
-// a hang and a timeout on the only turn, sessions one after another in one process, credits.
+// a hang and a timeout on the only turn, sessions one after another in one process, credits, an LLM
+// key rejected (401), LLM 500s, an STT refused at the handshake (429), a TTS refused (500).
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -111,6 +112,54 @@ describe('real livekit-agents output', () => {
       expect(s?.verdict).toBe('failed');
       expect(s?.causes[0]).toMatchObject({ cause: 'credits_exhausted', severity: 'critical' });
       expect(s?.quota).toMatchObject({ category: 'MaxGatewayCredits', terminal: true });
+    });
+
+    it('names a rejected LLM key (401, never retried) and counts each of the 4 turns it killed', async () => {
+      const { code, out } = await analyze(at('llm-401'));
+      expect(code).toBe(1);
+      expect(out.sessions).toHaveLength(1);
+      const [s] = out.sessions;
+      expect(s).toMatchObject({ verdict: 'failed', turns: { user: 4, agent: 0 }, deadTurns: 4 });
+      expect(s?.causes[0]).toMatchObject({ cause: 'key_rejected', severity: 'critical', component: 'llm' });
+      expect(s?.causes.find((c) => c.cause === 'closed_with_error')).toMatchObject({ component: 'llm' });
+      expect(s?.quota).toBeNull();
+    });
+
+    it('calls LLM 500s on every attempt a provider error with 4 dead turns and an error close', async () => {
+      const { code, out } = await analyze(at('llm-500'));
+      expect(code).toBe(1);
+      expect(out.sessions).toHaveLength(1);
+      const [s] = out.sessions;
+      expect(s).toMatchObject({ verdict: 'failed', turns: { user: 4, agent: 0 }, deadTurns: 4 });
+      expect(s?.causes[0]).toMatchObject({ cause: 'provider_error', severity: 'critical', component: 'llm' });
+      expect(ids(s)).toEqual(['provider_error', 'dead_turns', 'closed_with_error']);
+    });
+
+    it('calls an STT refused at the handshake with a bare 429 untyped_429, its close the STT’s', async () => {
+      const { code, out } = await analyze(at('stt-429'));
+      expect(code).toBe(1);
+      expect(out.sessions).toHaveLength(1);
+      const [s] = out.sessions;
+      expect(s?.verdict).toBe('failed');
+      expect(s?.causes[0]).toMatchObject({ cause: 'untyped_429', severity: 'critical', component: 'stt' });
+      expect(s?.causes.find((c) => c.cause === 'closed_with_error')).toMatchObject({
+        severity: 'critical',
+        component: 'stt',
+      });
+      // No body, so no quota category: the 429 stays untyped.
+      expect(s?.quota).toBeNull();
+      expect(ids(s)).not.toContain('credits_exhausted');
+    });
+
+    it('calls a TTS refused with a 500 a TTS provider error: 4 replies written, none spoken', async () => {
+      const { code, out } = await analyze(at('tts-error'));
+      expect(code).toBe(1);
+      expect(out.sessions).toHaveLength(1);
+      const [s] = out.sessions;
+      expect(s).toMatchObject({ verdict: 'failed', turns: { user: 4, spoken: 0 }, deadTurns: 4 });
+      expect(s?.causes[0]).toMatchObject({ cause: 'provider_error', severity: 'critical', component: 'tts' });
+      expect(s?.causes.find((c) => c.cause === 'dead_turns')).toMatchObject({ component: 'tts' });
+      expect(s?.causes.find((c) => c.cause === 'closed_with_error')).toMatchObject({ component: 'tts' });
     });
   });
 

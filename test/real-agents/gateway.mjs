@@ -1,7 +1,7 @@
 // A local stand-in for the LiveKit inference gateway, on 127.0.0.1: answers the framework's
 // inference LLM (OpenAI-compatible chat completions), STT and TTS websockets with the outcome a
 // scenario asks for — the quota 429 bodies of livekit/agents PR #6012, a 500, a 401, or success.
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
 
 export const QUOTA_BODIES = {
   credits: {
@@ -85,7 +85,7 @@ export function startGateway({ llm = 'ok', sttStatus = 429, ttsStatus = 429, fir
     requests.push({ method: 'UPGRADE', url: req.url });
     const status = req.url?.startsWith('/v1/stt') ? sttStatus : ttsStatus;
     socket.end(
-      `HTTP/1.1 ${status} ${status === 429 ? 'Too Many Requests' : 'Error'}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`,
     );
   });
   return new Promise((resolve) => {

@@ -18,6 +18,12 @@ difference from a dispatched job is `fake_job=True`, which gives the job the fra
 no room I/O: the LLM is `inference.LLM` pointed at the local gateway stand-in, and user turns are
 pushed with `session.generate_reply(user_input=...)`, the call the framework's own text input
 makes (`room_io/types.py`, `_default_text_input_cb`).
+
+Two scenarios need audio, and get it the way the framework takes custom I/O without a room (set on
+`session.input.audio` / `session.output.audio` before `start()`; `AgentSession.start` builds no
+RoomIO when no room is given): `stt-429` streams a microphone (`MicInput`, real-time 16 kHz
+frames) to `inference.STT`, and `tts-error` plays the agent's replies on a speaker (`Speaker`) fed
+by `inference.TTS`; both point at the same gateway stand-in.
 """
 
 from __future__ import annotations
@@ -39,18 +45,40 @@ from livekit.agents import (
     inference,
     metrics,
 )
+from livekit.agents.voice import io
 from livekit.agents.voice.agent_session import SessionConnectOptions
+from livekit import rtc
 
-SCENARIOS = ("hang", "llm-timeout", "healthy-metrics", "info-only", "two-sessions", "credits")
+SCENARIOS = (
+    "hang",
+    "llm-timeout",
+    "healthy-metrics",
+    "info-only",
+    "two-sessions",
+    "credits",
+    "llm-401",
+    "llm-500",
+    "stt-429",
+    "tts-error",
+)
 
 
 def _new_session(
-    llm_conn_options: APIConnectOptions | None = None, *, log_metrics: bool = True
+    llm_conn_options: APIConnectOptions | None = None,
+    *,
+    log_metrics: bool = True,
+    stt: bool = False,
+    tts: bool = False,
 ) -> AgentSession:
-    llm = inference.LLM("openai/gpt-4.1-mini", base_url=os.environ["DEADAIR_GATEWAY_URL"])
+    gateway = os.environ["DEADAIR_GATEWAY_URL"]
+    llm = inference.LLM("openai/gpt-4.1-mini", base_url=gateway)
     kwargs = {}
     if llm_conn_options is not None:
         kwargs["conn_options"] = SessionConnectOptions(llm_conn_options=llm_conn_options)
+    if stt:
+        kwargs["stt"] = inference.STT("deepgram/nova-3", language="en", base_url=gateway)
+    if tts:
+        kwargs["tts"] = inference.TTS("cartesia/sonic-3", voice="test-voice", base_url=gateway)
     session = AgentSession(llm=llm, **kwargs)
 
     if log_metrics:
@@ -72,6 +100,54 @@ def prewarm(proc: JobProcess) -> None:
     from livekit.agents.ipc.mock_room import create_mock_room
 
     create_mock_room()
+
+
+class MicInput(io.AudioInput):
+    """A microphone without a room: 20 ms frames of 16 kHz mono, paced in real time, a quiet
+    220 Hz tone (the caller talking) — what RoomIO's audio input would hand the session. Custom
+    audio I/O is set on `session.input.audio` / `session.output.audio` before `start()`."""
+
+    RATE = 16000
+    SAMPLES = 320
+
+    def __init__(self) -> None:
+        super().__init__(label="deadair-mic")
+        import math
+
+        self._pcm = b"".join(
+            int(3000 * math.sin(2 * math.pi * 220 * i / self.RATE)).to_bytes(2, "little", signed=True)
+            for i in range(self.SAMPLES)
+        )
+
+    async def __anext__(self) -> rtc.AudioFrame:
+        await asyncio.sleep(self.SAMPLES / self.RATE)
+        return rtc.AudioFrame(
+            data=self._pcm, sample_rate=self.RATE, num_channels=1, samples_per_channel=self.SAMPLES
+        )
+
+
+class Speaker(io.AudioOutput):
+    """A speaker without a room: takes the agent's audio and reports each segment played at once
+    (RoomIO's audio output reports it when the track has played it)."""
+
+    def __init__(self) -> None:
+        super().__init__(label="deadair-speaker", capabilities=io.AudioOutputCapabilities(pause=False))
+        self._pushed = 0.0
+
+    async def capture_frame(self, frame: rtc.AudioFrame) -> None:
+        await super().capture_frame(frame)
+        self._pushed += frame.duration
+
+    def flush(self) -> None:
+        super().flush()
+        if self._pushed:
+            pushed, self._pushed = self._pushed, 0.0
+            self.on_playback_finished(playback_position=pushed, interrupted=False)
+
+    def clear_buffer(self) -> None:
+        if self._pushed:
+            self._pushed = 0.0
+            self.on_playback_finished(playback_position=0.0, interrupted=True)
 
 
 class Assistant(Agent):
@@ -131,10 +207,31 @@ async def entrypoint(ctx: JobContext) -> None:
         ctx.shutdown(reason="user hung up")
         return
 
-    if scenario == "credits":
-        # Out of credits: every request gets the gateway's quota 429. With the default
-        # max_unrecoverable_errors (3), the 4th failed turn closes the session.
-        session = _new_session()
+    if scenario == "stt-429":
+        # A caller on a microphone (custom audio input, no room); the gateway refuses the STT
+        # websocket at the handshake with a bare 429. Nothing else happens: the job waits for the
+        # session to close (or 40 s).
+        session = _new_session(stt=True)
+        closed = asyncio.Event()
+        session.on("close", lambda _ev: closed.set())
+        session.input.audio = MicInput()
+        await session.start(agent=Assistant())
+        try:
+            await asyncio.wait_for(closed.wait(), timeout=40)
+        except asyncio.TimeoutError:
+            pass
+        ctx.shutdown(reason="user hung up")
+        return
+
+    if scenario in ("credits", "llm-401", "llm-500", "tts-error"):
+        # credits: every request gets the gateway's quota 429; llm-401: every LLM request is
+        # refused with 401; llm-500: every LLM attempt gets a 500; tts-error: the LLM answers and
+        # the TTS websocket is refused at the handshake with a 500 (the agent's speech goes to a
+        # speaker, custom audio output, no room). With the default max_unrecoverable_errors (3),
+        # the 4th failed turn closes the session.
+        session = _new_session(tts=scenario == "tts-error")
+        if scenario == "tts-error":
+            session.output.audio = Speaker()
         closed = asyncio.Event()
         session.on("close", lambda _ev: closed.set())
         await session.start(agent=Assistant())

@@ -21,9 +21,13 @@ export const RECORDINGS = {
   'info-only': { scenario: 'info-only', level: 'INFO', gateway: { llm: 'ok-usage' } },
   'two-sessions': { scenario: 'two-sessions', level: 'DEBUG', gateway: { llm: 'ok-usage' } },
   credits: { scenario: 'credits', level: 'DEBUG', gateway: { llm: 'credits' } },
+  'llm-401': { scenario: 'llm-401', level: 'DEBUG', gateway: { llm: '401' } },
+  'llm-500': { scenario: 'llm-500', level: 'DEBUG', gateway: { llm: '500' } },
+  'stt-429': { scenario: 'stt-429', level: 'DEBUG', gateway: { llm: 'ok-usage', sttStatus: 429 } },
+  'tts-error': { scenario: 'tts-error', level: 'DEBUG', gateway: { llm: 'ok-usage', ttsStatus: 500 } },
 };
 export const FORMATS = ['json', 'dev'];
-const TIMEOUT_MS = 45_000;
+const TIMEOUT_MS = 75_000;
 // One at a time by default: on a small machine, parallel runs make the framework's loop monitor
 // log `event loop blocked` warnings that a healthy agent does not print.
 const CONCURRENCY = Number(process.env.DEADAIR_PY_JOBS) || 1;
