@@ -3,26 +3,19 @@
 // stand-in, a real caller speaking espeak-ng audio through @livekit/rtc-node — and `deadair watch
 // --rooms 'e2e-*' <the agent's log>` watching both. Each scenario is one call
 // (test/support/e2e-scenarios.ts).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { dispose } from '@livekit/rtc-node';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { findChromium } from '../src/observer/browser.js';
 import { openCall } from './support/e2e-call.js';
+import { nodeAgentsVersion } from './support/agents.js';
 import { defineScenarios } from './support/e2e-scenarios.js';
 import { livekitSkipReason, startLivekitServer, type LivekitServer } from './support/livekit-server.js';
 
-// Its package.json is not among its exports: found from its entry point (dist/index.*).
-const AGENTS_VERSION = (
-  JSON.parse(
-    readFileSync(
-      join(dirname(createRequire(import.meta.url).resolve('@livekit/agents')), '..', 'package.json'),
-      'utf8',
-    ),
-  ) as { version: string }
-).version;
+// The release the agent runs: the repo's, or DEADAIR_AGENTS_DIR's (test/support/agents.ts).
+const AGENTS_VERSION = nodeAgentsVersion();
 const chromium = findChromium(process.env);
 const why = livekitSkipReason('real agents, real LiveKit', () =>
   chromium ? '' : 'no Chromium or Chrome found (set DEADAIR_CHROMIUM)',

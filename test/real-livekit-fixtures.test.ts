@@ -79,6 +79,21 @@ describe('real calls, as the real agents logged them', () => {
       expect(sessions[0]?.turns).toMatchObject({ user: 3, spoken: 3 });
     });
 
+  // agents-js up to 1.8 names the job only in the worker's `received job request`: its job process
+  // binds `jobID` to its own lines alone (ipc/job_proc_lazy_main.js), so at INFO every line of the
+  // session names just its pid. One call is still one session, the job's (1.9 binds it everywhere).
+  for (const d of dirs.filter((x) => x.startsWith('node-')))
+    it(`${d}: reads each call into one session, of its job`, async () => {
+      for (const call of ['healthy', 'credits', 'ratelimit', 'hang', 'killed'])
+        for (const mode of ['start', 'dev']) {
+          const { sessions } = await analyze(join(DIR, d, `${call}.${mode}.log`));
+          expect(
+            sessions.map((s) => s.id),
+            `${call}.${mode}`,
+          ).toEqual([expect.stringMatching(/^AJ_\w+$/)]);
+        }
+    });
+
   it('has the killed worker only from agents-js, whose log just stops', () => {
     for (const d of dirs.filter((x) => x.startsWith('node-')))
       expect(existsSync(join(DIR, d, 'killed.start.log'))).toBe(true);

@@ -42,6 +42,57 @@ describe('attribution', () => {
     expect(a.sessions.get('AJ_q')?.start).toBe(t - 100);
   });
 
+  // agents-js ≤ 1.8 at INFO (a real worker's `start` log): the worker names the job, its job
+  // process names only its pid (ipc/job_proc_lazy_main.js binds `jobID` to its own lines alone).
+  const request = (job: string, pid = 7) =>
+    pino('received job request', { pid, version: '1.8.1', jobId: job, resuming: false, agentName: 'a' });
+  const inJob = (msg: string, pid: number, extra: Record<string, unknown> = {}) =>
+    pino(msg, { pid, ...extra });
+
+  it('gives a job process that names no job the one job requested and not yet claimed', () => {
+    const a = new Attribution();
+    const ids = attribute(a, [
+      pino('registered worker', { version: '1.8.1' }),
+      request('AJ_r'),
+      inJob('participantValue.trackPublications', 9),
+      inJob('Creating speech handle', 9, { speech_id: 's1' }),
+      inJob('failed to generate LLM completion, retrying in 100ms', 9, { llm: 'inference.LLM', attempt: 1 }),
+      inJob('AgentActivity mainTask: exiting', 9),
+      inJob('AgentSession closed', 9, { reason: 'participant_disconnected' }),
+      // The next call: a new job, a new process.
+      request('AJ_s'),
+      inJob('Creating speech handle', 12, { speech_id: 's2' }),
+    ]);
+    expect(ids).toEqual([undefined, 'AJ_r', undefined, 'AJ_r', 'AJ_r', 'AJ_r', 'AJ_r', 'AJ_s', 'AJ_s']);
+    expect([...a.sessions.keys()].sort()).toEqual(['AJ_r', 'AJ_s']);
+    expect([...(a.sessions.get('AJ_r')?.pids ?? [])]).toEqual([9]);
+  });
+
+  it('leaves a process to itself when several requested jobs could be its, or it is the worker', () => {
+    const a = new Attribution();
+    const ids = attribute(a, [
+      request('AJ_a'),
+      request('AJ_b'),
+      inJob('Creating speech handle', 9),
+      inJob('Creating speech handle', 7), // the worker's own pid: not a job process
+    ]);
+    expect(ids).toEqual(['AJ_a', 'AJ_b', 'pid-9@a.log', 'pid-7@a.log']);
+    // Python's job processes always stamp their job: its requests teach nothing of the kind.
+    const py = new Attribution();
+    const pyIds = attribute(py, [
+      JSON.stringify({
+        message: 'received job request',
+        level: 'INFO',
+        name: 'livekit.agents',
+        job_id: 'AJ_p',
+        room: 'r',
+        timestamp: '2026-11-24T12:00:00.000000+00:00',
+      }),
+      inJob('Creating speech handle', 9),
+    ]);
+    expect(pyIds).toEqual(['AJ_p', 'pid-9@a.log']);
+  });
+
   it('counts a line several live jobs could own as ambiguous on each, not guessed', () => {
     const a = new Attribution();
     const ids = attribute(a, [

@@ -22,6 +22,8 @@ export class Attribution {
   private readonly jobByTid = new Map<number, string>();
   private readonly jobByRoomSid = new Map<string, string>();
   private readonly jobByRoomName = new Map<string, string>();
+  /** agents-js jobs a worker's `received job request` named, with that worker's pid (-1: none). */
+  private readonly requestedBy = new Map<string, number>();
   /** Live job sessions per file, for lines that name nothing. */
   private readonly liveJobsByFile = new Map<string, Set<string>>();
   /** Keys of sessions pruned, with their last generation: a job seen again gets the next one. */
@@ -75,6 +77,12 @@ export class Attribution {
     // A line naming only its process: the process is the session (agents-js 1.0, in-process runs).
     if (ctx.pid !== undefined) {
       const live = this.liveJobsByFile.get(file);
+      const claimed = meaningful && live !== undefined ? this.claim(ev, ctx.pid, live) : undefined;
+      if (claimed) {
+        const s = this.next(this.jobSession(claimed, file), ev, file);
+        this.learn(s, ev);
+        return s;
+      }
       if (live && live.size > 0 && !meaningful) return undefined;
       if (!meaningful && !this.sessions.has(procId(ctx.pid, file))) return undefined;
       if (live && live.size > 0 && ev.kind === 'process_exit') return undefined;
@@ -173,6 +181,7 @@ export class Attribution {
       if (!done(s)) continue;
       out.push(s);
       this.sessions.delete(key);
+      this.requestedBy.delete(key);
       this.untrack(s);
       this.retired.delete(key); // re-inserted last: the map stays in the order keys retire
       this.retired.set(key, s.generation);
@@ -260,6 +269,28 @@ export class Attribution {
     return s;
   }
 
+  /**
+   * The job a process that names none is running, when its log leaves only one: agents-js up to 1.8
+   * binds `jobID` to its job process's own lines alone (ipc/job_proc_lazy_main.js:
+   * `logger.child({ jobID })`, never passed to the framework's logger), so at INFO the session's
+   * lines carry the process's `pid` and nothing else, while the worker's `received job request`
+   * names the job. A process whose first reply, turn or error comes while exactly one job requested
+   * in this file has no process yet (and is not the worker that logged the request) runs that job;
+   * with several such jobs it is left to itself rather than guessed.
+   */
+  private claim(ev: AgentEvent, pid: number, live: ReadonlySet<string>): string | undefined {
+    if (ev.kind === 'process_exit' || (ev.format !== 'pino-json' && ev.format !== 'pino-pretty')) return;
+    let only: string | undefined;
+    for (const job of live) {
+      const requested = this.requestedBy.get(job);
+      const s = this.sessions.get(job);
+      if (requested === undefined || requested === pid || s === undefined || s.pids.size > 0) continue;
+      if (only !== undefined) return undefined;
+      only = job;
+    }
+    return only;
+  }
+
   /** Session `key` is live in `file`: lines there that name nothing may be its. */
   private live(file: string, key: string): void {
     let set = this.liveJobsByFile.get(file);
@@ -271,6 +302,8 @@ export class Attribution {
   private learn(s: Session, ev: AgentEvent): void {
     const ctx = ev.ctx;
     const job = s.key;
+    // The worker that took the job (agents-js: its `pid`); not the job's own process.
+    if (ev.kind === 'job_request' && ev.format.startsWith('pino')) this.requestedBy.set(job, ctx.pid ?? -1);
     if (ctx.pid !== undefined && ev.kind !== 'job_request') {
       if (!s.pids.has(ctx.pid)) {
         s.pids.add(ctx.pid);

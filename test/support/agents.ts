@@ -1,9 +1,9 @@
 // Real agent workers for the end-to-end tests, run as users run them, their output (stdout and
 // stderr) going to a log file as with `node agent.mjs start > agent.log 2>&1`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ROOT } from './cli.js';
 import { freeTcpPort, type LivekitServer } from './livekit-server.js';
 
@@ -54,6 +54,9 @@ export async function startPythonAgent(o: {
 /**
  * Starts test/real-livekit/node-agent.mjs (`start`: JSON at info, `dev`: pretty at debug) against
  * the server, with its inference pointed at the gateway, and waits until it registered.
+ * DEADAIR_AGENTS_DIR=<a folder with its own node_modules/@livekit/agents> runs another release: the
+ * agent runs as a copy in that folder, so that it, and the job processes the framework starts from
+ * its file, load that folder's framework.
  */
 export async function startNodeAgent(o: {
   server: LivekitServer;
@@ -62,9 +65,21 @@ export async function startNodeAgent(o: {
   mode: 'start' | 'dev';
   log: string;
 }): Promise<AgentProcess> {
-  return spawnAgent(o, process.execPath, [join(ROOT, 'test/real-livekit/node-agent.mjs'), o.mode], {
-    NODE_ENV: 'production',
-  });
+  let script = join(ROOT, 'test/real-livekit/node-agent.mjs');
+  const other = process.env.DEADAIR_AGENTS_DIR;
+  if (other) {
+    const copy = join(resolve(other), 'deadair-node-agent.mjs');
+    copyFileSync(script, copy);
+    script = copy;
+  }
+  return spawnAgent(o, process.execPath, [script, o.mode], { NODE_ENV: 'production' });
+}
+
+/** The version of the @livekit/agents the Node agent runs (DEADAIR_AGENTS_DIR's, else the repo's). */
+export function nodeAgentsVersion(env: NodeJS.ProcessEnv = process.env): string {
+  const root = env.DEADAIR_AGENTS_DIR ? resolve(env.DEADAIR_AGENTS_DIR) : ROOT;
+  const pkg = join(root, 'node_modules', '@livekit', 'agents', 'package.json');
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
 async function spawnAgent(
