@@ -161,6 +161,25 @@ describe('real livekit-agents output', () => {
       expect(s?.causes.find((c) => c.cause === 'dead_turns')).toMatchObject({ component: 'tts' });
       expect(s?.causes.find((c) => c.cause === 'closed_with_error')).toMatchObject({ component: 'tts' });
     });
+
+    it.each([
+      ['llm-401-info', 'key_rejected', 'llm', 4],
+      ['llm-500-info', 'provider_error', 'llm', 4],
+      ['stt-429-info', 'untyped_429', 'stt', 0],
+      ['tts-error-info', 'provider_error', 'tts', 4],
+    ] as const)(
+      'names the same failure in %s (INFO: no user turns shown), with its dead turns',
+      async (name, cause, component, dead) => {
+        const { code, out } = await analyze(at(name));
+        expect(code).toBe(1);
+        expect(out.sessions).toHaveLength(1);
+        const [s] = out.sessions;
+        expect(s).toMatchObject({ verdict: 'failed', turns: { user: 0, spoken: 0 }, deadTurns: dead });
+        expect(s?.causes[0]).toMatchObject({ cause, severity: 'critical', component });
+        expect(s?.causes.find((c) => c.cause === 'closed_with_error')).toMatchObject({ component });
+        expect(out.summary.noTurnEvidence).toEqual([at(name)]);
+      },
+    );
   });
 
   it('gives each session the verdict it gets alone when a version’s recordings are read together', async () => {

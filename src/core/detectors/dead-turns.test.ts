@@ -71,6 +71,23 @@ describe('dead turns', () => {
     expect(s.findings.get('key_rejected')).toMatchObject({ severity: 'critical', component: 'llm' });
   });
 
+  it('counts the close’s own failure at INFO, where no user turn and maybe no late error line shows', () => {
+    const inferenceError = () =>
+      py(
+        'ERROR',
+        `Error in _llm_inference_task\nTraceback (most recent call last):\nAPIStatusError: ${status401}`,
+      );
+    const { s } = run([
+      inferenceError(),
+      inferenceError(),
+      inferenceError(),
+      py('ERROR', `AgentSession is closing due to unrecoverable error: ${status401}`),
+      py('INFO', 'process exiting', { reason: 'user hung up' }),
+    ]);
+    expect(s.userTurns).toBe(0);
+    expect(s.deadTurns).toBe(4);
+  });
+
   it('does not take a TTS-failed reply’s conversation item for speech (livekit-agents 1.7 adds it)', () => {
     const { s } = run([
       userItem('hello?'),

@@ -106,10 +106,11 @@ export function closeGroups(
   }
   // The session closes on a failure it was told of (its error event) before the reply's own error
   // line, if any, is written (Python logs that line after the close's): with no failing stream open,
-  // the close's error failed the awaited turn, which is lost as well.
+  // the close's error failed the awaited turn, which is lost as well — or, in a log that shows no
+  // user turns (INFO), a turn the log has not shown.
   const p = s.pending;
-  if (streamed && open === 0 && p && !p.dead) {
-    if (!p.failed) {
+  if (streamed && open === 0 && (p ? !p.dead : !s.userEvidence)) {
+    if (p && !p.failed) {
       p.failed = true;
       p.error = streamed;
       p.errorEvidence = evidence;

@@ -25,6 +25,12 @@ export const RECORDINGS = {
   'llm-500': { scenario: 'llm-500', level: 'DEBUG', gateway: { llm: '500' } },
   'stt-429': { scenario: 'stt-429', level: 'DEBUG', gateway: { llm: 'ok-usage', sttStatus: 429 } },
   'tts-error': { scenario: 'tts-error', level: 'DEBUG', gateway: { llm: 'ok-usage', ttsStatus: 500 } },
+  // The same failures at INFO, the level `start` runs at unless told otherwise: no conversation
+  // items, no `session closed`.
+  'llm-401-info': { scenario: 'llm-401', level: 'INFO', gateway: { llm: '401' } },
+  'llm-500-info': { scenario: 'llm-500', level: 'INFO', gateway: { llm: '500' } },
+  'stt-429-info': { scenario: 'stt-429', level: 'INFO', gateway: { llm: 'ok-usage', sttStatus: 429 } },
+  'tts-error-info': { scenario: 'tts-error', level: 'INFO', gateway: { llm: 'ok-usage', ttsStatus: 500 } },
 };
 export const FORMATS = ['json', 'dev'];
 const TIMEOUT_MS = 75_000;
