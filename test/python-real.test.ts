@@ -4,7 +4,7 @@
 // a hang and a timeout on the only turn, sessions one after another in one process, credits, an LLM
 // key rejected (401), LLM 500s, an STT refused at the handshake (429), a TTS refused (500).
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT } from './support/cli.js';
@@ -36,6 +36,26 @@ function analyze(file: string): Promise<{ code: number; out: Output; stdout: str
         reject(new Error(`analyze printed no JSON (exit ${String(err?.code)}): ${stderr}`));
       }
     });
+  });
+}
+
+/** `deadair watch --json -` fed the whole file on standard input (its end ends the watch): what it printed. */
+function watchAll(file: string): Promise<{ type?: string; cause?: string }[]> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, 'watch', '--json', '--no-journal', '--no-notify', '--no-sound', '-'],
+      (err, stdout) => {
+        if (err) return reject(err);
+        resolve(
+          stdout
+            .split('\n')
+            .filter((l) => l.startsWith('{'))
+            .map((l) => JSON.parse(l) as { type?: string; cause?: string }),
+        );
+      },
+    );
+    createReadStream(file).pipe(child.stdin!);
   });
 }
 
@@ -178,6 +198,22 @@ describe('real livekit-agents output', () => {
         expect(s?.causes[0]).toMatchObject({ cause, severity: 'critical', component });
         expect(s?.causes.find((c) => c.cause === 'closed_with_error')).toMatchObject({ component });
         expect(out.summary.noTurnEvidence).toEqual([at(name)]);
+      },
+    );
+
+    it.each([
+      ['credits', 'credits_exhausted'],
+      ['llm-401', 'key_rejected'],
+      ['llm-500', 'provider_error'],
+      ['stt-429', 'untyped_429'],
+      ['tts-error', 'provider_error'],
+      ['llm-500-info', 'provider_error'],
+      ['tts-error-info', 'provider_error'],
+    ] as const)(
+      'watch raises one alert for %s, naming %s (the close it led to stays quiet)',
+      async (name, cause) => {
+        const alerts = (await watchAll(at(name))).filter((l) => l.type === 'alert');
+        expect(alerts.map((a) => a.cause)).toEqual([cause]);
       },
     );
   });

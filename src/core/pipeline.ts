@@ -215,8 +215,20 @@ export class Pipeline {
   private report(change: Change): void {
     const cb = this.opts.onFinding;
     if (!cb) return;
-    for (const f of change.created) cb(f, 'created');
-    for (const f of change.escalated) if (!change.created.includes(f)) cb(f, 'escalated');
+    if (change.escalated.length === 0 || change.created.length === 0) {
+      for (const f of change.created) cb(f, 'created');
+      for (const f of change.escalated) if (!change.created.includes(f)) cb(f, 'escalated');
+    } else {
+      // One change may make a root critical and create what it led to: an error close escalates the
+      // provider error that caused it and creates closed_with_error. The root goes first, so that
+      // the alert policy, which keeps a consequence of an alerted root quiet, alerts once, for it.
+      const said: [Finding, 'created' | 'escalated'][] = change.created.map((f) => [f, 'created']);
+      for (const f of change.escalated) if (!change.created.includes(f)) said.push([f, 'escalated']);
+      said.sort(
+        (a, b) => Number(a[0].consequenceOf !== undefined) - Number(b[0].consequenceOf !== undefined),
+      );
+      for (const [f, how] of said) cb(f, how);
+    }
     for (const f of change.recovered ?? []) cb(f, 'recovered');
   }
 }
