@@ -121,6 +121,38 @@ describe('deadair analyze', () => {
     expect(out.summary).toMatchObject({ sessions: 2, failed: 1, healthy: 1 });
   });
 
+  it('says why a log has no user turns: INFO hides them; at DEBUG none ended (bulk or not)', async () => {
+    // One job's chatter, its first lines at INFO and the rest at DEBUG: those the bulk reader takes.
+    const line = (i: number, level: number) =>
+      JSON.stringify({
+        level,
+        time: 1764000300000 + i * 10,
+        pid: 9,
+        hostname: 'h',
+        jobID: 'AJ_quiet',
+        room_id: 'RM_q',
+        msg: 'Task.runTask: task AgentActivity_mainTask done',
+      });
+    writeFileSync(
+      join(dir, 'quiet-debug.log'),
+      Array.from({ length: 3000 }, (_, i) => line(i, i < 5 ? 30 : 20)).join('\n') + '\n',
+    );
+    writeFileSync(
+      join(dir, 'quiet-info.log'),
+      Array.from({ length: 3000 }, (_, i) => line(i, 30)).join('\n') + '\n',
+    );
+    for (const env of [{}, { DEADAIR_BULK: '0' }]) {
+      const debug = await run(['analyze', 'quiet-debug.log'], env);
+      expect(debug.stdout).toContain(
+        'note: quiet-debug.log has no user turn records though logged at DEBUG: no user turn ended (did the agent hear anyone? check its STT)',
+      );
+      const info = await run(['analyze', 'quiet-info.log'], env);
+      expect(info.stdout).toContain(
+        'note: quiet-info.log has no user turn records, so silence cannot be judged from it: log at DEBUG, or watch the room (--rooms)',
+      );
+    }
+  });
+
   it('reads a directory and a quoted glob', async () => {
     const sub = join(dir, 'logs');
     mkdirSync(sub, { recursive: true });

@@ -164,7 +164,8 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
       await out.put(sessionText(s, style) + (at ? `\n  ${style.dim('open')}    ${at}` : '') + '\n\n');
     }
     await out.put(analyzeFooter(count, counts, rawLines, pipeline.lines, style) + '\n');
-    if (blind.length > 0) await out.put(style.dim(`note: ${noTurnEvidenceText(blind)}`) + '\n');
+    if (blind.length > 0)
+      await out.put(style.dim(`note: ${noTurnEvidenceText(blind, (f) => pipeline.atDebug(f))}`) + '\n');
   }
   await out.flush();
   if (server) {

@@ -192,9 +192,32 @@ export function recoveredText(f: Finding, st: Style): string {
 }
 
 /** Said once for the log files with sessions but no user turn end: silence cannot be judged there. */
-export function noTurnEvidenceText(files: readonly string[]): string {
-  const names = files.slice(0, 3).map((f) => safeText(shortPath(f), 200));
-  if (files.length > 3) names.push(`${files.length - 3} more`);
-  const which = files.length === 1 ? `${names[0]} has` : `${names.join(', ')} have`;
-  return `${which} no user turn records, so silence cannot be judged from ${files.length === 1 ? 'it' : 'them'}: log at DEBUG, or watch the room (--rooms)`;
+export function noTurnEvidenceText(
+  files: readonly string[],
+  atDebug: (file: string) => boolean = () => false,
+): string {
+  const said: string[] = [];
+  const group = (list: readonly string[], what: (which: string, it: string) => string) => {
+    if (list.length === 0) return;
+    const names = list.slice(0, 3).map((f) => safeText(shortPath(f), 200));
+    if (list.length > 3) names.push(`${list.length - 3} more`);
+    said.push(
+      what(
+        list.length === 1 ? `${names[0]} has` : `${names.join(', ')} have`,
+        list.length === 1 ? 'it' : 'them',
+      ),
+    );
+  };
+  group(
+    files.filter((f) => !atDebug(f)),
+    (which, it) =>
+      `${which} no user turn records, so silence cannot be judged from ${it}: log at DEBUG, or watch the room (--rooms)`,
+  );
+  // Logged at DEBUG, no turn ended at all: the agent heard nobody (or nobody spoke).
+  group(
+    files.filter(atDebug),
+    (which, it) =>
+      `${which} no user turn records though logged at DEBUG: no user turn ended (did the agent hear anyone? check its STT), so silence cannot be judged from ${it}; watch the room (--rooms)`,
+  );
+  return said.join('; ');
 }

@@ -115,7 +115,7 @@ export function present(w: Watcher, io: Io, p: Presentation): () => Promise<void
       case 'notice':
         io.err.write(
           p.style.dim(
-            `deadair: ${e.files ? `note: ${noTurnEvidenceText(e.files)}` : safeText(shownUrl(e.text), 400)}`,
+            `deadair: ${e.files ? `note: ${noTurnEvidenceText(e.files, (f) => w.pipeline.atDebug(f))}` : safeText(shownUrl(e.text), 400)}`,
           ) + '\n',
         );
         break;

@@ -47,8 +47,12 @@ export class Pipeline {
     lastTick: Number.NEGATIVE_INFINITY,
     ahead: Number.NaN,
   };
+  /** Files a DEBUG (or finer) line was read from by the full path. */
+  private readonly debugFiles = new Set<string>();
   private readonly emit = (ev: AgentEvent): void => {
     this.events++;
+    if ((ev.level === 'debug' || ev.level === 'trace') && ev.evidence.file)
+      this.debugFiles.add(ev.evidence.file);
     this.opts.onEvent?.(ev);
     this.clock(ev.time);
     const change = this.tracker.ingest(ev);
@@ -188,6 +192,14 @@ export class Pipeline {
 
   sessions(): SessionSummary[] {
     return this.tracker.summaries();
+  }
+
+  /**
+   * Was `file` logged at DEBUG (a DEBUG or finer line was read)? Its lack of user turn records then
+   * says no turn ended, not that the level hid them.
+   */
+  atDebug(file: string): boolean {
+    return this.debugFiles.has(file) || this.parsers.get(file)?.sawDebug === true;
   }
 
   files(): FileStats[] {

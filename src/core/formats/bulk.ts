@@ -203,6 +203,8 @@ export class BulkReader<S> {
   readonly order: number[] = [];
   /** Time of the last line taken (when any was). */
   lastTime = Number.NaN;
+  /** A DEBUG (or finer) line was taken. */
+  sawDebug = false;
   private chunk = -1;
   private recs: ChunkRecords | null = null;
   private cursor = 0;
@@ -332,6 +334,8 @@ export class BulkReader<S> {
       }
       const packed = i32[b + REC_PACKED] as number;
       const format = (packed >> 2) & REC_FORMAT_MASK;
+      // Its level (pino's numbers: DEBUG is 20) is in bits 5 to 10.
+      if (((packed >> 5) & 63) <= 20) this.sawDebug = true;
       // A pino-pretty header has a time of day: dated as the full path's DayClock dates it.
       const t =
         format === 4

@@ -158,6 +158,11 @@ export class FileParser {
     return { ev: out, dayMs };
   }
 
+  /** Did the bulk reader take a DEBUG (or finer) line? (The full path's lines are events.) */
+  get sawDebug(): boolean {
+    return this.bulkReader?.sawDebug === true;
+  }
+
   /** The file was read to its end: the bulk reader lets go of what it kept for reading on. */
   release(): void {
     this.bulkReader?.release();
