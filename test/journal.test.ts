@@ -47,19 +47,20 @@ const sessionLines = (i: number) => [
 const config = join(dir, 'config.json');
 writeFileSync(config, JSON.stringify({ alerts: { burstSeconds: 0, maxPerMinute: 600 } }));
 
-function start(log: string, journal: string, out: string[]): ChildProcess {
+/** `deadair watch` of `logs` with this journal, from their start unless `fromStart` is false. */
+function start(logs: string | string[], journal: string, out: string[], fromStart = true): ChildProcess {
   const child = spawn(process.execPath, [
     BIN,
     'watch',
     '--json',
     '--no-notify',
     '--no-sound',
-    '--from-start',
+    ...(fromStart ? ['--from-start'] : []),
     '--config',
     config,
     '--journal',
     journal,
-    log,
+    ...(Array.isArray(logs) ? logs : [logs]),
   ]);
   child.stdout?.on('data', (d: Buffer) => out.push(d.toString()));
   children.push(child);
@@ -135,24 +136,7 @@ describe('journal and resume', () => {
     writeFileSync(old, sessionLines(900).join('\n') + '\n');
     writeFileSync(empty, '');
     const journal = join(dir, 'from-end.jsonl');
-    const run = (out: string[]) => {
-      const child = spawn(process.execPath, [
-        BIN,
-        'watch',
-        '--json',
-        '--no-notify',
-        '--no-sound',
-        '--config',
-        config,
-        '--journal',
-        journal,
-        old,
-        empty,
-      ]);
-      child.stdout?.on('data', (d: Buffer) => out.push(d.toString()));
-      children.push(child);
-      return child;
-    };
+    const run = (out: string[]) => start([old, empty], journal, out, false);
     const first: string[] = [];
     const a = run(first);
     // Where it stands in each file is journaled once it has opened them.
