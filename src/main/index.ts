@@ -36,7 +36,7 @@ import { editorFromEnv } from '../shared/editor.js';
 import type { SettingsView } from '../shared/settings.js';
 import type { TimelineRoute } from '../shared/links.js';
 import { clipPath, playFile } from '../os/sound.js';
-import { needsWindowForTray, sessionBusHas, STATUS_NOTIFIER_WATCHER } from '../os/tray-host.js';
+import { trayMayBeHidden } from '../os/tray-host.js';
 import { alertOutcome, reduce, type AppState, type Effect } from './app-state.js';
 import { launchWindowHost } from './room-host.js';
 import {
@@ -53,6 +53,7 @@ import { CSP, denyPermissionCheck, denyPermissionRequest } from './security.js';
 import { TimelineWindow } from './timeline-window.js';
 import { showNotification, TrayAdapter } from './tray.js';
 import { trayView, type TrayAction } from './tray-model.js';
+import { e2eProbe } from './e2e-probe.js';
 
 const devServer = process.env.ELECTRON_RENDERER_URL;
 
@@ -92,21 +93,8 @@ let tray: TrayAdapter | undefined;
 const timeline = new TimelineWindow({ BrowserWindow, shell, dir: __dirname, devServer });
 const showTimeline = (route: TimelineRoute) => timeline.show(route);
 let quitting = false;
-/**
- * With DEADAIR_E2E=1 (the Electron end-to-end test only): what the tray shows and the
- * notifications raised, readable from the test through `electronApp.evaluate`, and a notification's
- * click, as the desktop would deliver it.
- */
-const e2e =
-  process.env.DEADAIR_E2E === '1'
-    ? { state: '', tooltip: '', notifications: [] as { title: string; body: string; click: () => void }[] }
-    : undefined;
-if (e2e)
-  (globalThis as Record<string, unknown>).__deadairE2E = {
-    tray: () => ({ state: e2e.state, tooltip: e2e.tooltip }),
-    notifications: () => e2e.notifications.map(({ title, body }) => ({ title, body })),
-    click: (i: number) => e2e.notifications[i]?.click(),
-  };
+/** The Electron end-to-end test's view of the tray and notifications (DEADAIR_E2E=1 only). */
+const e2e = e2eProbe(process.env);
 
 /** Why rooms cannot be observed right now (the tray's offline state), if they cannot. */
 let offline: string | undefined;
@@ -381,8 +369,8 @@ void app.whenReady().then(() => {
   if (!watcher) showTimeline({ view: 'settings' });
   // A Linux desktop with no tray host (plain GNOME) would hide deadair entirely: keep a window.
   else
-    void sessionBusHas(STATUS_NOTIFIER_WATCHER).then((host) => {
-      if (!needsWindowForTray(process.platform, host) || quitting) return;
+    void trayMayBeHidden(process.platform, process.env).then((hidden) => {
+      if (!hidden || quitting) return;
       console.error(
         'deadair: this desktop shows no tray icons (on GNOME, install the AppIndicator extension): the timeline stays open instead',
       );

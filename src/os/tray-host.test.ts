@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { needsWindowForTray, sessionBusHas, STATUS_NOTIFIER_WATCHER } from './tray-host.js';
+import { needsWindowForTray, sessionBusHas, STATUS_NOTIFIER_WATCHER, trayMayBeHidden } from './tray-host.js';
 
 describe('is there a tray host on this desktop', () => {
   it('keeps a window only on Linux, and only when the bus says no host runs', () => {
@@ -27,5 +27,8 @@ describe('is there a tray host on this desktop', () => {
     // The bus itself is always owned; no tray host runs on a bare session bus.
     expect(await sessionBusHas('org.freedesktop.DBus', env)).toBe(true);
     expect(await sessionBusHas(STATUS_NOTIFIER_WATCHER, env)).toBe(false);
+    expect(await trayMayBeHidden('linux', env)).toBe(true);
+    // Elsewhere the tray is the system's own: the bus is not asked.
+    expect(await trayMayBeHidden('darwin', env)).toBe(false);
   });
 });

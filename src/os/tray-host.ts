@@ -46,3 +46,9 @@ export function sessionBusHas(
 export function needsWindowForTray(platform: NodeJS.Platform, hostRuns: boolean | undefined): boolean {
   return platform === 'linux' && hostRuns === false;
 }
+
+/** Would a tray icon go unseen on this desktop (see needsWindowForTray)? Asks the session bus on Linux only. */
+export async function trayMayBeHidden(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (platform !== 'linux') return false;
+  return needsWindowForTray(platform, await sessionBusHas(STATUS_NOTIFIER_WATCHER, env));
+}
