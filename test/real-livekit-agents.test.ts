@@ -3,16 +3,12 @@
 // stand-in, a real caller speaking espeak-ng audio through @livekit/rtc-node — and `deadair watch
 // --rooms 'e2e-*' <the agent's log>` watching both. Each scenario is one call
 // (test/support/e2e-scenarios.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { dispose } from '@livekit/rtc-node';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { findChromium } from '../src/observer/browser.js';
 import { openCall } from './support/e2e-call.js';
 import { nodeAgentsVersion } from './support/agents.js';
 import { defineScenarios } from './support/e2e-scenarios.js';
-import { livekitSkipReason, startLivekitServer, type LivekitServer } from './support/livekit-server.js';
+import { livekitSkipReason } from './support/livekit-server.js';
 
 // The release the agent runs: the repo's, or DEADAIR_AGENTS_DIR's (test/support/agents.ts).
 const AGENTS_VERSION = nodeAgentsVersion();
@@ -24,21 +20,9 @@ const why = livekitSkipReason('real agents, real LiveKit', () =>
 describe.skipIf(why !== '')(
   'a real Node agent (@livekit/agents) on a real LiveKit server, watched by deadair',
   () => {
-    let server: LivekitServer;
-    let dir: string;
-    beforeAll(async () => {
-      server = await startLivekitServer({ departureTimeout: 2 });
-      dir = mkdtempSync(join(tmpdir(), 'deadair-e2e-'));
-    }, 60_000);
-    afterAll(async () => {
-      await server?.stop();
-      await dispose();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
-
     defineScenarios(
       '',
-      (o) => openCall({ server, dir, ...o }),
+      openCall,
       ['healthy', 'credits', 'ratelimit', 'hang', 'killed'],
       `node-${AGENTS_VERSION}`,
     );

@@ -3,16 +3,12 @@
 // `e2e-*` rooms, its inference STT/LLM/TTS on the gateway stand-in, a real caller speaking
 // espeak-ng audio, and `deadair watch --rooms 'e2e-*' <the worker's log>` watching. Python agents
 // also broadcast `lk.agent.session` to the hidden observer: the room's evidence joins the log's.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { dispose } from '@livekit/rtc-node';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { findChromium } from '../src/observer/browser.js';
 import { pythonAgents, startPythonAgent } from './support/agents.js';
 import { openCall } from './support/e2e-call.js';
 import { defineScenarios } from './support/e2e-scenarios.js';
-import { livekitSkipReason, startLivekitServer, type LivekitServer } from './support/livekit-server.js';
+import { livekitSkipReason } from './support/livekit-server.js';
 
 const VERSION = '1.8.9';
 const chromium = findChromium(process.env);
@@ -24,22 +20,10 @@ const why = livekitSkipReason('real Python agents, real LiveKit', () =>
 describe.skipIf(why !== '')(
   `a real Python agent (livekit-agents ${VERSION}) on a real LiveKit server`,
   () => {
-    let server: LivekitServer;
-    let dir: string;
     const python = 'python' in venv ? venv.python : '';
-    beforeAll(async () => {
-      server = await startLivekitServer({ departureTimeout: 2 });
-      dir = mkdtempSync(join(tmpdir(), 'deadair-e2e-py-'));
-    }, 60_000);
-    afterAll(async () => {
-      await server?.stop();
-      await dispose();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
-
     defineScenarios(
       'py-',
-      (o) => openCall({ server, dir, ...o, startAgent: (a) => startPythonAgent({ python, ...a }) }),
+      (o) => openCall({ ...o, startAgent: (a) => startPythonAgent({ python, ...a }) }),
       ['healthy', 'credits', 'ratelimit', 'hang'],
       `python-${VERSION}`,
     );

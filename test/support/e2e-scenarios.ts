@@ -1,10 +1,17 @@
 // The end-to-end scenarios, one call each, defined once and run against each real framework
 // (test/real-livekit-agents.test.ts: agents-js; test/real-livekit-python.test.ts: Python).
-import { expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dispose } from '@livekit/rtc-node';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Call, CallOptions } from './e2e-call.js';
+import { startLivekitServer, type LivekitServer } from './livekit-server.js';
 
 export type Scenario = 'healthy' | 'credits' | 'ratelimit' | 'hang' | 'killed';
 type Open = (o: Omit<CallOptions, 'server' | 'dir'>) => Promise<Call>;
+/** Starts a call with one framework's agent, on the server and in the folder given. */
+type OpenOn = (o: CallOptions) => Promise<Call>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const severe = (c: Call) => c.findings().filter((f) => f.severity === 'critical' || f.severity === 'warning');
@@ -24,14 +31,29 @@ async function withCall(
   }
 }
 
-/** Defines the scenarios (in the calling describe). `open` starts a call with this framework's agent. */
+/**
+ * Defines the scenarios (in the calling describe), on a real livekit-server started for them and a
+ * scratch folder, both let go afterwards. `openOn` starts a call with this framework's agent.
+ */
 export function defineScenarios(
   prefix: string,
-  open: Open,
+  openOn: OpenOn,
   only: Scenario[],
   /** Where DEADAIR_E2E_RECORD keeps this framework's logs (e.g. `node-1.9.0`). */
   recordDir: string,
 ): void {
+  let server: LivekitServer;
+  let dir: string;
+  beforeAll(async () => {
+    server = await startLivekitServer({ departureTimeout: 2 });
+    dir = mkdtempSync(join(tmpdir(), `deadair-e2e-${prefix}`));
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    await dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  const open: Open = (o) => openOn({ ...o, server, dir });
   const want = new Set(only);
   const record = (name: Scenario) => ({ dir: recordDir, name });
 
