@@ -294,6 +294,7 @@ export class BulkReader<S> {
     let lastTime = this.parser.lastTime();
     const full = r.full;
     let fi = 0;
+    let sawDebug = this.sawDebug;
     for (; ; k++) {
       const b = k * REC_I32;
       // A line between the last one taken and this record has none: it takes the full path, or
@@ -334,8 +335,8 @@ export class BulkReader<S> {
       }
       const packed = i32[b + REC_PACKED] as number;
       const format = (packed >> 2) & REC_FORMAT_MASK;
-      // Its level (pino's numbers: DEBUG is 20) is in bits 5 to 10.
-      if (((packed >> 5) & 63) <= 20) this.sawDebug = true;
+      // Its level (pino's numbers: DEBUG is 20) is in bits 5 to 10: looked at until one is DEBUG.
+      if (!sawDebug && ((packed >> 5) & 63) <= 20) sawDebug = true;
       // A pino-pretty header has a time of day: dated as the full path's DayClock dates it.
       const t =
         format === 4
@@ -380,6 +381,7 @@ export class BulkReader<S> {
     }
     this.cursor = k;
     this.taken = taken;
+    this.sawDebug = sawDebug;
     if (taken > 0) {
       this.lastTime = lastTime;
       hooks.counted(chatter);
