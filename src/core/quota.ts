@@ -202,9 +202,19 @@ export function decodeErrorText(text: string): DecodedError {
     if (memo.size >= MEMO_SIZE) memo.clear();
     memo.set(text, d);
   }
-  // A fresh object each time (callers add to it), as reading it again would give.
-  const out = { ...d };
+  // A fresh object each time (callers add to it), as reading it again would give; of one shape,
+  // field by field (a spread's copy is slow to add to).
+  return copyDecoded(d);
+}
+
+function copyDecoded(d: DecodedError): DecodedError {
+  const out: DecodedError = {};
+  if (d.status !== undefined) out.status = d.status;
+  if (d.requestId !== undefined) out.requestId = d.requestId;
   if (d.quota !== undefined) out.quota = { ...d.quota };
+  if (d.providerQuotaExhausted !== undefined) out.providerQuotaExhausted = d.providerQuotaExhausted;
+  if (d.errorType !== undefined) out.errorType = d.errorType;
+  if (d.retryable !== undefined) out.retryable = d.retryable;
   return out;
 }
 

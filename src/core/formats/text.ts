@@ -272,9 +272,12 @@ export function parsePrettyFields(lines: string[]): Record<string, unknown> {
   return out;
 }
 
-function parseLooseValue(text: string): unknown {
+export function parseLooseValue(text: string): unknown {
   const t = text.trim();
   if (t === '') return '';
+  // Most fields are a plain string or a small integer: what JSON.parse gives, without calling it.
+  const plain = plainJson(t);
+  if (plain !== NOT_PLAIN) return plain;
   // pino-pretty prints a multi-line string (a stack) as a key, a newline and raw lines: never JSON.
   // Not trying JSON.parse on it saves the exception, which quotes the text and costs microseconds.
   if (!/":\r?\n/.test(t)) {
@@ -285,23 +288,148 @@ function parseLooseValue(text: string): unknown {
     }
   }
   if (!t.startsWith('{')) return t;
-  const obj: Record<string, unknown> = {};
-  const re = /^\s*"([^"]+)": (?:"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)|(true|false|null))/gm;
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    const k = m[1];
-    if (k === undefined) continue;
-    if (m[2] !== undefined) {
-      // Without a backslash, JSON.parse gives the text back (or throws, on a control character).
-      if (!m[2].includes('\\')) obj[k] = m[2];
-      else
-        try {
-          obj[k] = JSON.parse(`"${m[2]}"`) as unknown;
-        } catch {
-          obj[k] = m[2];
-        }
-    } else if (m[3] !== undefined) obj[k] = Number(m[3]);
-    else obj[k] = m[4] === 'true' ? true : m[4] === 'false' ? false : null;
-  }
+  const obj = looseMembers(t);
   obj.__text = t;
   return obj;
+}
+
+const NOT_PLAIN = Symbol('not plain');
+
+/**
+ * What JSON.parse gives for `t` when it is a string without escapes or control characters, an
+ * integer of up to 15 digits, true, false or null; NOT_PLAIN for anything else (parse it then).
+ */
+function plainJson(t: string): unknown {
+  const n = t.length;
+  const c0 = t.charCodeAt(0);
+  if (c0 === 34) {
+    if (n < 2 || t.charCodeAt(n - 1) !== 34) return NOT_PLAIN;
+    for (let i = 1; i < n - 1; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 34 || c === 92 || c < 0x20) return NOT_PLAIN;
+    }
+    return t.slice(1, n - 1);
+  }
+  if (c0 === 45 || (c0 >= 48 && c0 <= 57)) {
+    const d0 = c0 === 45 ? 1 : 0;
+    // No leading zero (JSON has none), at most 15 digits (exact as a double).
+    if (n === d0 || n - d0 > 15 || (t.charCodeAt(d0) === 48 && n - d0 > 1)) return NOT_PLAIN;
+    for (let i = d0; i < n; i++) {
+      const c = t.charCodeAt(i);
+      if (c < 48 || c > 57) return NOT_PLAIN;
+    }
+    return Number(t);
+  }
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  if (t === 'null') return null;
+  return NOT_PLAIN;
+}
+
+/**
+ * The `"key": scalar` members of an object pino-pretty printed that is not valid JSON (a stack
+ * printed raw inside it): each found as
+ * `/^\s*"([^"]+)": (?:"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)|(true|false|null))/gm` would find
+ * them, one line start after another, by a scan that makes no match arrays (LOOSE_MEMBER in
+ * text.test.ts is that pattern, and the test holds the two to the same answers).
+ */
+function looseMembers(t: string): Record<string, unknown> {
+  const obj: Record<string, unknown> = {};
+  const n = t.length;
+  for (let at = 0; at < n;) {
+    const end = looseMember(t, at, obj);
+    // The next line start after the match (or after `at`, when none begins there).
+    let i = end >= 0 ? end : at;
+    while (i < n && !isLineTerminator(t.charCodeAt(i))) i++;
+    at = i + 1;
+  }
+  return obj;
+}
+
+/** The member at line start `at`, stored in `obj`: where it ends, or -1 when none begins there. */
+function looseMember(t: string, at: number, obj: Record<string, unknown>): number {
+  const n = t.length;
+  let j = at;
+  while (j < n && isRegExpSpace(t.charCodeAt(j))) j++;
+  if (t.charCodeAt(j) !== 34) return -1;
+  const k = t.indexOf('"', j + 1);
+  if (k <= j + 1 || t.charCodeAt(k + 1) !== 58 || t.charCodeAt(k + 2) !== 32) return -1;
+  const key = t.slice(j + 1, k);
+  const v = k + 3;
+  const c = t.charCodeAt(v);
+  if (c === 34) {
+    let i = v + 1;
+    let escaped = false;
+    for (;;) {
+      if (i >= n) return -1;
+      const ch = t.charCodeAt(i);
+      if (ch === 34) break;
+      if (ch === 92) {
+        if (i + 1 >= n || isLineTerminator(t.charCodeAt(i + 1))) return -1;
+        escaped = true;
+        i += 2;
+      } else i++;
+    }
+    const raw = t.slice(v + 1, i);
+    let value: unknown = raw;
+    if (escaped)
+      try {
+        value = JSON.parse(`"${raw}"`) as unknown;
+      } catch {
+        // kept as it is
+      }
+    obj[key] = value;
+    return i + 1;
+  }
+  if (c === 45 || (c >= 48 && c <= 57)) {
+    let i = c === 45 ? v + 1 : v;
+    const d = i;
+    while (i < n && isDigitCode(t.charCodeAt(i))) i++;
+    if (i > d) {
+      if (t.charCodeAt(i) === 46 && isDigitCode(t.charCodeAt(i + 1))) {
+        i += 2;
+        while (i < n && isDigitCode(t.charCodeAt(i))) i++;
+      }
+      obj[key] = Number(t.slice(v, i));
+      return i;
+    }
+    return -1;
+  }
+  if (t.startsWith('true', v)) {
+    obj[key] = true;
+    return v + 4;
+  }
+  if (t.startsWith('false', v)) {
+    obj[key] = false;
+    return v + 5;
+  }
+  if (t.startsWith('null', v)) {
+    obj[key] = null;
+    return v + 4;
+  }
+  return -1;
+}
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Where a multiline pattern's `^` may match after: \n, \r, U+2028, U+2029. */
+function isLineTerminator(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
+
+/** What a pattern's `\s` matches. */
+function isRegExpSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
