@@ -134,3 +134,57 @@ describe('AlertPolicy: bursts, snooze, rate limit, switches', () => {
     ).toBeUndefined();
   });
 });
+
+describe('AlertPolicy: one incident, one alert, whichever finding comes first', () => {
+  const finding = (cause: Finding['cause'], over: Partial<Finding> = {}): Finding => ({
+    id: `AJ_t/${cause}`,
+    session: 'AJ_t',
+    room: undefined,
+    job: 'AJ_t',
+    cause,
+    severity: 'critical',
+    component: cause === 'agent_silent' ? 'session' : 'llm',
+    time: 0,
+    lastTime: 0,
+    count: 1,
+    title: cause,
+    summary: '',
+    remedy: '',
+    evidence: [],
+    quota: undefined,
+    status: undefined,
+    consequenceOf: undefined,
+    recovered: undefined,
+    ...over,
+  });
+
+  it('keeps quiet a root cause found after the silence it explains was alerted', () => {
+    // An LLM that times out on every retry: the user's wait passes 8 s before the last attempt fails.
+    const policy = new AlertPolicy({ burstMs: 0 });
+    expect(policy.consider(finding('agent_silent'), 1000)?.id).toBe('AJ_t/agent_silent');
+    expect(policy.consider(finding('provider_error'), 2000)).toBeUndefined();
+  });
+
+  it('keeps quiet a root cause that an alerted finding names as its cause', () => {
+    const policy = new AlertPolicy({ burstMs: 0 });
+    const silent = finding('agent_silent', { consequenceOf: 'provider_error' });
+    expect(policy.consider(silent, 1000)?.id).toBe('AJ_t/agent_silent');
+    expect(policy.consider(finding('provider_error'), 2000)).toBeUndefined();
+  });
+
+  it('alerts a root cause when the silence it follows was over (the agent spoke since)', () => {
+    const policy = new AlertPolicy({ burstMs: 0 });
+    const silent = finding('agent_silent');
+    expect(policy.consider(silent, 1000)).toBeDefined();
+    silent.recovered = 1500;
+    expect(policy.consider(finding('provider_error'), 2000)?.id).toBe('AJ_t/provider_error');
+  });
+
+  it('alerts a root cause of another session, and one a silence of another cause does not explain', () => {
+    const policy = new AlertPolicy({ burstMs: 0 });
+    expect(policy.consider(finding('agent_silent', { consequenceOf: 'rate_limited' }), 1000)).toBeDefined();
+    expect(policy.consider(finding('provider_error'), 2000)?.id).toBe('AJ_t/provider_error');
+    const other = finding('provider_error', { id: 'AJ_u/provider_error', session: 'AJ_u', job: 'AJ_u' });
+    expect(policy.consider(other, 3000)?.id).toBe('AJ_u/provider_error');
+  });
+});

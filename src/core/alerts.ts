@@ -1,12 +1,14 @@
 // AlertPolicy: which findings become alerts (a notification, a spoken clip). One incident, one
 // alert: a finding that is the consequence of one already alerted (the close after credits ran
-// out) raises nothing; one alert per session and cause; a per-cause switch and a severity floor;
+// out) raises nothing, and neither does a root cause found after the silence it explains was
+// alerted (an LLM that times out on every retry: the user's wait is heard first); one alert per
+// session and cause; a per-cause switch and a severity floor;
 // a burst of sessions failing for one cause within seconds becomes one alert ("3 agents: out of
 // inference credits"); a global and a per-session snooze; at most N alerts a minute. Pure: the
 // caller passes findings and the time in, and gets alerts out.
 
 import type { CauseId, Finding, Severity } from '../shared/types.js';
-import { clipFor, componentWord, type AlertClip } from './causes.js';
+import { clipFor, componentWord, SILENCE_CAUSES, type AlertClip } from './causes.js';
 
 export interface Alert {
   /** `<session>/<cause>` of the finding that raised it, or `burst/<cause>/<time>`. */
@@ -48,6 +50,8 @@ export class AlertPolicy {
   private heldBack = 0;
   private snoozedUntil = 0;
   private readonly sessionSnooze = new Map<string, number>();
+  /** Per session, the silences and consequences it alerted (what a root found later explains). */
+  private readonly alertedEffects = new Map<string, Finding[]>();
   /** Called with each alert's id as it is decided (the watcher journals it). */
   onRaise?: (id: string) => void;
 
@@ -93,18 +97,41 @@ export class AlertPolicy {
     if (this.raised.has(f.id)) return undefined;
     this.raised.add(f.id);
     this.onRaise?.(f.id);
-    // One incident, one alert: a consequence of a root cause already alerted stays quiet.
+    // One incident, one alert: a consequence of a root cause already alerted stays quiet, and so
+    // does a root cause whose consequence was alerted first — a silence it explains, still going
+    // on (the agent has not spoken since), or a finding that names it as its cause.
     if (f.consequenceOf && this.raised.has(`${f.session}/${f.consequenceOf}`)) return undefined;
+    if (!f.consequenceOf && this.explainsAlerted(f)) return undefined;
     if (now < this.snoozedUntil || now < (this.sessionSnooze.get(f.session) ?? 0)) return undefined;
     const burstMs = this.opts.burstMs ?? 10_000;
     const burst = this.bursts.get(f.cause);
     if (burstMs > 0 && burst && now < burst.until) {
       burst.held.push(f);
+      this.noteEffect(f);
       return undefined;
     }
     const alert = this.limit(makeAlert(f, [f.session]), now);
     if (alert && burstMs > 0) this.bursts.set(f.cause, { first: alert, until: now + burstMs, held: [] });
+    if (alert) this.noteEffect(f);
     return alert;
+  }
+
+  /** Was a silence or a consequence this root cause explains alerted for its session? */
+  private explainsAlerted(root: Finding): boolean {
+    const effects = this.alertedEffects.get(root.session);
+    if (effects === undefined) return false;
+    return effects.some(
+      (g) =>
+        g.consequenceOf === root.cause ||
+        (SILENCE_CAUSES.has(g.cause) && g.recovered === undefined && g.consequenceOf === undefined),
+    );
+  }
+
+  private noteEffect(f: Finding): void {
+    if (f.consequenceOf === undefined && !SILENCE_CAUSES.has(f.cause)) return;
+    const effects = this.alertedEffects.get(f.session);
+    if (effects === undefined) this.alertedEffects.set(f.session, [f]);
+    else effects.push(f);
   }
 
   /** Time passes: bursts whose window closed become one alert for all their sessions. */
