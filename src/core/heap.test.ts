@@ -95,3 +95,29 @@ describe('DeadlineHeap', () => {
     }
   });
 });
+
+describe('DeadlineHeap with deadlines of several kinds', () => {
+  it('keeps two interleaved kinds of in-order deadlines (8 s and 60 s after log times) sorted', () => {
+    const heap = new DeadlineHeap<Item>();
+    let seed = 5;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const pending: number[] = [];
+    let t = 0;
+    for (let step = 0; step < 20_000; step++) {
+      t += rand(20);
+      const kind = rand(7);
+      // An answer's deadline, a hang's, now and then one of neither (a thinking or a start wait).
+      const at = kind < 4 ? t + 8000 : kind < 6 ? t + 60_000 : t + rand(30_000);
+      pending.push(at);
+      heap.push(at, { name: String(step), dueAt: at });
+      if (step % 250 === 249) {
+        const now = t + rand(20_000);
+        const popped: number[] = [];
+        for (let x = heap.popDue(now); x; x = heap.popDue(now)) popped.push(x.dueAt!);
+        expect(popped).toEqual(pending.filter((a) => a <= now).sort((p, q) => p - q));
+        pending.splice(0, pending.length, ...pending.filter((a) => a > now));
+        expect(heap.size).toBe(pending.length);
+      }
+    }
+  });
+});

@@ -3,77 +3,78 @@
  * of its deadlines comes nearer, so the heap may hold older entries for it: an entry counts only
  * while its deadline is still the item's `dueAt`, and stale ones are dropped as they surface.
  *
- * Reading a log, every user turn arms a timer and most fire: deadlines live in a typed array, and
+ * Reading a log, every user turn arms a timer and most fire: deadlines live in typed arrays, and
  * an entry moves by sliding a hole along its path (one write a level, not a swap). Most deadlines
- * come in order (a turn's time plus a fixed delay, in log order): one no earlier than the last one
- * queued so goes to a queue in arrival order instead, and each pop takes the earlier of the two
- * fronts.
+ * come in order within a kind (a turn's time plus a fixed delay, in log order: 8 s for an answer,
+ * 60 s for any output), so a few queues in arrival order take them instead: one goes to the queue
+ * whose last deadline is the latest at or before it (and not far before: see FIFO_GAP_MS), and only
+ * one that fits none goes to the heap.
+ * Each pop takes the earliest of the fronts.
  */
 export class DeadlineHeap<T extends { dueAt?: number }> {
   private at = new Float64Array(64);
   private items: (T | undefined)[] = [];
   private n = 0;
-  /** The queue in arrival order: a ring of `fifoAt.length` (a power of two) slots. */
-  private fifoAt = new Float64Array(64);
-  private fifoItems: (T | undefined)[] = new Array<T | undefined>(64);
-  private head = 0;
-  private count = 0;
+  /** The queues in arrival order: rings of a power of two slots each. */
+  private readonly fifos: Fifo<T>[] = Array.from({ length: FIFOS }, () => new Fifo<T>());
 
   get size(): number {
-    return this.n + this.count;
+    let size = this.n;
+    for (const q of this.fifos) size += q.count;
+    return size;
   }
 
   push(at: number, item: T): void {
-    const q = this.fifoAt;
-    const mask = q.length - 1;
-    if (this.count === 0 || (q[(this.head + this.count - 1) & mask] as number) <= at) {
-      if (this.count === q.length) this.growFifo();
-      const i = (this.head + this.count) & (this.fifoAt.length - 1);
-      this.fifoAt[i] = at;
-      this.fifoItems[i] = item;
-      this.count++;
-      return;
+    // The queue whose last deadline is the latest not after this one (an empty one if none is).
+    let best: Fifo<T> | undefined;
+    let bestTail = Number.NEGATIVE_INFINITY;
+    let empty: Fifo<T> | undefined;
+    for (const q of this.fifos) {
+      if (q.count === 0) {
+        empty ??= q;
+        continue;
+      }
+      const tail = q.tail();
+      if (tail <= at && (best === undefined || tail > bestTail)) {
+        best = q;
+        bestTail = tail;
+      }
     }
-    this.heapPush(at, item);
+    // A deadline far after a queue's last one is of another kind (a hang's after an answer's):
+    // appended there it would hold back every later one of that queue's kind.
+    if (best !== undefined && at - bestTail > FIFO_GAP_MS) best = undefined;
+    const q = best ?? empty;
+    if (q !== undefined) q.push(at, item);
+    else this.heapPush(at, item);
   }
 
   /** The next item whose current deadline is at or before `now`, removed; undefined when none. */
   popDue(now: number): T | undefined {
+    const fifos = this.fifos;
     for (;;) {
-      const fromFifo =
-        this.count > 0 && (this.n === 0 || (this.fifoAt[this.head] as number) <= (this.at[0] as number));
-      let at: number;
+      // The earliest front: the heap's, or a queue's (a queue first on a tie).
+      let from: Fifo<T> | undefined;
+      let at = this.n > 0 ? (this.at[0] as number) : Number.POSITIVE_INFINITY;
+      for (let i = 0; i < fifos.length; i++) {
+        const q = fifos[i] as Fifo<T>;
+        if (q.count > 0) {
+          const front = q.front();
+          if (front <= at) {
+            at = front;
+            from = q;
+          }
+        }
+      }
+      if (from === undefined && this.n === 0) return undefined;
+      if (!(at <= now)) return undefined;
       let item: T;
-      if (fromFifo) {
-        at = this.fifoAt[this.head] as number;
-        if (at > now) return undefined;
-        item = this.fifoItems[this.head] as T;
-        this.fifoItems[this.head] = undefined;
-        this.head = (this.head + 1) & (this.fifoAt.length - 1);
-        this.count--;
-      } else {
-        if (this.n === 0) return undefined;
-        at = this.at[0] as number;
-        if (at > now) return undefined;
+      if (from !== undefined) item = from.shift();
+      else {
         item = this.items[0] as T;
         this.removeTop();
       }
       if (item.dueAt === at) return item;
     }
-  }
-
-  private growFifo(): void {
-    const len = this.fifoAt.length;
-    const at = new Float64Array(len * 2);
-    const items = new Array<T | undefined>(len * 2);
-    for (let k = 0; k < this.count; k++) {
-      const i = (this.head + k) & (len - 1);
-      at[k] = this.fifoAt[i] as number;
-      items[k] = this.fifoItems[i];
-    }
-    this.fifoAt = at;
-    this.fifoItems = items;
-    this.head = 0;
   }
 
   private heapPush(at: number, item: T): void {
@@ -120,5 +121,56 @@ export class DeadlineHeap<T extends { dueAt?: number }> {
     }
     a[i] = lastAt;
     items[i] = lastItem;
+  }
+}
+
+/** How many queues in arrival order: one per kind of deadline, and room for more. */
+const FIFOS = 4;
+/** How far after a queue's last deadline one may be to join it. */
+const FIFO_GAP_MS = 5000;
+
+/** A queue in arrival order of deadlines that never decrease: a ring of a power of two slots. */
+class Fifo<T> {
+  private at = new Float64Array(64);
+  private items: (T | undefined)[] = new Array<T | undefined>(64);
+  private head = 0;
+  count = 0;
+
+  front(): number {
+    return this.at[this.head] as number;
+  }
+
+  tail(): number {
+    return this.at[(this.head + this.count - 1) & (this.at.length - 1)] as number;
+  }
+
+  push(at: number, item: T): void {
+    if (this.count === this.at.length) this.grow();
+    const i = (this.head + this.count) & (this.at.length - 1);
+    this.at[i] = at;
+    this.items[i] = item;
+    this.count++;
+  }
+
+  shift(): T {
+    const item = this.items[this.head] as T;
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & (this.at.length - 1);
+    this.count--;
+    return item;
+  }
+
+  private grow(): void {
+    const len = this.at.length;
+    const at = new Float64Array(len * 2);
+    const items = new Array<T | undefined>(len * 2);
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) & (len - 1);
+      at[k] = this.at[i] as number;
+      items[k] = this.items[i];
+    }
+    this.at = at;
+    this.items = items;
+    this.head = 0;
   }
 }

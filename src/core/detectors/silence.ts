@@ -74,6 +74,10 @@ export function answered(s: Session, time: number, change: Change): void {
   s.pending = undefined;
   s.thinkingSince = undefined;
   s.rateLimitedSince = undefined;
+  // Nothing is awaited now but the agent's start (presence.ts): without it the session has no
+  // deadline, and the one it queued is stale, dropped when it surfaces (most turns are answered
+  // before their deadline; each would be looked at on a tick for nothing).
+  if (s.startWaitSince === undefined) s.dueAt = undefined;
   if (!s.silenced) return;
   s.silenced = false;
   for (const cause of RECOVER_ON_SPEECH) {
