@@ -33,9 +33,9 @@ export class Attribution {
 
   /**
    * What an owner approved by `bulkOwner` rests on: bumped when a session's last file changes, a
-   * session is dropped (merged into its job), closes, or is followed by the next one of its job, a
-   * room name comes to name another job, or a room timer creates a session. Everything else
-   * `bulkOwner` checks can only become true, never false.
+   * session is dropped (merged into its job) or is followed by the next one of its job, a room name
+   * comes to name another job, or a room timer creates a session. A close is checked per line
+   * instead (BulkHooks.open). Everything else `bulkOwner` checks can only become true, never false.
    */
   epoch = 0;
 

@@ -63,6 +63,7 @@ export class Pipeline {
   /** What the bulk reader of each file (analyze) does with the lines it takes: what `emit` would. */
   private readonly bulkHooks: BulkHooks<Session> = {
     epoch: () => this.tracker.epoch,
+    open: (s) => !s.closed,
     owner: (job, pid, roomSid, roomName, file) => this.tracker.bulkOwner(job, pid, roomSid, roomName, file),
     span: (s, t) => this.tracker.spanTo(s, t),
     counted: (n) => {

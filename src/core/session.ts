@@ -146,6 +146,7 @@ export function newSession(id: string, key: string): Session {
     room: undefined,
     roomSid: undefined,
     closeReason: undefined,
+    closingAt: undefined,
     root: undefined,
     because: '',
     becauseOf: undefined,

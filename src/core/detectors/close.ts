@@ -26,7 +26,7 @@ export function sessionClosed(ctx: FoldContext, s: Session, ev: CloseEvent, chan
   }
   s.closed = true;
   s.closeReason = ev.reason ?? s.closeReason;
-  ctx.attribution.epoch++; // its lines are no longer the bulk reader's to take (see bulkOwner)
+  // Its lines are no longer the bulk reader's to take: it checks `closed` (see BulkHooks.open).
   s.thinkingSince = undefined;
   ctx.attribution.untrack(s);
   if (ev.reason === 'error' || ev.error) closedOnError(s, ev, change);

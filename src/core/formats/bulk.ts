@@ -102,6 +102,13 @@ export function clockTo(c: LogClock, t: number): number {
 export interface BulkHooks<S> {
   /** When this changes, an owner approved before may no longer be one. */
   epoch(): number;
+  /**
+   * Is the session of an owner approved before still open? A closed one's lines may start the
+   * next session: they take the full path. (Checked per line rather than by the epoch: a log of
+   * many sessions closes one every few seconds, and each close would have every owner approved
+   * again.)
+   */
+  open(s: S): boolean;
   /** The session that owns such a line when attributing it would change nothing, else undefined. */
   owner(
     job: string,
@@ -328,7 +335,7 @@ export class BulkReader<S> {
       }
       const id = i32[b + REC_OWNER] as number;
       let s = trustEpoch[id] === epoch ? trustS[id] : undefined;
-      if (s === undefined) {
+      if (s === undefined || !hooks.open(s)) {
         if ((s = this.approve(space, id, epoch)) === undefined) break;
         trustS = this.trustS;
         trustEpoch = this.trustEpoch;
