@@ -268,6 +268,24 @@ describe('real livekit-agents output', () => {
         expect(alerts.map((a) => a.cause)).toEqual([cause]);
       },
     );
+
+    it.each(['hang', 'llm-timeout'])(
+      'watch raises one alert for %s: the silence, heard first (an LLM error found after it stays quiet)',
+      async (name) => {
+        const lines = await watchAll(at(name));
+        expect(lines.filter((l) => l.type === 'alert').map((a) => a.cause)).toEqual(['agent_silent']);
+        if (name === 'llm-timeout')
+          // The error is still reported, and made critical: it is the session's cause.
+          expect(
+            lines.some(
+              (l) =>
+                l.type === 'finding' &&
+                l.cause === 'provider_error' &&
+                (l as { severity?: string }).severity === 'critical',
+            ),
+          ).toBe(true);
+      },
+    );
   });
 
   it('gives each session the verdict it gets alone when a version’s recordings are read together', async () => {
