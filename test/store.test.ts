@@ -154,6 +154,12 @@ describe('the session store', () => {
     ).toEqual(sessions.map((s) => s.id).sort());
     expect(again.store.events('AJ_old7').events).toHaveLength(3);
     expect(again.store.finding('AJ_oldfail', 'AJ_oldfail/credits_exhausted')).toHaveLength(1);
+    // The archived sessions are listed from memory, not read back from the archive on every look
+    // (the tray lists them twice a second): emptied under it, the archive still lists them all.
+    writeFileSync(join(dir, 'old.sessions.jsonl'), '');
+    expect(again.store.sessions().map((s) => s.id)).toEqual(sessions.map((s) => s.id));
+    expect(again.store.session('AJ_oldfail')).toMatchObject({ verdict: 'failed' });
+    expect(again.store.events('AJ_old7').events).toHaveLength(0); // events are read from the file
     await again.stop();
   });
 

@@ -86,6 +86,12 @@ function frozen<T>(v: T): T {
 export class SessionStore {
   private readonly entries = new Map<string, Entry>();
   private readonly archived = new Map<string, Archived>();
+  /**
+   * The summaries of the most recently archived sessions (those `sessions()` lists), kept in
+   * memory: the tray lists them up to twice a second, and reading each back from the archive (its
+   * events with it) would cost a file read and a parse every time.
+   */
+  private readonly listedSummaries = new Map<string, SessionSummary>();
   private readonly fileIds = new Map<string, string>();
   private readonly listeners = new Set<(c: StoreChange) => void>();
   /**
@@ -127,6 +133,7 @@ export class SessionStore {
         if (r.v === 1 && typeof r.id === 'string' && r.summary && typeof r.summary === 'object') {
           this.archived.delete(r.id);
           this.archived.set(r.id, { offset, length: Math.min(length, buf.length - offset) });
+          this.keepListed(r.id, r.summary);
         }
       } catch {
         // a torn or foreign line: skipped
@@ -252,6 +259,7 @@ export class SessionStore {
         summary.id,
         offset >= 0 ? { offset, length } : { offset, length, summary: frozen(summary) },
       );
+      if (offset >= 0) this.keepListed(summary.id, summary);
     }
     const max = this.o.maxArchived ?? 100_000;
     for (const id of this.archived.keys()) {
@@ -317,6 +325,17 @@ export class SessionStore {
     }
   }
 
+  /** The summary of a session just archived, for listing: the newest `maxListedArchived` are kept. */
+  private keepListed(id: string, summary: SessionSummary): void {
+    this.listedSummaries.delete(id);
+    this.listedSummaries.set(id, summary);
+    const listed = this.o.maxListedArchived ?? 500;
+    for (const old of this.listedSummaries.keys()) {
+      if (this.listedSummaries.size <= listed) break;
+      this.listedSummaries.delete(old);
+    }
+  }
+
   /** A session's index: in memory while it is recent, from the archive once it was retired. */
   private read(id: string): Entry | undefined {
     return this.entries.get(id) ?? this.fromArchive(id);
@@ -335,8 +354,8 @@ export class SessionStore {
     for (let k = ids.length - 1; k >= 0 && k >= ids.length - listed; k--) {
       const id = ids[k] as string;
       if (live.has(id)) continue;
-      const a = this.fromArchive(id);
-      if (a) out.push(a.summary);
+      const summary = this.listedSummaries.get(id) ?? this.fromArchive(id)?.summary;
+      if (summary) out.push(summary);
     }
     out.sort((a, b) => ATTENTION[a.verdict] - ATTENTION[b.verdict] || (b.start || 0) - (a.start || 0));
     return frozen(out);
@@ -355,8 +374,8 @@ export class SessionStore {
   session(id: string): SessionSummary | undefined {
     const s = this.tracker.session(id);
     if (s) return frozen(this.tracker.summary(s));
-    const a = this.fromArchive(id);
-    return a ? frozen(a.summary) : undefined;
+    const a = this.listedSummaries.get(id) ?? this.fromArchive(id)?.summary;
+    return a ? frozen(a) : undefined;
   }
 
   /**
