@@ -73,51 +73,49 @@ describe('DeadlineHeap', () => {
   });
 
   it('keeps deadlines that mostly come in order (a queue in arrival order) sorted with the rest', () => {
-    const heap = new DeadlineHeap<Item>();
-    let seed = 9;
-    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
-    const pending: number[] = [];
-    let t = 0;
-    for (let step = 0; step < 20_000; step++) {
-      t += rand(5);
-      // Mostly a fixed delay after the time, in order; now and then an earlier or equal one.
-      const at = rand(10) === 0 ? t + rand(8000) : t + 8000;
-      pending.push(at);
-      heap.push(at, { name: String(step), dueAt: at });
-      if (step % 300 === 299) {
-        const now = t + rand(9000);
-        const popped: number[] = [];
-        for (let x = heap.popDue(now); x; x = heap.popDue(now)) popped.push(x.dueAt!);
-        expect(popped).toEqual(pending.filter((a) => a <= now).sort((p, q) => p - q));
-        pending.splice(0, pending.length, ...pending.filter((a) => a > now));
-        expect(heap.size).toBe(pending.length);
-      }
-    }
+    // Mostly a fixed delay after the time, in order; now and then an earlier or equal one.
+    replay(9, { step: 5, every: 300, ahead: 9000 }, (t, rand) =>
+      rand(10) === 0 ? t + rand(8000) : t + 8000,
+    );
   });
 });
 
 describe('DeadlineHeap with deadlines of several kinds', () => {
   it('keeps two interleaved kinds of in-order deadlines (8 s and 60 s after log times) sorted', () => {
-    const heap = new DeadlineHeap<Item>();
-    let seed = 5;
-    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
-    const pending: number[] = [];
-    let t = 0;
-    for (let step = 0; step < 20_000; step++) {
-      t += rand(20);
+    // An answer's deadline, a hang's, now and then one of neither (a thinking or a start wait).
+    replay(5, { step: 20, every: 250, ahead: 20_000 }, (t, rand) => {
       const kind = rand(7);
-      // An answer's deadline, a hang's, now and then one of neither (a thinking or a start wait).
-      const at = kind < 4 ? t + 8000 : kind < 6 ? t + 60_000 : t + rand(30_000);
-      pending.push(at);
-      heap.push(at, { name: String(step), dueAt: at });
-      if (step % 250 === 249) {
-        const now = t + rand(20_000);
-        const popped: number[] = [];
-        for (let x = heap.popDue(now); x; x = heap.popDue(now)) popped.push(x.dueAt!);
-        expect(popped).toEqual(pending.filter((a) => a <= now).sort((p, q) => p - q));
-        pending.splice(0, pending.length, ...pending.filter((a) => a > now));
-        expect(heap.size).toBe(pending.length);
-      }
-    }
+      return kind < 4 ? t + 8000 : kind < 6 ? t + 60_000 : t + rand(30_000);
+    });
   });
 });
+
+/**
+ * Pushes 20 000 deadlines made by `deadline` from a log time that moves up to `step` at a time,
+ * popping what is due every `every` pushes (at up to `ahead` after the log time): each time, what
+ * was pushed and is due must come out, in order, and only that.
+ */
+function replay(
+  seed: number,
+  o: { step: number; every: number; ahead: number },
+  deadline: (t: number, rand: (n: number) => number) => number,
+): void {
+  const heap = new DeadlineHeap<Item>();
+  const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const pending: number[] = [];
+  let t = 0;
+  for (let step = 0; step < 20_000; step++) {
+    t += rand(o.step);
+    const at = deadline(t, rand);
+    pending.push(at);
+    heap.push(at, { name: String(step), dueAt: at });
+    if (step % o.every === o.every - 1) {
+      const now = t + rand(o.ahead);
+      const popped: number[] = [];
+      for (let x = heap.popDue(now); x; x = heap.popDue(now)) popped.push(x.dueAt!);
+      expect(popped).toEqual(pending.filter((a) => a <= now).sort((p, q) => p - q));
+      pending.splice(0, pending.length, ...pending.filter((a) => a > now));
+      expect(heap.size).toBe(pending.length);
+    }
+  }
+}
