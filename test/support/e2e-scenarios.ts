@@ -198,6 +198,8 @@ export function defineScenarios(
           expect(seenAt - heard.at, show(call)).toBeLessThanOrEqual((silenceSeconds + 1) * 1000);
           const silent = call.findings().find((f) => f.cause === 'agent_silent');
           expect(silent).toMatchObject({ severity: 'critical', room: call.room });
+          // The alert is printed right after its finding, in a write of its own.
+          await call.watch.until(() => call.alerts().length > 0, 5000, 'the alert');
           expect(call.alerts().map((a) => a.cause)).toEqual(['agent_silent']);
           expect(call.states.at(-1)?.state).toBe('thinking');
         },
@@ -223,6 +225,7 @@ export function defineScenarios(
           // server drops the agent once its connection is gone for good (about 20 s here).
           const f = call.findings().find((x) => x.cause === 'agent_left' || x.cause === 'process_died');
           expect(f, show(call)).toMatchObject({ cause: 'agent_left', severity: 'critical', room: call.room });
+          await call.watch.until(() => call.alerts().length > 0, 5000, 'the alert');
           expect(call.alerts().length, show(call)).toBe(1);
         }),
       120_000,
