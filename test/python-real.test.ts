@@ -319,4 +319,19 @@ describe('real livekit-agents output', () => {
     );
     expect(text).toMatch(/latency LLM first token \d+ ms \/ \d+ ms \(p50 \/ p95, 3 turns\)/);
   });
+
+  it('names the second of two sessions in a row of one job in the text report', async () => {
+    const text = await new Promise<string>((resolve) =>
+      execFile(
+        process.execPath,
+        [BIN, 'analyze', join(DIR, versions[0] as string, 'two-sessions.dev.log')],
+        { env: { ...process.env, NO_COLOR: '1' } },
+        (_e, stdout) => resolve(stdout),
+      ),
+    );
+    const heads = text.split('\n').filter((l) => l.startsWith('✓ HEALTHY'));
+    expect(heads).toHaveLength(2);
+    expect(heads[0]).toMatch(/ job AJ_\w+ · /);
+    expect(heads[1]).toMatch(/ job AJ_\w+ \(session 2\) · .* turns 1 agent \/ 1 user/);
+  });
 });

@@ -92,12 +92,21 @@ const VERDICT_MARK = {
   healthy: '✓ HEALTHY ',
 } as const;
 
+/**
+ * `job AJ_x`, and which of its sessions when it ran more than one (`AJ_x#2` is its second: a
+ * worker in dev mode, or sessions one after another in one process).
+ */
+function jobText(job: string, session: string): string {
+  const n = session.startsWith(`${job}#`) ? session.slice(job.length + 1) : '';
+  return `job ${safeText(job, 60)}${/^\d+$/.test(n) ? ` (session ${n})` : ''}`;
+}
+
 export function sessionText(s: SessionSummary, st: Style): string {
   const mark = VERDICT_MARK[s.verdict];
   const colour = s.verdict === 'healthy' ? st.green : s.verdict === 'degraded' ? st.yellow : st.red;
   const head: string[] = [];
   if (s.room ?? s.roomSid) head.push(`room ${safeText(s.room ?? s.roomSid ?? '', 80)}`);
-  if (s.job) head.push(`job ${safeText(s.job, 60)}`);
+  if (s.job) head.push(jobText(s.job, s.id));
   if (!s.room && !s.job) head.push(safeText(s.id, 80));
   const span = Number.isFinite(s.start)
     ? `${clockTime(s.start)}–${clockTime(s.end)} (${duration(s.end - s.start)})`
@@ -157,7 +166,7 @@ export function findingText(
         : st.dim('INFO    ');
   const where: string[] = [];
   if (f.room) where.push(`room ${safeText(f.room, 80)}`);
-  if (f.job) where.push(`job ${safeText(f.job, 60)}`);
+  if (f.job) where.push(jobText(f.job, f.session));
   if (!f.room && !f.job) where.push(safeText(f.session, 80));
   // Where it was seen: the first log line, and the room too when the observer saw it as well.
   const places: string[] = [];
@@ -185,7 +194,7 @@ export function findingText(
 
 export function recoveredText(f: Finding, st: Style): string {
   const where =
-    [f.room ? `room ${safeText(f.room, 80)}` : '', f.job ? `job ${safeText(f.job, 60)}` : '']
+    [f.room ? `room ${safeText(f.room, 80)}` : '', f.job ? jobText(f.job, f.session) : '']
       .filter(Boolean)
       .join(' · ') || safeText(f.session, 80);
   return `${clockTime(f.recovered ?? Number.NaN)} ${st.green('RECOVERED')} ${safeText(f.title, 120).toLowerCase()} is over: the agent spoke again — ${where}`;
