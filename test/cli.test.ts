@@ -188,6 +188,17 @@ describe('deadair analyze', () => {
     expect(none.code).toBe(2);
   });
 
+  it('names an empty file as empty in the report, beside the files it read', async () => {
+    writeFileSync(join(dir, 'nothing.log'), '');
+    const alone = await run(['analyze', 'nothing.log']);
+    expect(alone.code).toBe(0);
+    expect(alone.stdout.split('\n')[0]).toBe('deadair analyze — 1 file: nothing.log (empty)');
+    const both = await run(['analyze', 'credits.log', 'nothing.log']);
+    expect(both.stdout.split('\n')[0]).toBe(
+      'deadair analyze — 2 files: credits.log (pino-json), nothing.log (empty)',
+    );
+  });
+
   it('keeps going past one unreadable path, reports the rest, and exits 2 as grep does', async () => {
     const r = await run(['analyze', 'credits.log', 'nope.log']);
     expect(r.code).toBe(2);

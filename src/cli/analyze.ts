@@ -3,7 +3,7 @@
 
 import { statSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
-import { expandPaths, tail } from '../core/logs/tail.js';
+import { expandPaths, STDIN_NAME, tail } from '../core/logs/tail.js';
 import type { SourceProblem } from '../core/logs/types.js';
 import { Pipeline } from '../core/pipeline.js';
 import type { TrackerOptions } from '../core/tracker.js';
@@ -158,7 +158,7 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
     const probs = problems.map((p) => ({ path: p.path, message: p.message, code: p.code ?? null }));
     await out.put(`],"summary":${JSON.stringify(summary)},"problems":${JSON.stringify(probs)}}\n`);
   } else {
-    await out.put(analyzeHeader(fileStats, style) + '\n\n');
+    await out.put(analyzeHeader(fileStats, files, style) + '\n\n');
     for (const s of store.eachSummary(true)) {
       const at = link(s);
       await out.put(sessionText(s, style) + (at ? `\n  ${style.dim('open')}    ${at}` : '') + '\n\n');
@@ -193,12 +193,21 @@ function mainFormat(formats: Partial<Record<FormatId, number>>): FormatId {
   return best;
 }
 
-function analyzeHeader(files: ReturnType<Pipeline['files']>, style: ReturnType<typeof pickStyle>): string {
-  const shown = files.slice(0, 4).map((f) => `${shortPath(f.file)} (${mainFormat(f.formats)})`);
-  if (files.length > 4) shown.push(`and ${files.length - 4} more`);
-  return style.dim(
-    `deadair analyze — ${files.length} file${files.length === 1 ? '' : 's'}: ${shown.join(', ')}`,
-  );
+/** What was read: each file with its format, and the inputs that held no line, as empty. */
+function analyzeHeader(
+  read: ReturnType<Pipeline['files']>,
+  inputs: readonly string[],
+  style: ReturnType<typeof pickStyle>,
+): string {
+  const seen = new Set(read.map((f) => f.file));
+  const empty = inputs.filter((f) => !seen.has(f) && !(f === '-' && seen.has(STDIN_NAME)));
+  const all = [
+    ...read.map((f) => `${shortPath(f.file)} (${mainFormat(f.formats)})`),
+    ...empty.map((f) => `${f === '-' ? 'standard input' : shortPath(f)} (empty)`),
+  ];
+  const shown = all.slice(0, 4);
+  if (all.length > 4) shown.push(`and ${all.length - 4} more`);
+  return style.dim(`deadair analyze — ${all.length} file${all.length === 1 ? '' : 's'}: ${shown.join(', ')}`);
 }
 
 function analyzeFooter(
