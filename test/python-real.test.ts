@@ -320,6 +320,25 @@ describe('real livekit-agents output', () => {
     expect(text).toMatch(/latency LLM first token \d+ ms \/ \d+ ms \(p50 \/ p95, 3 turns\)/);
   });
 
+  it('prints in watch’s text a finding that turns critical, one line, after its full text', async () => {
+    const text = await new Promise<string>((resolve, reject) => {
+      const child = execFile(
+        process.execPath,
+        [BIN, 'watch', '--no-journal', '--no-notify', '--no-sound', '--no-color', '-'],
+        { env: { ...process.env, NO_COLOR: '1' } },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      );
+      createReadStream(join(DIR, versions[0] as string, 'llm-timeout.json.log')).pipe(child.stdin!);
+    });
+    const heads = text.split('\n').filter((l) => /^\d\d:\d\d:\d\d /.test(l));
+    const first = heads.findIndex((l) => / WARNING {2}LLM provider error — /.test(l));
+    const now = heads.findIndex((l) =>
+      / CRITICAL LLM provider error is now critical — room \S+ · job AJ_/.test(l),
+    );
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(now).toBeGreaterThan(first);
+  });
+
   it('names the second of two sessions in a row of one job in the text report', async () => {
     const text = await new Promise<string>((resolve) =>
       execFile(

@@ -192,6 +192,16 @@ export function findingText(
   return lines.join('\n');
 }
 
+/** A finding printed before grew more severe: one line (its full text was printed when it was found). */
+export function escalatedText(f: Finding, st: Style): string {
+  const where =
+    [f.room ? `room ${safeText(f.room, 80)}` : '', f.job ? jobText(f.job, f.session) : '']
+      .filter(Boolean)
+      .join(' · ') || safeText(f.session, 80);
+  const sev = f.severity === 'critical' ? st.red('CRITICAL') : st.yellow('WARNING ');
+  return `${clockTime(f.lastTime)} ${sev} ${safeText(f.title, 120)} is now ${f.severity} — ${where}`;
+}
+
 export function recoveredText(f: Finding, st: Style): string {
   const where =
     [f.room ? `room ${safeText(f.room, 80)}` : '', f.job ? jobText(f.job, f.session) : '']

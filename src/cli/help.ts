@@ -49,9 +49,9 @@ export const WATCH_HELP = `Usage: deadair watch [options] <file|dir|glob>...
 
 Follows the given logs like 'tail -F' (appends, rotation, truncation, new files in a directory;
 '-' follows standard input, a named pipe is read across its writers) and joins the given LiveKit rooms as a hidden, subscribe-only observer; prints each finding once,
-the moment it happens. When an agent fails (a critical finding that is not the consequence of one
-already alerted) it also raises an alert: a desktop notification that names the cause, and a short
-spoken clip. Ctrl-C to stop. With no paths and no room given, it watches what the settings name
+the moment it happens, and one line when it turns critical. When an agent fails (a critical
+finding that is not the consequence of one already alerted) it also raises an alert: a desktop
+notification that names the cause, and a short spoken clip. Ctrl-C to stop. With no paths and no room given, it watches what the settings name
 (watch.paths, watch.rooms: the same the tray app watches).
 
 Options:

@@ -26,7 +26,15 @@ import {
   VERSION,
   type Io,
 } from './common.js';
-import { findingText, noTurnEvidenceText, pickStyle, recoveredText, safeText, type Style } from './format.js';
+import {
+  escalatedText,
+  findingText,
+  noTurnEvidenceText,
+  pickStyle,
+  recoveredText,
+  safeText,
+  type Style,
+} from './format.js';
 import { WATCH_HELP } from './help.js';
 import { openUrl } from '../os/open.js';
 import { AlertSinks } from './sinks.js';
@@ -81,8 +89,8 @@ export function findingLink(ui: UiServer, f: { session: string; id: string }): s
 }
 
 /**
- * Prints what a watcher reports and sends its alerts: each finding once (an escalation may still
- * alert), recoveries, problems and notices on stderr. Returns what to await before exiting (the
+ * Prints what a watcher reports and sends its alerts: each finding once in full, a line when it
+ * turns critical (it may alert then), recoveries, problems and notices on stderr. Returns what to await before exiting (the
  * sinks finishing their notification and clip).
  */
 export function present(w: Watcher, io: Io, p: Presentation): () => Promise<void> {
@@ -104,6 +112,7 @@ export function present(w: Watcher, io: Io, p: Presentation): () => Promise<void
         if (p.json) line({ ...findingVersionRecord(e.version), ...(at ? { link: at } : {}) });
         else if (e.how === 'recovered') io.out.write(recoveredText(e.finding, p.style) + '\n\n');
         else if (e.how === 'created') io.out.write(findingText(e.finding, p.style, e.how, at) + '\n\n');
+        else if (e.how === 'escalated') io.out.write(escalatedText(e.finding, p.style) + '\n\n');
         break;
       }
       case 'alert':
