@@ -1,7 +1,15 @@
 // Hostile and odd inputs, as a fair but unkind user feeds them: each gets a clear answer — no
 // crash, no hang, no leak of a secret, no terminal escape, no false all-clear.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -136,6 +144,33 @@ describe('compressed and UTF-16 logs', () => {
       /^deadair: cannot read \S*agent\.log\.xz: it is xz-compressed \(xz -dc FILE \| deadair analyze -\)\n$/,
     );
     expect(r.stdout).not.toMatch(/No agent sessions found/);
+    // In a directory too: a rotation deadair cannot read is named, beside the logs it reads.
+    mkdirSync(join(dir, 'rotated'), { recursive: true });
+    writeFileSync(join(dir, 'rotated', 'agent.log'), CREDITS);
+    copyFileSync(join(dir, 'agent.log.xz'), join(dir, 'rotated', 'agent.log.2.xz'));
+    const inDir = await run(['analyze', 'rotated']);
+    expect(inDir.code).toBe(2);
+    expect(inDir.stderr).toMatch(/^deadair: cannot read \S*agent\.log\.2\.xz: it is xz-compressed/);
+    expect(inDir.stdout).toContain('Out of inference credits');
+  });
+
+  it('names a file that is plainly no log (an executable, an image) in one line and exits 2', async () => {
+    writeFileSync(
+      join(dir, 'tool'),
+      Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]), Buffer.alloc(256)]),
+    );
+    writeFileSync(
+      join(dir, 'shot.png'),
+      Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(64)]),
+    );
+    for (const [f, what] of [
+      ['tool', 'an executable \\(ELF\\), not a log'],
+      ['shot.png', 'a PNG image, not a log'],
+    ]) {
+      const r = await run(['analyze', f as string]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^deadair: cannot read \\S*${f}: it is ${what}\n$`));
+    }
   });
 
   it('says a damaged gzip is damaged, keeps what it read, exits 2', async () => {

@@ -1,6 +1,7 @@
 // What a file's first bytes say it is: a plain log (UTF-8), UTF-16 text (by its byte-order mark, or
 // by the NULs every other byte that ASCII in UTF-16 has), gzip (what logrotate leaves), or another
-// compression deadair does not read — never an all-clear from reading any of those as text.
+// compression deadair does not read, or a file that is plainly no log (an executable, an image, a
+// database) — never an all-clear from reading any of those as text.
 
 export type Encoding = 'utf8' | 'utf16le' | 'utf16be' | 'gzip';
 
@@ -18,6 +19,14 @@ export function sniff(head: Uint8Array): Sniffed {
     [[0x42, 0x5a, 0x68], 'bzip2-compressed (bzip2 -dc FILE | deadair analyze -)'],
     [[0x28, 0xb5, 0x2f, 0xfd], 'zstd-compressed (zstd -dc FILE | deadair analyze -)'],
     [[0x50, 0x4b, 0x03, 0x04], 'a zip archive (unzip it first)'],
+    // Files that are plainly not logs, named rather than read as hundreds of raw lines.
+    [[0x7f, 0x45, 0x4c, 0x46], 'an executable (ELF), not a log'],
+    [[0xcf, 0xfa, 0xed, 0xfe], 'an executable (Mach-O), not a log'],
+    [[0xce, 0xfa, 0xed, 0xfe], 'an executable (Mach-O), not a log'],
+    [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG image, not a log'],
+    [[0xff, 0xd8, 0xff], 'a JPEG image, not a log'],
+    [[0x25, 0x50, 0x44, 0x46, 0x2d], 'a PDF document, not a log'],
+    [[...Buffer.from('SQLite format 3\0')], 'an SQLite database, not a log'],
   ];
   for (const [m, what] of magic) if (m.every((x, i) => b(i) === x)) return { refuse: what };
   // UTF-16 without a mark: text whose every other byte is NUL.

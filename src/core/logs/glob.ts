@@ -6,10 +6,10 @@ import { isAbsolute, join, resolve, sep } from 'node:path';
 
 /**
  * What counts as a log file inside a directory: *.log, *.jsonl, *.ndjson, *.json, *.txt, *.out,
- * *.err, their numbered rotations (agent.log.1) and gzipped ones (agent.log.2.gz, as logrotate
- * leaves them).
+ * *.err, their numbered rotations (agent.log.1) and compressed ones (agent.log.2.gz, as logrotate
+ * leaves them; an .xz, .bz2 or .zst one is named as one deadair does not read, not passed over).
  */
-export const LOG_FILE = /\.(?:log|jsonl|ndjson|json|txt|out|err)(?:\.\d{1,3})?(?:\.gz)?$/i;
+export const LOG_FILE = /\.(?:log|jsonl|ndjson|json|txt|out|err)(?:\.\d{1,3})?(?:\.(?:gz|xz|bz2|zst))?$/i;
 export const LOG_FILE_RULE =
   '*.log, *.jsonl, *.ndjson, *.json, *.txt, *.out, *.err and rotations like *.log.1 and *.log.2.gz';
 
@@ -100,7 +100,7 @@ export async function isDirectory(p: string): Promise<boolean> {
 /** Oldest first for rotations (agent.log.2, agent.log.1, agent.log), otherwise by name. */
 export function sortLogFiles(files: string[]): string[] {
   const key = (f: string) => {
-    const m = /^(.*?)(?:\.(\d{1,3}))?(?:\.gz)?$/.exec(f);
+    const m = /^(.*?)(?:\.(\d{1,3}))?(?:\.(?:gz|xz|bz2|zst))?$/.exec(f);
     return { base: m?.[1] ?? f, n: m?.[2] ? Number(m[2]) : 0 };
   };
   return [...new Set(files)].sort((a, b) => {
