@@ -278,6 +278,29 @@ describe('deadair analyze', () => {
 });
 
 describe('deadair watch', () => {
+  it('says once that a missing log is waited for, then reads it when it appears', async () => {
+    const file = join(dir, 'later.log');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'watch', '--json', '--no-notify', '--no-sound', '--no-journal', file],
+      {
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await waitFor(() => err.includes('watching'));
+    writeFileSync(file, CREDITS.replaceAll('AJ_cli', 'AJ_later') + '\n');
+    await waitFor(() => out.includes('AJ_later'));
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    const said = err.split('\n').filter((l) => l.includes('later.log'));
+    expect(said).toEqual([`deadair: no such file or directory: ${file} (waiting for it to appear)`]);
+  });
+
   it('prints each finding once, as JSON lines, for lines appended after it started', async () => {
     const file = join(dir, 'live.log');
     writeFileSync(file, CREDITS + '\n'); // history: not reported without --from-start

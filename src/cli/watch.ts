@@ -119,7 +119,10 @@ export function present(w: Watcher, io: Io, p: Presentation): () => Promise<void
         sinks.raise(e.alert, p.json);
         break;
       case 'problem':
-        io.err.write(problemLine(e.problem) + '\n');
+        // A watcher waits for a missing file (the agent may create its log later).
+        io.err.write(
+          problemLine(e.problem) + (e.problem.code === 'ENOENT' ? ' (waiting for it to appear)' : '') + '\n',
+        );
         break;
       case 'notice':
         io.err.write(
@@ -156,9 +159,9 @@ export async function watch(args: string[], io: Io): Promise<number> {
     );
   // Paths that do not exist yet are fine for a watcher (the agent may create its log later),
   // but say so; a path whose parent does not exist either is a usage error.
+  // (The watcher says it of a missing one, once: see `present`.)
   const { files, problems } = await expandPaths(positionals);
-  for (const p of problems)
-    io.err.write(problemLine(p) + (p.code === 'ENOENT' ? ' (waiting for it to appear)' : '') + '\n');
+  for (const p of problems) if (p.code !== 'ENOENT') io.err.write(problemLine(p) + '\n');
   const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
   let w: Watcher;
   try {
