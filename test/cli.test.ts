@@ -221,7 +221,18 @@ describe('deadair analyze', () => {
     expect(h.stdout).toMatch(/deadair analyze/);
     expect((await run(['help', 'analyze'])).stdout).toMatch(/--format <id>/);
     expect((await run(['--version'])).stdout).toMatch(/^deadair \d+\.\d+\.\d+/);
-    expect((await run(['frobnicate'])).code).toBe(2);
+    const unknown = await run(['frobnicate']);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      "deadair: unknown command 'frobnicate' (expected analyze, watch or demo; see 'deadair help')\n",
+    ]);
+    expect((await run(['help', 'demo'])).stdout).toMatch(/^Usage: deadair demo/);
+    const nope = await run(['help', 'nope']);
+    expect([nope.code, nope.stdout, nope.stderr]).toEqual([
+      2,
+      '',
+      "deadair: no help on 'nope' (commands: analyze, watch, demo; see 'deadair help')\n",
+    ]);
   });
 
   it('names the time of a silence in local time, in any time zone', async () => {

@@ -11,6 +11,9 @@ import { watch } from './watch.js';
 
 export { UsageError, VERSION, type Io };
 
+/** `deadair help <command>`. */
+const TOPICS = { analyze: ANALYZE_HELP, watch: WATCH_HELP, demo: DEMO_HELP } as const;
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
@@ -18,17 +21,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case undefined:
       case 'help':
       case '--help':
-      case '-h':
-        io.out.write(
-          rest[0] === 'analyze'
-            ? ANALYZE_HELP
-            : rest[0] === 'watch'
-              ? WATCH_HELP
-              : rest[0] === 'demo'
-                ? DEMO_HELP
-                : HELP,
-        );
+      case '-h': {
+        const topic = rest[0];
+        if (topic !== undefined && !Object.hasOwn(TOPICS, topic))
+          throw new UsageError(
+            `no help on '${safeText(topic, 40)}' (commands: analyze, watch, demo; see 'deadair help')`,
+          );
+        io.out.write(topic === undefined ? HELP : TOPICS[topic as keyof typeof TOPICS]);
         return 0;
+      }
       case '--version':
       case '-v':
       case 'version':
@@ -42,7 +43,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await demo(rest, io);
       default:
         throw new UsageError(
-          `unknown command '${safeText(cmd, 40)}' (expected analyze or watch; see 'deadair help')`,
+          `unknown command '${safeText(cmd, 40)}' (expected analyze, watch or demo; see 'deadair help')`,
         );
     }
   } catch (e) {
