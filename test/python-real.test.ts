@@ -318,6 +318,12 @@ describe('real livekit-agents output', () => {
       /note: \S*info-only\.json\.log has no user turn records, so silence cannot be judged from it/,
     );
     expect(text).toMatch(/latency LLM first token \d+ ms \/ \d+ ms \(p50 \/ p95, 3 turns\)/);
+    // A session read only from a log without user turn records: its user turns are unknown, not 0.
+    const heads = text.split('\n').filter((l) => l.startsWith('✓ HEALTHY'));
+    expect(heads.find((l) => l.includes('deadair-info-only'))).toMatch(
+      / · turns 0 agent \/ user turns not logged$/,
+    );
+    expect(heads.find((l) => l.includes('deadair-healthy-metrics'))).toMatch(/ · turns 3 agent \/ 3 user$/);
   });
 
   it('prints in watch’s text a finding that turns critical, one line, after its full text', async () => {

@@ -161,7 +161,7 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
     await out.put(analyzeHeader(fileStats, files, style) + '\n\n');
     for (const s of store.eachSummary(true)) {
       const at = link(s);
-      await out.put(sessionText(s, style) + (at ? `\n  ${style.dim('open')}    ${at}` : '') + '\n\n');
+      await out.put(sessionText(s, style, blind) + (at ? `\n  ${style.dim('open')}    ${at}` : '') + '\n\n');
     }
     await out.put(analyzeFooter(count, counts, rawLines, pipeline.lines, style) + '\n');
     if (blind.length > 0)

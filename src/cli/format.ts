@@ -101,7 +101,11 @@ function jobText(job: string, session: string): string {
   return `job ${safeText(job, 60)}${/^\d+$/.test(n) ? ` (session ${n})` : ''}`;
 }
 
-export function sessionText(s: SessionSummary, st: Style): string {
+/**
+ * `blind`: the files with no user turn records (noTurnEvidenceText): a session read only from
+ * them shows its user turns as unknown, not as none.
+ */
+export function sessionText(s: SessionSummary, st: Style, blind: readonly string[] = []): string {
   const mark = VERDICT_MARK[s.verdict];
   const colour = s.verdict === 'healthy' ? st.green : s.verdict === 'degraded' ? st.yellow : st.red;
   const head: string[] = [];
@@ -112,7 +116,10 @@ export function sessionText(s: SessionSummary, st: Style): string {
     ? `${clockTime(s.start)}–${clockTime(s.end)} (${duration(s.end - s.start)})`
     : 'no timestamps';
   head.push(span);
-  head.push(`turns ${s.turns.agent} agent / ${s.turns.user} user`);
+  const unknownUsers = s.turns.user === 0 && s.files.length > 0 && s.files.every((f) => blind.includes(f));
+  head.push(
+    `turns ${s.turns.agent} agent / ${unknownUsers ? 'user turns not logged' : `${s.turns.user} user`}`,
+  );
   const lines = [`${colour(st.bold(mark))}  ${head.join(' · ')}`];
   const primary = s.causes[0];
   if (primary && s.verdict !== 'healthy') {
