@@ -30,6 +30,11 @@ describe('settings', () => {
     [{ detectors: { hangSeconds: 0 } }, 'detectors.hangSeconds must be a number from 5 to 86400 (got 0)'],
     [{ alerts: { notify: 'yes' } }, 'alerts.notify must be true or false (got "yes")'],
     [
+      { detectors: { silenceSeconds: Infinity } },
+      'detectors.silenceSeconds must be a number from 1 to 600 (got Infinity)',
+    ],
+    [{ alerts: { maxPerMinute: 1.5 } }, 'alerts.maxPerMinute must be a whole number from 1 to 600 (got 1.5)'],
+    [
       { alerts: { causes: { out_of_money: true } } },
       /^unknown cause alerts\.causes\.out_of_money \(expected one of credits_exhausted/,
     ],
@@ -59,7 +64,7 @@ describe('settings', () => {
     expect(() => loadConfig(join(dir, 'bad.json'), true)).toThrow(/bad\.json is not valid JSON/);
     writeFileSync(join(dir, 'wrong.json'), '{"alerts": {"maxPerMinute": 0}}');
     expect(() => loadConfig(join(dir, 'wrong.json'), true)).toThrow(
-      /wrong\.json: alerts\.maxPerMinute must be a number from 1 to 600 \(got 0\)$/,
+      /wrong\.json: alerts\.maxPerMinute must be a whole number from 1 to 600 \(got 0\)$/,
     );
   });
   it('takes the LiveKit server from the file, checking each value and never echoing a secret', () => {

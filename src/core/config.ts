@@ -35,7 +35,7 @@ export const DEFAULT_CONFIG: Config = {
 export class ConfigError extends Error {}
 
 type Rule =
-  | { kind: 'number'; min: number; max: number }
+  | { kind: 'number'; min: number; max: number; integer?: boolean }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'string'; pattern?: RegExp; what?: string }
@@ -46,7 +46,7 @@ const SCHEMA: Record<Section, Record<string, Rule>> = {
   alerts: {
     minSeverity: { kind: 'enum', values: ['critical', 'warning', 'info'] },
     burstSeconds: { kind: 'number', min: 0, max: 3600 },
-    maxPerMinute: { kind: 'number', min: 1, max: 600 },
+    maxPerMinute: { kind: 'number', min: 1, max: 600, integer: true },
     notify: { kind: 'boolean' },
     sound: { kind: 'boolean' },
   },
@@ -65,18 +65,25 @@ const SCHEMA: Record<Section, Record<string, Rule>> = {
     url: { kind: 'string', pattern: /^(wss?|https?):\/\/\S+$/, what: 'a wss:// or ws:// URL' },
     apiKey: { kind: 'string', pattern: /^\S+$/, what: 'an API key' },
     apiSecret: { kind: 'string', pattern: /^\S+$/, what: 'an API secret' },
-    maxRooms: { kind: 'number', min: 1, max: 500 },
+    maxRooms: { kind: 'number', min: 1, max: 500, integer: true },
   },
 };
 
 function check(key: string, rule: Rule, v: unknown): void {
-  const shown = JSON.stringify(v) ?? String(v);
+  // A number JSON cannot hold (1e309 reads as Infinity) is shown as what it is, not as null.
+  const shown = typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
   const got = key.endsWith('url') ? shownUrl(shown) : shown;
   if (
     rule.kind === 'number' &&
-    (typeof v !== 'number' || !Number.isFinite(v) || v < rule.min || v > rule.max)
+    (typeof v !== 'number' ||
+      !Number.isFinite(v) ||
+      v < rule.min ||
+      v > rule.max ||
+      (rule.integer === true && !Number.isInteger(v)))
   )
-    throw new ConfigError(`${key} must be a number from ${rule.min} to ${rule.max} (got ${got})`);
+    throw new ConfigError(
+      `${key} must be ${rule.integer === true ? 'a whole number' : 'a number'} from ${rule.min} to ${rule.max} (got ${got})`,
+    );
   if (rule.kind === 'boolean' && typeof v !== 'boolean')
     throw new ConfigError(`${key} must be true or false (got ${got})`);
   if (rule.kind === 'string' && (typeof v !== 'string' || (rule.pattern && !rule.pattern.test(v))))
