@@ -181,6 +181,14 @@ describe('deadair analyze', () => {
     const fmt = await run(['analyze', '--format', 'xml', 'ok.log']);
     expect(fmt.code).toBe(2);
     expect(fmt.stderr).toMatch(/^deadair: unknown --format 'xml' \(expected one of: auto, pino-json/);
+    for (const [args, message] of [
+      [['analyze', '--ui-port', 'abc', 'ok.log'], "deadair: --ui-port must be a port number, not 'abc'\n"],
+      [['watch', '--ui-port', '8080', 'ok.log'], 'deadair: --ui-port is the port of --ui: give --ui too\n'],
+      [['demo', '--ui', '--ui-port', '70000'], "deadair: --ui-port must be a port number, not '70000'\n"],
+    ] as const) {
+      const r = await run([...args]);
+      expect([r.code, r.stderr]).toEqual([2, message]);
+    }
     const flag = await run(['analyze', '--bogus', 'ok.log']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/^deadair: .*--bogus/);

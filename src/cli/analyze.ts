@@ -10,7 +10,16 @@ import type { TrackerOptions } from '../core/tracker.js';
 import { trackerOptions } from '../core/watcher.js';
 import type { FormatId } from '../shared/events.js';
 import type { SessionSummary } from '../shared/types.js';
-import { COMMON, formatOption, parse, problemLine, settings, UsageError, type Io } from './common.js';
+import {
+  COMMON,
+  formatOption,
+  parse,
+  problemLine,
+  settings,
+  uiPortOption,
+  UsageError,
+  type Io,
+} from './common.js';
 import { noTurnEvidenceText, pickStyle, sessionText, shortPath } from './format.js';
 import { RECORDS_VERSION, sessionRecord } from '../shared/records.js';
 import { SessionStore } from '../core/store.js';
@@ -52,6 +61,7 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
     return 0;
   }
   const format = formatOption(values.format);
+  uiPortOption(values);
   const cfg = settings(values, io.env);
   const { files, problems: inputProblems } = await resolveInputs(positionals, io);
   const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);

@@ -43,6 +43,22 @@ export function formatOption(v: string | boolean | undefined): FormatId | undefi
   throw new UsageError(`unknown --format '${String(v)}' (expected one of: auto, ${FORMAT_IDS.join(', ')})`);
 }
 
+/**
+ * `--ui-port`, checked before anything starts: a port number (0, or none: a free one). Given
+ * without `--ui` it would do nothing: said, not ignored.
+ */
+export function uiPortOption(values: { ui?: boolean; 'ui-port'?: string }): number {
+  const v = values['ui-port'];
+  if (v === undefined) return 0;
+  const port = Number(v);
+  if (v.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(
+      `--ui-port must be a port number, not '${v.slice(0, 20).replace(/[^\x20-\x7e]/g, '?')}'`,
+    );
+  if (values.ui !== true) throw new UsageError('--ui-port is the port of --ui: give --ui too');
+  return port;
+}
+
 export function problemLine(p: SourceProblem): string {
   return `deadair: ${p.message}`;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { createWatcher, trackerOptions } from '../core/watcher.js';
 import { analyze } from './analyze.js';
-import { COMMON, parse, settings, UsageError, type Io } from './common.js';
+import { COMMON, parse, settings, uiPortOption, UsageError, type Io } from './common.js';
 import { playDemo, prepareDemo } from '../core/demo.js';
 import { pickStyle, safeText } from './format.js';
 import { DEMO_HELP } from './help.js';
@@ -36,6 +36,7 @@ export async function demo(args: string[], io: Io): Promise<number> {
     throw new UsageError(
       `--speed must be a number between 0 and 1000, not '${safeText(String(values.speed), 20)}'`,
     );
+  uiPortOption(values);
   const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
   const cfg = settings(values, io.env);
   const thresholds = trackerOptions(cfg, speed);

@@ -22,6 +22,7 @@ import {
   parse,
   problemLine,
   settings,
+  uiPortOption,
   UsageError,
   VERSION,
   type Io,
@@ -145,6 +146,7 @@ export async function watch(args: string[], io: Io): Promise<number> {
     return 0;
   }
   const format = formatOption(values.format);
+  uiPortOption(values);
   const cfg = settings(values, io.env);
   // Nothing named on the command line: what the settings' `watch` section names (the tray's too).
   const fromSettings = positionals.length === 0 && !values.room?.length && !values.rooms;
@@ -228,9 +230,7 @@ export async function serveUi(
   values: { 'ui-port'?: string; open?: boolean },
   style: Style,
 ): Promise<UiServer> {
-  const port = values['ui-port'] === undefined ? 0 : Number(values['ui-port']);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new UsageError(`--ui-port must be a port number, not '${safeText(String(values['ui-port']), 20)}'`);
+  const port = uiPortOption({ ui: true, 'ui-port': values['ui-port'] });
   let server: UiServer;
   try {
     server = await startUiServer({
