@@ -185,6 +185,10 @@ describe('deadair analyze', () => {
       [['analyze', '--ui-port', 'abc', 'ok.log'], "deadair: --ui-port must be a port number, not 'abc'\n"],
       [['watch', '--ui-port', '8080', 'ok.log'], 'deadair: --ui-port is the port of --ui: give --ui too\n'],
       [['demo', '--ui', '--ui-port', '70000'], "deadair: --ui-port must be a port number, not '70000'\n"],
+      [
+        ['demo', 'agent.log'],
+        "deadair: demo takes no files (it writes its own logs): 'agent.log' — to read yours: deadair analyze or deadair watch\n",
+      ],
     ] as const) {
       const r = await run([...args]);
       expect([r.code, r.stderr]).toEqual([2, message]);

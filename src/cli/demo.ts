@@ -26,11 +26,15 @@ const DEMO_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 export async function demo(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, DEMO_OPTIONS);
+  const { values, positionals } = parse(args, DEMO_OPTIONS);
   if (values.help) {
     io.out.write(DEMO_HELP);
     return 0;
   }
+  if (positionals.length > 0)
+    throw new UsageError(
+      `demo takes no files (it writes its own logs): '${safeText(positionals[0] as string, 40)}' — to read yours: deadair analyze or deadair watch`,
+    );
   const speed = values.speed === undefined ? 1 : Number(values.speed);
   if (!Number.isFinite(speed) || speed <= 0 || speed > 1000)
     throw new UsageError(
