@@ -301,50 +301,43 @@ describe('deadair analyze', () => {
 });
 
 describe('deadair watch', () => {
-  it('says once that a missing log is waited for, then reads it when it appears', async () => {
-    const file = join(dir, 'later.log');
+  /** `watch --json` of `file`, started: what it printed so far, and how to stop it. */
+  async function watching(file: string) {
     const child = spawn(
       process.execPath,
       [BIN, 'watch', '--json', '--no-notify', '--no-sound', '--no-journal', file],
-      {
-        env: { ...process.env, NO_COLOR: '1' },
-      },
+      { env: { ...process.env, NO_COLOR: '1' } },
     );
     children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await waitFor(() => err.includes('watching'));
+    const w = { out: '', err: '', stop: () => undefined as unknown as Promise<unknown> };
+    child.stdout.on('data', (d: Buffer) => (w.out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (w.err += d.toString()));
+    w.stop = () => {
+      child.kill('SIGINT');
+      return new Promise((r) => child.once('exit', r));
+    };
+    await waitFor(() => w.err.includes('watching'));
+    return w;
+  }
+
+  it('says once that a missing log is waited for, then reads it when it appears', async () => {
+    const file = join(dir, 'later.log');
+    const w = await watching(file);
     writeFileSync(file, CREDITS.replaceAll('AJ_cli', 'AJ_later') + '\n');
-    await waitFor(() => out.includes('AJ_later'));
-    child.kill('SIGINT');
-    await new Promise((r) => child.once('exit', r));
-    const said = err.split('\n').filter((l) => l.includes('later.log'));
+    await waitFor(() => w.out.includes('AJ_later'));
+    await w.stop();
+    const said = w.err.split('\n').filter((l) => l.includes('later.log'));
     expect(said).toEqual([`deadair: no such file or directory: ${file} (waiting for it to appear)`]);
   });
 
   it('prints each finding once, as JSON lines, for lines appended after it started', async () => {
     const file = join(dir, 'live.log');
     writeFileSync(file, CREDITS + '\n'); // history: not reported without --from-start
-    const child = spawn(
-      process.execPath,
-      [BIN, 'watch', '--json', '--no-notify', '--no-sound', '--no-journal', file],
-      {
-        env: { ...process.env, NO_COLOR: '1' },
-      },
-    );
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await waitFor(() => err.includes('watching'));
+    const w = await watching(file);
     appendFileSync(file, CREDITS.replaceAll('AJ_cli', 'AJ_live') + '\n');
-    await waitFor(() => out.split('\n').filter(Boolean).length >= 4);
-    child.kill('SIGINT');
-    await new Promise((r) => child.once('exit', r));
-    const lines = out
+    await waitFor(() => w.out.split('\n').filter(Boolean).length >= 4);
+    await w.stop();
+    const lines = w.out
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { type: string; cause: string; session: string });
