@@ -186,6 +186,10 @@ describe('deadair analyze', () => {
       [['watch', '--ui-port', '8080', 'ok.log'], 'deadair: --ui-port is the port of --ui: give --ui too\n'],
       [['demo', '--ui', '--ui-port', '70000'], "deadair: --ui-port must be a port number, not '70000'\n"],
       [
+        ['demo', '--speed', '-2'],
+        "deadair: --speed needs a value; one that starts with a dash is written --speed=-… (see 'deadair help')\n",
+      ],
+      [
         ['demo', 'agent.log'],
         "deadair: demo takes no files (it writes its own logs): 'agent.log' — to read yours: deadair analyze or deadair watch\n",
       ],

@@ -31,9 +31,14 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: s
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(
-      `${(e as Error).message.replace(/\. To specify a positional.*$/s, '')} (see 'deadair help')`,
-    );
+    const message = (e as Error).message;
+    // A value that starts with a dash (`--speed -2`): Node explains it over three lines.
+    const dashed = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+    if (dashed)
+      throw new UsageError(
+        `${dashed[1]} needs a value; one that starts with a dash is written ${dashed[1]}=-… (see 'deadair help')`,
+      );
+    throw new UsageError(`${message.replace(/\. To specify a positional.*$/s, '')} (see 'deadair help')`);
   }
 }
 
