@@ -169,9 +169,12 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
     await out.put(`],"summary":${JSON.stringify(summary)},"problems":${JSON.stringify(probs)}}\n`);
   } else {
     await out.put(analyzeHeader(fileStats, files, style) + '\n\n');
+    const blindSet = new Set(blind);
     for (const s of store.eachSummary(true)) {
       const at = link(s);
-      await out.put(sessionText(s, style, blind) + (at ? `\n  ${style.dim('open')}    ${at}` : '') + '\n\n');
+      await out.put(
+        sessionText(s, style, blindSet) + (at ? `\n  ${style.dim('open')}    ${at}` : '') + '\n\n',
+      );
     }
     await out.put(analyzeFooter(count, counts, rawLines, pipeline.lines, style) + '\n');
     if (blind.length > 0)

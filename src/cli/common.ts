@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, defaultConfigPath, loadConfig, type Config } from '../core/config.js';
 import type { SourceProblem } from '../core/logs/types.js';
 import { FORMAT_IDS, type FormatId } from '../shared/events.js';
+import { safeText } from './format.js';
 
 export const VERSION = '0.1.0';
 
@@ -57,9 +58,7 @@ export function uiPortOption(values: { ui?: boolean; 'ui-port'?: string }): numb
   if (v === undefined) return 0;
   const port = Number(v);
   if (v.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new UsageError(
-      `--ui-port must be a port number, not '${v.slice(0, 20).replace(/[^\x20-\x7e]/g, '?')}'`,
-    );
+    throw new UsageError(`--ui-port must be a port number, not '${safeText(v, 20)}'`);
   if (values.ui !== true) throw new UsageError('--ui-port is the port of --ui: give --ui too');
   return port;
 }

@@ -101,11 +101,19 @@ function jobText(job: string, session: string): string {
   return `job ${safeText(job, 60)}${/^\d+$/.test(n) ? ` (session ${n})` : ''}`;
 }
 
+/** Where a finding happened: its room and job, or its session when it names neither. */
+function findingWhere(f: Finding): string {
+  const where: string[] = [];
+  if (f.room) where.push(`room ${safeText(f.room, 80)}`);
+  if (f.job) where.push(jobText(f.job, f.session));
+  return where.join(' · ') || safeText(f.session, 80);
+}
+
 /**
  * `blind`: the files with no user turn records (noTurnEvidenceText): a session read only from
  * them shows its user turns as unknown, not as none.
  */
-export function sessionText(s: SessionSummary, st: Style, blind: readonly string[] = []): string {
+export function sessionText(s: SessionSummary, st: Style, blind: ReadonlySet<string> = new Set()): string {
   const mark = VERDICT_MARK[s.verdict];
   const colour = s.verdict === 'healthy' ? st.green : s.verdict === 'degraded' ? st.yellow : st.red;
   const head: string[] = [];
@@ -116,7 +124,7 @@ export function sessionText(s: SessionSummary, st: Style, blind: readonly string
     ? `${clockTime(s.start)}–${clockTime(s.end)} (${duration(s.end - s.start)})`
     : 'no timestamps';
   head.push(span);
-  const unknownUsers = s.turns.user === 0 && s.files.length > 0 && s.files.every((f) => blind.includes(f));
+  const unknownUsers = s.turns.user === 0 && s.files.length > 0 && s.files.every((f) => blind.has(f));
   head.push(
     `turns ${s.turns.agent} agent / ${unknownUsers ? 'user turns not logged' : `${s.turns.user} user`}`,
   );
@@ -171,10 +179,6 @@ export function findingText(
       : f.severity === 'warning'
         ? st.yellow('WARNING ')
         : st.dim('INFO    ');
-  const where: string[] = [];
-  if (f.room) where.push(`room ${safeText(f.room, 80)}`);
-  if (f.job) where.push(jobText(f.job, f.session));
-  if (!f.room && !f.job) where.push(safeText(f.session, 80));
   // Where it was seen: the first log line, and the room too when the observer saw it as well.
   const places: string[] = [];
   for (const ev of f.evidence) {
@@ -190,7 +194,7 @@ export function findingText(
   }
   const at = places.join(' and ');
   const lines = [
-    `${clockTime(f.time)} ${sev} ${st.bold(safeText(f.title, 120))}${how === 'escalated' ? st.dim(' (escalated)') : ''} — ${where.join(' · ')}`,
+    `${clockTime(f.time)} ${sev} ${st.bold(safeText(f.title, 120))}${how === 'escalated' ? st.dim(' (escalated)') : ''} — ${findingWhere(f)}`,
     `         ${safeText(f.summary, 300)}`,
     `         ${st.dim('fix:')} ${safeText(f.remedy, 600)}`,
   ];
@@ -201,20 +205,12 @@ export function findingText(
 
 /** A finding printed before grew more severe: one line (its full text was printed when it was found). */
 export function escalatedText(f: Finding, st: Style): string {
-  const where =
-    [f.room ? `room ${safeText(f.room, 80)}` : '', f.job ? jobText(f.job, f.session) : '']
-      .filter(Boolean)
-      .join(' · ') || safeText(f.session, 80);
   const sev = f.severity === 'critical' ? st.red('CRITICAL') : st.yellow('WARNING ');
-  return `${clockTime(f.lastTime)} ${sev} ${safeText(f.title, 120)} is now ${f.severity} — ${where}`;
+  return `${clockTime(f.lastTime)} ${sev} ${safeText(f.title, 120)} is now ${f.severity} — ${findingWhere(f)}`;
 }
 
 export function recoveredText(f: Finding, st: Style): string {
-  const where =
-    [f.room ? `room ${safeText(f.room, 80)}` : '', f.job ? jobText(f.job, f.session) : '']
-      .filter(Boolean)
-      .join(' · ') || safeText(f.session, 80);
-  return `${clockTime(f.recovered ?? Number.NaN)} ${st.green('RECOVERED')} ${safeText(f.title, 120).toLowerCase()} is over: the agent spoke again — ${where}`;
+  return `${clockTime(f.recovered ?? Number.NaN)} ${st.green('RECOVERED')} ${safeText(f.title, 120).toLowerCase()} is over: the agent spoke again — ${findingWhere(f)}`;
 }
 
 /** Said once for the log files with sessions but no user turn end: silence cannot be judged there. */

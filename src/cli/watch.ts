@@ -91,8 +91,8 @@ export function findingLink(ui: UiServer, f: { session: string; id: string }): s
 
 /**
  * Prints what a watcher reports and sends its alerts: each finding once in full, a line when it
- * turns critical (it may alert then), recoveries, problems and notices on stderr. Returns what to await before exiting (the
- * sinks finishing their notification and clip).
+ * turns critical (it may alert then), recoveries, problems and notices on stderr. Returns what to
+ * await before exiting (the sinks finishing their notification and clip).
  */
 export function present(w: Watcher, io: Io, p: Presentation): () => Promise<void> {
   const ui = p.ui;

@@ -336,6 +336,11 @@ export class SessionStore {
     }
   }
 
+  /** An archived session's summary: from memory when it is among the newest, else from the archive. */
+  private archivedSummary(id: string): SessionSummary | undefined {
+    return this.listedSummaries.get(id) ?? this.fromArchive(id)?.summary;
+  }
+
   /** A session's index: in memory while it is recent, from the archive once it was retired. */
   private read(id: string): Entry | undefined {
     return this.entries.get(id) ?? this.fromArchive(id);
@@ -354,7 +359,7 @@ export class SessionStore {
     for (let k = ids.length - 1; k >= 0 && k >= ids.length - listed; k--) {
       const id = ids[k] as string;
       if (live.has(id)) continue;
-      const summary = this.listedSummaries.get(id) ?? this.fromArchive(id)?.summary;
+      const summary = this.archivedSummary(id);
       if (summary) out.push(summary);
     }
     out.sort((a, b) => ATTENTION[a.verdict] - ATTENTION[b.verdict] || (b.start || 0) - (a.start || 0));
@@ -374,7 +379,7 @@ export class SessionStore {
   session(id: string): SessionSummary | undefined {
     const s = this.tracker.session(id);
     if (s) return frozen(this.tracker.summary(s));
-    const a = this.listedSummaries.get(id) ?? this.fromArchive(id)?.summary;
+    const a = this.archivedSummary(id);
     return a ? frozen(a) : undefined;
   }
 
