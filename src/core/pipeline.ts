@@ -26,6 +26,13 @@ export interface PipelineOptions {
    * at least PREFETCH_MIN_BYTES (`auto`, the default), always, or never.
    */
   prefetch?: 'auto' | 'always' | 'never';
+  /**
+   * Watching: the wall clock when `file`'s lines pushed now are read as they are written, else
+   * undefined (a backlog, standard input). Its local times are then read in its agent's zone, learnt
+   * from such lines (formats/zone.ts); `onZone` hears when that zone's shift changes.
+   */
+  live?: (file: string) => number | undefined;
+  onZone?: (file: string, shiftMs: number) => void;
 }
 
 export interface FileStats {
@@ -146,6 +153,16 @@ export class Pipeline {
     this.emit(ev);
   }
 
+  /** What is added to `file`'s local times: its agent's zone against this machine's (see `live`). */
+  zoneShift(file: string): number {
+    return this.parsers.get(file)?.zoneShiftMs ?? 0;
+  }
+
+  /** `file`'s agent's zone, as learnt before a restart. */
+  setZoneShift(file: string, ms: number): void {
+    this.parserFor(file).zoneShiftMs = ms;
+  }
+
   /** Where a checkpoint of this file may stand: not past a record still held for continuation. */
   heldStart(file: string): { offset: number; line: number } | undefined {
     return this.parsers.get(file)?.heldStart();
@@ -214,9 +231,13 @@ export class Pipeline {
   private parserFor(file: string): FileParser {
     let p = this.parsers.get(file);
     if (!p) {
+      const live = this.opts.live;
+      const onZone = this.opts.onZone;
       p = new FileParser(file, {
         format: this.opts.format,
         baseTime: this.opts.baseTime?.(file),
+        live: live && (() => live(file)),
+        onZone: onZone && ((ms) => onZone(file, ms)),
         // Every event is wanted when someone listens to them; otherwise lines may be taken in bulk.
         bulk: this.opts.onEvent ? undefined : (this.bulkHooks as BulkHooks<unknown>),
       });

@@ -14,7 +14,8 @@ import { AlertPolicy, type Alert, type AlertPolicyOptions } from './alerts.js';
 import type { CauseId } from '../shared/types.js';
 import type { Config } from './config.js';
 import { Journal, JournalBusy, readJournal } from './journal.js';
-import { tail } from './logs/tail.js';
+import { zoneNotice } from './formats/zone.js';
+import { STDIN_NAME, tail } from './logs/tail.js';
 import type { SourcePosition, SourceProblem } from './logs/types.js';
 import { Pipeline } from './pipeline.js';
 import { SessionStore, type FindingVersion } from './store.js';
@@ -141,9 +142,14 @@ export function createWatcher(o: WatcherOptions): Watcher {
     now,
     archive: o.journal ? `${o.journal.replace(/\.jsonl$/, '')}.sessions.jsonl` : scratchArchive,
   });
+  // Lines appended to a file from the moment its backlog was read are read as they are written: what
+  // tells the zone of an agent that logs local time without one (formats/zone.ts).
+  let live = false;
   const pipeline: Pipeline = new Pipeline({
     format: o.format,
     tracker: trackerOptions(o.settings, o.speed),
+    live: (file) => (live && file !== STDIN_NAME ? now() : undefined),
+    onZone: (file, ms) => notice(zoneNotice(file, ms)),
     onFolded: (ev, session) => store.addEvent(ev, session),
     onFinding: (f, how) => {
       const version = store.addFinding(f, how);
@@ -201,6 +207,10 @@ export function createWatcher(o: WatcherOptions): Watcher {
     for (const a of state.sent)
       policy.restoreSent(a.at, (a.cause || undefined) as CauseId | undefined, a.title, now());
     positions = state.positions;
+    // The zones learnt before the restart: what was written meanwhile is read in them.
+    for (const p of positions)
+      if (typeof p.zoneShiftMs === 'number' && Number.isFinite(p.zoneShiftMs))
+        pipeline.setZoneShift(p.file, p.zoneShiftMs);
     // Bounded: past JOURNAL_MAX_BYTES it keeps what a restart needs and the last events only —
     // once the sessions that ended long ago are in the store's archive, their history with them.
     store.retire(pipeline.tracker.prune(now() - retireAfterMs));
@@ -222,6 +232,8 @@ export function createWatcher(o: WatcherOptions): Watcher {
     let pos = t.positions().find((p) => p.file === file);
     const held = pipeline.heldStart(file);
     if (pos && held && held.offset < pos.offset) pos = { ...pos, offset: held.offset, line: held.line };
+    const shift = pipeline.zoneShift(file);
+    if (pos && shift !== 0) pos = { ...pos, zoneShiftMs: shift };
     journal.batch(batchEvents, pos);
     if (pos) positioned.add(file);
     batchEvents = [];
@@ -294,6 +306,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
   // read after a restart must answer its turns before the wall clock calls them silent.
   void t.ready.then(() => {
     if (stopping) return;
+    live = true;
     placeFiles();
     ticker = setInterval(() => {
       const at = now();

@@ -18,10 +18,12 @@ import {
   isContinuation,
   isTracebackStart,
   parsePrettyFields,
+  localTimeOf,
   parseTextHeader,
   trailingJson,
   type TextFormat,
 } from './text.js';
+import { ZoneShift } from './zone.js';
 
 const MAX_MORE_LINES = 400;
 /** The formats of the bulk reader's records, by number (see BulkReader.counts). */
@@ -44,6 +46,13 @@ export interface FileParserOptions {
    * from the bytes of a chunk (`scan`), with these hooks into attribution and the pipeline.
    */
   bulk?: BulkHooks<unknown>;
+  /**
+   * Watching: the wall clock when the lines pushed now are read as they are written (undefined for
+   * a backlog). Local times without a zone are then read in the agent's zone, learnt from them
+   * (zone.ts); `onZone` hears when that zone's shift from this machine's changes.
+   */
+  live?: () => number | undefined;
+  onZone?: (shiftMs: number) => void;
 }
 
 export class FileParser {
@@ -53,8 +62,17 @@ export class FileParser {
   private moreChars = 0;
   private lastTime = Number.NaN;
   private readonly clock: DayClock;
+  private readonly zone = new ZoneShift();
   /** How many lines matched each format: what `analyze` reports as the file's format. */
   readonly formatCounts = new Map<FormatId, number>();
+
+  /** What is added to this file's local times: its agent's zone against this machine's (watch). */
+  get zoneShiftMs(): number {
+    return this.zone.shiftMs;
+  }
+  set zoneShiftMs(ms: number) {
+    this.zone.shiftMs = ms;
+  }
 
   /** Where the record still waiting for its continuation lines begins (a checkpoint must not pass it). */
   heldStart(): { offset: number; line: number } | undefined {
@@ -325,6 +343,15 @@ export class FileParser {
     if (forced === 'raw') return undefined;
     const h = parseTextHeader(text, this.clock, true);
     if (!h || (forced !== undefined && h.format !== forced)) return undefined;
+    const live = this.opts.live;
+    if (live) {
+      const local = localTimeOf(h, text);
+      if (local !== undefined) {
+        const r = this.zone.adjust(h.time, local === 'dated', live());
+        h.time = r.time;
+        if (r.changed) this.opts.onZone?.(this.zone.shiftMs);
+      }
+    }
     return headerToRecord(h, line);
   }
 }

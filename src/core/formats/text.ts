@@ -13,7 +13,7 @@ import { extrasContext } from './json.js';
 import { contextFromFields, DayClock, isRecord, levelOf, localDateTime, type LogRecord } from './record.js';
 
 const PRETTY =
-  /^\[(?:(\d{4})-(\d{2})-(\d{2})[ T])?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?: ?(?:[+-]\d{2}:?\d{2}|Z|UTC))?\] +(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|USERLVL|\d+) *(?:\(([^)]*)\))?: ?(.*)$/;
+  /^\[(?:(\d{4})-(\d{2})-(\d{2})[ T])?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?: ?([+-]\d{2}:?\d{2}|Z|UTC))?\] +(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|USERLVL|\d+) *(?:\(([^)]*)\))?: ?(.*)$/;
 const PRETTY_EPOCH =
   /^\[(\d{13})\] +(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|USERLVL|\d+) *(?:\(([^)]*)\))?: ?(.*)$/;
 const PY_DEV =
@@ -103,10 +103,13 @@ export function parseTextHeader(text: string, clock: DayClock, quick = false): T
   if (c0 === 91 /* [ */) {
     let m = PRETTY.exec(text);
     if (m) {
+      // A date with its zone is an instant; without one (or with a time of day alone), local time.
       const time = m[1]
-        ? localDateTime(m, 1, fracMs(m[7]))
+        ? m[8]
+          ? zonedDateTime(m, fracMs(m[7]), m[8])
+          : localDateTime(m, 1, fracMs(m[7]))
         : clock.at(Number(m[4]), Number(m[5]), Number(m[6]), fracMs(m[7]));
-      return prettyHeader(time, m[8], m[9], m[10] ?? '');
+      return prettyHeader(time, m[9], m[10], m[11] ?? '');
     }
     m = PRETTY_EPOCH.exec(text);
     if (m) return prettyHeader(Number(m[1]), m[2], m[3], m[4] ?? '');
@@ -140,6 +143,33 @@ export function parseTextHeader(text: string, clock: DayClock, quick = false): T
   }
   return undefined;
 }
+
+/** `YYYY-MM-DD HH:MM:SS` of `m` (from group 1) at the zone `zone` (`+01:00`, `-0500`, `Z`, `UTC`). */
+function zonedDateTime(m: RegExpExecArray, ms: number, zone: string): number {
+  const n = (i: number) => Number(m[1 + i]);
+  const utc = Date.UTC(n(0), n(1) - 1, n(2), n(3), n(4), n(5), ms);
+  if (zone === 'Z' || zone === 'UTC') return utc;
+  const sign = zone.charCodeAt(0) === 45 ? -1 : 1;
+  const digits = zone.replace(':', '');
+  return utc - sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5))) * 60_000;
+}
+
+/**
+ * Is the time of this header local time without a zone, and with its date (`dated`) or a time of
+ * day alone (`day`)? Undefined when it names its instant (an epoch, a zone) or has no time.
+ */
+export function localTimeOf(h: TextHeader, text: string): 'dated' | 'day' | undefined {
+  if (Number.isNaN(h.time)) return undefined;
+  if (h.format === 'python-text') return 'dated';
+  if (h.format === 'python-console') return 'day';
+  // pino-pretty: `[1764…]` is an epoch; `[YYYY-MM-DD …]` has its date, and perhaps its zone.
+  const m = PRETTY_WHEN.exec(text);
+  if (!m) return undefined;
+  if (m[1] === undefined) return 'day';
+  return m[2] === undefined ? 'dated' : undefined;
+}
+const PRETTY_WHEN =
+  /^\[(\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}:\d{2}(?:\.\d{1,3})?( ?(?:[+-]\d{2}:?\d{2}|Z|UTC))?\]/;
 
 function prettyHeader(
   time: number,

@@ -37,4 +37,6 @@ export interface SourcePosition {
   offset: number;
   /** Lines consumed. */
   line: number;
+  /** What is added to the file's local times (its agent's zone: formats/zone.ts), when not 0. */
+  zoneShiftMs?: number;
 }

@@ -1,0 +1,136 @@
+// `watch` on an agent that logs local time in another zone (a container in UTC watched from Berlin,
+// a server abroad): livekit-agents `dev` text prints no offset. The real recordings
+// (test/fixtures/python-real) are written to a file line by line at their own pace, each stamped
+// with the local time of a clock three hours behind this one, as such an agent would write them.
+// Read as this machine's local time, every turn would look three hours old the moment it is
+// written, and be declared silent (and the worker hung) at once.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, type Config } from '../src/core/config.js';
+import { createWatcher, type WatchEvent, type Watcher } from '../src/core/watcher.js';
+import { until } from './support/agent-lines.js';
+import { ROOT } from './support/cli.js';
+
+const H = 3600_000;
+const AGENT_BEHIND_MS = 3 * H;
+const REC = join(ROOT, 'test/fixtures/python-real/1.8.9');
+const STAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}),(\d{3})/;
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** `t` as `dev` text prints it: local time of this process's zone, no offset. */
+function devStamp(t: number): string {
+  const d = new Date(t);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())},${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+/** The lines of a recording with their times, from its first line's (ms). */
+function recording(name: string): { at: number; rest: string }[] {
+  const lines = readFileSync(join(REC, name), 'utf8').split('\n').filter(Boolean);
+  let t0: number | undefined;
+  return lines.map((l) => {
+    const m = STAMP.exec(l);
+    if (!m) throw new Error(`no time: ${l}`);
+    const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!);
+    t0 ??= t;
+    return { at: t - t0, rest: l.slice(m[0].length) };
+  });
+}
+
+/** Writes `lines` to `file` at their pace, stamped by a clock AGENT_BEHIND_MS behind; when each was written. */
+async function play(file: string, lines: { at: number; rest: string }[]): Promise<number[]> {
+  const start = Date.now();
+  const written: number[] = [];
+  for (const l of lines) {
+    const wait = start + l.at - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const now = Date.now();
+    appendFileSync(file, `${devStamp(now - AGENT_BEHIND_MS)}${l.rest}\n`);
+    written.push(now);
+  }
+  return written;
+}
+
+const settings: Config = { ...DEFAULT_CONFIG, detectors: { ...DEFAULT_CONFIG.detectors, silenceSeconds: 2 } };
+
+describe('watch, an agent logging local time three hours behind this machine', () => {
+  let dir = '';
+  let w: Watcher | undefined;
+  afterEach(async () => {
+    await w?.stop();
+    w = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = '';
+  });
+
+  async function start(journal?: string, config = settings): Promise<{ log: string; said: WatchEvent[] }> {
+    dir ||= mkdtempSync(join(tmpdir(), 'deadair-zone-'));
+    const log = join(dir, 'agent.log');
+    if (!journal) writeFileSync(log, '');
+    const said: WatchEvent[] = [];
+    w = createWatcher({ paths: [log], fromStart: false, settings: config, journal });
+    w.subscribe((e) => said.push(e));
+    await w.ready;
+    return { log, said };
+  }
+  const findings = (said: WatchEvent[]) =>
+    said.flatMap((e) => (e.type === 'finding' && e.how === 'created' ? [e.finding] : []));
+
+  it('calls a healthy session healthy, and says once how it reads its times', async () => {
+    const { log, said } = await start();
+    await play(log, recording('healthy-metrics.dev.log'));
+    // Longer than the silence threshold after the last line.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(findings(said)).toEqual([]);
+    const notices = said.flatMap((e) => (e.type === 'notice' ? [e.text] : []));
+    expect(notices).toEqual([
+      `${log}: its local times are 3 h behind this machine's clock (the agent runs in another time zone): each is read 3 h later, so that silences are timed right`,
+    ]);
+    const [s] = w!.store.sessions();
+    expect(s?.turns.user).toBe(3);
+    // Its times are when it happened, by this machine's clock.
+    expect(Math.abs((s?.end ?? 0) - Date.now())).toBeLessThan(10_000);
+  });
+
+  it('declares the silence after a hung turn when it is due, not at once, and the worker alive', async () => {
+    const { log, said } = await start();
+    const lines = recording('hang.dev.log');
+    const asked = lines.findIndex((l) => l.rest.includes('"role": "user"'));
+    expect(asked).toBeGreaterThan(0);
+    const written = await play(log, lines.slice(0, asked + 1));
+    const turnAt = written[asked]!;
+    await until(() => findings(said).length > 0, 10_000);
+    const seenAt = Date.now();
+    const [f] = findings(said);
+    expect(f?.cause).toBe('agent_silent');
+    // Two seconds after the turn (the threshold), give or take a tick: not the moment it was written.
+    expect(seenAt - turnAt).toBeGreaterThanOrEqual(1500);
+    expect(Math.abs((f?.time ?? 0) - (turnAt + 2000))).toBeLessThan(1500);
+    expect(findings(said).map((x) => x.cause)).not.toContain('process_died');
+  });
+
+  it('keeps the zone across a restart: a turn written meanwhile is not taken for hours old', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'deadair-zone-'));
+    const journal = join(dir, 'journal.jsonl');
+    writeFileSync(join(dir, 'agent.log'), '');
+    // The default threshold (8 s): the restart in the middle of a turn takes well under it.
+    const first = await start(journal, DEFAULT_CONFIG);
+    const lines = recording('healthy-metrics.dev.log');
+    const asked = lines.findIndex((l, i) => i > 12 && l.rest.includes('"role": "user"'));
+    await play(first.log, lines.slice(0, asked));
+    await until(() => first.said.some((e) => e.type === 'notice'));
+    await w!.stop();
+    w = undefined;
+    // The user's next turn, written while deadair was down; its answer comes once it is back.
+    await play(first.log, lines.slice(asked, asked + 1));
+    const again = await start(journal, DEFAULT_CONFIG);
+    await play(first.log, lines.slice(asked + 1));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(findings(again.said)).toEqual([]);
+    // Known from before the restart: not learnt (nor said) again.
+    expect(again.said.filter((e) => e.type === 'notice')).toEqual([]);
+    const [s] = w!.store.sessions();
+    expect(s?.turns.user).toBe(3);
+  });
+});
