@@ -309,6 +309,7 @@ describe('real livekit-agents output', () => {
           'analyze',
           join(DIR, versions[0] as string, 'info-only.json.log'),
           join(DIR, versions[0] as string, 'healthy-metrics.json.log'),
+          join(DIR, versions[0] as string, 'tts-error.json.log'),
         ],
         { env: { ...process.env, NO_COLOR: '1' } },
         (_e, stdout) => resolve(stdout),
@@ -324,6 +325,10 @@ describe('real livekit-agents output', () => {
       / · turns 0 agent \/ user turns not logged$/,
     );
     expect(heads.find((l) => l.includes('deadair-healthy-metrics'))).toMatch(/ · turns 3 agent \/ 3 user$/);
+    // Every reply began and died unheard (the TTS refused each): not four answers.
+    expect(text.split('\n').find((l) => l.includes('deadair-tts-error'))).toMatch(
+      / · turns 4 agent \(0 spoken\) \/ 4 user$/,
+    );
   });
 
   it('prints in watch’s text a finding that turns critical, one line, after its full text', async () => {

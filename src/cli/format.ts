@@ -125,8 +125,16 @@ export function sessionText(s: SessionSummary, st: Style, blind: ReadonlySet<str
     : 'no timestamps';
   head.push(span);
   const unknownUsers = s.turns.user === 0 && s.files.length > 0 && s.files.every((f) => blind.has(f));
+  // Replies begun that died before a word was heard: said beside the count, which alone reads as
+  // if every one was answered. Only when it is known: some speech was logged, or every reply died
+  // (a log without speech records, at INFO, shows none spoken whatever was).
+  const t = s.turns;
+  const unspoken =
+    s.deadTurns > 0 && t.spoken < t.agent && (t.spoken > 0 || s.deadTurns >= t.agent)
+      ? ` (${t.spoken} spoken)`
+      : '';
   head.push(
-    `turns ${s.turns.agent} agent / ${unknownUsers ? 'user turns not logged' : `${s.turns.user} user`}`,
+    `turns ${s.turns.agent} agent${unspoken} / ${unknownUsers ? 'user turns not logged' : `${s.turns.user} user`}`,
   );
   const lines = [`${colour(st.bold(mark))}  ${head.join(' · ')}`];
   const primary = s.causes[0];
