@@ -285,6 +285,19 @@ describe('the journal under faults', () => {
     }
   });
 
+  it('names the file that stands where the journal’s folder should be', () => {
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    for (const journal of [join(file, 'j.jsonl'), join(file, 'deeper', 'j.jsonl')]) {
+      const said: string[] = [];
+      const j = new Journal(journal, { onNotice: (l) => said.push(l) });
+      j.close();
+      expect(said).toEqual([
+        `cannot write the journal ${journal}: ${file} is a file, not a folder — watching on without it (what happens meanwhile is not kept across a restart); trying again every 30 s`,
+      ]);
+    }
+  });
+
   it('ends a torn last line before appending, and skips records of the wrong shape or a newer version', () => {
     const file = join(dir, 'torn.jsonl');
     writeFileSync(

@@ -20,6 +20,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -232,7 +233,21 @@ function why(e: unknown): string {
         ? 'permission denied'
         : code === 'EDQUOT'
           ? 'the disk quota is used up'
-          : ((e as Error).message ?? String(e));
+          : code === 'EEXIST' || code === 'ENOTDIR'
+            ? `${notAFolder((e as NodeJS.ErrnoException).path) ?? 'a folder on its path'} is a file, not a folder`
+            : ((e as Error).message ?? String(e));
+}
+
+/** The first of `path` and the folders above it that exists and is not a folder. */
+function notAFolder(path: string | undefined): string | undefined {
+  for (let p = path; p !== undefined; p = dirname(p) === p ? undefined : dirname(p)) {
+    try {
+      return statSync(p).isDirectory() ? undefined : p;
+    } catch {
+      // not there: the folder above it, then
+    }
+  }
+  return undefined;
 }
 
 export interface JournalOptions {
