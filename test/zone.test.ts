@@ -4,6 +4,7 @@
 // with the local time of a clock three hours behind this one, as such an agent would write them.
 // Read as this machine's local time, every turn would look three hours old the moment it is
 // written, and be declared silent (and the worker hung) at once.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../src/core/config.js';
 import { createWatcher, type WatchEvent, type Watcher } from '../src/core/watcher.js';
 import { until } from './support/agent-lines.js';
-import { ROOT } from './support/cli.js';
+import { BIN, ROOT } from './support/cli.js';
 
 const H = 3600_000;
 const AGENT_BEHIND_MS = 3 * H;
@@ -132,5 +133,44 @@ describe('watch, an agent logging local time three hours behind this machine', (
     expect(again.said.filter((e) => e.type === 'notice')).toEqual([]);
     const [s] = w!.store.sessions();
     expect(s?.turns.user).toBe(3);
+  });
+
+  it('learns it from standard input once the pipe has gone quiet (docker logs -f agent | deadair watch -)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'deadair-zone-'));
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ detectors: { silenceSeconds: 2 } }));
+    const child = spawn(
+      process.execPath,
+      [BIN, 'watch', '--json', '--no-journal', '--no-notify', '--no-sound', '--config', config, '-'],
+      { env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: dir, XDG_STATE_HOME: dir } },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      const lines = recording('hang.dev.log');
+      const asked = lines.findIndex((l) => l.rest.includes('"role": "user"'));
+      const stamp = (l: { rest: string }) => `${devStamp(Date.now() - AGENT_BEHIND_MS)}${l.rest}\n`;
+      // The worker's start, as the pipe delivers what was printed before: then a pause.
+      child.stdin.write(lines.slice(0, 4).map(stamp).join(''));
+      await new Promise((r) => setTimeout(r, 2500));
+      for (const l of lines.slice(4, asked)) child.stdin.write(stamp(l));
+      child.stdin.write(stamp(lines[asked]!));
+      const turnAt = Date.now();
+      const said = () =>
+        out
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { type?: string; cause?: string; time?: string });
+      await until(() => said().some((l) => l.type === 'finding'), 10_000);
+      expect(Date.now() - turnAt).toBeGreaterThanOrEqual(1500);
+      expect(said().filter((l) => l.type === 'finding').map((l) => l.cause)).toEqual(['agent_silent']);
+      expect(err).toContain(
+        "<stdin>: its local times are 3 h behind this machine's clock (the agent runs in another time zone)",
+      );
+    } finally {
+      child.kill('SIGINT');
+    }
   });
 });

@@ -102,6 +102,9 @@ const RANK: Record<Severity, number> = { critical: 2, warning: 1, info: 0 };
 /** The journal is compacted at start once it has grown past this. */
 export const JOURNAL_MAX_BYTES = 16 * 1024 * 1024;
 
+/** How long standard input must go quiet after its first lines before what follows is live. */
+const STDIN_QUIET_MS = 2000;
+
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /** Another deadair already watches with this journal: the second would alert everything twice. */
@@ -143,12 +146,16 @@ export function createWatcher(o: WatcherOptions): Watcher {
     archive: o.journal ? `${o.journal.replace(/\.jsonl$/, '')}.sessions.jsonl` : scratchArchive,
   });
   // Lines appended to a file from the moment its backlog was read are read as they are written: what
-  // tells the zone of an agent that logs local time without one (formats/zone.ts).
+  // tells the zone of an agent that logs local time without one (formats/zone.ts). Standard input
+  // is a replay (`cat agent.log |`) until it has gone quiet once after its first lines: a pipe from
+  // a running agent (`docker logs -f agent |`) pauses between turns, a replay runs to its end.
   let live = false;
+  let stdinLast: number | undefined;
+  let stdinLive = false;
   const pipeline: Pipeline = new Pipeline({
     format: o.format,
     tracker: trackerOptions(o.settings, o.speed),
-    live: (file) => (live && file !== STDIN_NAME ? now() : undefined),
+    live: (file) => ((file === STDIN_NAME ? stdinLive : live) ? now() : undefined),
     onZone: (file, ms) => notice(zoneNotice(file, ms)),
     onFolded: (ev, session) => store.addEvent(ev, session),
     onFinding: (f, how) => {
@@ -280,6 +287,11 @@ export function createWatcher(o: WatcherOptions): Watcher {
     follow: true,
     positions,
     onLines: (lines) => {
+      const at = now();
+      if (!stdinLive && lines[0]?.file === STDIN_NAME) {
+        if (stdinLast !== undefined && at - stdinLast >= STDIN_QUIET_MS) stdinLive = true;
+        stdinLast = at;
+      }
       pipeline.push(lines);
       const last = lines[lines.length - 1];
       if (last) checkpoint(last.file);
