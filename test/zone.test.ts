@@ -165,7 +165,11 @@ describe('watch, an agent logging local time three hours behind this machine', (
           .map((l) => JSON.parse(l) as { type?: string; cause?: string; time?: string });
       await until(() => said().some((l) => l.type === 'finding'), 10_000);
       expect(Date.now() - turnAt).toBeGreaterThanOrEqual(1500);
-      expect(said().filter((l) => l.type === 'finding').map((l) => l.cause)).toEqual(['agent_silent']);
+      expect(
+        said()
+          .filter((l) => l.type === 'finding')
+          .map((l) => l.cause),
+      ).toEqual(['agent_silent']);
       expect(err).toContain(
         "<stdin>: its local times are 3 h behind this machine's clock (the agent runs in another time zone)",
       );
