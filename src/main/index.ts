@@ -54,6 +54,7 @@ import { TimelineWindow } from './timeline-window.js';
 import { showNotification, TrayAdapter } from './tray.js';
 import { trayView, type TrayAction } from './tray-model.js';
 import { e2eProbe } from './e2e-probe.js';
+import { canRead, SourceStatus } from './source-status.js';
 
 const devServer = process.env.ELECTRON_RENDERER_URL;
 
@@ -98,6 +99,7 @@ const e2e = e2eProbe(process.env);
 
 /** Why rooms cannot be observed right now (the tray's offline state), if they cannot. */
 let offline: string | undefined;
+const sources = new SourceStatus();
 
 /**
  * Rooms to observe: the settings' watch.rooms pattern (DEADAIR_ROOMS overrides it), on the server
@@ -142,6 +144,7 @@ function startWatching(
   journal?: string,
 ): Watcher {
   const w = createWatcher({ paths, fromStart, settings: config, rooms, journal });
+  sources.clear();
   // The room observer's window may not start (`deadair watch` says why and exits): the tray shows
   // rooms offline and why, rather than an unhandled rejection and rooms silently unobserved.
   w.ready.catch((e: unknown) => {
@@ -178,8 +181,10 @@ function startWatching(
       offline = e.online ? undefined : e.why;
       refreshTray();
     }
-    if (e.type === 'problem') console.error(`deadair: ${e.problem.message}`);
-    if (e.type === 'notice') console.error(`deadair: ${e.text}`);
+    if (e.type === 'problem' || e.type === 'notice')
+      console.error(`deadair: ${e.type === 'problem' ? e.problem.message : e.text}`);
+    // The logs it cannot read and what it noticed, in the menu: there is no terminal to say them on.
+    if (watcher === w && sources.take(e)) scheduleTray();
   });
   w.store.subscribe(() => scheduleTray());
   return w;
@@ -204,6 +209,7 @@ function refreshTray(): void {
       seenBefore: state.seenBefore,
       openAtLogin: state.openAtLogin,
       unconfigured: watcher === undefined,
+      ...sources.view(canRead),
       now: Date.now(),
     },
     process.platform,
@@ -237,20 +243,15 @@ function dispatch(a: TrayAction): void {
 function apply(e: Effect): void {
   switch (e.type) {
     case 'open':
-      showTimeline(e.route);
-      break;
+      return showTimeline(e.route);
     case 'login':
-      app.setLoginItemSettings({ openAtLogin: e.on });
-      break;
+      return app.setLoginItemSettings({ openAtLogin: e.on });
     case 'settings':
-      showTimeline({ view: 'settings' });
-      break;
+      return showTimeline({ view: 'settings' });
     case 'demo':
-      void startDemo();
-      break;
+      return void startDemo();
     case 'quit':
-      app.quit();
-      break;
+      return app.quit();
   }
 }
 

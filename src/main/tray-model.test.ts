@@ -141,6 +141,38 @@ describe('the tray', () => {
     expect(labels(v.menu)[0]).toBe('Rooms offline: LiveKit unreachable at ws://localhost:7880');
   });
 
+  it('never says all is healthy while a log cannot be read, and lists what it cannot read and noticed', () => {
+    const problems = [
+      'cannot read /var/log/agent.log: permission denied',
+      '/home/me/agent.log: not there yet — waiting for it to appear',
+    ];
+    const notes = [
+      "agent.log: its local times are 1 h behind this machine's clock (the agent runs in another time zone): each is read 1 h later, so that silences are timed right",
+    ];
+    const v = trayView(base({ problems, notes }), 'linux');
+    expect(v.state).toBe('warning');
+    expect(v.tooltip).toBe('deadair — watching\n2 logs cannot be read');
+    expect(labels(v.menu).slice(0, 8)).toEqual([
+      'Nothing needs attention in the logs it can read',
+      '—',
+      'Cannot read 2 logs:',
+      problems[0],
+      problems[1],
+      '—',
+      `${notes[0]!.slice(0, 89)}…`,
+      '—',
+    ]);
+    // Said, not clickable.
+    expect(find(v.menu, 'cannot read /var/log')?.enabled).toBe(false);
+    // A failed session still comes first, and the state stays failed.
+    const failed = trayView(base({ problems, sessions: [session('s1', 'failed')] }), 'linux');
+    expect(failed.state).toBe('failed');
+    expect(failed.tooltip).toContain('1 needs attention\n2 logs cannot be read');
+    // Many: four, then how many more.
+    const many = trayView(base({ problems: ['a', 'b', 'c', 'd', 'e', 'f'] }), 'linux');
+    expect(labels(many.menu).slice(2, 8)).toEqual(['Cannot read 6 logs:', 'a', 'b', 'c', 'd', 'and 2 more']);
+  });
+
   it('offers setup and the demo first when nothing is watched yet', () => {
     const v = trayView(base({ unconfigured: true }), 'linux');
     expect(labels(v.menu).slice(0, 2)).toEqual(['Set up deadair…', 'Try the demo (no agent needed)']);

@@ -27,6 +27,10 @@ export interface TrayInput extends TrayChoices {
   offline?: string;
   /** Nothing is watched yet (no settings): the menu offers settings and the demo first. */
   unconfigured: boolean;
+  /** Logs that cannot be read, one line each (source-status.ts). */
+  problems?: readonly string[];
+  /** The watcher's latest notices, one line each. */
+  notes?: readonly string[];
   now: number;
 }
 
@@ -59,6 +63,8 @@ export interface TrayView {
 export const SNOOZE_MS = 60 * 60 * 1000;
 /** Sessions listed in the menu at most (the rest are one "and N more" entry to the timeline). */
 export const MENU_SESSIONS = 8;
+/** Logs it cannot read, listed at most. */
+export const MENU_PROBLEMS = 4;
 
 const NEEDS: Partial<Record<Verdict, number>> = { failed: 0, silent: 1, degraded: 2 };
 
@@ -77,7 +83,8 @@ export function trayState(i: TrayInput, attention: readonly SessionSummary[]): T
   if (isQuiet(i)) return 'paused';
   if (i.offline !== undefined) return 'offline';
   if (attention.some((s) => s.verdict === 'failed' || s.verdict === 'silent')) return 'failed';
-  if (attention.length > 0) return 'warning';
+  // A log it cannot read leaves it blind to that agent: not "all healthy".
+  if (attention.length > 0 || (i.problems?.length ?? 0) > 0) return 'warning';
   return 'idle';
 }
 
@@ -125,9 +132,11 @@ function tooltipOf(state: TrayState, i: TrayInput, attention: readonly SessionSu
           ? 'deadair — nothing watched yet: open Settings'
           : 'deadair — watching';
   const parts = [head];
+  const unread = i.problems?.length ?? 0;
   if (attention.length > 0)
     parts.push(`${attention.length} need${attention.length === 1 ? 's' : ''} attention`);
-  else if (!i.unconfigured) parts.push('all agents healthy');
+  else if (!i.unconfigured && unread === 0) parts.push('all agents healthy');
+  if (unread > 0) parts.push(`${unread} log${unread === 1 ? '' : 's'} cannot be read`);
   if (live > 0) parts.push(`${live} live session${live === 1 ? '' : 's'}`);
   return parts.join('\n');
 }
@@ -172,7 +181,24 @@ export function trayView(i: TrayInput, platform: NodeJS.Platform): TrayView {
     item('Mark all as seen', { type: 'seen' });
     sep();
   } else if (!i.unconfigured) {
-    item(i.offline !== undefined ? `Rooms offline: ${menuText(i.offline, 50)}` : 'All agents healthy');
+    item(
+      i.offline !== undefined
+        ? `Rooms offline: ${menuText(i.offline, 50)}`
+        : (i.problems?.length ?? 0) > 0
+          ? 'Nothing needs attention in the logs it can read'
+          : 'All agents healthy',
+    );
+    sep();
+  }
+  const problems = i.problems ?? [];
+  if (problems.length > 0) {
+    item(`Cannot read ${problems.length} log${problems.length === 1 ? '' : 's'}:`);
+    for (const p of problems.slice(0, MENU_PROBLEMS)) item(menuText(p, 90));
+    if (problems.length > MENU_PROBLEMS) item(`and ${problems.length - MENU_PROBLEMS} more`);
+    sep();
+  }
+  if ((i.notes?.length ?? 0) > 0) {
+    for (const n of i.notes ?? []) item(menuText(n, 90));
     sep();
   }
   item('Open timeline', { type: 'open', route: { view: 'sessions' } });
