@@ -5,7 +5,15 @@
 // Read as this machine's local time, every turn would look three hours old the moment it is
 // written, and be declared silent (and the worker hung) at once.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -175,6 +183,47 @@ describe('watch, an agent logging local time three hours behind this machine', (
       );
     } finally {
       child.kill('SIGINT');
+    }
+  });
+});
+
+describe('watch --from-start, logs that print a time of day alone', () => {
+  it('dates them by the day each file was written; one stamped ahead passes no other session’s deadline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deadair-days-'));
+    const node = join(ROOT, 'test/fixtures/real-livekit/node-1.9.0');
+    const yesterday = join(dir, 'agent.log');
+    const ahead = join(dir, 'other.log');
+    copyFileSync(join(node, 'killed.dev.log'), yesterday);
+    copyFileSync(join(ROOT, 'test/fixtures/real/llm-credits.pretty.log'), ahead);
+    const day = 24 * H;
+    // Last written yesterday; the other's clock (or its date) a day ahead of ours.
+    utimesSync(yesterday, new Date(Date.now() - day), new Date(Date.now() - day));
+    utimesSync(ahead, new Date(Date.now() + day), new Date(Date.now() + day));
+    const w = createWatcher({ paths: [yesterday, ahead], fromStart: true, settings: DEFAULT_CONFIG });
+    const said: WatchEvent[] = [];
+    w.subscribe((e) => said.push(e));
+    try {
+      await w.ready;
+      // A few of the wall clock's ticks.
+      await new Promise((r) => setTimeout(r, 1500));
+      const [killed] = w.store.sessions().filter((s) => s.job === 'AJ_rLiQ7fA4MrfB');
+      const startedDay = new Date(killed?.start ?? 0);
+      const yest = new Date(Date.now() - day);
+      expect([startedDay.getFullYear(), startedDay.getMonth(), startedDay.getDate()]).toEqual([
+        yest.getFullYear(),
+        yest.getMonth(),
+        yest.getDate(),
+      ]);
+      // Its worker was killed while a user waited: the hang is told at its deadline, a minute
+      // after the session's last line yesterday — not when the other log's clock said so, nor now.
+      const mine = said.flatMap((e) =>
+        e.type === 'finding' && e.how === 'created' && e.finding.job === 'AJ_rLiQ7fA4MrfB' ? [e.finding] : [],
+      );
+      expect(mine.map((f) => f.cause)).toEqual(['process_died']);
+      expect(mine[0]!.time).toBe((killed?.end ?? 0) + 60_000);
+    } finally {
+      await w.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

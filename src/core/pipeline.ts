@@ -33,6 +33,11 @@ export interface PipelineOptions {
    */
   live?: (file: string) => number | undefined;
   onZone?: (file: string, shiftMs: number) => void;
+  /**
+   * Watching: the wall clock. The log's own clock then never ticks past it: a log stamped ahead
+   * (a skewed clock, a date guessed wrong) must not make every other session's deadlines pass.
+   */
+  wallClock?: () => number;
 }
 
 export interface FileStats {
@@ -197,7 +202,7 @@ export class Pipeline {
       const to = clockTo(c, t);
       if (to === to) {
         c.maxTime = to;
-        if (to - c.lastTick >= 1000) this.tick(to);
+        if (to - c.lastTick >= 1000 && !(to > (this.opts.wallClock?.() ?? to))) this.tick(to);
       }
     }
   }

@@ -5,7 +5,7 @@
 // icon). Nothing here prints, notifies or plays: sinks are the shells'.
 
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent, FormatId } from '../shared/events.js';
@@ -102,6 +102,14 @@ const RANK: Record<Severity, number> = { critical: 2, warning: 1, info: 0 };
 /** The journal is compacted at start once it has grown past this. */
 export const JOURNAL_MAX_BYTES = 16 * 1024 * 1024;
 
+function mtimeOr(file: string, fallback: number): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return fallback;
+  }
+}
+
 /** How long standard input must go quiet after its first lines before what follows is live. */
 const STDIN_QUIET_MS = 2000;
 
@@ -156,6 +164,10 @@ export function createWatcher(o: WatcherOptions): Watcher {
     format: o.format,
     tracker: trackerOptions(o.settings, o.speed),
     live: (file) => ((file === STDIN_NAME ? stdinLive : live) ? now() : undefined),
+    wallClock: now,
+    // A time of day alone (pino-pretty, Python console) is dated by the day the file was last
+    // written, as analyze dates it: today's date would put yesterday's evening in the future.
+    baseTime: (file) => (file === STDIN_NAME ? now() : mtimeOr(file, now())),
     onZone: (file, ms) => notice(zoneNotice(file, ms)),
     onFolded: (ev, session) => store.addEvent(ev, session),
     onFinding: (f, how) => {

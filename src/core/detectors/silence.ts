@@ -103,9 +103,12 @@ export function silenceTimers(ctx: FoldContext, s: Session, due: Due, change: Ch
     f.summary = `The user finished speaking at ${clock(p.time)} and the agent never answered${likelyCause(s)}.`;
     if (f.recovered !== undefined) f.recovered = undefined;
   }
-  if (p && !p.hangRaised && due.at(Math.max(s.end, p.time) + hangMs)) {
+  const hungAt = p ? Math.max(s.end, p.time) + hangMs : Number.NaN;
+  if (p && !p.hangRaised && due.at(hungAt)) {
     p.hangRaised = true;
-    const f = raise(s, 'process_died', 'critical', 'process', due.now, p.evidence, change);
+    // At its deadline, as a silence is: a tick comes a moment later live, and much later after a
+    // backlog (a log read with --from-start whose last session ended with a user waiting).
+    const f = raise(s, 'process_died', 'critical', 'process', hungAt, p.evidence, change);
     f.summary = `The agent wrote nothing for ${seconds(hangMs)} s while the user waited for an answer (since ${clock(p.time)}): the worker looks hung.`;
   }
 }

@@ -149,3 +149,32 @@ describe('FileParser watching a log in another zone', () => {
     expect(out[3]?.time).toBe(wall - 2 * H);
   });
 });
+
+describe('Pipeline watching: the log’s clock never ticks past the wall clock', () => {
+  const py = (t: number, job: string, message: string, extra = '') =>
+    `{"message": "${message}", "level": "DEBUG", "name": "livekit.agents"${extra}, "pid": 1, "job_id": "${job}", "room": "r-${job}", "room_id": "RM_${job}", "timestamp": "${new Date(t).toISOString().replace('Z', '+00:00')}"}`;
+
+  it('so a log stamped ahead of it makes no other session’s deadline pass', async () => {
+    const { Pipeline } = await import('../pipeline.js');
+    for (const wall of [true, false]) {
+      const now = Date.UTC(2026, 11, 5, 9, 0, 0);
+      const created: string[] = [];
+      const p = new Pipeline({
+        wallClock: wall ? () => now : undefined,
+        onFinding: (f, how) => how === 'created' && created.push(`${f.job} ${f.cause}`),
+      });
+      let n = 0;
+      const line = (text: string, file: string) => ({ file, line: ++n, offset: n * 100, text });
+      // A user's turn ends on agent A, just now.
+      p.push([line(py(now - 1000, 'AJ_a', 'conversation_item_added', ', "role": "user"'), 'a.log')]);
+      p.drained('a.log');
+      // Agent B's log is stamped five minutes ahead (a skewed clock), two lines to be believed.
+      p.push([
+        line(py(now + 300_000, 'AJ_b', 'process initialized'), 'b.log'),
+        line(py(now + 300_500, 'AJ_b', 'process initialized'), 'b.log'),
+      ]);
+      p.drained('b.log');
+      expect(created).toEqual(wall ? [] : ['AJ_a agent_silent', 'AJ_a process_died']);
+    }
+  });
+});
