@@ -365,3 +365,60 @@ describe('real livekit-agents output', () => {
     expect(heads[1]).toMatch(/ job AJ_\w+ \(session 2\) · .* turns 1 agent \/ 1 user/);
   });
 });
+
+// `python agent.py console --text`, redirected: the framework's rich layout (a tag column, the time
+// left blank when it repeats, long messages wrapped to their column, extras that do not fit on a
+// line of their own and hard-wrapped from column 0), at a terminal of 160 and of 80 columns.
+describe('real livekit-agents console output (1.8.9)', () => {
+  const at = (name: string) => join(DIR, '1.8.9', `${name}.log`);
+  it.each(['healthy-metrics.console', 'healthy-metrics.console-80'])(
+    'reads %s: three answered turns, their latency, the room',
+    async (name) => {
+      const { code, out } = await analyze(at(name));
+      expect(code).toBe(0);
+      expect(out.sessions).toHaveLength(1);
+      const [s] = out.sessions;
+      expect(s).toMatchObject({ verdict: 'healthy', turns: { user: 3, agent: 3, spoken: 3 } });
+      expect((s as unknown as { room: string }).room).toBe('console-room');
+      expect(s?.latency?.turns).toHaveLength(3);
+      expect(s?.latency?.p50.ttftMs).toBeGreaterThan(0);
+      expect(out.summary.noTurnEvidence).toEqual([]);
+    },
+  );
+
+  it('calls a hang after the only turn silent', async () => {
+    const { code, out } = await analyze(at('hang.console'));
+    expect(code).toBe(1);
+    expect(out.sessions).toHaveLength(1);
+    expect(out.sessions[0]).toMatchObject({ verdict: 'silent', turns: { user: 1, agent: 0 } });
+    expect(ids(out.sessions[0])).toEqual(['agent_silent']);
+  });
+
+  it.each(['credits.console', 'credits.console-80'])(
+    'names credits exhausted from %s, its message and extras wrapped',
+    async (name) => {
+      const { code, out } = await analyze(at(name));
+      expect(code).toBe(1);
+      const [s] = out.sessions;
+      // The console ends its text loop on the first failed turn: one dead turn, closed by the user.
+      expect(s).toMatchObject({ verdict: 'failed', deadTurns: 1 });
+      expect(s?.causes[0]).toMatchObject({
+        cause: 'credits_exhausted',
+        severity: 'critical',
+        component: 'llm',
+      });
+      expect(s?.quota).toMatchObject({ category: 'MaxGatewayCredits', terminal: true });
+    },
+  );
+
+  it('keeps only the console’s banner as lines of no known format', async () => {
+    for (const name of ['healthy-metrics.console', 'healthy-metrics.console-80', 'credits.console-80']) {
+      const { stdout } = await analyze(at(name));
+      const summary = (JSON.parse(stdout) as { summary: { rawLines: number; files: { format: string }[] } })
+        .summary;
+      expect(summary.files[0]?.format).toBe('python-console');
+      // "Agents Starting console mode", the deprecation notice (two lines, three at 80 columns).
+      expect(summary.rawLines).toBeLessThanOrEqual(6);
+    }
+  });
+});

@@ -17,6 +17,7 @@ import {
   isBlankTimeHeader,
   isContinuation,
   isTracebackStart,
+  joinConsoleLines,
   parsePrettyFields,
   localTimeOf,
   parseTextHeader,
@@ -63,6 +64,8 @@ export class FileParser {
   private lastTime = Number.NaN;
   private readonly clock: DayClock;
   private readonly zone = new ZoneShift();
+  /** The extras of the held console record, while they are being wrapped. */
+  private readonly extras = new OpenJson();
   /** How many lines matched each format: what `analyze` reports as the file's format. */
   readonly formatCounts = new Map<FormatId, number>();
 
@@ -194,6 +197,7 @@ export class FileParser {
   push(line: RawLine, emit: (ev: AgentEvent) => void): void {
     const text = line.text;
     if (this.held && this.continues(text)) {
+      if (this.heldFormat === 'python-console') this.extras.feed(text);
       if (this.held.more === undefined) this.held.more = [];
       if (this.held.more.length < MAX_MORE_LINES && this.moreChars < MAX_MORE_CHARS) {
         this.held.more.push(text);
@@ -247,6 +251,7 @@ export class FileParser {
     this.held = undefined;
     this.inTraceback = false;
     this.moreChars = 0;
+    let joined: ReturnType<typeof joinConsoleLines>;
     if (r.extrasText !== undefined) {
       if (!r.more) {
         emit(r.marker ? classifyMarker(r) : lineEvent(r, 'log'));
@@ -268,6 +273,12 @@ export class FileParser {
       r.fields = { ...fields, ...r.fields };
       const ctx = contextFromFields(fields);
       r.ctx = { ...ctx, ...definedOnly(r.ctx) };
+    } else if (r.more && r.format === 'python-console' && (joined = joinConsoleLines(r.message, r.more))) {
+      r.message = joined.message;
+      if (joined.extras && Object.keys(r.fields).length === 0) {
+        r.fields = joined.extras;
+        r.ctx = { ...contextFromFields(joined.extras), ...definedOnly(r.ctx) };
+      }
     } else if (
       r.more &&
       (r.format === 'python-text' || r.format === 'python-console') &&
@@ -293,6 +304,7 @@ export class FileParser {
     this.held = rec;
     this.heldFormat = kind;
     this.inTraceback = false;
+    this.extras.reset();
   }
 
   private count(f: FormatId, n = 1): void {
@@ -315,7 +327,11 @@ export class FileParser {
     }
     if (this.opts.format !== undefined || !this.looksLikeHeader(text)) {
       if (isTracebackStart(text)) this.inTraceback = true;
-      return isContinuation(this.heldFormat, text) || (this.inTraceback && text.length > 0);
+      return (
+        isContinuation(this.heldFormat, text) ||
+        (this.inTraceback && text.length > 0) ||
+        (this.heldFormat === 'python-console' && this.extras.open)
+      );
     }
     return false;
   }
@@ -353,6 +369,49 @@ export class FileParser {
       }
     }
     return headerToRecord(h, line);
+  }
+}
+
+/**
+ * Where the extras of a console record stand: rich prints extras that do not fit on a line of
+ * their own, and hard-wraps them from column 0 (at a space when it can, so the pieces are of any
+ * length). Their lines go on until the JSON object closes: followed through its strings and
+ * brackets, line by line.
+ */
+class OpenJson {
+  open = false;
+  private started = false;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  reset(): void {
+    this.open = this.started = this.inString = this.escaped = false;
+    this.depth = 0;
+  }
+
+  /** A continuation line of the held console record. */
+  feed(text: string): void {
+    let i = 0;
+    if (!this.started) {
+      if (!/^ +\{"/.test(text)) return;
+      this.started = true;
+      i = text.indexOf('{');
+    } else if (!this.open) return;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 92) this.escaped = true;
+        else if (c === 34) this.inString = false;
+      } else if (c === 34) this.inString = true;
+      else if (c === 123 || c === 91) this.depth++;
+      else if ((c === 125 || c === 93) && --this.depth === 0) {
+        this.open = false;
+        return;
+      }
+    }
+    this.open = this.depth > 0;
   }
 }
 

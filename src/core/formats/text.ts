@@ -3,8 +3,10 @@
 //  - pino-pretty (agents-js dev/console): `[HH:MM:ss.SSS] LEVEL (pid): message`, then fields as
 //    `    key: value` lines, objects spanning many lines.
 //  - Python dev (livekit-agents ≥ 1.6 `dev`): `YYYY-MM-DD HH:MM:SS,mmm - LEVEL name - message {extras}`.
-//  - Python console / rich layout: `[\r]HH:MM:SS[.mmm] LEVEL name message {extras}`; the rich layout
-//    leaves the time blank when it repeats and wraps the extras onto following indented lines.
+//  - Python console / rich layout: `[\r]HH:MM:SS[.mmm] LEVEL name message {extras}` (`lk agent
+//    console`), or rich's table (`python agent.py console`): a 4-space tag column before the time,
+//    the time left blank when it repeats, long messages wrapped onto lines indented to their column,
+//    and extras that do not fit on a line of their own, hard-wrapped from column 0.
 
 import type { LogLevel } from '../../shared/events.js';
 import { FIELD_MESSAGE, MARKER_MESSAGE } from '../classify.js';
@@ -19,14 +21,60 @@ const PRETTY_EPOCH =
 const PY_DEV =
   /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,6}))? - ([A-Z]+) *(?:[0-9]+ )?(\S+) - (.*)$/;
 const LEVEL_WORD = 'TRACE|DEBUG|DEV|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL';
+// `console` prints through rich (livekit-agents `cli/_legacy.py`, RichLoggingHandler): a 4-space
+// tag column, then the time (blank when it repeats), the level, the logger and the message; the
+// TCP console (`lk agent console`) prints the time at column 0.
 const PY_CONSOLE = new RegExp(
-  `^\\r*(?:(\\d{2}):(\\d{2}):(\\d{2})(?:[.,](\\d{1,6}))?|\\s{6,})\\s+(${LEVEL_WORD})\\s+([A-Za-z_][\\w.:-]*)\\s+(.*)$`,
+  `^\\r*(?: {1,4}(?=\\d))?(?:(\\d{2}):(\\d{2}):(\\d{2})(?:[.,](\\d{1,6}))?|\\s{6,})\\s+(${LEVEL_WORD})\\s+([A-Za-z_][\\w.:-]*)\\s+(.*)$`,
 );
 
-/** The rich layout leaves the time blank when it repeats: such a header starts with spaces. */
-const BLANK_TIME_HEADER = new RegExp(`^\\s{6,}(?:${LEVEL_WORD})\\s+[A-Za-z_][\\w.:-]*\\s`);
+/**
+ * A rich console header that starts with spaces: its tag column before the time, or the time left
+ * blank because it repeats.
+ */
+const INDENTED_HEADER = new RegExp(
+  `^(?:\\s{6,}| {1,4}\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,6})?\\s+)(?:${LEVEL_WORD})\\s+[A-Za-z_][\\w.:-]*\\s`,
+);
 export function isBlankTimeHeader(text: string): boolean {
-  return BLANK_TIME_HEADER.test(text);
+  return INDENTED_HEADER.test(text);
+}
+
+/**
+ * What rich made of a console record too long for its line, joined back: the message wraps onto
+ * lines indented to its column (joined with a space), and extras that do not fit follow on a line
+ * of their own, hard-wrapped at the terminal's width from column 0 (joined as they are, up to
+ * where the JSON ends). Undefined when `more` begins with neither.
+ */
+export function joinConsoleLines(
+  message: string,
+  more: readonly string[],
+): { message: string; extras?: Record<string, unknown> } | undefined {
+  let msg = message.trimEnd();
+  let i = 0;
+  for (; i < more.length; i++) {
+    const l = more[i] as string;
+    if (!/^ {8,}\S/.test(l) || l.trimStart().startsWith('{"')) break;
+    msg += ` ${l.trim()}`;
+  }
+  let extras: Record<string, unknown> | undefined;
+  const first = more[i];
+  if (first !== undefined && /^ +\{"/.test(first)) {
+    let text = first.trimStart();
+    for (let j = i; ;) {
+      if (text.trimEnd().endsWith('}')) {
+        try {
+          const v: unknown = JSON.parse(text);
+          if (isRecord(v)) extras = v;
+          break;
+        } catch {
+          // not its end yet
+        }
+      }
+      if (++j >= more.length || j - i > 400) break;
+      text += more[j] as string;
+    }
+  }
+  return i === 0 && extras === undefined ? undefined : { message: msg, extras };
 }
 
 export type TextFormat = 'pino-pretty' | 'python-text' | 'python-console';
