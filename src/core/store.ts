@@ -27,6 +27,8 @@ import type { Finding, SessionSummary, Verdict } from '../shared/types.js';
 export type { FindingVersion, StoreChange, StoredEvent, StoredTurn };
 import type { SessionTracker } from './tracker.js';
 import { eventDetail } from './event-detail.js';
+import { FileParser } from './formats/parser.js';
+import { stripAnsi } from './logs/lines.js';
 
 interface Entry {
   events: StoredEvent[];
@@ -414,14 +416,14 @@ export class SessionStore {
     return more && last ? { events: out, next: last.id } : { events: out };
   }
 
-  /** The evidence of one event, verbatim: read back from its file at its offset (or the room's). */
+  /** The evidence of one event, verbatim: its record read back from its file at its offset (or the room's). */
   evidence(session: string, eventId: string): string | undefined {
     const e = this.read(session);
     const ev = e?.events.find((x) => x.id === eventId);
     if (!e || !ev) return undefined;
     if (ev.source === 'room') return e.roomText.get(eventId);
     if (ev.file === undefined || ev.offset === undefined) return undefined;
-    return readLine(ev.file, ev.offset);
+    return readRecord(ev.file, ev.offset);
   }
 
   /**
@@ -535,18 +537,32 @@ function readAt(file: string, offset: number, length: number): string | undefine
 }
 
 /** The line that starts at `offset` of `file` (at most 64 KiB of it), or undefined. */
-export function readLine(file: string, offset: number): string | undefined {
+/**
+ * The record that begins at `offset` of `file`, as the parser reads it: its line, and the lines that
+ * continue it (pino-pretty fields, a traceback, a console record's wrapped extras) — what a finding
+ * cites of it, without colour codes. Read from at most 64 KiB.
+ */
+export function readRecord(file: string, offset: number): string | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
     const buf = Buffer.alloc(64 * 1024);
     const n = readSync(fd, buf, 0, buf.length, offset);
-    const end = buf.subarray(0, n).indexOf(10);
-    return buf
-      .subarray(0, end < 0 ? n : end)
-      .toString('utf8')
-      .replace(/\r$/, '')
-      .replace(/\x1b\[[0-9;]*m/g, '');
+    const lines = buf.subarray(0, n).toString('utf8').split('\n');
+    // The last piece may be cut short by the read: never taken for a line of its own.
+    if ((n === buf.length && lines.length > 1) || lines[lines.length - 1] === '') lines.pop();
+    const parser = new FileParser(file);
+    let text: string | undefined;
+    const emit = (ev: AgentEvent): void => {
+      text ??= ev.evidence.text;
+    };
+    for (let i = 0; i < lines.length && text === undefined; i++)
+      parser.push(
+        { file, line: i + 1, offset, text: stripAnsi((lines[i] as string).replace(/\r$/, '')) },
+        emit,
+      );
+    parser.flush(emit);
+    return text;
   } catch {
     return undefined;
   } finally {
