@@ -43,14 +43,25 @@ export function dateTime(t: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(t)}`;
 }
 
-/** A span of time in a few characters: `420 ms`, `8.0 s`, `3 min 20 s`, `2 h 5 min`. */
+/**
+ * A span of time in a few characters: `420 ms`, `8.0 s`, `3 min 20 s`, `2 h 5 min`, `-1 min 5 s`.
+ * Rounded once, to the unit shown, before it is split: 59.96 s is `1 min 0 s`, never `60.0 s`,
+ * and 59 min 59.6 s is `1 h 0 min`, never `59 min 60 s`.
+ */
 export function duration(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
   const a = Math.abs(ms);
-  if (a < 1000) return `${Math.round(ms)} ms`;
-  if (a < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (a < 3_600_000) return `${Math.floor(a / 60_000)} min ${Math.round((a % 60_000) / 1000)} s`;
-  return `${Math.floor(a / 3_600_000)} h ${Math.round((a % 3_600_000) / 60_000)} min`;
+  let text: string;
+  if (Math.round(a) < 1000) text = `${Math.round(a)} ms`;
+  else if (Math.round(a / 100) < 600) text = `${(a / 1000).toFixed(1)} s`;
+  else if (Math.round(a / 1000) < 3600) {
+    const s = Math.round(a / 1000);
+    text = `${Math.floor(s / 60)} min ${s % 60} s`;
+  } else {
+    const m = Math.round(a / 60_000);
+    text = `${Math.floor(m / 60)} h ${m % 60} min`;
+  }
+  return ms < 0 && text !== '0 ms' ? `-${text}` : text;
 }
 
 /** Sessions needing attention first (failed, silent, degraded, healthy), then the newest. */
