@@ -13,7 +13,9 @@ import {
   userSaid,
   agentSaid,
 } from '../../test/support/ui-scenarios.js';
+import type { SessionSummary } from '../shared/types.js';
 import { App } from './App.js';
+import { SessionList } from './SessionList.js';
 
 const T0 = Date.now() - 120_000;
 
@@ -161,5 +163,53 @@ describe('the sessions list', () => {
     s.lines(silent(T0, 'AJ_late', 'room-late'));
     await waitFor(() => rows().length === 1);
     expect(ids()).toEqual(['AJ_late']);
+  });
+
+  it('gives a live session one duration, to now, in the list and in its header', async () => {
+    // Its last event 1 s after its start, two minutes ago: the list said "1.0 s", the header "2 min".
+    const s = storeApi();
+    s.lines(silent(T0, 'AJ_live', 'room-live'));
+    m = await mount(<App api={s.api} />);
+    await waitFor(() => rows().length === 1);
+    const listed = rows()[0]?.querySelector('[data-testid="session-duration"]')?.textContent ?? '';
+    expect(listed).toMatch(/^2 min \d+ s$/);
+    await key(one(document, 'session-list'), 'Enter');
+    const head = (await waitFor(() => one(document, 'session-view') && one(document, 'session-duration')))
+      .textContent;
+    expect(head).toMatch(/^2 min \d+ s$/);
+    const secs = (t: string) => Number(/(\d+) s$/.exec(t)?.[1]);
+    expect(Math.abs(secs(head ?? '') - secs(listed))).toBeLessThanOrEqual(2);
+  });
+
+  it('shows the room sid in the room column when the log named no room (agents-js), and filters by it', async () => {
+    const base: SessionSummary = {
+      id: 'AJ_js',
+      pids: [],
+      files: [],
+      start: T0,
+      end: T0 + 5000,
+      turns: { agent: 1, user: 1, spoken: 1 },
+      errors: 0,
+      deadTurns: 0,
+      verdict: 'healthy',
+      causes: [],
+      live: false,
+    };
+    const sessions = [
+      { ...base, roomSid: 'RM_abc123' },
+      { ...base, id: 'AJ_py', room: 'room-py', roomSid: 'RM_py' },
+    ];
+    m = await mount(<SessionList sessions={sessions} onOpen={() => undefined} />);
+    const room = (id: string) =>
+      rows()
+        .find((r) => r.dataset.session === id)
+        ?.querySelector('.c-room');
+    expect(room('AJ_js')?.textContent).toBe('RM_abc123');
+    expect(room('AJ_py')?.textContent).toBe('room-py');
+    await setValue(one(document, 'filter-room'), 'r:RM_abc123');
+    expect(ids()).toEqual(['AJ_js']);
+    await setValue(one(document, 'filter-room'), '');
+    await setValue(one(document, 'filter-search'), 'rm_abc');
+    expect(ids()).toEqual(['AJ_js']);
   });
 });

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CauseId, SessionSummary, Verdict } from '../shared/types.js';
 import { attentionOrder, CAUSE_WORDS, causeWords, dateTime, duration, VERDICTS } from './format.js';
+import { roomOf, sessionDuration } from './timeline-model.js';
 import { useVirtualRows } from './virtual.js';
 
 export const SESSION_ROW_HEIGHT = 40;
@@ -22,9 +23,9 @@ export function filterSessions(all: readonly SessionSummary[], f: SessionFilter)
     .filter((s) => {
       if (f.verdict && s.verdict !== f.verdict) return false;
       if (f.cause && !s.causes.some((c) => c.cause === f.cause)) return false;
-      if (f.room !== undefined && s.room !== f.room) return false;
+      if (f.room !== undefined && roomOf(s) !== f.room) return false;
       if (needle) {
-        const hay = [s.id, s.room ?? '', s.job ?? '', ...s.causes.map((c) => c.title)]
+        const hay = [s.id, s.room ?? '', s.roomSid ?? '', s.job ?? '', ...s.causes.map((c) => c.title)]
           .join('\n')
           .toLowerCase();
         if (!hay.includes(needle)) return false;
@@ -61,7 +62,7 @@ export function SessionList({
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   const rooms = useMemo(
-    () => [...new Set(sessions.map((s) => s.room).filter((r): r is string => r !== undefined))].sort(),
+    () => [...new Set(sessions.map(roomOf).filter((r): r is string => r !== undefined))].sort(),
     [sessions],
   );
   const causes = useMemo(() => {
@@ -74,6 +75,15 @@ export function SessionList({
     for (const s of sessions) c[s.verdict]++;
     return c;
   }, [sessions]);
+  // A live session's duration runs to now, as in its header: the clock ticks while one is listed.
+  const anyLive = sessions.some((s) => s.live);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!anyLive) return;
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [anyLive]);
   const v = useVirtualRows(shown.length, SESSION_ROW_HEIGHT);
   const at = Math.min(active, Math.max(0, shown.length - 1));
   const listRef = useRef<HTMLDivElement | null>(null);
@@ -228,10 +238,12 @@ export function SessionList({
                       <span className={`badge ${s.verdict}`}>{s.verdict}</span>
                     </span>
                     <span className="c-cause">{causeWords(s)}</span>
-                    <span className="c-room">{s.room ?? ''}</span>
+                    <span className="c-room">{roomOf(s) ?? ''}</span>
                     <span className="c-job">{s.job ?? s.id}</span>
                     <span className="c-start">{dateTime(s.start)}</span>
-                    <span className="c-dur">{duration(s.end - s.start)}</span>
+                    <span className="c-dur" data-testid="session-duration">
+                      {duration(sessionDuration(s, now))}
+                    </span>
                   </div>
                 );
               })}

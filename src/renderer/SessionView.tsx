@@ -15,7 +15,7 @@ import {
   findingOf,
   fitView,
   ghosts as ghostsOf,
-  sessionEnd,
+  sessionDuration,
   viewAround,
   type View,
 } from './timeline-model.js';
@@ -267,8 +267,10 @@ export function SessionView({
           </button>
         </span>
         <span className="meta">
+          {!summary.room && summary.roomSid && <>room {summary.roomSid} · </>}
           {summary.job && <>job {summary.job} · </>}
-          {dateTime(summary.start)} · {duration(sessionEnd(summary, now) - summary.start)} ·{' '}
+          {dateTime(summary.start)} ·{' '}
+          <span data-testid="session-duration">{duration(sessionDuration(summary, now))}</span> ·{' '}
           {count(summary.turns.user, 'user turn')},{' '}
           {count(summary.turns.spoken, 'spoken reply', 'spoken replies')}
           {summary.errors ? `, ${count(summary.errors, 'error')}` : ''}

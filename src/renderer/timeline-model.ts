@@ -65,6 +65,16 @@ export function sessionEnd(s: SessionSummary, now: number): number {
   return s.live ? Math.max(end, now) : end;
 }
 
+/** How long a session lasts, one rule for the list and the header: up to now while it is live. */
+export function sessionDuration(s: SessionSummary, now: number): number {
+  return sessionEnd(s, now) - s.start;
+}
+
+/** The room a session is listed under: its name, else its sid (agents-js logs only the sid). */
+export function roomOf(s: SessionSummary): string | undefined {
+  return s.room ?? s.roomSid;
+}
+
 /**
  * The silence delay the session was judged with: its agent_silent finding fired that long after
  * the unanswered turn it names (the default when it has none).
