@@ -300,8 +300,16 @@ describe('fields in an error text', () => {
 });
 
 describe("the gateway's message in an error text", () => {
+  it('ends with its line: a traceback printed after the error is not part of it', () => {
+    const text =
+      "APIStatusError: message='Error code: 429', status_code=429, retryable=True, body=LLM token credit quota exceeded, category: MaxGatewayCredits\n\nThe above exception was the direct cause of the following exception:\n\nTraceback (most recent call last):\n  File";
+    expect(decodeErrorText(text).quota?.message).toBe(
+      'status_code=429, retryable=True, body=LLM token credit quota exceeded, category: MaxGatewayCredits',
+    );
+  });
+
   const reference = (text: string): string | undefined =>
-    /([A-Z]{2,4}[^"'{}\\]{0,80}?quota exceeded[^"'{}\\]*)/i.exec(text)?.[1]?.trim().slice(0, 300);
+    /([A-Z]{2,4}[^"'{}\\\n\r]{0,80}?quota exceeded[^"'{}\\\n\r]*)/i.exec(text)?.[1]?.trim().slice(0, 300);
   const PIECES = [
     'LLM token credit ',
     'quota exceeded',

@@ -255,12 +255,13 @@ function decodeText(text: string): DecodedError {
 
 /**
  * The gateway's human `error` string when it is quoted in the text: what
- * `/([A-Z]{2,4}[^"'{}\\]{0,80}?quota exceeded[^"'{}\\]*)/i` finds (trimmed, at most 300
- * characters), without trying the pattern at every position. A match starting at `s` is two to
- * four letters, up to 80 more characters none of `"'{}\`, then "quota exceeded" (any case) and
- * the run of such characters after it: it exists when two letters begin at `s` and the first
- * "quota exceeded" from `s + 2` begins by `s + letters + 80` and ends before the first of `"'{}\`
- * from `s` — where the match then ends, whichever letters and occurrence the pattern took.
+ * `/([A-Z]{2,4}[^"'{}\\\n\r]{0,80}?quota exceeded[^"'{}\\\n\r]*)/i` finds (trimmed, at most
+ * 300 characters; one line: a traceback printed after the error is not the gateway's), without
+ * trying the pattern at every position. A match starting at `s` is two to four letters, up to 80
+ * more characters none of `"'{}\` or a line end, then "quota exceeded" (any case) and the run of
+ * such characters after it: it exists when two letters begin at `s` and the first "quota
+ * exceeded" from `s + 2` begins by `s + letters + 80` and ends before the first of those from `s`
+ * — where the match then ends, whichever letters and occurrence the pattern took.
  */
 function gatewayMessage(text: string): string | undefined {
   QUOTA_EXCEEDED.lastIndex = 0;
@@ -301,7 +302,7 @@ function isLetter(c: number): boolean {
 function specialFrom(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34 || c === 39 || c === 123 || c === 125 || c === 92) return i;
+    if (c === 34 || c === 39 || c === 123 || c === 125 || c === 92 || c === 10 || c === 13) return i;
   }
   return text.length;
 }
