@@ -101,7 +101,7 @@ describe('the ghosts of what did not happen', () => {
     expect(Number(thinking.dataset.from)).toBe(T0 + 1020);
   });
 
-  it('stops a closed session’s ghost at the deadline, and draws the retry storm before the close', async () => {
+  it('stops a closed session’s ghost at its close, and draws the retry storm before the close', async () => {
     const T0 = Date.now() - 60_000;
     const s = storeApi();
     s.lines(credits(T0, 'AJ_c', 'room-c'));
@@ -109,7 +109,10 @@ describe('the ghosts of what did not happen', () => {
     await open(s.api, '#/session/AJ_c');
     const ghost = (await waitFor(() => one(document, 'ghost-reply'))) as SVGElement;
     expect(ghost.dataset.waiting).toBe('false');
-    expect(Number(ghost.dataset.to)).toBe(T0 + 1000 + 8000);
+    // Its deadline (8 s after the turn) is past the close (at 5.4 s): it stops at the close.
+    expect(Number(ghost.dataset.deadline)).toBe(T0 + 1000 + 8000);
+    expect(Number(ghost.dataset.to)).toBe(T0 + 5400);
+    expect(ghost.querySelector('line.deadline')).toBeNull();
     const storm = one(document, 'ghost-retry-storm') as SVGElement;
     expect(Number(storm.dataset.from)).toBe(T0 + 1100);
     expect(Number(storm.dataset.to)).toBe(T0 + 5400);

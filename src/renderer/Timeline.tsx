@@ -455,11 +455,16 @@ export function Timeline(p: TimelineProps) {
                     aria-label={`${g.label} from ${clock(g.from, true)}`}
                     onClick={select({ type: 'event', id: g.ref })}
                   >
-                    <rect {...bar(g.from, g.deadline ?? g.to, 4)} y={y + 3} height={h - 6} rx={3} />
+                    <rect
+                      {...bar(g.from, Math.min(g.deadline ?? g.to, g.to), 4)}
+                      y={y + 3}
+                      height={h - 6}
+                      rx={3}
+                    />
                     {g.deadline !== undefined && g.to > g.deadline && (
                       <rect className="overdue" {...bar(g.deadline, g.to)} y={y + 3} height={h - 6} />
                     )}
-                    {g.deadline !== undefined && (
+                    {g.deadline !== undefined && g.deadline <= g.to && (
                       <line
                         className="deadline"
                         x1={x(g.deadline)}

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredEvent, StoredTurn } from '../shared/store.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
 import {
+  closeTime,
   DEFAULT_SILENCE_MS,
   findingOf,
   gaps,
@@ -65,6 +66,28 @@ describe('ghosts', () => {
     // Before the deadline it reaches the deadline already (what is expected), and is waiting.
     const [early] = ghosts(summary({ live: true }), turns, [], T + 12_000);
     expect(early).toMatchObject({ waiting: true, to: T + 18_000 });
+  });
+
+  it('a reply ghost stops at the close, and a turn logged after the close waits for nothing', () => {
+    const turns: StoredTurn[] = [
+      { id: 'a', userEnd: T + 10_000, errors: 0 },
+      { id: 'late', userEnd: T + 14_000, errors: 0 },
+    ];
+    const close = ev(T + 12_000, 'session_close');
+    const g = ghosts(summary({ end: T + 12_500 }), turns, [close], T + 100_000);
+    expect(g.map((x) => [x.ref, x.from, x.to, x.deadline, x.waiting])).toEqual([
+      ['a', T + 10_000, T + 12_000, T + 18_000, false],
+    ]);
+    // Still flagged live (its process not gone yet), a closed session awaits nothing either.
+    const live = ghosts(summary({ live: true, end: T + 12_500 }), turns, [close], T + 100_000);
+    expect(live.map((x) => [x.ref, x.to, x.waiting, x.label])).toEqual([
+      ['a', T + 12_000, false, 'no reply'],
+    ]);
+    // An ended session whose close is not among the events held: it stops at the last event.
+    const ended = ghosts(summary({ end: T + 13_000 }), turns, [], T + 100_000);
+    expect(ended.map((x) => [x.ref, x.to])).toEqual([['a', T + 13_000]]);
+    expect(closeTime(summary({ end: T + 13_000 }), [])).toBe(T + 13_000);
+    expect(closeTime(summary({ live: true }), [])).toBeUndefined();
   });
 
   it('learns the silence delay from the session’s agent_silent finding', () => {

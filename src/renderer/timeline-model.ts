@@ -126,16 +126,21 @@ export function ghosts(
   const out: Ghost[] = [];
   const silence = silenceDelay(turns, summary.causes);
   const end = sessionEnd(summary, now);
+  // Nothing is awaited past the session's close (or, without one in view, its last event once it
+  // has ended): a reply ghost stops there, and a turn logged after it waits for nothing.
+  const closed = closeTime(summary, events);
   turns.forEach((t, i) => {
     if (t.userEnd === undefined || t.spoke !== undefined) return;
+    if (closed !== undefined && t.userEnd > closed) return;
     const deadline = t.userEnd + silence;
     const last = i === turns.length - 1;
-    const waiting = summary.live && last;
+    const waiting = summary.live && last && closed === undefined;
+    const to = waiting ? Math.max(deadline, now) : deadline;
     out.push({
       kind: 'reply',
       from: t.userEnd,
       deadline,
-      to: waiting ? Math.max(deadline, now) : deadline,
+      to: closed !== undefined ? Math.max(t.userEnd, Math.min(to, closed)) : to,
       waiting,
       ref: t.id,
       label: waiting ? 'no reply yet' : 'no reply',
@@ -179,6 +184,16 @@ export function ghosts(
       });
   }
   return out;
+}
+
+/**
+ * When the session stopped waiting for anything: its first close line, else (an ended session
+ * whose close is not among `events`) its last event; undefined while it is live and open.
+ */
+export function closeTime(summary: SessionSummary, events: readonly StoredEvent[]): number | undefined {
+  const close = events.find((e) => e.kind === 'session_close');
+  if (close) return close.time;
+  return summary.live || !Number.isFinite(summary.end) ? undefined : summary.end;
 }
 
 /** Stretches with nothing seen: no event for GAP_MS or more, or the room observer away. */
