@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { timelineHash } from '../shared/links.js';
 import { all, click, mount, one, settle, waitFor, type Mounted } from '../../test/support/render.js';
 import { storeApi } from '../../test/support/ui-api.js';
-import { credits, healthy, silent, state, userSaid } from '../../test/support/ui-scenarios.js';
+import { credits, healthy, pyLine, silent, state, userSaid } from '../../test/support/ui-scenarios.js';
 import { App } from './App.js';
 
 let m: Mounted | undefined;
@@ -304,6 +304,35 @@ describe('deep links', () => {
     const lanes = one(document, 'lanes') as SVGElement;
     expect(Number(lanes.dataset.from)).toBeLessThan(T0 + 1100);
     expect(all(document, 'inspector-evidence').length).toBeGreaterThan(0);
+  });
+
+  it('a silence’s link opens from the unanswered turn to the finding, its ghost’s label in view', async () => {
+    // A short session (the view at least 30 s wide would hold the turn anyway): the user speaks
+    // at 1 s, the agent never answers, agent_silent at 9 s, the user hangs up at 12 s.
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(silent(T0, 'AJ_q', 'room-q'));
+    s.tick(T0 + 9500);
+    s.lines([
+      pyLine(T0 + 12_000, 'DEBUG', 'session closed', {
+        pid: 4004,
+        job_id: 'AJ_q',
+        room: 'room-q',
+        reason: 'user_initiated',
+        error: null,
+      }),
+    ]);
+    const f = s.store.session('AJ_q')?.causes.find((c) => c.cause === 'agent_silent');
+    expect(f?.time).toBe(T0 + 9000);
+    await open(s.api, timelineHash({ view: 'session', session: 'AJ_q', finding: 'AJ_q/agent_silent' }));
+    const lanes = one(document, 'lanes') as SVGElement;
+    expect(Number(lanes.dataset.from)).toBeLessThan(T0 + 1000);
+    expect(Number(lanes.dataset.to)).toBeGreaterThan(T0 + 9000);
+    // The turn is among the events listed, and the ghost's label starts inside the lanes.
+    await waitFor(() => events('user').length === 1);
+    expect(one(document, 'event-list')?.textContent).toContain('hello, anyone there?');
+    const label = (await waitFor(() => one(document, 'ghost-reply')))?.querySelector('text');
+    expect(Number(label?.getAttribute('x'))).toBeGreaterThan(0);
   });
 
   it('offers to open an evidence line in the editor the host knows, and only then', async () => {

@@ -13,8 +13,10 @@ import { LatencyBars } from './LatencyBars.js';
 import { Timeline, type Selection } from './Timeline.js';
 import {
   findingOf,
+  findingView,
   fitView,
   ghosts as ghostsOf,
+  isEvidence,
   sessionDuration,
   viewAround,
   type View,
@@ -25,6 +27,39 @@ import { useSession } from './use-session.js';
 export const EVENT_SPAN_MS = 30_000;
 
 type SessionRoute = Extract<TimelineRoute, { view: 'session' }>;
+
+/** How far before a finding its first evidence is looked for (a silence's turn, a stuck thinking). */
+export const EVIDENCE_LOOKBACK_MS = 10 * 60_000;
+
+/**
+ * When a finding's first evidence happened, where it is a log line: that line found among the
+ * session's events before the finding (an agent_silent finding fires at its deadline, seconds
+ * after the user turn it names). Nearest first, a few pages at most; undefined when not found.
+ */
+async function evidenceTime(api: DeadairApi, session: string, f: Finding): Promise<number | undefined> {
+  const x = f.evidence[0];
+  if (x?.file === undefined) return undefined;
+  for (const [from, to] of [
+    [f.time - 60_000, f.time],
+    [f.time - EVIDENCE_LOOKBACK_MS, f.time - 60_000],
+  ] as const) {
+    let after: string | undefined;
+    for (let page = 0; page < 3; page++) {
+      const r = await api.request('session.events', {
+        session,
+        from,
+        to,
+        limit: 5000,
+        ...(after !== undefined ? { after } : {}),
+      });
+      const hit = r.events.find((e) => isEvidence(x, e));
+      if (hit) return hit.time;
+      if (r.next === undefined) break;
+      after = r.next;
+    }
+  }
+  return undefined;
+}
 
 function download(name: string, type: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -98,10 +133,11 @@ export function SessionView({
         setFollow(false);
         if (!f) return setView(whole);
         setSelected({ type: 'finding', id: f.id });
-        const a = f.time;
-        const b = Math.max(f.lastTime, f.time);
-        const pad = Math.max(span / 3, (b - a) * 0.1);
-        setView({ from: a - pad, to: Math.max(b + pad, a - pad + span) });
+        // From what it is about (the unanswered turn of a silence) to when it was found.
+        void evidenceTime(api, id, f).then(
+          (at) => live && setView(findingView(f, at, span)),
+          () => live && setView(findingView(f, undefined, span)),
+        );
       };
       if (known) open(known);
       else

@@ -473,7 +473,8 @@ export function Timeline(p: TimelineProps) {
                         y2={y + h - 1}
                       />
                     )}
-                    <text x={clampX(g.from) + 6} y={y + h / 2 + 4}>
+                    {/* At the left edge when it began out of view: "no reply", not "o reply". */}
+                    <text x={Math.max(0, x(g.from)) + 6} y={y + h / 2 + 4}>
                       {g.label}
                     </text>
                     <title>{`${g.label}: ${duration(g.to - g.from)}`}</title>

@@ -6,8 +6,10 @@ import {
   closeTime,
   DEFAULT_SILENCE_MS,
   findingOf,
+  findingView,
   gaps,
   ghosts,
+  isEvidence,
   silenceDelay,
   stateSegments,
   zoom,
@@ -191,5 +193,29 @@ describe('findingOf', () => {
     expect(
       findingOf({ ...ev(T + 5000, 'user_turn_end'), file: '/a.log', offset: 5 }, [credits]),
     ).toBeUndefined();
+  });
+});
+
+describe('a finding’s view', () => {
+  it('spans from its first evidence to its last time, padded, at least as wide as asked', () => {
+    const f = { time: T + 9000, lastTime: T + 9000 } as Finding;
+    // A silence found at its deadline, 8 s after the turn: the turn is in view, not off its left.
+    const v = findingView(f, T + 1000, 12_000);
+    expect(v.from).toBeLessThan(T + 1000);
+    expect(v.to).toBeGreaterThan(T + 9000);
+    expect(v.to - v.from).toBeGreaterThanOrEqual(12_000);
+    // Without its evidence's time: around the finding, as before.
+    expect(findingView(f, undefined, 12_000)).toEqual({ from: T + 5000, to: T + 17_000 });
+    // Evidence after the finding's start does not narrow it.
+    expect(findingView(f, T + 9500, 12_000)).toEqual(findingView(f, undefined, 12_000));
+  });
+
+  it('matches an evidence to its event by file and offset, else by line', () => {
+    const line = { ...ev(T, 'user_turn_end'), file: '/a.log', offset: 120, line: 3 };
+    expect(isEvidence({ file: '/a.log', offset: 120, text: '' }, line)).toBe(true);
+    expect(isEvidence({ file: '/a.log', offset: 121, line: 3, text: '' }, line)).toBe(false);
+    expect(isEvidence({ file: '/a.log', line: 3, text: '' }, line)).toBe(true);
+    expect(isEvidence({ file: '/b.log', offset: 120, text: '' }, line)).toBe(false);
+    expect(isEvidence({ room: 'r', text: '' }, { ...ev(T, 'user_turn_end'), room: 'r' })).toBe(false);
   });
 });

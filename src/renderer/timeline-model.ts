@@ -4,7 +4,7 @@
 
 import { lanesOf, type Lane } from '../shared/lanes.js';
 import type { StoredEvent, StoredTurn } from '../shared/store.js';
-import type { Finding, SessionSummary } from '../shared/types.js';
+import type { Evidence, Finding, SessionSummary } from '../shared/types.js';
 
 /** agent_silent's default delay; the session's own is learnt from its finding when it has one. */
 export const DEFAULT_SILENCE_MS = 8000;
@@ -238,6 +238,24 @@ export function findingOf(ev: StoredEvent, findings: readonly Finding[]): Findin
       ev.time <= Math.max(f.lastTime, f.time) &&
       (component === undefined || f.component === component),
   );
+}
+
+/** Whether an event is the line a piece of evidence names: same file, same offset (else line). */
+export function isEvidence(x: Evidence, ev: StoredEvent): boolean {
+  if (x.file === undefined || ev.file !== x.file) return false;
+  return x.offset !== undefined ? ev.offset === x.offset : x.line !== undefined && ev.line === x.line;
+}
+
+/**
+ * The view a finding opens on: from its first evidence (`evidenceAt`: the unanswered user turn of
+ * a silence, the thinking that never ended) or its time, to its last time, padded; at least `span`
+ * wide, the moment it began a third of the way in.
+ */
+export function findingView(f: Finding, evidenceAt: number | undefined, span: number): View {
+  const a = Math.min(f.time, evidenceAt ?? f.time);
+  const b = Math.max(f.lastTime, f.time);
+  const pad = Math.max(span / 3, (b - a) * 0.1);
+  return { from: a - pad, to: Math.max(b + pad, a - pad + span) };
 }
 
 /** A view around one moment: `span` wide, the moment a third of the way in. */
