@@ -3,10 +3,11 @@
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { timelineHash } from '../shared/links.js';
-import { all, click, mount, one, settle, waitFor, type Mounted } from '../../test/support/render.js';
+import { all, click, key, mount, one, settle, waitFor, type Mounted } from '../../test/support/render.js';
 import { storeApi } from '../../test/support/ui-api.js';
 import { credits, healthy, pyLine, silent, state, userSaid } from '../../test/support/ui-scenarios.js';
 import { App } from './App.js';
+import { revealScroll } from './SessionView.js';
 
 let m: Mounted | undefined;
 afterEach(() => {
@@ -265,6 +266,17 @@ describe('a metrics record', () => {
   });
 });
 
+describe('an opened selection at a narrow width', () => {
+  it('scrolls just enough to show what the inspector says, never past its head', () => {
+    // On screen already: nothing moves.
+    expect(revealScroll(500, 650, 700)).toBe(0);
+    // The remedy ends 120 px below the fold: up by that (and a margin).
+    expect(revealScroll(600, 820, 700)).toBe(132);
+    // Far below: up to the inspector's head, not past it.
+    expect(revealScroll(900, 2000, 700)).toBe(892);
+  });
+});
+
 describe('deep links', () => {
   it('#/session/<id>/event/<id> opens zoomed to that event, selected', async () => {
     const T0 = Date.now() - 600_000;
@@ -333,6 +345,26 @@ describe('deep links', () => {
     expect(one(document, 'event-list')?.textContent).toContain('hello, anyone there?');
     const label = (await waitFor(() => one(document, 'ghost-reply')))?.querySelector('text');
     expect(Number(label?.getAttribute('x'))).toBeGreaterThan(0);
+  });
+
+  it('closing the selection (Escape, ×) takes it out of the address too', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(credits(T0, 'AJ_c', 'room-c'));
+    s.tick(T0 + 20_000);
+    const finding = timelineHash({ view: 'session', session: 'AJ_c', finding: 'AJ_c/credits_exhausted' });
+    await open(s.api, finding);
+    await waitFor(() => one(document, 'inspector-finding'));
+    expect(location.hash).toBe(finding);
+    await key(document.body, 'Escape');
+    expect(one(document, 'inspector-finding')).toBeNull();
+    expect(location.hash).toBe('#/session/AJ_c');
+    // An event selected, then closed with ×.
+    await click(events('llm')[0]);
+    await waitFor(() => location.hash.startsWith('#/session/AJ_c/event/'));
+    await click(document.querySelector('[aria-label="close inspector"]'));
+    expect(location.hash).toBe('#/session/AJ_c');
+    expect(one(document, 'session-view')).not.toBeNull();
   });
 
   it('offers to open an evidence line in the editor the host knows, and only then', async () => {

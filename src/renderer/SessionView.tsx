@@ -28,6 +28,15 @@ export const EVENT_SPAN_MS = 30_000;
 
 type SessionRoute = Extract<TimelineRoute, { view: 'session' }>;
 
+/**
+ * How far to scroll the page so that what an opened selection says (a finding's remedy, an event's
+ * line) is on screen with its inspector's head: nothing when it is already, never past the head.
+ */
+export function revealScroll(inspectorTop: number, targetBottom: number, viewport: number): number {
+  if (targetBottom <= viewport) return 0;
+  return Math.max(0, Math.min(targetBottom - viewport + 12, inspectorTop - 8));
+}
+
 /** How far before a finding its first evidence is looked for (a silence's turn, a stuck thinking). */
 export const EVIDENCE_LOOKBACK_MS = 10 * 60_000;
 
@@ -93,6 +102,10 @@ export function SessionView({
   const [pinned, setPinned] = useState<StoredEvent>();
   const [exportError, setExportError] = useState<string>();
   const opened = useRef<string | undefined>(undefined);
+  // A selection opened by the route or a finding's chip is shown: at a narrow width the inspector
+  // is below the lanes, off the screen.
+  const reveal = useRef(false);
+  const mainRef = useRef<HTMLElement | null>(null);
   // Alerts raised while the page is open, by finding (the store keeps findings, not alerts).
   const [alerted, setAlerted] = useState<ReadonlySet<string>>(new Set());
   useEffect(
@@ -117,6 +130,7 @@ export function SessionView({
         (ev) => {
           if (!live) return;
           if (ev) {
+            reveal.current = true;
             setPinned(ev);
             setSelected({ type: 'event', id: ev.id });
             setView(viewAround(ev.time, span));
@@ -132,6 +146,7 @@ export function SessionView({
         if (!live) return;
         setFollow(false);
         if (!f) return setView(whole);
+        reveal.current = true;
         setSelected({ type: 'finding', id: f.id });
         // From what it is about (the unanswered turn of a silence) to when it was found.
         void evidenceTime(api, id, f).then(
@@ -178,8 +193,12 @@ export function SessionView({
     if (selected?.type === 'finding') r.finding = selected.id;
     return r;
   }, [id, selected]);
+  // A selection closed (Escape, ×) leaves it too, so a reload or a copied link does not bring it
+  // back; only the route's own selection, not selected yet while it opens, is left alone.
+  const hadSelection = useRef(false);
   useEffect(() => {
-    if (!selected) return;
+    if (selected) hadSelection.current = true;
+    else if (!hadSelection.current) return;
     const url = timelineLink(location.href, link);
     if (url !== location.href) history.replaceState(null, '', url);
   }, [link, selected]);
@@ -206,6 +225,22 @@ export function SessionView({
   const selectedFinding =
     selected?.type === 'finding' ? summary?.causes.find((f) => f.id === selected.id) : undefined;
   const related = selectedEvent && summary ? findingOf(selectedEvent, summary.causes) : undefined;
+
+  // Once the lanes and their events are in (they move what is below them), scrolled to show it.
+  const isLoaded = loaded !== undefined;
+  useEffect(() => {
+    if (!reveal.current || !view || !isLoaded) return;
+    const aside = mainRef.current?.querySelector<HTMLElement>('[data-testid="inspector"]:not(.empty)');
+    if (!aside) return;
+    reveal.current = false;
+    // A finding's explanation and remedy; an event's fields and the first lines of its record.
+    const target = (
+      aside.querySelector(selectedFinding ? '.remedy' : '[data-testid="inspector-evidence"]') ?? aside
+    ).getBoundingClientRect();
+    const bottom = selectedFinding ? target.bottom : Math.min(target.bottom, target.top + 100);
+    const dy = revealScroll(aside.getBoundingClientRect().top, bottom, window.innerHeight);
+    if (dy > 0) window.scrollBy({ top: dy });
+  }, [view, isLoaded, selectedFinding, selectedEvent]);
 
   // A selection out of view (from the latency bars, a finding) brings its moment into view.
   const selectedTime = selectedEvent?.time;
@@ -277,6 +312,7 @@ export function SessionView({
 
   return (
     <main
+      ref={mainRef}
       className={`session ${summary.verdict}`}
       data-testid="session-view"
       data-session={id}
@@ -339,6 +375,7 @@ export function SessionView({
                 data-testid="cause-item"
                 data-finding={f.id}
                 onClick={() => {
+                  reveal.current = true;
                   setSelected({ type: 'finding', id: f.id });
                   setFollow(false);
                   if (view && (f.time < view.from || f.time > view.to))
