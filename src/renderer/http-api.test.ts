@@ -37,4 +37,16 @@ describe('httpApi', () => {
       'HTTP 403: forbidden: open the URL deadair printed (it carries the key)',
     );
   });
+
+  it('refuses the tray’s own channels itself: no request, so no failed one in the console', async () => {
+    const calls = serve(400, JSON.stringify({ error: 'settings are changed in the tray app' }));
+    await expect(httpApi('k').request('settings.get', {})).rejects.toThrow(/tray app/);
+    await expect(httpApi('k').request('demo.start', {})).rejects.toThrow(/tray app/);
+    expect(calls).toEqual([]);
+    // The editor is the host's to say, over HTTP too.
+    await httpApi('k')
+      .request('editor', {})
+      .catch(() => undefined);
+    expect(calls.map((c) => JSON.parse(c.body).channel)).toEqual(['editor']);
+  });
 });

@@ -8,11 +8,25 @@ import type {
   SubscriptionChannel,
 } from '../shared/api.js';
 
+/**
+ * The tray app's own channels, which the page `deadair watch --ui` serves is never answered
+ * (src/core/api.ts refuses them): refused here, without a request the browser would log as a
+ * failed one on every page load (the page asks for the settings to learn whether to link them).
+ */
+export const TRAY_ONLY: readonly RequestChannel[] = [
+  'settings.get',
+  'settings.set',
+  'settings.pick',
+  'demo.start',
+];
+
 export function httpApi(key: string, base = ''): DeadairApi {
   const request = async <C extends RequestChannel>(
     channel: C,
     params: Requests[C]['params'],
   ): Promise<Requests[C]['result']> => {
+    if (TRAY_ONLY.includes(channel))
+      throw new Error('settings are changed in the tray app, or in the settings file');
     const res = await fetch(`${base}/api/call?k=${encodeURIComponent(key)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
