@@ -112,6 +112,9 @@ describe('the sessions list', () => {
     expect(location.hash).toBe('#/session/AJ_silent');
     await waitFor(() => one(document, 'session-view'));
     expect((one(document, 'session-view') as HTMLElement).dataset.session).toBe('AJ_silent');
+    // The keyboard goes on from the session's heading, not from the page's body.
+    await waitFor(() => one(document, 'session-title'));
+    expect(document.activeElement).toBe(one(document, 'session-title'));
   });
 
   it('/ searches; escape goes back from a session to the list, with that session active', async () => {

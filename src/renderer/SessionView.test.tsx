@@ -133,6 +133,30 @@ describe('the ghosts of what did not happen', () => {
   });
 });
 
+describe('the keyboard in the lanes', () => {
+  it('reaches the ghosts and the finding bars with Tab and presses them with Enter or Space', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(credits(T0, 'AJ_c', 'room-c'));
+    s.tick(T0 + 20_000);
+    await open(s.api, '#/session/AJ_c');
+    const ghost = (await waitFor(() => one(document, 'ghost-reply'))) as SVGElement;
+    expect(ghost.getAttribute('tabindex')).toBe('0');
+    await key(ghost, 'Enter');
+    await waitFor(() => location.hash.startsWith('#/session/AJ_c/event/'));
+    expect(one(document, 'inspector')?.textContent).toContain('user turn end');
+    const bar = (all(document, 'finding-bar') as SVGElement[]).find(
+      (b) => b.dataset.cause === 'credits_exhausted',
+    ) as SVGElement;
+    expect(bar.getAttribute('tabindex')).toBe('0');
+    await key(bar, ' ');
+    expect(one(document, 'inspector-finding')?.getAttribute('data-finding')).toBe('AJ_c/credits_exhausted');
+    // A marker is not a button nobody can press: the events list is the keyboard's way to them.
+    expect(events()[0]?.getAttribute('role')).toBeNull();
+    expect(all(document, 'state-segment')[0]?.getAttribute('role')).toBeNull();
+  });
+});
+
 describe('the latency bars', () => {
   it('stacks each turn’s end of utterance, transcription, LLM TTFT and TTS TTFB, with the session’s p50 and p95', async () => {
     const T0 = Date.now() - 60_000;

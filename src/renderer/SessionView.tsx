@@ -106,6 +106,15 @@ export function SessionView({
   // is below the lanes, off the screen.
   const reveal = useRef(false);
   const mainRef = useRef<HTMLElement | null>(null);
+  // Opened, the keyboard starts at the session's heading (not on the page's body).
+  const headingRef = useRef<HTMLHeadingElement | null>(null);
+  const focused = useRef(false);
+  const shown = summary !== undefined && summary !== null;
+  useEffect(() => {
+    if (!shown || focused.current) return;
+    focused.current = true;
+    headingRef.current?.focus({ preventScroll: true });
+  }, [shown]);
   // Alerts raised while the page is open, by finding (the store keeps findings, not alerts).
   const [alerted, setAlerted] = useState<ReadonlySet<string>>(new Set());
   useEffect(
@@ -325,7 +334,9 @@ export function SessionView({
         <span className={`badge ${summary.verdict}`} data-testid="session-verdict">
           {summary.verdict}
         </span>
-        <h2 data-testid="session-title">{summary.room ?? summary.job ?? summary.id}</h2>
+        <h2 data-testid="session-title" tabIndex={-1} ref={headingRef}>
+          {summary.room ?? summary.job ?? summary.id}
+        </h2>
         <span className="cause-words" data-testid="session-cause">
           {causeWords(summary)}
         </span>

@@ -200,6 +200,14 @@ export function Timeline(p: TimelineProps) {
     if (drag.current?.moved) return;
     p.onSelect(s);
   };
+  // The few that are buttons (ghosts, findings) are reached with Tab and pressed with Enter or
+  // Space; each event's marker is reached from the events list (a lane may hold thousands).
+  const activate = (s: Selection) => (e: KeyboardEvent) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    e.stopPropagation();
+    p.onSelect(s);
+  };
 
   const step = tickStep(span, Math.max(2, Math.floor(width / 110)));
   const ticks: number[] = [];
@@ -255,7 +263,6 @@ export function Timeline(p: TimelineProps) {
           width={6}
           height={tall ? LANE_H - 8 : LANE_H - 16}
           rx={1.5}
-          role="button"
           aria-label={eventLabel(ev)}
           data-testid="event"
           data-event={ev.id}
@@ -407,7 +414,6 @@ export function Timeline(p: TimelineProps) {
                       {...bar(s.from, s.to)}
                       y={laneY('state') + 5}
                       height={LANE_H - 10}
-                      role="button"
                       aria-label={`${s.state} from ${clock(s.from, true)} for ${duration(s.to - s.from)}`}
                       data-testid="state-segment"
                       data-state={s.state}
@@ -452,8 +458,10 @@ export function Timeline(p: TimelineProps) {
                     data-to={g.to}
                     data-deadline={g.deadline}
                     role="button"
+                    tabIndex={0}
                     aria-label={`${g.label} from ${clock(g.from, true)}`}
                     onClick={select({ type: 'event', id: g.ref })}
+                    onKeyDown={activate({ type: 'event', id: g.ref })}
                   >
                     <rect
                       {...bar(g.from, Math.min(g.deadline ?? g.to, g.to), 4)}
@@ -494,11 +502,13 @@ export function Timeline(p: TimelineProps) {
                     height={Math.max(3, rowH - 1)}
                     rx={1.5}
                     role="button"
+                    tabIndex={0}
                     aria-label={`${f.title} (${f.severity})`}
                     data-testid="finding-bar"
                     data-finding={f.id}
                     data-cause={f.cause}
                     onClick={select({ type: 'finding', id: f.id })}
+                    onKeyDown={activate({ type: 'finding', id: f.id })}
                   >
                     <title>{f.title}</title>
                   </rect>
