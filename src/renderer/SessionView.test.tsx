@@ -5,7 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { timelineHash } from '../shared/links.js';
 import { all, click, key, mount, one, settle, waitFor, type Mounted } from '../../test/support/render.js';
 import { storeApi } from '../../test/support/ui-api.js';
-import { credits, healthy, pyLine, silent, state, userSaid } from '../../test/support/ui-scenarios.js';
+import {
+  agentSaid,
+  credits,
+  healthy,
+  pyLine,
+  silent,
+  start,
+  state,
+  userSaid,
+} from '../../test/support/ui-scenarios.js';
 import { App } from './App.js';
 import { revealScroll } from './SessionView.js';
 
@@ -154,6 +163,34 @@ describe('the keyboard in the lanes', () => {
     // A marker is not a button nobody can press: the events list is the keyboard's way to them.
     expect(events()[0]?.getAttribute('role')).toBeNull();
     expect(all(document, 'state-segment')[0]?.getAttribute('role')).toBeNull();
+  });
+});
+
+describe('the header', () => {
+  it('says “user turns not logged” for an ended session from a log with no user turn records, as the CLI does', async () => {
+    const T0 = Date.now() - 60_000;
+    const ended = (t: number, job: string, room: string) => [
+      ...start(t, job, room),
+      agentSaid(t + 500, job, room, 'Hello, how can I help?'),
+      pyLine(t + 3000, 'INFO', 'process exiting', {
+        reason: 'room disconnected',
+        pid: 4000 + job.length,
+        job_id: job,
+        room,
+      }),
+    ];
+    const s = storeApi();
+    s.lines(ended(T0, 'AJ_b', 'room-b'));
+    await open(s.api, '#/session/AJ_b');
+    await waitFor(() => one(document, 'session-head-meta')?.textContent?.includes('user turns not logged'));
+    m?.unmount();
+    // Another session of the same log recorded a user turn: the first had none.
+    s.lines([...start(T0 + 10_000, 'AJ_u', 'room-u'), userSaid(T0 + 11_000, 'AJ_u', 'room-u', 'hi')]);
+    await open(s.api, '#/session/AJ_b');
+    // Once the other sessions are in (asked for again by this view).
+    await waitFor(() => s.calls.filter((c) => c === 'sessions.list').length >= 2);
+    await settle(50);
+    expect(one(document, 'session-head-meta')?.textContent).toContain('0 user turns');
   });
 });
 

@@ -5,9 +5,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DeadairApi } from '../shared/api.js';
 import { timelineLink, type TimelineRoute } from '../shared/links.js';
 import type { StoredEvent } from '../shared/store.js';
-import type { Finding } from '../shared/types.js';
+import type { Finding, SessionSummary } from '../shared/types.js';
 import { EventList } from './EventList.js';
-import { causeWords, dateTime, duration } from './format.js';
+import { causeWords, dateTime, duration, userTurnsUnlogged } from './format.js';
 import { Inspector } from './Inspector.js';
 import { LatencyBars } from './LatencyBars.js';
 import { Timeline, type Selection } from './Timeline.js';
@@ -106,6 +106,21 @@ export function SessionView({
   // is below the lanes, off the screen.
   const reveal = useRef(false);
   const mainRef = useRef<HTMLElement | null>(null);
+  // An ended session that counted no user turn: none, or none logged? The CLI's rule, which needs
+  // the other sessions of its files (asked for only then).
+  const [others, setOthers] = useState<readonly SessionSummary[]>();
+  const askOthers = !!summary && summary.turns.user === 0 && !summary.live && summary.files.length > 0;
+  useEffect(() => {
+    if (!askOthers) return;
+    let live = true;
+    api.request('sessions.list', {}).then(
+      (all) => live && setOthers(all),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, askOthers]);
   // Opened, the keyboard starts at the session's heading (not on the page's body).
   const headingRef = useRef<HTMLHeadingElement | null>(null);
   const focused = useRef(false);
@@ -349,13 +364,15 @@ export function SessionView({
             export report
           </button>
         </span>
-        <span className="meta">
+        <span className="meta" data-testid="session-head-meta">
           {!summary.room && summary.roomSid && <>room {summary.roomSid} · </>}
           {summary.job && <>job {summary.job} · </>}
           {dateTime(summary.start)} ·{' '}
           <span data-testid="session-duration">{duration(sessionDuration(summary, now))}</span> ·{' '}
-          {count(summary.turns.user, 'user turn')},{' '}
-          {count(summary.turns.spoken, 'spoken reply', 'spoken replies')}
+          {others && userTurnsUnlogged(summary, others)
+            ? 'user turns not logged'
+            : count(summary.turns.user, 'user turn')}
+          , {count(summary.turns.spoken, 'spoken reply', 'spoken replies')}
           {summary.errors ? `, ${count(summary.errors, 'error')}` : ''}
           {summary.closeReason ? ` · closed: ${summary.closeReason}` : ''}
         </span>

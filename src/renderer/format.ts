@@ -64,6 +64,18 @@ export function duration(ms: number): string {
   return ms < 0 && text !== '0 ms' ? `-${text}` : text;
 }
 
+/**
+ * Whether a session's user turns are unknown rather than none, as the CLI says it ("user turns not
+ * logged"): it counted none, it has ended, and no session read from its files counted any (a
+ * Python worker at INFO, or agents-js, logs no user turn records at all). `all`: every session.
+ */
+export function userTurnsUnlogged(s: SessionSummary, all: readonly SessionSummary[]): boolean {
+  if (s.turns.user > 0 || s.live || s.files.length === 0) return false;
+  const judged = new Set<string>();
+  for (const o of all) if (o.turns.user > 0) for (const f of o.files) judged.add(f);
+  return s.files.every((f) => !judged.has(f));
+}
+
 /** Sessions needing attention first (failed, silent, degraded, healthy), then the newest. */
 export function attentionOrder(a: SessionSummary, b: SessionSummary): number {
   return VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] || (b.start || 0) - (a.start || 0);
