@@ -92,6 +92,37 @@ const cases = versions.flatMap((version) =>
 const count = (file: string, text: string) => readFileSync(file, 'utf8').split(text).length - 1;
 const ids = (s: Session | undefined) => s?.causes.map((c) => c.cause);
 
+/**
+ * The healthy recording's three turns, read by `watch` from its chat items: the user's words and the
+ * agent's reply each time (the release's items carry the words in `itemText`).
+ */
+async function expectHealthyWords(file: string, itemText: string): Promise<void> {
+  expect(count(file, `"${itemText}": "hi there"`)).toBe(1);
+  const w = createWatcher({ paths: [file], fromStart: true, settings: DEFAULT_CONFIG });
+  w.subscribe(() => undefined);
+  try {
+    await w.ready;
+    const said = () => {
+      const [s] = w.store.sessions();
+      return (s ? w.store.events(s.id).events : [])
+        .filter((e) => e.kind === 'user_turn_end' || e.kind === 'agent_speech')
+        .map((e) => `${e.kind} ${e.detail?.text ?? '-'}`);
+    };
+    await until(() => said().length >= 6);
+    const reply = 'agent_speech Hello, how can I help?';
+    expect(said()).toEqual([
+      'user_turn_end hi there',
+      reply,
+      'user_turn_end what can you do?',
+      reply,
+      'user_turn_end thanks, bye',
+      reply,
+    ]);
+  } finally {
+    await w.stop();
+  }
+}
+
 describe('real livekit-agents output', () => {
   it('covers the current release and the two minors before it, each with what it does differently', () => {
     expect([...versions].sort()).toEqual(Object.keys(RELEASES).sort());
@@ -128,31 +159,7 @@ describe('real livekit-agents output', () => {
     });
 
     it('keeps the user’s and the agent’s words from the chat items, whichever extra holds them', async () => {
-      const file = at('healthy-metrics');
-      expect(count(file, `"${release.itemText}": "hi there"`)).toBe(1);
-      const w = createWatcher({ paths: [file], fromStart: true, settings: DEFAULT_CONFIG });
-      w.subscribe(() => undefined);
-      try {
-        await w.ready;
-        const said = () => {
-          const [s] = w.store.sessions();
-          return (s ? w.store.events(s.id).events : [])
-            .filter((e) => e.kind === 'user_turn_end' || e.kind === 'agent_speech')
-            .map((e) => `${e.kind} ${e.detail?.text ?? '-'}`);
-        };
-        await until(() => said().length >= 6);
-        const reply = 'agent_speech Hello, how can I help?';
-        expect(said()).toEqual([
-          'user_turn_end hi there',
-          reply,
-          'user_turn_end what can you do?',
-          reply,
-          'user_turn_end thanks, bye',
-          reply,
-        ]);
-      } finally {
-        await w.stop();
-      }
+      await expectHealthyWords(at('healthy-metrics'), release.itemText);
     });
 
     it('raises no silence from an INFO log, and says once that it cannot', async () => {
@@ -410,31 +417,7 @@ describe('real livekit-agents console output', () => {
   it.each(consoleFiles.filter((c) => c.name === 'healthy-metrics.console'))(
     'keeps the words of $version/$name’s chat items, whichever extra holds them',
     async ({ version, file }) => {
-      const { itemText } = RELEASES[version] as (typeof RELEASES)[string];
-      expect(count(file, `"${itemText}": "hi there"`)).toBe(1);
-      const w = createWatcher({ paths: [file], fromStart: true, settings: DEFAULT_CONFIG });
-      w.subscribe(() => undefined);
-      try {
-        await w.ready;
-        const said = () => {
-          const [s] = w.store.sessions();
-          return (s ? w.store.events(s.id).events : [])
-            .filter((e) => e.kind === 'user_turn_end' || e.kind === 'agent_speech')
-            .map((e) => `${e.kind} ${e.detail?.text ?? '-'}`);
-        };
-        await until(() => said().length >= 6);
-        const reply = 'agent_speech Hello, how can I help?';
-        expect(said()).toEqual([
-          'user_turn_end hi there',
-          reply,
-          'user_turn_end what can you do?',
-          reply,
-          'user_turn_end thanks, bye',
-          reply,
-        ]);
-      } finally {
-        await w.stop();
-      }
+      await expectHealthyWords(file, (RELEASES[version] as (typeof RELEASES)[string]).itemText);
     },
   );
 
