@@ -2,6 +2,7 @@
 // as the `electron` package does) and, on Linux, a display — and the headless demo where it cannot,
 // saying why in one line. Arguments after `npm start --` go to the demo (`npm start -- --speed 4`).
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { electronPackage, installedElectron } from './electron-binary.mjs';
@@ -33,6 +34,15 @@ const [cmd, argv] = why
   ? [process.execPath, [join(root, 'bin/deadair.js'), 'demo', ...args]]
   : [process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'preview']];
 if (why) process.stderr.write(`deadair: the tray app cannot start here: ${why}; running the demo instead\n`);
+// The demo's timeline (`--ui`) is the built page: built first when it is not (the tray app's
+// `electron-vite preview` builds it itself).
+if (why && args.includes('--ui') && !existsSync(join(root, 'out/renderer/index.html'))) {
+  process.stderr.write('deadair: building the timeline page (first --ui only)…\n');
+  spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
 const child = spawn(cmd, argv, { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -243,6 +243,9 @@ describe('deadair analyze', () => {
       "deadair: unknown command 'frobnicate' (expected analyze, watch or demo; see 'deadair help')\n",
     ]);
     expect((await run(['help', 'demo'])).stdout).toMatch(/^Usage: deadair demo/);
+    // Help on help is the general help, as git's is.
+    const helpHelp = await run(['help', 'help']);
+    expect([helpHelp.code, helpHelp.stdout]).toEqual([0, (await run(['help'])).stdout]);
     const nope = await run(['help', 'nope']);
     expect([nope.code, nope.stdout, nope.stderr]).toEqual([
       2,

@@ -7,7 +7,7 @@ export const HELP = `deadair — tells you the moment your LiveKit voice agent f
 Usage:
   deadair analyze [options] <file|dir|glob>...   read logs to the end; one verdict per session
   deadair watch   [options] <file|dir|glob>...   follow logs live; print each finding as it happens
-  deadair demo    [--speed N]                    see it work: a replayed scenario, no agent needed
+  deadair demo    [--speed N] [--ui]             see it work: a replayed scenario, no agent needed
   deadair help [command]                         this help, or a command's
   deadair --version
 
@@ -15,18 +15,18 @@ Log formats are detected per line: livekit-agents (Python) dev / console text an
 agents-js (Node) pino JSON and pino-pretty. Lines of no known format are kept as raw events.
 
 Exit codes (analyze): 0 no session failed or went silent, 1 some did, 2 usage or I/O error.
-Run 'deadair help analyze' or 'deadair help watch' for their options.
+Run 'deadair help analyze', 'deadair help watch' or 'deadair help demo' for their options.
 `;
 
 export const ANALYZE_HELP = `Usage: deadair analyze [options] <file|dir|glob>...
 
-Reads every line of the given logs (directories: their *.log, *.jsonl, *.json, *.txt, *.out, *.err
-files and rotations, gzipped ones too; quote globs: 'logs/**/*.log'; '-' is standard input; gzip
-and UTF-16 are decoded) and prints one block per agent session — room, job, span, turns, verdict,
-cause, first failure with file:line, and the fix — then a summary.
+Reads every line of the given logs (directories: their *.log, *.jsonl, *.ndjson, *.json, *.txt,
+*.out, *.err files and rotations, gzipped ones too; quote globs: 'logs/**/*.log'; '-' is standard
+input; gzip and UTF-16 are decoded) and prints one block per agent session — room, job, span,
+turns, verdict, cause, first failure with file:line, and the fix — then a summary.
 
 Options:
-  --json               print {"sessions":[...],"summary":{...}} instead of text
+  --json               print {"version":1,"sessions":[...],"summary":{...},"problems":[...]} instead of text
   --config <file>      settings file (default: $XDG_CONFIG_HOME/deadair/config.json)
   --format <id>        read every line as one format: ${FORMAT_IDS.filter((f) => f !== 'raw').join(', ')} (default: auto)
   --no-progress        no progress bar (it shows only on a terminal, for large inputs)
@@ -64,7 +64,7 @@ Options:
   --config <file>      settings file (default: $XDG_CONFIG_HOME/deadair/config.json): alert
                        severity floor, per-cause switches, burst window, alerts a minute,
                        detector thresholds — see README
-  --json               one JSON object per line per finding
+  --json               one JSON object per line per finding (and per alert)
   --journal <file>     where to keep the journal (default: $XDG_STATE_HOME/deadair/, one per set of paths):
                        after a restart, watch resumes exactly where it stopped, raising no alert twice
   --no-journal         keep nothing across restarts (sessions that ended wait in a temporary file,

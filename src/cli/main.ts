@@ -22,7 +22,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'help':
       case '--help':
       case '-h': {
-        const topic = rest[0];
+        // `deadair help help` is the general help, as `git help help` is git's own.
+        const topic = rest[0] === 'help' ? undefined : rest[0];
         if (topic !== undefined && !Object.hasOwn(TOPICS, topic))
           throw new UsageError(
             `no help on '${safeText(topic, 40)}' (commands: analyze, watch, demo; see 'deadair help')`,
