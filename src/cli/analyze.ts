@@ -3,6 +3,7 @@
 
 import { statSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
+import { fileDay } from '../core/formats/record.js';
 import { expandPaths, STDIN_NAME, tail } from '../core/logs/tail.js';
 import type { SourceProblem } from '../core/logs/types.js';
 import { Pipeline } from '../core/pipeline.js';
@@ -77,7 +78,7 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
   const store: SessionStore = new SessionStore(() => pipeline.tracker);
   const pipeline: Pipeline = new Pipeline({
     format,
-    baseTime: (f) => mtimeOf(f),
+    baseTime: (f) => fileDay(f),
     tracker: tracker ?? trackerOptions(cfg),
     prefetch: io.env.DEADAIR_READ_AHEAD === '0' ? 'never' : 'auto',
     ...(ui
@@ -264,14 +265,6 @@ function safeSize(f: string): number {
     return statSync(f).size;
   } catch {
     return 0;
-  }
-}
-
-function mtimeOf(f: string): number {
-  try {
-    return statSync(f).mtimeMs;
-  } catch {
-    return Date.now();
   }
 }
 

@@ -5,7 +5,7 @@
 // icon). Nothing here prints, notifies or plays: sinks are the shells'.
 
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent, FormatId } from '../shared/events.js';
@@ -14,6 +14,7 @@ import { AlertPolicy, type Alert, type AlertPolicyOptions } from './alerts.js';
 import type { CauseId } from '../shared/types.js';
 import type { Config } from './config.js';
 import { Journal, JournalBusy, readJournal } from './journal.js';
+import { fileDay } from './formats/record.js';
 import { zoneNotice } from './formats/zone.js';
 import { STDIN_NAME, tail } from './logs/tail.js';
 import type { SourcePosition, SourceProblem } from './logs/types.js';
@@ -102,14 +103,6 @@ const RANK: Record<Severity, number> = { critical: 2, warning: 1, info: 0 };
 /** The journal is compacted at start once it has grown past this. */
 export const JOURNAL_MAX_BYTES = 16 * 1024 * 1024;
 
-function mtimeOr(file: string, fallback: number): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return fallback;
-  }
-}
-
 /** How long standard input must go quiet after its first lines before what follows is live. */
 const STDIN_QUIET_MS = 2000;
 
@@ -167,7 +160,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
     wallClock: now,
     // A time of day alone (pino-pretty, Python console) is dated by the day the file was last
     // written, as analyze dates it: today's date would put yesterday's evening in the future.
-    baseTime: (file) => (file === STDIN_NAME ? now() : mtimeOr(file, now())),
+    baseTime: (file) => (file === STDIN_NAME ? now() : fileDay(file, now())),
     onZone: (file, ms) => notice(zoneNotice(file, ms)),
     onFolded: (ev, session) => store.addEvent(ev, session),
     onFinding: (f, how) => {

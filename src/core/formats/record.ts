@@ -2,6 +2,7 @@
 // lines (pretty-printed fields, tracebacks) — normalised to time, level, message and fields.
 // Formats produce records; `classify` turns records into AgentEvents. Shared helpers live here.
 
+import { statSync } from 'node:fs';
 import type { EventContext, FormatId, LogLevel } from '../../shared/events.js';
 import type { RawLine } from '../logs/types.js';
 
@@ -115,6 +116,18 @@ function localTime(m: RegExpExecArray): number {
 export function localDateTime(m: RegExpExecArray, at: number, ms: number): number {
   const n = (i: number) => Number(m[at + i]);
   return new Date(n(0), n(1) - 1, n(2), n(3), n(4), n(5), ms).getTime();
+}
+
+/**
+ * The date a file's time-of-day-only lines borrow (its DayClock's base): the moment it was last
+ * written, or `fallback` when it cannot be told (standard input, a file gone).
+ */
+export function fileDay(file: string, fallback = Date.now()): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return fallback;
+  }
 }
 
 /**
