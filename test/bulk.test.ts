@@ -375,6 +375,40 @@ describe('the bulk reader agrees with the full path', () => {
     expect(full.lines).toBe(6000);
     expect(readFileSync(a, 'utf8').split('\n').length - 1).toBe(3000);
   });
+
+  it('when pino-pretty pids share a slot of the pid cache, are written with a leading zero, or run one job after another', async () => {
+    const r = rng(9);
+    const lines: string[] = [];
+    // 7, 1031 and 2055 are one slot of the classifier's pid cache (1024 slots); `(07)` is pid 7 to the
+    // full path but other bytes; pid 7 runs AJ_a, then AJ_c in another room.
+    const procs = [
+      { pid: '7', job: 'AJ_a', room: 'RM_1' },
+      { pid: '1031', job: 'AJ_b', room: 'RM_1' },
+      { pid: '2055', job: 'AJ_a', room: 'RM_2' },
+      { pid: '07', job: 'AJ_a', room: 'RM_1' },
+    ];
+    let k = 0;
+    for (let i = 0; i < 4000; i++) {
+      // Half the records are of the process before (found in the cache), and AJ_c's first record
+      // comes right after one of AJ_a's, in lines of the same length.
+      if (i === 1999) k = 0;
+      else if (i !== 2000 && r() < 0.5) k = Math.floor(r() * procs.length);
+      const p = procs[k] as (typeof procs)[number];
+      const job = p.pid === '7' && i >= 2000 ? { job: 'AJ_c', room: 'RM_3' } : p;
+      const s = String(i % 60).padStart(2, '0');
+      const msg = ['user turn committed', 'running EOU detection', 'Creating speech handle'][
+        Math.floor(r() * 3)
+      ] as string;
+      lines.push(
+        `[12:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${s}.${String(i % 1000).padStart(3, '0')}] \x1b[34mDEBUG\x1b[39m (${p.pid}): \x1b[36m${msg}\x1b[39m`,
+        `    jobID: "${job.job}"`,
+        `    room_id: "${job.room}"`,
+      );
+    }
+    const f = write('pid-cache.log', lines.join('\n') + '\n');
+    expect(await agree([f])).toBeGreaterThan(0.5);
+    expect(await agree([f], { chunkBytes: 4096 })).toBeGreaterThan(0.5);
+  });
 });
 
 describe('the bulk reader, when its tables fill up', () => {

@@ -58,7 +58,15 @@ export const REC_SIZE: u32 = 40;
 const TEXT: usize = REC + <usize>REC_CAP * REC_SIZE;
 /** Where a table's entries wait while it grows (at most half the largest table). */
 const TEMP: usize = TEXT + <usize>IN_CAP;
-export const MEMORY_END: usize = TEMP + <usize>(SLOTS / 2) * 16;
+/**
+ * The owner last found for each pino-pretty pid (by the pid modulo PID_CACHE_SLOTS), 16 bytes an
+ * entry: u32 the pid, u32 its digit count | the job and room lines' length << 4, u32 where those
+ * lines are in the arena, i32 the owner + 1 (0: empty). A record whose pid, digit count and lines
+ * are those of its entry has that owner without its key copied and hashed (see `pretty`).
+ */
+const PID_CACHE: usize = TEMP + <usize>(SLOTS / 2) * 16;
+const PID_CACHE_SLOTS: u32 = 1024;
+export const MEMORY_END: usize = PID_CACHE + <usize>PID_CACHE_SLOTS * 16;
 
 // RES: f64 fields, then i32 fields (offsets in bytes from RES).
 const R_HOUR_START = 32; // epoch ms of the local hour in R_HOUR_KEY (in)
@@ -201,6 +209,9 @@ const META: usize = RES + 256;
   return META + ((table - OWNERS) / (<usize>SLOTS * 16)) * 8;
 }
 
+/** Where in the arena the key `find` found last is. */
+let foundAt: u32 = 0;
+
 function find(table: usize, s: usize, e: usize, h: u32): i32 {
   const len = <u32>(e - s);
   const mask = load<u32>(metaOf(table));
@@ -209,8 +220,10 @@ function find(table: usize, s: usize, e: usize, h: u32): i32 {
     const slot = table + <usize>i * 16;
     const klen = load<u32>(slot, 8);
     if (klen == 0) return -1;
-    if (load<u32>(slot) == h && klen == len && same(s, ARENA + <usize>load<u32>(slot, 4), len))
+    if (load<u32>(slot) == h && klen == len && same(s, ARENA + <usize>load<u32>(slot, 4), len)) {
+      foundAt = load<u32>(slot, 4);
       return load<i32>(slot, 12);
+    }
     i = (i + 1) & mask;
   }
   return -1;
@@ -276,6 +289,7 @@ export function reset(): void {
     store<u32>(META + t * 8, 0, 4);
   }
   memory.fill(PINO_KIND, 0, <usize>MAX_IDS * 3);
+  memory.fill(PID_CACHE, 0, <usize>PID_CACHE_SLOTS * 16);
   setI(R_ARENA_USED, 0);
 }
 /** Bytes left in the key arena (JavaScript starts the tables afresh before a chunk could fill it). */
@@ -1197,14 +1211,33 @@ function pretty(s: usize, e: usize, esc: bool, next: usize, end: usize): i32 {
 
   // The owner: `(pid)` and the job and room lines, one key.
   const pl = d1 - d0;
-  store<u8>(KEYBUF, 40);
-  memory.copy(KEYBUF + 1, d0, pl);
-  store<u8>(KEYBUF + 1 + pl, 41);
   const kl = keyEnd - f0;
   if (kl + pl + 2 > 1024) return STOP;
-  memory.copy(KEYBUF + 2 + pl, f0, kl);
-  const owner = lookup(OWNERS, KEYBUF, KEYBUF + 2 + pl + kl);
-  if (owner < 0) return NEW_OWNER;
+  // The owner this pid had last, when its lines are the same (the digits too: `(07)` is not `(7)`).
+  let pid: u32 = 0;
+  for (let k = d0; k < d1; k++) pid = pid * 10 + u8at(k) - 48;
+  const cached = PID_CACHE + <usize>(pid & (PID_CACHE_SLOTS - 1)) * 16;
+  const shape = (<u32>kl << 4) | <u32>pl;
+  let owner: i32;
+  if (
+    load<i32>(cached, 12) != 0 &&
+    load<u32>(cached) == pid &&
+    load<u32>(cached, 4) == shape &&
+    same(f0, ARENA + <usize>load<u32>(cached, 8), kl)
+  )
+    owner = load<i32>(cached, 12) - 1;
+  else {
+    store<u8>(KEYBUF, 40);
+    memory.copy(KEYBUF + 1, d0, pl);
+    store<u8>(KEYBUF + 1 + pl, 41);
+    memory.copy(KEYBUF + 2 + pl, f0, kl);
+    owner = lookup(OWNERS, KEYBUF, KEYBUF + 2 + pl + kl);
+    if (owner < 0) return NEW_OWNER;
+    store<u32>(cached, pid);
+    store<u32>(cached, shape, 4);
+    store<u32>(cached, foundAt + <u32>pl + 2, 8);
+    store<i32>(cached, owner + 1, 12);
+  }
   const msg = lookup(PYJ_MSGS, m0, h);
   if (msg < 0) {
     setI(R_FORMAT, 3);
