@@ -147,7 +147,9 @@ function FindingPart({
           ['cause', f.cause],
           ['component', f.component],
           ['when', `${dateTime(f.time)}${f.lastTime > f.time ? ` – ${clock(f.lastTime)}` : ''}`],
-          ...(f.count > 1 ? ([['count', String(f.count)]] as [string, ReactNode][]) : []),
+          // How many records raised it (a provider error's retries and the close that names it once
+          // more; a silence's unanswered turns): not the session's error count, said so.
+          ...(f.count > 1 ? ([['seen', `${f.count} times`]] as [string, ReactNode][]) : []),
           ...(f.status !== undefined ? ([['status', String(f.status)]] as [string, ReactNode][]) : []),
           ...quotaRows(f.quota),
           ...(f.consequenceOf ? ([['consequence of', f.consequenceOf]] as [string, ReactNode][]) : []),

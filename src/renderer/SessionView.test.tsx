@@ -379,6 +379,25 @@ describe('deep links', () => {
     expect(all(document, 'inspector-evidence').length).toBeGreaterThan(0);
   });
 
+  it('a link to a finding or an event the session does not hold says so, and shows the whole session', async () => {
+    const T0 = Date.now() - 60_000;
+    const s = storeApi();
+    s.lines(credits(T0, 'AJ_c', 'room-c'));
+    s.tick(T0 + 20_000);
+    await open(s.api, timelineHash({ view: 'session', session: 'AJ_c', finding: 'AJ_c/agent_silent' }));
+    const note = await waitFor(() => one(document, 'link-gone'));
+    expect(note.textContent).toContain('a finding this session does not hold');
+    expect(one(document, 'inspector-finding')).toBeFalsy();
+    m?.unmount();
+    await open(s.api, timelineHash({ view: 'session', session: 'AJ_c', event: 'no-such-event' }));
+    await waitFor(() => one(document, 'link-gone')?.textContent?.includes('an event') === true);
+    // A link that is found says nothing.
+    m?.unmount();
+    await open(s.api, timelineHash({ view: 'session', session: 'AJ_c', finding: 'AJ_c/credits_exhausted' }));
+    await waitFor(() => one(document, 'inspector-finding'));
+    expect(one(document, 'link-gone')).toBeFalsy();
+  });
+
   it('a silence’s link opens from the unanswered turn to the finding, its ghost’s label in view', async () => {
     // A short session (the view at least 30 s wide would hold the turn anyway): the user speaks
     // at 1 s, the agent never answers, agent_silent at 9 s, the user hangs up at 12 s.

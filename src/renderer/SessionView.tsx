@@ -101,6 +101,8 @@ export function SessionView({
   const [selected, setSelected] = useState<Selection>();
   const [pinned, setPinned] = useState<StoredEvent>();
   const [exportError, setExportError] = useState<string>();
+  /** The route named an event or a finding this session does not hold (an old link, a typo). */
+  const [linkGone, setLinkGone] = useState<'event' | 'finding'>();
   const opened = useRef<string | undefined>(undefined);
   // A selection opened by the route or a finding's chip is shown: at a narrow width the inspector
   // is below the lanes, off the screen.
@@ -145,6 +147,7 @@ export function SessionView({
   useEffect(() => {
     if (!summary || opened.current === target) return;
     opened.current = target;
+    setLinkGone(undefined);
     let live = true;
     const whole = fitView(summary, Date.now());
     const span = Math.min(EVENT_SPAN_MS, whole.to - whole.from);
@@ -158,7 +161,10 @@ export function SessionView({
             setPinned(ev);
             setSelected({ type: 'event', id: ev.id });
             setView(viewAround(ev.time, span));
-          } else setView(whole);
+          } else {
+            setLinkGone('event');
+            setView(whole);
+          }
           setFollow(false);
         },
         () => live && setView(whole),
@@ -169,7 +175,10 @@ export function SessionView({
       const open = (f: Finding | undefined) => {
         if (!live) return;
         setFollow(false);
-        if (!f) return setView(whole);
+        if (!f) {
+          setLinkGone('finding');
+          return setView(whole);
+        }
         reveal.current = true;
         setSelected({ type: 'finding', id: f.id });
         // From what it is about (the unanswered turn of a silence) to when it was found.
@@ -385,6 +394,12 @@ export function SessionView({
       {data.error && (
         <p role="alert" className="error" data-testid="session-error">
           {data.error}
+        </p>
+      )}
+      {linkGone && (
+        <p className="banner" role="status" data-testid="link-gone">
+          The link named {linkGone === 'event' ? 'an event' : 'a finding'} this session does not hold (it may
+          be from an earlier run, or cut short): showing the whole session.
         </p>
       )}
       {data.overview?.total === 0 && (
