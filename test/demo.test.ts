@@ -50,6 +50,28 @@ describe('deadair demo', () => {
     expect(r.stderr).not.toMatch(/spoken alert not played/);
   });
 
+  it('keeps the scenario at its fastest: every fate seen live and in the summary, the log stamped as scripted', async () => {
+    const r = await demo(['--speed', '1000', '--json', '--no-notify', '--no-sound']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const live = lines
+      .filter((l) => l.type === 'finding')
+      .map((l) => `${String(l.session)}:${String(l.cause)}`);
+    expect(live).toEqual(
+      expect.arrayContaining(['AJ_dem0Cred1ts:credits_exhausted', 'AJ_dem0S1lent:agent_silent']),
+    );
+    const summary = lines.at(-1) as { sessions: { id: string; verdict: string }[] };
+    expect(Object.fromEntries(summary.sessions.map((s) => [s.id, s.verdict]))).toEqual({
+      AJ_dem0Hea1thy: 'healthy',
+      AJ_dem0Cred1ts: 'failed',
+      AJ_dem0RateL1m: 'degraded',
+      AJ_dem0S1lent: 'silent',
+    });
+  });
+
   it('reads well as text, and rejects a bad --speed in one line', async () => {
     const r = await demo(['--speed', '20', '--no-notify', '--no-sound']);
     expect(r.stdout).toMatch(/CRITICAL Out of inference credits — room sales-2/);
