@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { fileDay } from '../core/formats/record.js';
+import { isDirectory } from '../core/logs/glob.js';
 import { expandPaths, STDIN_NAME, tail } from '../core/logs/tail.js';
 import type { SourceProblem } from '../core/logs/types.js';
 import { Pipeline } from '../core/pipeline.js';
@@ -22,6 +23,7 @@ import {
   type Io,
 } from './common.js';
 import { noTurnEvidenceText, pickStyle, sessionText, shortPath } from './format.js';
+import { cutNotes, subfolderHint, unreadFiles, unreadNote } from './input-notes.js';
 import { RECORDS_VERSION, sessionRecord } from '../shared/records.js';
 import { SessionStore } from '../core/store.js';
 import { timelineLink } from '../shared/links.js';
@@ -43,6 +45,9 @@ async function resolveInputs(
 ): Promise<{ files: string[]; problems: SourceProblem[] }> {
   if (paths.length === 0) throw new UsageError('no log files given (try: deadair analyze ./agent.log)');
   const { files, problems } = await expandPaths(paths);
+  // A folder whose logs are all in its subfolders: the command that reads them.
+  for (const p of problems)
+    if (p.code === 'ENOENT' && (await isDirectory(p.path))) p.message += await subfolderHint(p.path);
   if (files.length === 0) {
     if (problems.length === 1 && problems[0]) throw new UsageError(problems[0].message);
     throw new UsageError(`no log files found in ${paths.map((p) => `'${p}'`).join(', ')}`);
@@ -143,6 +148,7 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
   const fileStats = pipeline.files();
   const rawLines = fileStats.reduce((a, f) => a + (f.formats.raw ?? 0), 0);
   const blind = pipeline.tracker.filesWithoutTurnEvidence();
+  const unread = unreadFiles(fileStats);
   // Written a piece at a time, each session as it is summarised: a log of a million jobs is
   // reported without its whole report in memory.
   const out = new Writer(io.out);
@@ -162,9 +168,16 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
       lines: pipeline.lines,
       events: pipeline.events,
       rawLines,
-      files: fileStats.map((f) => ({ file: f.file, lines: f.lines, format: mainFormat(f.formats) })),
+      files: fileStats.map((f) => ({
+        file: f.file,
+        lines: f.lines,
+        format: mainFormat(f.formats),
+        cutLines: f.cut,
+      })),
       // Files silence cannot be judged from (no user turn records): see noTurnEvidenceText.
       noTurnEvidence: blind,
+      // Files none of whose lines is in a format deadair reads (or the one --format forced).
+      noKnownFormat: unread.map((f) => f.file),
     };
     const probs = problems.map((p) => ({ path: p.path, message: p.message, code: p.code ?? null }));
     await out.put(`],"summary":${JSON.stringify(summary)},"problems":${JSON.stringify(probs)}}\n`);
@@ -180,6 +193,9 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
     await out.put(analyzeFooter(count, counts, rawLines, pipeline.lines, style) + '\n');
     if (blind.length > 0)
       await out.put(style.dim(`note: ${noTurnEvidenceText(blind, (f) => pipeline.atDebug(f))}`) + '\n');
+    // Said of the input, as the note above: the exit code stays the report's.
+    for (const note of [unreadNote(unread, format), ...cutNotes(fileStats)])
+      if (note) await out.put(style.dim(`note: ${note}`) + '\n');
   }
   await out.flush();
   if (server) {

@@ -50,10 +50,12 @@ export function formatOption(v: string | boolean | undefined): FormatId | undefi
 }
 
 /**
- * `--ui-port`, checked before anything starts: a port number (0, or none: a free one). Given
- * without `--ui` it would do nothing: said, not ignored.
+ * `--ui-port`, checked before anything starts: a port number (0, or none: a free one). It and
+ * `--open`, given without `--ui`, would do nothing: said, not ignored.
  */
-export function uiPortOption(values: { ui?: boolean; 'ui-port'?: string }): number {
+export function uiPortOption(values: { ui?: boolean; 'ui-port'?: string; open?: boolean }): number {
+  if (values.open === true && values.ui !== true)
+    throw new UsageError('--open opens the timeline of --ui: give --ui too');
   const v = values['ui-port'];
   if (v === undefined) return 0;
   const port = Number(v);

@@ -38,6 +38,11 @@ export interface PipelineOptions {
    * (a skewed clock, a date guessed wrong) must not make every other session's deadlines pass.
    */
   wallClock?: () => number;
+  /**
+   * A line longer than the cap was cut (logs/lines.ts); `raw`: no format read it (it is kept as
+   * raw). `watch` says so once per file.
+   */
+  onCut?: (line: RawLine, raw: boolean) => void;
 }
 
 export interface FileStats {
@@ -45,12 +50,17 @@ export interface FileStats {
   lines: number;
   /** Lines per format: the most frequent is the file's format. */
   formats: Partial<Record<FormatId, number>>;
+  /** Lines longer than the cap, cut (logs/lines.ts), and how many of them were kept as raw. */
+  cut: number;
+  cutRaw: number;
 }
 
 export class Pipeline {
   readonly tracker: SessionTracker;
   private readonly parsers = new Map<string, FileParser>();
   private readonly lineCounts = new Map<string, number>();
+  /** Per file: lines cut at the cap, and those of them no format read. */
+  private readonly cutCounts = new Map<string, { cut: number; raw: number }>();
   events = 0;
   lines = 0;
   /** The log's clock: its latest time, and when it last ticked (the bulk reader moves it too). */
@@ -117,10 +127,24 @@ export class Pipeline {
         run = 0;
       }
       run++;
-      (parser as FileParser).push(line, this.emit);
+      if (line.truncated === true) this.pushCut(parser as FileParser, line);
+      else (parser as FileParser).push(line, this.emit);
     }
     if (run > 0) this.lineCounts.set(file, (this.lineCounts.get(file) ?? 0) + run);
     this.lines += lines.length;
+  }
+
+  /** A line cut at the cap: counted, and whether a format still read its head or it is raw. */
+  private pushCut(parser: FileParser, line: RawLine): void {
+    // The parser counts a line's format as it takes it (a continuation line counts none).
+    const before = parser.formatCounts.get('raw') ?? 0;
+    parser.push(line, this.emit);
+    const raw = (parser.formatCounts.get('raw') ?? 0) > before;
+    const c = this.cutCounts.get(line.file) ?? { cut: 0, raw: 0 };
+    c.cut++;
+    if (raw) c.raw++;
+    this.cutCounts.set(line.file, c);
+    this.opts.onCut?.(line, raw);
   }
 
   /**
@@ -230,6 +254,8 @@ export class Pipeline {
       file: p.file,
       lines: this.lineCounts.get(p.file) ?? 0,
       formats: Object.fromEntries(p.formatCounts),
+      cut: this.cutCounts.get(p.file)?.cut ?? 0,
+      cutRaw: this.cutCounts.get(p.file)?.raw ?? 0,
     }));
   }
 

@@ -16,6 +16,7 @@ import type { Config } from './config.js';
 import { Journal, JournalBusy, readJournal } from './journal.js';
 import { fileDay } from './formats/record.js';
 import { zoneNotice } from './formats/zone.js';
+import { cutLinesText } from './logs/lines.js';
 import { STDIN_NAME, tail } from './logs/tail.js';
 import type { SourcePosition, SourceProblem } from './logs/types.js';
 import { Pipeline } from './pipeline.js';
@@ -153,6 +154,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
   let live = false;
   let stdinLast: number | undefined;
   let stdinLive = false;
+  const cutSaid = new Set<string>();
   const pipeline: Pipeline = new Pipeline({
     format: o.format,
     tracker: trackerOptions(o.settings, o.speed),
@@ -162,6 +164,14 @@ export function createWatcher(o: WatcherOptions): Watcher {
     // written, as analyze dates it: today's date would put yesterday's evening in the future.
     baseTime: (file) => (file === STDIN_NAME ? now() : fileDay(file, now())),
     onZone: (file, ms) => notice(zoneNotice(file, ms)),
+    // Said once per file: a log that writes such lines writes many.
+    onCut: (line, raw) => {
+      if (cutSaid.has(line.file)) return;
+      cutSaid.add(line.file);
+      notice(
+        `${line.file}: ${cutLinesText(1, raw ? 1 : 0)} (line ${line.line}; later ones in it are not said)`,
+      );
+    },
     onFolded: (ev, session) => store.addEvent(ev, session),
     onFinding: (f, how) => {
       const version = store.addFinding(f, how);

@@ -89,6 +89,45 @@ export async function walk(dir: string, re: RegExp | undefined, deep: boolean, d
   return out;
 }
 
+/**
+ * The log files in the subfolders of `dir` (as `walk` finds them in a folder), for a hint when it
+ * holds none itself: how many, whether that is all (at most `maxEntries` entries are read: the
+ * folder may be a home directory), their extensions (`log`, `jsonl` …) and whether some are
+ * rotations (`agent.log.1`, `agent.log.2.gz`).
+ */
+export async function logFilesBelow(
+  dir: string,
+  maxEntries = 20_000,
+): Promise<{ count: number; complete: boolean; exts: string[]; rotated: boolean }> {
+  const exts = new Set<string>();
+  let count = 0;
+  let rotated = false;
+  let budget = maxEntries;
+  const visit = async (d: string, depth: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (--budget < 0) return;
+      if (e.isDirectory()) {
+        if (depth < 12) await visit(join(d, e.name), depth + 1);
+      } else if (depth > 0 && (e.isFile() || e.isSymbolicLink())) {
+        const m = LOG_FILE.exec(e.name);
+        if (!m) continue;
+        count++;
+        const [ext, ...more] = m[0].slice(1).split('.');
+        exts.add(ext as string);
+        if (more.length > 0) rotated = true;
+      }
+    }
+  };
+  await visit(dir, 0);
+  return { count, complete: budget >= 0, exts: [...exts].sort(), rotated };
+}
+
 export async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isDirectory();

@@ -7,6 +7,19 @@ import type { RawLine } from './types.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
+/**
+ * What became of `cut` lines longer than the cap, `raw` of them read by no format: `1 line over
+ * 1 MiB was cut and kept as raw` (what `analyze` and `watch` say of a file once).
+ */
+export function cutLinesText(cut: number, raw: number, cap = DEFAULT_MAX_LINE_BYTES): string {
+  const size = cap % 1048576 === 0 ? `${cap / 1048576} MiB` : `${cap.toLocaleString('en-US')} bytes`;
+  const lines =
+    cut === 1 ? `1 line over ${size} was cut` : `${cut.toLocaleString('en-US')} lines over ${size} were cut`;
+  if (raw >= cut) return `${lines} and kept as raw`;
+  const head = ` to ${cut === 1 ? 'its' : 'their'} first ${size}`;
+  return raw === 0 ? lines + head : `${lines}${head} (${raw.toLocaleString('en-US')} kept as raw)`;
+}
+
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ST) and two-byte escapes; the C1 CSI (U+009B) too.
 const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]/g;
 
