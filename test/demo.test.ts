@@ -76,6 +76,10 @@ describe('deadair demo', () => {
     const r = await demo(['--speed', '20', '--no-notify', '--no-sound']);
     expect(r.stdout).toMatch(/CRITICAL Out of inference credits — room sales-2/);
     expect(r.stdout).toMatch(/The user finished speaking at \d\d:\d\d:\d\d and the agent never answered/);
+    // The silent session's first line is its user's turn, at the turn's time (within the session).
+    const silent = r.stdout.split('\n\n').find((b) => b.includes('✗ SILENT')) ?? '';
+    const spoke = /what {4}The user finished speaking at (\d\d:\d\d:\d\d)/.exec(silent)?.[1];
+    expect(silent).toMatch(new RegExp(`\\n  first   ${spoke}  \\S+python-agent\\.log:\\d+ · no answer for `));
     expect(r.stdout).toMatch(/4 sessions — 1 failed, 1 silent, 1 degraded, 1 healthy/);
     const bad = await demo(['--speed', 'fast']);
     expect(bad.code).toBe(2);

@@ -338,6 +338,31 @@ describe('real livekit-agents output', () => {
     );
   });
 
+  it('dates a silence in the text report by the user turn it cites, and says when it was declared', async () => {
+    for (const version of versions) {
+      const file = join(DIR, version, 'hang.json.log');
+      const text = await new Promise<string>((resolve) =>
+        execFile(
+          process.execPath,
+          [BIN, 'analyze', file],
+          { env: { ...process.env, NO_COLOR: '1' } },
+          (_e, out) => resolve(out),
+        ),
+      );
+      const spoke = /finished speaking at (\d\d:\d\d:\d\d)/.exec(text)?.[1];
+      expect(spoke, version).toBeDefined();
+      expect(text, version).toMatch(
+        new RegExp(`\\n  first   ${spoke}  \\S*hang\\.json\\.log:\\d+ · no answer for 8s\\n`),
+      );
+      // --json keeps `time` when it was declared, and says since when in `since`.
+      const silence = (await analyze(file)).out.sessions[0]?.causes[0] as unknown as {
+        time: string;
+        since: string;
+      };
+      expect(Date.parse(silence.time) - Date.parse(silence.since), version).toBe(8000);
+    }
+  });
+
   it('prints in watch’s text a finding that turns critical, one line, after its full text', async () => {
     const text = await new Promise<string>((resolve, reject) => {
       const child = execFile(

@@ -94,6 +94,27 @@ describe('real calls, as the real agents logged them', () => {
         }
     });
 
+  // Python marks a reply only by its playout (an assistant conversation item), agents-js by its
+  // speech handle and its playout: a reply heard is one given, and one begun but never heard says so.
+  it('counts the replies heard in the text report, and says when one begun was never heard', async () => {
+    const head = async (file: string) => {
+      const text = await new Promise<string>((resolve) =>
+        execFile(
+          process.execPath,
+          [BIN, 'analyze', join(DIR, file)],
+          { env: { ...process.env, NO_COLOR: '1' } },
+          (_e, out) => resolve(out),
+        ),
+      );
+      return text.split('\n').find((l) => l.includes(' · turns '));
+    };
+    expect(await head('python-1.8.9/healthy.dev.log')).toMatch(/ · turns 3 agent \/ 3 user$/);
+    for (const d of dirs.filter((x) => x.startsWith('node-'))) {
+      expect(await head(`${d}/healthy.dev.log`)).toMatch(/ · turns 3 agent \/ 3 user$/);
+      expect(await head(`${d}/hang.dev.log`)).toMatch(/ · turns 1 agent \(0 spoken\) \/ 1 user$/);
+    }
+  });
+
   it('has the killed worker only from agents-js, whose log just stops', () => {
     for (const d of dirs.filter((x) => x.startsWith('node-')))
       expect(existsSync(join(DIR, d, 'killed.start.log'))).toBe(true);

@@ -110,6 +110,31 @@ function findingWhere(f: Finding): string {
 }
 
 /**
+ * `3 agent`, or `3 agent (1 spoken)` when fewer replies were heard than begun. A reply heard is a
+ * reply given, whether or not the log wrote its start (Python marks replies by their playout
+ * alone). How many were heard is said only where it is known: the log shows playout, or every
+ * reply died (a log without speech records, at INFO, shows none spoken whatever was).
+ */
+function agentTurnsText(s: SessionSummary): string {
+  const t = s.turns;
+  const agent = Math.max(t.agent, t.spoken);
+  const known = s.playoutLogged === true || (s.deadTurns > 0 && s.deadTurns >= agent);
+  return `${agent} agent${known && t.spoken < agent ? ` (${t.spoken} spoken)` : ''}`;
+}
+
+/**
+ * A silence's evidence is where it began, and the finding is declared that long after: the line
+ * cited, at its own time, and the wait (`17:19:21  hang.log:14 · no answer for 8s`).
+ */
+function firstText(f: Finding, where: string, st: Style): string {
+  const at = `${clockTime(f.since ?? f.time)}  ${st.cyan(safeText(where, 300))}`;
+  if (f.since === undefined || !(f.time > f.since)) return at;
+  const what =
+    f.cause === 'never_joined' ? 'no agent' : f.cause === 'stuck_thinking' ? 'thinking' : 'no answer';
+  return `${at}${st.dim(` · ${what} for ${duration(f.time - f.since)}`)}`;
+}
+
+/**
  * `blind`: the files with no user turn records (noTurnEvidenceText): a session read only from
  * them shows its user turns as unknown, not as none.
  */
@@ -125,16 +150,8 @@ export function sessionText(s: SessionSummary, st: Style, blind: ReadonlySet<str
     : 'no timestamps';
   head.push(span);
   const unknownUsers = s.turns.user === 0 && s.files.length > 0 && s.files.every((f) => blind.has(f));
-  // Replies begun that died before a word was heard: said beside the count, which alone reads as
-  // if every one was answered. Only when it is known: some speech was logged, or every reply died
-  // (a log without speech records, at INFO, shows none spoken whatever was).
-  const t = s.turns;
-  const unspoken =
-    s.deadTurns > 0 && t.spoken < t.agent && (t.spoken > 0 || s.deadTurns >= t.agent)
-      ? ` (${t.spoken} spoken)`
-      : '';
   head.push(
-    `turns ${s.turns.agent} agent${unspoken} / ${unknownUsers ? 'user turns not logged' : `${s.turns.user} user`}`,
+    `turns ${agentTurnsText(s)} / ${unknownUsers ? 'user turns not logged' : `${s.turns.user} user`}`,
   );
   const lines = [`${colour(st.bold(mark))}  ${head.join(' · ')}`];
   const primary = s.causes[0];
@@ -151,7 +168,7 @@ export function sessionText(s: SessionSummary, st: Style, blind: ReadonlySet<str
     const ev = firstFailure.evidence[0];
     if (ev) {
       const where = ev.file ? `${shortPath(ev.file)}:${ev.line ?? '?'}` : (ev.room ?? '');
-      lines.push(`  ${st.dim('first')}   ${clockTime(firstFailure.time)}  ${st.cyan(safeText(where, 300))}`);
+      lines.push(`  ${st.dim('first')}   ${firstText(firstFailure, where, st)}`);
       lines.push(`          ${st.dim(safeText(ev.text.split('\n')[0] ?? '', 160))}`);
     }
     const others = s.causes

@@ -350,6 +350,7 @@ export class Attribution {
     into.root ??= from.root;
     if (from.silenced) into.silenced = true;
     if (from.userEvidence) into.userEvidence = true;
+    if (from.speechHandles) into.speechHandles = true;
     this.sessions.delete(from.key);
     this.epoch++;
   }

@@ -113,6 +113,8 @@ export function remedyOf(
     label?: string;
     /** The provider error's own words (ProviderError.detail), when there is one. */
     detail?: string;
+    /** process_died from no output while a user waited (silence.ts), not from an exit or a crash. */
+    hung?: boolean;
   },
 ): string {
   const comp = COMPONENT_WORDS[f.component];
@@ -137,6 +139,8 @@ export function remedyOf(
     case 'closed_with_error':
       return 'The session closed on an unrecoverable error and the agent stopped answering: fix the first failure shown for this session, then start a new session.';
     case 'process_died':
+      if (f.hung)
+        return 'The agent wrote nothing while a user waited: check that the job process is still alive and not at 100 % CPU, read its last lines before the turn, and look for blocking code on the event loop or a tool call, LLM or TTS request that never returns — give those a timeout.';
       return 'The job process ended while a session was live: read the traceback or exit code in the evidence; check memory limits (job_memory_limit_mb) and unhandled exceptions in the entrypoint.';
     case 'agent_silent':
       return 'The agent did not answer a finished user turn: look for an LLM or TTS error in the same turn, a tool call that never returns, or an exhausted quota.';

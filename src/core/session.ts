@@ -99,6 +99,11 @@ export interface Session {
   spokeVia: number;
   /** Some user turn end was seen (silence after a user turn can be judged from this log). */
   userEvidence: boolean;
+  /**
+   * A reply was begun by a speech-handle line (agents-js's `Creating speech handle`): that log
+   * writes each reply's playout too, at the same level, so a reply it shows no playout of was not heard.
+   */
+  speechHandles: boolean;
   /** Per-reply latencies from metrics records. */
   latency: TurnLatency[] | undefined;
 }
@@ -136,6 +141,7 @@ export function newSession(id: string, key: string): Session {
     begunVia: 0,
     spokeVia: 0,
     userEvidence: false,
+    speechHandles: false,
     latency: undefined,
     closed: false,
     exited: false,
@@ -198,5 +204,6 @@ export function sessionSummary(s: Session): SessionSummary {
   if (s.closeReason) sum.closeReason = s.closeReason;
   if (s.ambiguous) sum.ambiguous = s.ambiguous;
   if (s.latency) sum.latency = latencyOf(s.latency);
+  if (s.spoken > 0 || s.speechHandles) sum.playoutLogged = true;
   return sum;
 }

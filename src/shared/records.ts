@@ -46,6 +46,7 @@ export function findingRecord(f: Readonly<Finding>) {
   if (f.status !== undefined) out.status = f.status;
   if (f.consequenceOf) out.consequenceOf = f.consequenceOf;
   if (f.recovered !== undefined) out.recovered = isoTime(f.recovered);
+  if (f.since !== undefined) out.since = isoTime(f.since);
   return out;
 }
 

@@ -77,6 +77,11 @@ export interface Finding {
   consequenceOf?: CauseId;
   /** A silence that ended: when the agent spoke again. */
   recovered?: number;
+  /**
+   * A silence (a user left waiting, the agent thinking, no agent come): when it began, the time of
+   * its first evidence. `time` is when it was declared, that long later.
+   */
+  since?: number;
 }
 
 export interface SessionSummary {
@@ -103,6 +108,11 @@ export interface SessionSummary {
   latency?: SessionLatency;
   /** Lines that named no job and could have belonged to this session or others. */
   ambiguous?: number;
+  /**
+   * The log shows replies playing out (one was heard, or its replies are agents-js speech handles,
+   * logged beside their playout): `turns.spoken` below `turns.agent` is replies nobody heard.
+   */
+  playoutLogged?: true;
 }
 
 /** One reply's latencies (ms), joined from its metrics records by `speech_id` or by order. */

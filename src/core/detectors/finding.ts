@@ -68,6 +68,7 @@ export function raise(
     status: e?.status,
     consequenceOf: undefined,
     recovered: undefined,
+    since: undefined,
   };
   // Failures are roots; closes, dead turns and silences are what failures lead to.
   const isRoot = cause !== 'closed_with_error' && cause !== 'dead_turns' && !SILENCE_CAUSES.has(cause);

@@ -145,6 +145,7 @@ function showsLife(s: Session): void {
 /** The agent began a reply (a speech handle, or the LLM metrics of one). */
 function replyBegun(s: Session, via: number): void {
   if (s.pending) s.pending.replyBegun = true;
+  if (via === VIA_MARKER) s.speechHandles = true;
   if (s.begunVia !== via && s.begunVia !== 0) return; // this reply was counted from another record
   s.begunVia = via;
   s.agentTurns++;

@@ -35,6 +35,7 @@ describe('room presence', () => {
     expect(tick(30_000)).toEqual([]); // once per room
     const f = ctx.attribution.sessions.get('demo')?.findings.get('never_joined');
     expect(f?.summary).toMatch(/^caller-1 joined room demo at \d\d:\d\d:\d\d and no agent came for 20 s\.$/);
+    expect(f).toMatchObject({ time: T0 + 20_000, since: T0 }); // since: the user's join it cites
   });
 
   it('never_joined: an agent that joins but never starts its session while a user waits', () => {
@@ -51,6 +52,7 @@ describe('room presence', () => {
     expect(c.created[0]?.summary).toMatch(
       /never started its session: no agent state for 20 s while caller-1 waited/,
     );
+    expect(c.created[0]).toMatchObject({ time: T0 + 21_000, since: T0 + 1000 });
   });
 
   it('agent_left: the agent leaves while the user stays', () => {

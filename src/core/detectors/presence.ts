@@ -112,6 +112,7 @@ export class Presence {
       );
       s.room ??= r.name;
       f.room ??= r.name;
+      f.since ??= r.waitingSince;
       f.summary = `${someOf(r.users)} joined room ${r.name} at ${clock(r.waitingSince)} and no agent came for ${seconds(neverJoinedMs)} s.`;
       changes.push(change);
     }
@@ -134,6 +135,7 @@ export class Presence {
         s.startWaitEvidence ?? { room: r.name, text: '' },
         change,
       );
+      f.since = since;
       f.summary = `The agent joined room ${r.name} at ${clock(since)} but never started its session: no agent state for ${seconds(neverJoinedMs)} s while ${someOf(r.users)} waited (its entrypoint looks stuck before the session started).`;
     } else if (r && r.users.size === 0) {
       due.at(due.now + 1000); // nobody is waiting yet: look again in a second

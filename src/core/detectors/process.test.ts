@@ -27,6 +27,8 @@ describe('process_died', () => {
     expect(c.created[0]?.summary).toBe(
       "The agent's job process exited with code -9 while the session was live: the user was left talking to no one.",
     );
+    expect(c.created[0]?.remedy).toMatch(/read the traceback or exit code in the evidence/);
+    expect(c.created[0]?.since).toBeUndefined();
   });
 
   it('says an unresponsive process was killed', () => {

@@ -84,4 +84,27 @@ describe('silence after a user turn', () => {
     expect(at(90_000)).toEqual(['process_died']);
     expect(s.findings.get('process_died')?.summary).toMatch(/wrote nothing for 60 s while the user waited/);
   });
+
+  it('tells a hung worker what to look for in a hang, not a traceback its evidence does not hold', () => {
+    const { ctx, s, at } = setup();
+    const turn = one(line(0, 'User turn committed'));
+    foldEvent(ctx, s, turn, change());
+    s.end = T0; // its last line, the turn's
+    at(60_000);
+    const f = s.findings.get('process_died');
+    expect(f?.evidence[0]).toBe(turn.evidence);
+    expect(f?.remedy).not.toMatch(/traceback|exit code/);
+    expect(f?.remedy).toMatch(/still alive/);
+    expect(f?.remedy).toMatch(/event loop/);
+    expect(f?.remedy).toMatch(/timeout/);
+  });
+
+  it('dates a silence from the turn it cites, and declares it at its deadline', () => {
+    const { ctx, s, at } = setup();
+    foldEvent(ctx, s, one(line(0, 'User turn committed')), change());
+    s.end = T0;
+    at(60_000);
+    expect(s.findings.get('agent_silent')).toMatchObject({ time: T0 + 8000, since: T0 });
+    expect(s.findings.get('process_died')).toMatchObject({ time: T0 + 60_000, since: T0 });
+  });
 });

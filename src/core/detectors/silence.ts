@@ -4,6 +4,7 @@
 // (the worker looks hung).
 
 import type { Evidence } from '../../shared/types.js';
+import { remedyOf } from '../causes.js';
 import type { Session } from '../session.js';
 import { clock, likelyCause, seconds } from '../wording.js';
 import { arm, type Due, type FoldContext } from './context.js';
@@ -99,6 +100,7 @@ export function silenceTimers(ctx: FoldContext, s: Session, due: Due, change: Ch
   if (p && !p.silentRaised && unanswered && due.at(p.time + silenceMs)) {
     p.silentRaised = true;
     const f = raise(s, 'agent_silent', 'critical', 'session', p.time + silenceMs, p.evidence, change);
+    f.since ??= p.time;
     if (p.alsoSeen && !f.evidence.includes(p.alsoSeen)) f.evidence.push(p.alsoSeen);
     f.summary = `The user finished speaking at ${clock(p.time)} and the agent never answered${likelyCause(s)}.`;
     if (f.recovered !== undefined) f.recovered = undefined;
@@ -109,6 +111,9 @@ export function silenceTimers(ctx: FoldContext, s: Session, due: Due, change: Ch
     // At its deadline, as a silence is: a tick comes a moment later live, and much later after a
     // backlog (a log read with --from-start whose last session ended with a user waiting).
     const f = raise(s, 'process_died', 'critical', 'process', hungAt, p.evidence, change);
+    if (f.count === 1) f.since = p.time;
     f.summary = `The agent wrote nothing for ${seconds(hangMs)} s while the user waited for an answer (since ${clock(p.time)}): the worker looks hung.`;
+    // No exit, no traceback: what the crash's remedy points at is not in this evidence.
+    f.remedy = remedyOf({ ...f, hung: true });
   }
 }

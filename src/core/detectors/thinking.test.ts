@@ -44,7 +44,12 @@ describe('stuck_thinking', () => {
     fold(ev);
     expect(at(14_999)).toEqual([]);
     expect(at(15_000)).toEqual(['+stuck_thinking']);
-    expect(s.findings.get('stuck_thinking')).toMatchObject({ severity: 'warning', evidence: [ev.evidence] });
+    expect(s.findings.get('stuck_thinking')).toMatchObject({
+      severity: 'warning',
+      evidence: [ev.evidence],
+      time: T0 + 15_000,
+      since: T0, // the state line it cites
+    });
     expect(at(29_999)).toEqual([]);
     expect(at(30_000)).toEqual(['!stuck_thinking']);
     expect(s.findings.get('stuck_thinking')?.severity).toBe('critical');

@@ -38,6 +38,7 @@ export function thinkingTimers(ctx: FoldContext, s: Session, due: Due, change: C
       s.thinkingEvidence ?? { text: '' },
       change,
     );
+    f.since = s.thinkingSince;
     f.summary = `The agent has been thinking since ${clock(s.thinkingSince)} without answering${likelyCause(s)}.`;
   }
   const f = s.findings.get('stuck_thinking');
