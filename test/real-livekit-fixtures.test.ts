@@ -14,6 +14,7 @@ interface Session {
   turns: { user: number; agent: number; spoken: number };
   causes: { cause: string; severity: string }[];
   quota: { category: string | null; terminal: boolean } | null;
+  endsWaiting: { since: string; file: string | null; line: number | null } | null;
 }
 
 function analyze(file: string): Promise<{ code: number; sessions: Session[] }> {
@@ -113,6 +114,28 @@ describe('real calls, as the real agents logged them', () => {
       expect(await head(`${d}/healthy.dev.log`)).toMatch(/ · turns 3 agent \/ 3 user$/);
       expect(await head(`${d}/hang.dev.log`)).toMatch(/ · turns 1 agent \(0 spoken\) \/ 1 user$/);
     }
+  });
+
+  it('says the killed worker’s log stops while its user waits, and no finished call’s does', async () => {
+    for (const d of dirs.filter((x) => x.startsWith('node-'))) {
+      const [killed] = (await analyze(join(DIR, d, 'killed.dev.log'))).sessions;
+      expect(killed?.endsWaiting, d).toMatchObject({ file: join(DIR, d, 'killed.dev.log') });
+      expect(killed?.endsWaiting?.line, d).toBeGreaterThan(0);
+      for (const call of ['healthy', 'credits', 'ratelimit'])
+        for (const s of (await analyze(join(DIR, d, `${call}.dev.log`))).sessions)
+          expect(s.endsWaiting, `${d} ${call}`).toBeNull();
+    }
+    const text = await new Promise<string>((resolve) =>
+      execFile(
+        process.execPath,
+        [BIN, 'analyze', join(DIR, 'node-1.9.0', 'killed.dev.log')],
+        { env: { ...process.env, NO_COLOR: '1' } },
+        (_e, out) => resolve(out),
+      ),
+    );
+    expect(text).toMatch(
+      /\n {2}ends {4}the log stops right after the user's turn at \d\d:\d\d:\d\d \(\S*killed\.dev\.log:\d+\): no reply heard and no close/,
+    );
   });
 
   it('has the killed worker only from agents-js, whose log just stops', () => {

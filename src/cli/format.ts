@@ -182,6 +182,17 @@ export function sessionText(s: SessionSummary, st: Style, blind: ReadonlySet<str
   } else if (s.closeReason) {
     lines.push(`  ${st.dim('closed')}  ${safeText(s.closeReason, 60)}`);
   }
+  // The log ends while its last user turn awaits an answer: nothing says why, and the report says so
+  // rather than nothing (a worker killed mid-reply leaves exactly this).
+  const w = s.waiting;
+  if (w) {
+    const where = w.file ? ` (${safeText(`${shortPath(w.file)}:${w.line ?? '?'}`, 300)})` : '';
+    const gap = s.end - w.since;
+    const after = !(gap >= 1000) ? 'right after' : `${duration(gap)} after`;
+    lines.push(
+      `  ${st.dim('ends')}    ${st.yellow(`the log stops ${after} the user's turn at ${clockTime(w.since)}${where}`)}: no reply heard and no close — the worker was stopped, or the log was cut before the answer`,
+    );
+  }
   const lat = s.latency ? latencyText(s.latency) : '';
   if (lat) lines.push(`  ${st.dim('latency')} ${lat}`);
   if (s.ambiguous)

@@ -205,5 +205,8 @@ export function sessionSummary(s: Session): SessionSummary {
   if (s.ambiguous) sum.ambiguous = s.ambiguous;
   if (s.latency) sum.latency = latencyOf(s.latency);
   if (s.spoken > 0 || s.speechHandles) sum.playoutLogged = true;
+  const p = s.pending;
+  if (p && !p.silentRaised && !p.hangRaised && !s.closed && !s.exited && s.closingAt === undefined)
+    sum.waiting = { since: p.time, file: p.evidence.file, line: p.evidence.line };
   return sum;
 }

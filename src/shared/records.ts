@@ -98,6 +98,9 @@ export function sessionRecord(s: Readonly<SessionSummary>) {
     pids: s.pids,
     files: s.files,
     live: s.live,
+    endsWaiting: s.waiting
+      ? { since: isoTime(s.waiting.since), file: s.waiting.file ?? null, line: s.waiting.line ?? null }
+      : null,
     ambiguousLines: s.ambiguous ?? 0,
     latency: s.latency
       ? {

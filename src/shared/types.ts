@@ -109,6 +109,12 @@ export interface SessionSummary {
   /** Lines that named no job and could have belonged to this session or others. */
   ambiguous?: number;
   /**
+   * The session's last user turn awaits an answer and nothing more was logged of it: no reply heard,
+   * no silence declared yet, no close. In `analyze`, the log ends there (the worker was stopped, or
+   * the log was cut); while watching, the user is waiting now.
+   */
+  waiting?: { since: number; file?: string; line?: number };
+  /**
    * The log shows replies playing out (one was heard, or its replies are agents-js speech handles,
    * logged beside their playout): `turns.spoken` below `turns.agent` is replies nobody heard.
    */
