@@ -227,3 +227,58 @@ describe('watch --from-start, logs that print a time of day alone', () => {
     }
   });
 });
+
+describe('watch, lines read late (old lines appended, a delayed stream, a clock that is off)', () => {
+  // Three days, seven minutes and 13 s behind: no time zone explains it. The recording is written
+  // four times faster than it was recorded, stamped with its own times.
+  const BEHIND = 3 * 24 * H + 7 * 60_000 + 13_000;
+  let dir = '';
+  let w: Watcher | undefined;
+  afterEach(async () => {
+    await w?.stop();
+    w = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = '';
+  });
+
+  async function replay(
+    lines: { at: number; rest: string }[],
+  ): Promise<{ said: WatchEvent[]; written: number[] }> {
+    dir = mkdtempSync(join(tmpdir(), 'deadair-late-'));
+    const log = join(dir, 'agent.log');
+    writeFileSync(log, '');
+    const said: WatchEvent[] = [];
+    w = createWatcher({ paths: [log], fromStart: false, settings, journal: undefined });
+    w.subscribe((e) => said.push(e));
+    await w.ready;
+    const start = Date.now();
+    const written: number[] = [];
+    for (const l of lines) {
+      const wait = start + l.at / 4 - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      appendFileSync(log, `${devStamp(start - BEHIND + l.at)}${l.rest}\n`);
+      written.push(Date.now());
+    }
+    return { said, written };
+  }
+  const created = (said: WatchEvent[]) =>
+    said.flatMap((e) => (e.type === 'finding' && e.how === 'created' ? [e.finding] : []));
+
+  it('answers each turn with the lines that arrive after it, not with the wall clock: a healthy call stays healthy', async () => {
+    const { said } = await replay(recording('healthy-metrics.dev.log'));
+    // Longer than the silence threshold after the last line.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(created(said)).toEqual([]);
+    expect(w!.store.sessions()[0]?.turns.user).toBe(3);
+  });
+
+  it('declares a hung turn silent once the threshold has passed since it arrived, not at once', async () => {
+    const lines = recording('hang.dev.log');
+    const asked = lines.findIndex((l) => l.rest.includes('"role": "user"'));
+    const { said, written } = await replay(lines.slice(0, asked + 1));
+    const turnAt = written[asked]!;
+    await until(() => created(said).length > 0, 10_000);
+    expect(Date.now() - turnAt).toBeGreaterThanOrEqual(1500);
+    expect(created(said).map((f) => f.cause)).toEqual(['agent_silent']);
+  });
+});

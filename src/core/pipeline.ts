@@ -72,15 +72,21 @@ export class Pipeline {
   /** Files a DEBUG (or finer) line was read from by the full path. */
   private readonly debugFiles = new Set<string>();
   private readonly emit = (ev: AgentEvent): void => {
+    const file = ev.evidence.file;
+    this.fold(ev, file ? this.opts.live?.(file) : undefined);
+  };
+
+  /** An event, read at `arrivedAt` as it was written (watching; see Session.lag), else undefined. */
+  private fold(ev: AgentEvent, arrivedAt: number | undefined): void {
     this.events++;
     if ((ev.level === 'debug' || ev.level === 'trace') && ev.evidence.file)
       this.debugFiles.add(ev.evidence.file);
     this.opts.onEvent?.(ev);
     this.clock(ev.time);
-    const change = this.tracker.ingest(ev);
+    const change = this.tracker.ingest(ev, arrivedAt);
     this.opts.onFolded?.(ev, this.tracker.lastSession?.id);
     this.report(change);
-  };
+  }
 
   /** What the bulk reader of each file (analyze) does with the lines it takes: what `emit` would. */
   private readonly bulkHooks: BulkHooks<Session> = {
@@ -177,9 +183,13 @@ export class Pipeline {
     return out;
   }
 
-  /** Fold an event read back from the journal, as if it had just been parsed. */
-  ingest(ev: AgentEvent): void {
-    this.emit(ev);
+  /**
+   * Fold an event read back from the journal, as if it had just been parsed; or one the room
+   * observer saw at `arrivedAt`.
+   */
+  ingest(ev: AgentEvent, arrivedAt?: number): void {
+    if (arrivedAt !== undefined) this.fold(ev, arrivedAt);
+    else this.emit(ev);
   }
 
   /** What is added to `file`'s local times: its agent's zone against this machine's (see `live`). */

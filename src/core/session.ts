@@ -41,6 +41,12 @@ export interface Session {
    */
   key: string;
   generation: number;
+  /**
+   * How late its latest line was read (watching: the wall clock then, less the line's time; 0
+   * otherwise). Its deadlines count from when its lines arrived: a line read late (a delayed stream,
+   * a clock that is off, old lines appended) cannot be answered before the lines after it arrive.
+   */
+  lag: number;
   /** The deadline this session is queued for in the timer heap, if any. */
   dueAt?: number;
   job?: string;
@@ -134,6 +140,7 @@ export function newSession(id: string, key: string): Session {
     spoken: 0,
     pending: undefined,
     dueAt: undefined,
+    lag: 0,
     thinkingSince: undefined,
     rateLimitedSince: undefined,
     silenced: false,

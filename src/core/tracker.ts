@@ -48,26 +48,32 @@ export class SessionTracker {
     return this.attribution.epoch;
   }
 
-  ingest(ev: AgentEvent): Change {
+  /**
+   * `arrivedAt`: watching, the wall clock when the event's line was read as it was written (its
+   * session's deadlines then count from its arrival: see Session.lag).
+   */
+  ingest(ev: AgentEvent, arrivedAt?: number): Change {
     this.lastSession = undefined;
     const a = this.attribution;
     const known = a.known(ev);
     if (known !== undefined) {
       a.touch(known, ev);
       this.lastSession = known;
+      if (arrivedAt !== undefined && ev.time === ev.time) known.lag = arrivedAt - ev.time;
       return NO_CHANGE;
     }
     const s = a.attribute(ev);
     if (!s) return NO_CHANGE;
     this.lastSession = s;
     a.touch(s, ev);
+    if (arrivedAt !== undefined && ev.time === ev.time) s.lag = arrivedAt - ev.time;
     if (ev.kind === 'log') return NO_CHANGE;
     const change = this.fresh(s);
     // A session that ends first lets pass the deadlines it had before its end, by its own time: the
     // log's clock may not have ticked there (a later file read first, a close within the second).
     if (
       s.dueAt !== undefined &&
-      s.dueAt <= ev.time &&
+      s.dueAt - s.lag <= ev.time &&
       (ev.kind === 'session_close' || ev.kind === 'process_exit' || ev.kind === 'process_unresponsive')
     )
       this.timersOf(s, ev.time, change);
@@ -250,7 +256,8 @@ export class SessionTracker {
     const timers = this.ctx.timers;
     for (let s = timers.popDue(now); s; s = timers.popDue(now)) {
       s.dueAt = undefined;
-      const next = this.timersOf(s, now, this.fresh(s));
+      // Its timers, at the time its lines had reached when `now` came (see Session.lag).
+      const next = this.timersOf(s, now - s.lag, this.fresh(s));
       if (next !== undefined) arm(this.ctx, s, next);
       const change = this.changed();
       if (change.created.length || change.escalated.length) changes.push(change);

@@ -285,7 +285,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
         observer = new RoomObserver({
           ...rooms,
           onEvent: (ev) => {
-            pipeline.ingest(ev);
+            pipeline.ingest(ev, now());
             if (journal && ev.kind !== 'log') journal.batch([ev], undefined);
           },
           onNotice: notice,

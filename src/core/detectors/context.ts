@@ -53,9 +53,11 @@ export interface FoldContext {
  * met (see `Due`).
  */
 export function arm(ctx: FoldContext, s: Session, at: number): void {
-  if (s.dueAt !== undefined && s.dueAt <= at) return;
-  s.dueAt = at;
-  ctx.timers.push(at, s);
+  // Queued by when it is due on the clock that ticks: its lines' time, as late as they arrived.
+  const due = at + s.lag;
+  if (s.dueAt !== undefined && s.dueAt <= due) return;
+  s.dueAt = due;
+  ctx.timers.push(due, s);
 }
 
 /** A tick's view of one session's timers: which are due at `now`, and the soonest that is not. */
