@@ -7,6 +7,8 @@ export const HELP = `deadair — tells you the moment your LiveKit voice agent f
 Usage:
   deadair analyze [options] <file|dir|glob>...   read logs to the end; one verdict per session
   deadair watch   [options] <file|dir|glob>...   follow logs live; print each finding as it happens
+  deadair watch   --room NAME | --rooms PATTERN [<file|dir|glob>...]
+                                                 …and observe LiveKit rooms, alone or with the logs
   deadair demo    [--speed N] [--ui]             see it work: a replayed scenario, no agent needed
   deadair help [command]                         this help, or a command's
   deadair --version
