@@ -9,9 +9,27 @@ import type { Finding, SessionSummary } from './types.js';
 
 /** ISO time, or null for no time or one outside what a date can hold (±8.64e15 ms). */
 export function isoTime(t: number): string | null {
-  const d = new Date(t);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  // A report names times by the hundred thousand (each turn's latencies): the date, hour and minute
+  // are written once a minute, the seconds and milliseconds each time.
+  const ms = Math.trunc(t); // as Date keeps a time
+  const minute = Math.floor(ms / 60_000);
+  if (minute !== isoMinute) {
+    const d = new Date(minute * 60_000);
+    if (Number.isNaN(d.getTime()) || Number.isNaN(new Date(t).getTime())) {
+      const whole = new Date(t);
+      return Number.isNaN(whole.getTime()) ? null : whole.toISOString();
+    }
+    const iso = d.toISOString();
+    isoMinute = minute;
+    isoPrefix = iso.slice(0, iso.length - 7); // less `SS.mmmZ`
+  }
+  const within = ms - minute * 60_000;
+  const sec = Math.floor(within / 1000);
+  const milli = within - sec * 1000;
+  return `${isoPrefix}${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
+let isoMinute = Number.NaN;
+let isoPrefix = '';
 
 /** The version of the JSON records (`analyze --json`'s `version`). */
 export const RECORDS_VERSION = 1;
