@@ -17,14 +17,32 @@ function demo(
   });
 }
 
+/** `--json` output: one record a line. */
+const jsonLines = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** The verdicts of the summary that ends it, by session. */
+const verdicts = (lines: Record<string, unknown>[]) =>
+  Object.fromEntries(
+    (lines.at(-1) as { sessions: { id: string; verdict: string }[] }).sessions.map((s) => [s.id, s.verdict]),
+  );
+
+/** What the scenario does to each session. */
+const FATES = {
+  AJ_dem0Hea1thy: 'healthy',
+  AJ_dem0Cred1ts: 'failed',
+  AJ_dem0RateL1m: 'degraded',
+  AJ_dem0S1lent: 'silent',
+};
+
 describe('deadair demo', () => {
   it('names each session’s fate, alerts twice (credits, silence), and ends with the summary', async () => {
     const r = await demo(['--speed', '20', '--json', '--no-notify'], { DEADAIR_ALSA_DEVICE: 'null' });
     expect(r.code).toBe(0);
-    const lines = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = jsonLines(r.stdout);
     const findings = lines
       .filter((l) => l.type === 'finding')
       .map((l) => `${String(l.session)}:${String(l.cause)}`);
@@ -40,36 +58,21 @@ describe('deadair demo', () => {
       'credits-exhausted',
       'agent-silent',
     ]);
-    const summary = lines.at(-1) as { sessions: { id: string; verdict: string }[] };
-    expect(Object.fromEntries(summary.sessions.map((s) => [s.id, s.verdict]))).toEqual({
-      AJ_dem0Hea1thy: 'healthy',
-      AJ_dem0Cred1ts: 'failed',
-      AJ_dem0RateL1m: 'degraded',
-      AJ_dem0S1lent: 'silent',
-    });
+    expect(verdicts(lines)).toEqual(FATES);
     expect(r.stderr).not.toMatch(/spoken alert not played/);
   });
 
   it('keeps the scenario at its fastest: every fate seen live and in the summary, the log stamped as scripted', async () => {
     const r = await demo(['--speed', '1000', '--json', '--no-notify', '--no-sound']);
     expect(r.code).toBe(0);
-    const lines = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = jsonLines(r.stdout);
     const live = lines
       .filter((l) => l.type === 'finding')
       .map((l) => `${String(l.session)}:${String(l.cause)}`);
     expect(live).toEqual(
       expect.arrayContaining(['AJ_dem0Cred1ts:credits_exhausted', 'AJ_dem0S1lent:agent_silent']),
     );
-    const summary = lines.at(-1) as { sessions: { id: string; verdict: string }[] };
-    expect(Object.fromEntries(summary.sessions.map((s) => [s.id, s.verdict]))).toEqual({
-      AJ_dem0Hea1thy: 'healthy',
-      AJ_dem0Cred1ts: 'failed',
-      AJ_dem0RateL1m: 'degraded',
-      AJ_dem0S1lent: 'silent',
-    });
+    expect(verdicts(lines)).toEqual(FATES);
   });
 
   it('reads well as text, and rejects a bad --speed in one line', async () => {
