@@ -1,10 +1,10 @@
 // The deadair CLI as a user runs it: the built bin, real files, exit codes, the --json schema.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli } from './support/cli.js';
+import { BIN, ROOT, runCli } from './support/cli.js';
 
 let dir: string;
 beforeAll(() => {
@@ -379,6 +379,27 @@ describe('deadair watch', () => {
     child.kill('SIGINT');
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(0);
+  });
+
+  it('names a session known only by its room SID (agents-js dev output) by that SID, as analyze does', async () => {
+    const file = join(dir, 'pretty.log');
+    copyFileSync(join(ROOT, 'test/fixtures/real/llm-credits.pretty.log'), file);
+    const child = spawn(
+      process.execPath,
+      [BIN, 'watch', '--no-notify', '--no-sound', '--no-journal', '--from-start', file],
+      { env: { ...process.env, NO_COLOR: '1' } },
+    );
+    children.push(child);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.includes('Session closed with an error'));
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    const heads = out.split('\n').filter((l) => / (CRITICAL|WARNING) /.test(l));
+    expect(heads.length).toBeGreaterThan(1);
+    for (const h of heads) expect(h).toMatch(/ — room RM_llmcredits · job AJ_llmcreditsP$/);
+    const analyzed = await run(['analyze', file], { NO_COLOR: '1' });
+    expect(analyzed.stdout).toContain('room RM_llmcredits · job AJ_llmcreditsP');
   });
 });
 

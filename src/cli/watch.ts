@@ -110,10 +110,15 @@ export function present(w: Watcher, io: Io, p: Presentation): () => Promise<void
         // JSON: every version of a finding, as the store keeps it (created, escalated, recovered),
         // in the shape `analyze --json` and the timeline's export use.
         const at = link(e.finding);
+        // A session known by its room's SID alone (agents-js names no room) is shown by it, as
+        // analyze shows it.
+        const f = e.finding.room
+          ? e.finding
+          : { ...e.finding, room: w.store.session(e.finding.session)?.roomSid };
         if (p.json) line({ ...findingVersionRecord(e.version), ...(at ? { link: at } : {}) });
-        else if (e.how === 'recovered') io.out.write(recoveredText(e.finding, p.style) + '\n\n');
-        else if (e.how === 'created') io.out.write(findingText(e.finding, p.style, e.how, at) + '\n\n');
-        else if (e.how === 'escalated') io.out.write(escalatedText(e.finding, p.style) + '\n\n');
+        else if (e.how === 'recovered') io.out.write(recoveredText(f, p.style) + '\n\n');
+        else if (e.how === 'created') io.out.write(findingText(f, p.style, e.how, at) + '\n\n');
+        else if (e.how === 'escalated') io.out.write(escalatedText(f, p.style) + '\n\n');
         break;
       }
       case 'alert':
