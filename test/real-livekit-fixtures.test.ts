@@ -138,6 +138,28 @@ describe('real calls, as the real agents logged them', () => {
     );
   });
 
+  it('gives each log one verdict, whatever other logs are read with it (their later lines pass none of its deadlines)', async () => {
+    const killed = join(DIR, 'node-1.9.0', 'killed.dev.log');
+    const [alone] = (await analyze(killed)).sessions;
+    const together = await new Promise<Session[]>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [BIN, 'analyze', '--json', killed, join(DIR, 'python-1.8.9', 'hang.dev.log')],
+        (_e, out) => {
+          try {
+            resolve((JSON.parse(out) as { sessions: Session[] }).sessions);
+          } catch (e) {
+            reject(e as Error);
+          }
+        },
+      ),
+    );
+    const same = together.find((s) => s.id === alone?.id);
+    expect(same?.verdict).toBe(alone?.verdict);
+    expect(same?.causes).toEqual(alone?.causes);
+    expect(same?.endsWaiting).toEqual(alone?.endsWaiting);
+  });
+
   it('has the killed worker only from agents-js, whose log just stops', () => {
     for (const d of dirs.filter((x) => x.startsWith('node-')))
       expect(existsSync(join(DIR, d, 'killed.start.log'))).toBe(true);

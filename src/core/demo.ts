@@ -138,6 +138,9 @@ export function demoScript(): DemoLine[] {
     }),
   );
   pyl(11200, py('DEBUG', 'user turn committed', { source: 'stt' }));
+  // Ten seconds of dead air later the caller gives up, as livekit-agents logs a hang-up.
+  pyl(21000, py('DEBUG', 'session closed', { reason: 'user_initiated', error: null }));
+  pyl(21010, py('INFO', 'process exiting', { reason: 'user hung up' }));
   return L.sort((a, b) => a.at - b.at);
 }
 

@@ -71,6 +71,24 @@ export class Pipeline {
   };
   /** Files a DEBUG (or finer) line was read from by the full path. */
   private readonly debugFiles = new Set<string>();
+  /**
+   * Reading history (no wall clock): each file's clock, the latest time read from it, by which its
+   * sessions' deadlines pass (SessionTracker.fileClock).
+   */
+  private readonly fileClocks = new Map<string, number>();
+  private readonly perFile: boolean;
+
+  /** `file`'s lines reached `t` (reading history). */
+  private fileTime(file: string, t: number): void {
+    const was = this.fileClocks.get(file);
+    if (was === undefined || t > was) {
+      this.fileClocks.set(file, t);
+      // One file's clock is the log's: the tracker looks them up from the second file on.
+      if (was === undefined && this.fileClocks.size === 2)
+        this.tracker.fileClock = (f) => this.fileClocks.get(f);
+      this.tracker.fileAdvanced(file);
+    }
+  }
   private readonly emit = (ev: AgentEvent): void => {
     const file = ev.evidence.file;
     this.fold(ev, file ? this.opts.live?.(file) : undefined);
@@ -82,6 +100,7 @@ export class Pipeline {
     if ((ev.level === 'debug' || ev.level === 'trace') && ev.evidence.file)
       this.debugFiles.add(ev.evidence.file);
     this.opts.onEvent?.(ev);
+    if (this.perFile && ev.evidence.file && ev.time === ev.time) this.fileTime(ev.evidence.file, ev.time);
     this.clock(ev.time);
     const change = this.tracker.ingest(ev, arrivedAt);
     this.opts.onFolded?.(ev, this.tracker.lastSession?.id);
@@ -98,9 +117,12 @@ export class Pipeline {
       this.events += n;
     },
     clock: this.logClock,
+    fileTime: (file, t) => {
+      if (this.perFile) this.fileTime(file, t);
+    },
     tick: (t) => {
       this.logClock.maxTime = t;
-      this.tick(t);
+      this.tick(t, true);
     },
     userTurn: (s, t, evidence) => {
       this.events++;
@@ -118,6 +140,7 @@ export class Pipeline {
 
   constructor(private readonly opts: PipelineOptions = {}) {
     this.tracker = new SessionTracker(opts.tracker);
+    this.perFile = !opts.wallClock;
   }
 
   /** Feed a batch of lines (from one or several files, in order per file). */
@@ -218,7 +241,7 @@ export class Pipeline {
   /** End of input: complete every held record, and let the log's last moment pass. */
   end(): void {
     for (const p of this.parsers.values()) p.flush(this.emit);
-    if (Number.isFinite(this.logClock.maxTime)) this.tick(this.logClock.maxTime);
+    if (Number.isFinite(this.logClock.maxTime)) this.tick(this.logClock.maxTime, true);
   }
 
   /**
@@ -236,15 +259,18 @@ export class Pipeline {
       const to = clockTo(c, t);
       if (to === to) {
         c.maxTime = to;
-        if (to - c.lastTick >= 1000 && !(to > (this.opts.wallClock?.() ?? to))) this.tick(to);
+        if (to - c.lastTick >= 1000 && !(to > (this.opts.wallClock?.() ?? to))) this.tick(to, true);
       }
     }
   }
 
-  /** Time passes (the clock in watch): deadlines that passed become findings. */
-  tick(now: number): void {
+  /**
+   * Time passes (the clock in watch): deadlines that passed become findings. `byLog`: the log's own
+   * clock ticked (reading history; see SessionTracker.tick).
+   */
+  tick(now: number, byLog = false): void {
     this.logClock.lastTick = now;
-    for (const change of this.tracker.tick(now)) this.report(change);
+    for (const change of this.tracker.tick(now, byLog)) this.report(change);
   }
 
   sessions(): SessionSummary[] {

@@ -47,6 +47,11 @@ export interface Session {
    * a clock that is off, old lines appended) cannot be answered before the lines after it arrive.
    */
   lag: number;
+  /**
+   * Reading history from several files (analyze): the file whose clock its deadlines wait for, when
+   * they passed on the log's clock but not yet on its own file's (see SessionTracker.tick).
+   */
+  parkedIn: string | undefined;
   /** The deadline this session is queued for in the timer heap, if any. */
   dueAt?: number;
   job?: string;
@@ -141,6 +146,7 @@ export function newSession(id: string, key: string): Session {
     pending: undefined,
     dueAt: undefined,
     lag: 0,
+    parkedIn: undefined,
     thinkingSince: undefined,
     rateLimitedSince: undefined,
     silenced: false,

@@ -38,6 +38,40 @@ export class SessionTracker {
   /** The session the last event given to `ingest` went to (undefined when none took it). */
   lastSession: Session | undefined;
 
+  /**
+   * Reading history (analyze): each file's clock, the latest time read from it. A session's
+   * deadlines then pass by its own file's clock, not by the latest time of every file read: another
+   * log's later lines say nothing of this agent (a log of another day, another worker, another run),
+   * and a log gives one verdict whatever else is read with it. Undefined: one clock for all (watch).
+   */
+  fileClock: ((file: string) => number | undefined) | undefined;
+  /** Sessions waiting for their file's clock (Session.parkedIn), with their next deadline, by file. */
+  private readonly parked = new Map<string, Map<Session, number>>();
+  /** Files whose clock moved since the last tick. */
+  private readonly advanced = new Set<string>();
+
+  /** `file`'s clock moved on: the sessions waiting for it are looked at again on the next tick. */
+  fileAdvanced(file: string): void {
+    if (this.parked.has(file)) this.advanced.add(file);
+  }
+
+  /** A parked session has a line again (perhaps of another file): its deadlines go back in the queue. */
+  private unpark(s: Session): void {
+    const next = this.unparked(s);
+    if (next !== undefined) arm(this.ctx, s, next);
+  }
+
+  /** Takes a session out of the parked ones; its next deadline. */
+  private unparked(s: Session): number | undefined {
+    const file = s.parkedIn as string;
+    const m = this.parked.get(file);
+    const next = m?.get(s);
+    m?.delete(s);
+    if (m?.size === 0) this.parked.delete(file);
+    s.parkedIn = undefined;
+    return next;
+  }
+
   /** Lines no session could be given to (worker chatter, garbage): counted, not kept. */
   get unattributed(): number {
     return this.attribution.unattributed;
@@ -60,6 +94,7 @@ export class SessionTracker {
       a.touch(known, ev);
       this.lastSession = known;
       if (arrivedAt !== undefined && ev.time === ev.time) known.lag = arrivedAt - ev.time;
+      if (known.parkedIn !== undefined) this.unpark(known);
       return NO_CHANGE;
     }
     const s = a.attribute(ev);
@@ -67,6 +102,7 @@ export class SessionTracker {
     this.lastSession = s;
     a.touch(s, ev);
     if (arrivedAt !== undefined && ev.time === ev.time) s.lag = arrivedAt - ev.time;
+    if (s.parkedIn !== undefined) this.unpark(s);
     if (ev.kind === 'log') return NO_CHANGE;
     const change = this.fresh(s);
     // A session that ends first lets pass the deadlines it had before its end, by its own time: the
@@ -205,6 +241,7 @@ export class SessionTracker {
   /** A chatter line at `t`: the session's span reaches it. */
   spanTo(s: Session, t: number): void {
     spanTo(s, t);
+    if (s.parkedIn !== undefined) this.unpark(s);
   }
 
   /**
@@ -219,6 +256,7 @@ export class SessionTracker {
     via: 'marker' | 'item' = 'marker',
   ): Change {
     spanTo(s, time);
+    if (s.parkedIn !== undefined) this.unpark(s);
     foldMarker(s, kind, time, via, this.fresh(s));
     return this.changed();
   }
@@ -229,6 +267,7 @@ export class SessionTracker {
    */
   ingestUserTurn(s: Session, time: number, evidence: Evidence): Change {
     spanTo(s, time);
+    if (s.parkedIn !== undefined) this.unpark(s);
     this.fresh(s);
     foldUserTurn(this.ctx, s, time, evidence);
     return this.changed();
@@ -240,6 +279,7 @@ export class SessionTracker {
    */
   ingestMetrics(s: Session, time: number, m: TurnMetrics, evidence: Evidence): Change {
     spanTo(s, time);
+    if (s.parkedIn !== undefined) this.unpark(s);
     foldMetrics(this.ctx, s, time, m, evidence, this.fresh(s));
     return this.changed();
   }
@@ -249,16 +289,45 @@ export class SessionTracker {
   /**
    * Time passes: findings that are the absence of something (an answer, an end to thinking, any
    * output) fire when their deadline passes. `now` is the log's time in analyze, the clock in watch.
+   * `byLog`: the log's own clock ticked (reading history): each session's deadlines then pass by its
+   * own file's clock (see fileClock); a caller that says what time it is passes them all.
    */
-  tick(now: number): Change[] {
+  tick(now: number, byLog = false): Change[] {
     const changes: Change[] = [];
     this.ctx.presence.tick(this.ctx, now, changes);
     const timers = this.ctx.timers;
+    for (const file of byLog ? this.advanced : this.parked.keys()) {
+      const m = this.parked.get(file);
+      if (!m) continue;
+      this.parked.delete(file);
+      for (const [s, next] of m) {
+        s.parkedIn = undefined;
+        arm(this.ctx, s, next);
+      }
+    }
+    this.advanced.clear();
+    const clockOf = byLog ? this.fileClock : undefined;
     for (let s = timers.popDue(now); s; s = timers.popDue(now)) {
       s.dueAt = undefined;
-      // Its timers, at the time its lines had reached when `now` came (see Session.lag).
-      const next = this.timersOf(s, now - s.lag, this.fresh(s));
-      if (next !== undefined) arm(this.ctx, s, next);
+      // All its timers are looked at now: a deadline it waited with is among them.
+      if (s.parkedIn !== undefined) this.unparked(s);
+      // Its timers, at the time its lines had reached when `now` came (see Session.lag), and no
+      // later than its own file's clock (see fileClock).
+      let at = now - s.lag;
+      const own = clockOf && s.lastFile !== undefined ? clockOf(s.lastFile) : undefined;
+      const capped = own !== undefined && own < at;
+      if (capped) at = own;
+      const next = this.timersOf(s, at, this.fresh(s));
+      if (next !== undefined) {
+        if (capped && next + s.lag <= now) {
+          // Due by the log's clock, not yet by its file's: it waits for a line of its own.
+          const file = s.lastFile as string;
+          let m = this.parked.get(file);
+          if (!m) this.parked.set(file, (m = new Map()));
+          m.set(s, next);
+          s.parkedIn = file;
+        } else arm(this.ctx, s, next);
+      }
       const change = this.changed();
       if (change.created.length || change.escalated.length) changes.push(change);
     }

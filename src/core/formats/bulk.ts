@@ -122,6 +122,8 @@ export interface BulkHooks<S> {
   /** `n` chatter lines were read (each an event nobody reads but for its time). */
   counted(n: number): void;
   clock: LogClock;
+  /** The lines of `file` read so far reached `t` (before a tick, and at the end of a scan). */
+  fileTime(file: string, t: number): void;
   /** Log time reached `t`, a second after the last tick: tick (as emit would before the line). */
   tick(t: number): void;
   /** A user's turn end of `s` at `t`, with its evidence (the clock has already moved to its time). */
@@ -302,6 +304,8 @@ export class BulkReader<S> {
     const full = r.full;
     let fi = 0;
     let sawDebug = this.sawDebug;
+    // The latest time of this file's lines taken here (its clock, told before a tick and at the end).
+    let fileMax = Number.NEGATIVE_INFINITY;
     for (; ; k++) {
       const b = k * REC_I32;
       // A line between the last one taken and this record has none: it takes the full path, or
@@ -349,12 +353,14 @@ export class BulkReader<S> {
         format === 4
           ? this.dayTime(f64[k * REC_F64 + REC_TIME] as number)
           : (f64[k * REC_F64 + REC_TIME] as number);
+      if (t > fileMax) fileMax = t;
       // The clock moves before the line, as `emit` moves it; a tick may change attribution.
       if (t > clock.maxTime || clock.ahead === clock.ahead) {
         const to = clockTo(clock, t);
         if (to !== to) {
           // it stays
         } else if (to - clock.lastTick >= 1000) {
+          hooks.fileTime(this.file, fileMax);
           hooks.tick(to);
           const e = hooks.epoch();
           if (e !== epoch) {
@@ -389,6 +395,7 @@ export class BulkReader<S> {
     this.cursor = k;
     this.taken = taken;
     this.sawDebug = sawDebug;
+    if (fileMax > Number.NEGATIVE_INFINITY) hooks.fileTime(this.file, fileMax);
     if (taken > 0) {
       this.lastTime = lastTime;
       hooks.counted(chatter);
