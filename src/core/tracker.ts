@@ -61,6 +61,23 @@ export class SessionTracker {
     if (next !== undefined) arm(this.ctx, s, next);
   }
 
+  /** Due by the log's clock at `next`, not yet by its file's: it waits for a line of its own. */
+  private park(s: Session, next: number): void {
+    const file = s.lastFile as string;
+    let m = this.parked.get(file);
+    if (!m) this.parked.set(file, (m = new Map()));
+    m.set(s, next);
+    s.parkedIn = file;
+  }
+
+  /** `ev` (read at `arrivedAt` when watching) went to `s`. */
+  private took(s: Session, ev: AgentEvent, arrivedAt: number | undefined): void {
+    this.attribution.touch(s, ev);
+    this.lastSession = s;
+    if (arrivedAt !== undefined && ev.time === ev.time) s.lag = arrivedAt - ev.time;
+    if (s.parkedIn !== undefined) this.unpark(s);
+  }
+
   /** Takes a session out of the parked ones; its next deadline. */
   private unparked(s: Session): number | undefined {
     const file = s.parkedIn as string;
@@ -91,18 +108,12 @@ export class SessionTracker {
     const a = this.attribution;
     const known = a.known(ev);
     if (known !== undefined) {
-      a.touch(known, ev);
-      this.lastSession = known;
-      if (arrivedAt !== undefined && ev.time === ev.time) known.lag = arrivedAt - ev.time;
-      if (known.parkedIn !== undefined) this.unpark(known);
+      this.took(known, ev, arrivedAt);
       return NO_CHANGE;
     }
     const s = a.attribute(ev);
     if (!s) return NO_CHANGE;
-    this.lastSession = s;
-    a.touch(s, ev);
-    if (arrivedAt !== undefined && ev.time === ev.time) s.lag = arrivedAt - ev.time;
-    if (s.parkedIn !== undefined) this.unpark(s);
+    this.took(s, ev, arrivedAt);
     if (ev.kind === 'log') return NO_CHANGE;
     const change = this.fresh(s);
     // A session that ends first lets pass the deadlines it had before its end, by its own time: the
@@ -255,8 +266,7 @@ export class SessionTracker {
     time: number,
     via: 'marker' | 'item' = 'marker',
   ): Change {
-    spanTo(s, time);
-    if (s.parkedIn !== undefined) this.unpark(s);
+    this.spanTo(s, time);
     foldMarker(s, kind, time, via, this.fresh(s));
     return this.changed();
   }
@@ -266,8 +276,7 @@ export class SessionTracker {
    * event (which nothing else of is read), without building one.
    */
   ingestUserTurn(s: Session, time: number, evidence: Evidence): Change {
-    spanTo(s, time);
-    if (s.parkedIn !== undefined) this.unpark(s);
+    this.spanTo(s, time);
     this.fresh(s);
     foldUserTurn(this.ctx, s, time, evidence);
     return this.changed();
@@ -278,8 +287,7 @@ export class SessionTracker {
    * (its metrics and evidence are all that is read of it), without building one.
    */
   ingestMetrics(s: Session, time: number, m: TurnMetrics, evidence: Evidence): Change {
-    spanTo(s, time);
-    if (s.parkedIn !== undefined) this.unpark(s);
+    this.spanTo(s, time);
     foldMetrics(this.ctx, s, time, m, evidence, this.fresh(s));
     return this.changed();
   }
@@ -319,14 +327,8 @@ export class SessionTracker {
       if (capped) at = own;
       const next = this.timersOf(s, at, this.fresh(s));
       if (next !== undefined) {
-        if (capped && next + s.lag <= now) {
-          // Due by the log's clock, not yet by its file's: it waits for a line of its own.
-          const file = s.lastFile as string;
-          let m = this.parked.get(file);
-          if (!m) this.parked.set(file, (m = new Map()));
-          m.set(s, next);
-          s.parkedIn = file;
-        } else arm(this.ctx, s, next);
+        if (capped && next + s.lag <= now) this.park(s, next);
+        else arm(this.ctx, s, next);
       }
       const change = this.changed();
       if (change.created.length || change.escalated.length) changes.push(change);
