@@ -73,7 +73,9 @@ export class DeadlineHeap<T extends { dueAt?: number }> {
         item = this.items[0] as T;
         this.removeTop();
       }
-      if (item.dueAt === at) return item;
+      // (undefined first: a comparison that only ever sees numbers stays a number compare)
+      const due = item.dueAt;
+      if (due !== undefined && due === at) return item;
     }
   }
 

@@ -140,8 +140,11 @@ export interface BulkHooks<S> {
 /** A chunk's records, and what their ids mean (the definitions of the chunk already applied). */
 export interface ChunkRecords extends Records {
   space: IdSpace;
-  /** Lines without a record whose event the prefetch worker made (by their start, ascending). */
-  full?: Prepared[];
+  /**
+   * Lines without a record whose event the prefetch worker made (by their start, ascending). Always
+   * present, so that every chunk's records have one shape (the bulk loop stays optimized).
+   */
+  full: Prepared[] | undefined;
 }
 
 /**
@@ -193,7 +196,15 @@ export function classifyHere(
   if (c === null || to > c.inCap) return null;
   const r = c.classify(buf, from, to, limit, formats);
   define(here, r);
-  return { space: here, count: r.count, i32: r.i32, f64: r.f64, text: r.text, textUsed: r.textUsed };
+  return {
+    space: here,
+    count: r.count,
+    i32: r.i32,
+    f64: r.f64,
+    text: r.text,
+    textUsed: r.textUsed,
+    full: undefined,
+  };
 }
 
 /** Is the WebAssembly classifier here? (Without it analyze reads every line by the full path.) */
@@ -215,6 +226,11 @@ export class BulkReader<S> {
   /** A DEBUG (or finer) line was taken. */
   sawDebug = false;
   private chunk = -1;
+  /** The last line foldPrepared folded: its time, as it dated it, and its lines. */
+  private preparedTime = Number.NaN;
+  private preparedLines = 0;
+  /** Where foldPrepared looks in the chunk's `full` (the first not folded yet). */
+  private preparedAt = 0;
   private recs: ChunkRecords | null = null;
   private cursor = 0;
   /** Per owner id: the session it was approved for, and at which epoch (of `trustSpace`'s generation). */
@@ -276,19 +292,12 @@ export class BulkReader<S> {
       this.recs =
         pre !== undefined ? pre : classifyHere(buf, from, to, Math.min(maxLine, MAX_BULK_LINE), this.flags);
       this.cursor = 0;
+      this.preparedAt = 0;
     }
     const r = this.recs;
     if (r === null) return from;
     const space = r.space;
-    if (this.trustSpace !== space || this.trustGen !== space.generation) {
-      this.trustSpace = space;
-      this.trustGen = space.generation;
-      // Dense (ids are approved in any order: reads stay fast), and as large as the ids a file
-      // uses: a reader per file, and a directory may hold thousands of one-job files.
-      this.trustS = [];
-      this.trustEpoch = new Float64Array(0);
-      this.trustFor(space.owners.length);
-    }
+    this.trustIn(space);
     const { i32, f64, count } = r;
     let trustS = this.trustS;
     let trustEpoch = this.trustEpoch;
@@ -301,8 +310,6 @@ export class BulkReader<S> {
     let taken = 0;
     let chatter = 0;
     let lastTime = this.parser.lastTime();
-    const full = r.full;
-    let fi = 0;
     let sawDebug = this.sawDebug;
     // The latest time of this file's lines taken here (its clock, told before a tick and at the end).
     let fileMax = Number.NEGATIVE_INFINITY;
@@ -311,30 +318,20 @@ export class BulkReader<S> {
       // A line between the last one taken and this record has none: it takes the full path, or
       // is folded here when the worker read it so.
       if (k >= count || i32[b + REC_START] !== pos) {
-        if (full === undefined) break;
-        while (fi < full.length && (full[fi] as Prepared).start < pos) fi++;
-        const p = full[fi];
-        if (p === undefined || p.start !== pos) break;
-        const ev = p.ev;
-        const format = FORMAT_NUMBER[ev.format];
-        if (format === undefined) break;
-        fi++;
-        // As FileParser.push / hold date it, and as lineEvent / evidenceOf place its evidence.
-        if (p.dayMs !== undefined) ev.time = this.dayTime(p.dayMs);
-        if (ev.time !== ev.time) ev.time = lastTime;
-        else lastTime = ev.time;
-        ev.evidence.file = this.file;
-        ev.evidence.line = line + taken + 1;
-        ev.evidence.offset = offset + (pos - from);
-        this.parser.emit(ev);
-        folded++;
+        // Every statement here runs at the end of each chunk, when there is none too (the time
+        // unchanged, no lines): the loop is compiled with all of them, and the first such line,
+        // which may come long after, does not send it back to be compiled again.
+        const next = this.foldPrepared(r, pos, lastTime, line + taken + 1, offset + (pos - from));
+        lastTime = this.preparedTime;
+        taken += this.preparedLines;
         // Folding it may have changed attribution.
         epoch = hooks.epoch();
-        taken += p.lines;
-        if ((counts[format] as number) === 0) this.order.push(format);
-        counts[format] = (counts[format] as number) + 1;
-        pos = p.next;
         k--;
+        if (next < 0) {
+          k++;
+          break;
+        }
+        pos = next;
         continue;
       }
       const id = i32[b + REC_OWNER] as number;
@@ -388,7 +385,7 @@ export class BulkReader<S> {
       // A pino-pretty record spans its fields' lines too.
       taken += 1 + (i32[b + REC_MORE] as number);
       lastTime = t;
-      if ((counts[format] as number) === 0) this.order.push(format);
+      if ((counts[format] as number) === 0) this.firstOf(format);
       counts[format] = (counts[format] as number) + 1;
       pos = i32[b + REC_NEXT] as number;
     }
@@ -401,6 +398,61 @@ export class BulkReader<S> {
       hooks.counted(chatter);
     }
     return pos;
+  }
+
+  /**
+   * The line at `pos` when the worker read it by the full path (`r.full`), folded where the loop
+   * reached it (its evidence at `line` and `offset`): where the next record begins (its lines in
+   * `preparedLines`, its time in `preparedTime`), or -1 when there is none (the line takes the
+   * full path here).
+   */
+  private foldPrepared(r: ChunkRecords, pos: number, lastTime: number, line: number, offset: number): number {
+    this.preparedTime = lastTime;
+    this.preparedLines = 0;
+    const full = r.full;
+    if (full === undefined) return -1;
+    let fi = this.preparedAt;
+    if (fi > 0 && (full[fi - 1] as Prepared).start >= pos) fi = 0;
+    while (fi < full.length && (full[fi] as Prepared).start < pos) fi++;
+    this.preparedAt = fi;
+    const p = full[fi];
+    if (p === undefined || p.start !== pos) return -1;
+    const ev = p.ev;
+    const format = FORMAT_NUMBER[ev.format];
+    if (format === undefined) return -1;
+    this.preparedAt = fi + 1;
+    // As FileParser.push / hold date it, and as lineEvent / evidenceOf place its evidence.
+    if (p.dayMs !== undefined) ev.time = this.dayTime(p.dayMs);
+    if (ev.time !== ev.time) ev.time = lastTime;
+    this.preparedTime = ev.time;
+    // In the shape evidenceOf makes (the copy the worker posted has another, and the tracker reads
+    // every event's evidence).
+    ev.evidence = { file: this.file, line, offset, text: ev.evidence.text };
+    this.parser.emit(ev);
+    folded++;
+    if ((this.counts[format] as number) === 0) this.firstOf(format);
+    this.counts[format] = (this.counts[format] as number) + 1;
+    this.preparedLines = p.lines;
+    return p.next;
+  }
+
+  /** Owners are trusted per id space (and its generation); room for every id of `space`. */
+  private trustIn(space: IdSpace): void {
+    if (this.trustSpace !== space || this.trustGen !== space.generation) {
+      this.trustSpace = space;
+      this.trustGen = space.generation;
+      // Dense (ids are approved in any order: reads stay fast), and as large as the ids a file
+      // uses: a reader per file, and a directory may hold thousands of one-job files.
+      this.trustS = [];
+      this.trustEpoch = new Float64Array(0);
+    }
+    // Every id of this chunk is in range: a read past the end would undo the loop's optimization.
+    if (space.owners.length > this.trustEpoch.length) this.trustFor(space.owners.length);
+  }
+
+  /** The first record of `format` in this scan. */
+  private firstOf(format: number): void {
+    this.order.push(format);
   }
 
   /**

@@ -77,8 +77,34 @@ export function define(space: IdSpace, d: Definitions): void {
     space.owners = [];
     space.messages = [[], [], [], []];
   }
-  for (const [id, o] of d.owners) space.owners[id] = o;
-  for (const [format, id, m] of d.messages) (space.messages[format] as (Message | null)[])[id] = m;
+  for (const [id, o] of d.owners) space.owners[id] = o && ownerOf(o.job, o.roomSid, o.roomName, o.pid);
+  for (const [format, id, m] of d.messages)
+    (space.messages[format] as (Message | null)[])[id] = m && messageOf(m.kind, m.metrics);
+}
+
+// Definitions posted by the worker arrive as copies, whose shapes (and strings, not interned)
+// differ from those made here: the bulk loop, which reads both, would turn polymorphic and be
+// compiled again. Each is rebuilt here in the one shape, with the kinds' own literals.
+const KINDS: Record<Message['kind'], Message['kind']> = {
+  log: 'log',
+  agent_turn: 'agent_turn',
+  agent_speech: 'agent_speech',
+  user_turn_end: 'user_turn_end',
+  item: 'item',
+  metrics: 'metrics',
+};
+
+function messageOf(kind: Message['kind'], metrics: TurnMetrics['type'] | undefined): Message {
+  return { kind: KINDS[kind], metrics };
+}
+
+function ownerOf(
+  job: string,
+  roomSid: string | undefined,
+  roomName: string | undefined,
+  pid: number | undefined,
+): Owner {
+  return { job, roomSid, roomName, pid };
 }
 
 // A record, in i32 units (see scan.ts, REC).
@@ -359,7 +385,7 @@ export function theClassifier(): Classifier | null {
 
 /** A pino `msg` as the quick JSON path reads it: null when a rule reads the line's fields. */
 function pinoMessage(msg: string): Message | null {
-  return quickPinoMessage(msg) ? { kind: markerKind(msg) } : null;
+  return quickPinoMessage(msg) ? messageOf(markerKind(msg), undefined) : null;
 }
 
 // Python's records whose fields classify reads and the bulk reader folds too (as classify.ts names
@@ -379,10 +405,10 @@ const METRICS_TYPE: Record<string, TurnMetrics['type']> = {
  * and markers; a conversation item or metrics record, whose fields the classifier reads; else null.
  */
 function pyJsonMessage(msg: string): Message | null {
-  if (!FIELD_MESSAGE.test(msg)) return { kind: markerKind(msg) };
-  if (msg === PY_ITEM) return { kind: 'item' };
+  if (!FIELD_MESSAGE.test(msg)) return messageOf(markerKind(msg), undefined);
+  if (msg === PY_ITEM) return messageOf('item', undefined);
   const type = PY_METRICS.exec(msg)?.[1];
-  if (type !== undefined) return { kind: 'metrics', metrics: METRICS_TYPE[type] };
+  if (type !== undefined) return messageOf('metrics', METRICS_TYPE[type]);
   return null;
 }
 
@@ -390,7 +416,7 @@ function pyJsonMessage(msg: string): Message | null {
 function pyMessage(region: string, loggerLen: number): Message | null {
   const message = region.slice(loggerLen + 3);
   if (FIELD_MESSAGE.test(message)) return null;
-  return { kind: markerKind(message.trimEnd()) };
+  return messageOf(markerKind(message.trimEnd()), undefined);
 }
 
 /** The owner of a dev-text job stamp (`"pid": …, "job_id": …, "room": …}`), as `extrasContext` reads it. */
