@@ -188,12 +188,7 @@ function prepare(
         n++;
       }
       if (q < to && buf[q] === 91) {
-        const lines = [line(pos, nl)];
-        for (let a = nl + 1; a < q;) {
-          const e = buf.indexOf(10, a);
-          lines.push(line(a, e));
-          a = e + 1;
-        }
+        const lines = n === 1 ? [line(pos, nl)] : linesOf(buf.toString('utf8', pos, q - 1));
         const got = parser.eventOf(lines);
         if (got !== undefined)
           (out ??= []).push({ start: pos, next: q, lines: n, ev: got.ev, dayMs: got.dayMs });
@@ -204,4 +199,22 @@ function prepare(
     pos = nl + 1;
   }
   return out;
+}
+
+/**
+ * The lines of a record's text, each as LazyLine gives it (without its \r, without colour codes):
+ * decoded at once, where a call a line cost more than the decoding. The same text as line by line:
+ * a \n byte is never part of a UTF-8 character, so a broken one before it is replaced alike.
+ */
+function linesOf(text: string): { file: string; line: number; offset: number; text: string }[] {
+  const out = [];
+  let a = 0;
+  for (;;) {
+    const e = text.indexOf('\n', a);
+    const end = e < 0 ? text.length : e;
+    const t = end > a && text.charCodeAt(end - 1) === 13 ? text.slice(a, end - 1) : text.slice(a, end);
+    out.push({ file: '', line: 0, offset: 0, text: stripAnsi(t) });
+    if (e < 0) return out;
+    a = e + 1;
+  }
 }
