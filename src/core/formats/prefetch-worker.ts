@@ -13,24 +13,36 @@ import {
   REC_PACKED,
   REC_START,
   theClassifier,
-  type Records,
 } from './classifier.js';
 import { FileParser } from './parser.js';
 import {
+  ADDED,
+  ADDING,
   C_BYTES,
   C_CANCEL,
   C_COUNT,
+  C_FROM,
   C_IDLE,
   C_JOB,
   C_POSTED,
+  C_PREPARED,
+  C_SEQ,
   C_STATE,
   C_TEXT,
+  FILLED,
+  FREE,
   SLOTS,
   slotLayout,
   type Job,
+  type Supplement,
 } from './prefetch-shared.js';
 
-const { control, port } = workerData as { control: SharedArrayBuffer; port: MessagePort };
+const { control, port, extra } = workerData as {
+  control: SharedArrayBuffer;
+  port: MessagePort;
+  /** Where Supplements go. */
+  extra: MessagePort;
+};
 const ctl = new Int32Array(control);
 const classifier = theClassifier();
 let data: SharedArrayBuffer | undefined;
@@ -38,14 +50,17 @@ let data: SharedArrayBuffer | undefined;
 let posted = -1;
 /**
  * Whether the worker reads the records it can by the full path (see `prepare`): DEADAIR_PREPARE=0
- * never, 1 always; by default only while it is ahead of the reader (half its slots or more are
- * filled), so that the work goes to whichever thread has time for it.
+ * never, 1 always as it fills a slot; by default as it fills one while it is ahead of the reader
+ * (half its slots or more are filled), and for filled slots the reader has not taken while it
+ * waits for a free one (`supplement`), so that the work goes to whichever thread has time for it.
+ * `idle`: only while it waits (what tests of that path set).
  */
 const PREPARE = process.env.DEADAIR_PREPARE;
+const SUPPLEMENT = PREPARE !== '0' && PREPARE !== '1';
 function prepareNow(): boolean {
-  if (PREPARE === '0' || PREPARE === '1') return PREPARE === '1';
+  if (PREPARE === '0' || PREPARE === '1' || PREPARE === 'idle') return PREPARE === '1';
   let filled = 0;
-  for (let s = 0; s < SLOTS; s++) if (Atomics.load(ctl, C_STATE + s) === 1) filled++;
+  for (let s = 0; s < SLOTS; s++) if (Atomics.load(ctl, C_STATE + s) !== FREE) filled++;
   return filled >= SLOTS / 2;
 }
 /** The full path, for lines read alone (FileParser.eventOf). */
@@ -79,13 +94,18 @@ function run(job: Job): boolean {
   const layout = slotLayout(job.chunk);
   let pos = job.pos;
   let atLineStart = true;
-  for (let slot = 0; ; slot = (slot + 1) % SLOTS) {
-    while (Atomics.load(ctl, C_STATE + slot) !== 0) {
+  for (let slot = 0, seq = 0; ; slot = (slot + 1) % SLOTS, seq++) {
+    while (Atomics.load(ctl, C_STATE + slot) !== FREE) {
       if (Atomics.load(ctl, C_CANCEL) >= job.id) return false;
-      // Every slot is full (this one is the oldest). The reader frees them in order: wait until
-      // half of them are free, so that it wakes this thread once every SLOTS / 2 chunks, not after
-      // each (a wake-up costs the reader a system call, and on a busy machine much more).
-      Atomics.wait(ctl, C_STATE + ((slot + SLOTS / 2 - 1) % SLOTS), 1);
+      // Every slot is full (this one is the oldest). Rather than wait, read the full-path lines of
+      // one the reader has not taken, which it would otherwise read itself.
+      if (SUPPLEMENT && job.formats === 15 && supplement(job, buf, layout, slot)) continue;
+      // The reader frees them in order: wait until half of them are free, so that it wakes this
+      // thread once every SLOTS / 2 chunks, not after each (a wake-up costs the reader a system
+      // call, and on a busy machine much more).
+      const half = C_STATE + ((slot + SLOTS / 2 - 1) % SLOTS);
+      const state = Atomics.load(ctl, half);
+      if (state !== FREE) Atomics.wait(ctl, half, state);
     }
     if (Atomics.load(ctl, C_CANCEL) >= job.id) return false;
     const base = slot * layout.size;
@@ -98,17 +118,21 @@ function run(job: Job): boolean {
       port.postMessage({ error: { message: err.message, code: err.code } });
       ctl[C_POSTED + slot] = 1;
       ctl[C_BYTES + slot] = -1;
-      Atomics.store(ctl, C_STATE + slot, 1);
+      ctl[C_PREPARED + slot] = 1;
+      ctl[C_SEQ + slot] = seq;
+      Atomics.store(ctl, C_STATE + slot, FILLED);
       Atomics.notify(ctl, C_STATE + slot);
       return true;
     }
     let count = 0;
     let textUsed = 0;
+    let prepared = 1;
     ctl[C_POSTED + slot] = 0;
     if (n > 0 && classifier !== null) {
       // The first line starts after the partial one the chunk before ended in.
       const nl = atLineStart ? -1 : bytes.indexOf(10);
       const from = atLineStart ? 0 : nl < 0 || nl >= n ? n : nl + 1;
+      ctl[C_FROM + slot] = from;
       try {
         const r = classifier.classify(bytes, from, n, job.limit, job.formats);
         count = r.count;
@@ -116,7 +140,10 @@ function run(job: Job): boolean {
         textUsed = r.textUsed;
         new Uint8Array(buf, base + layout.texts, textUsed).set(r.text.subarray(0, textUsed));
         // Every layout read (no forced format): the lines without a record are read here too.
-        const full = job.formats === 15 && prepareNow() ? prepare(bytes, from, n, job.limit, r) : undefined;
+        const now = job.formats === 15 && prepareNow();
+        const full = now ? prepare(bytes, from, n, job.limit, r.i32, r.count) : undefined;
+        // Read later, while waiting for a free slot, if there is time (see supplement).
+        if (!now && SUPPLEMENT && job.formats === 15) prepared = 0;
         if (r.owners.length > 0 || r.messages.length > 0 || r.generation !== posted || full) {
           port.postMessage({ generation: r.generation, owners: r.owners, messages: r.messages, full });
           posted = r.generation;
@@ -125,6 +152,7 @@ function run(job: Job): boolean {
       } catch {
         // Not classified (a bug): its lines take the full path, and the tables start afresh.
         count = 0;
+        prepared = 1;
         classifier.invalidate();
       }
       atLineStart = bytes[n - 1] === 10;
@@ -132,11 +160,51 @@ function run(job: Job): boolean {
     ctl[C_BYTES + slot] = n;
     ctl[C_COUNT + slot] = count;
     ctl[C_TEXT + slot] = textUsed;
+    ctl[C_PREPARED + slot] = n > 0 && count >= 0 ? prepared : 1;
+    ctl[C_SEQ + slot] = seq;
     pos += n;
-    Atomics.store(ctl, C_STATE + slot, 1);
+    Atomics.store(ctl, C_STATE + slot, FILLED);
     Atomics.notify(ctl, C_STATE + slot);
     if (n === 0) return true;
   }
+}
+
+/**
+ * Reads the full-path lines of one filled slot the reader has not taken (the newest first: the
+ * reader comes to it last) and posts them as a Supplement; false when there is none. `next` is the
+ * slot the worker waits to fill.
+ */
+function supplement(job: Job, buf: SharedArrayBuffer, layout: ReturnType<typeof slotLayout>, next: number): boolean {
+  for (let k = 1; k <= SLOTS; k++) {
+    const s = (next - k + SLOTS) % SLOTS;
+    if (ctl[C_PREPARED + s] !== 0 || Atomics.load(ctl, C_STATE + s) !== FILLED) continue;
+    // The reader may take it at this moment: whoever moves it out of FILLED first has it.
+    if (Atomics.compareExchange(ctl, C_STATE + s, FILLED, ADDING) !== FILLED) continue;
+    const base = s * layout.size;
+    const n = ctl[C_BYTES + s] as number;
+    const count = ctl[C_COUNT + s] as number;
+    let full: Prepared[] | undefined;
+    try {
+      full = prepare(
+        new Uint8Array(buf, base, n),
+        ctl[C_FROM + s] as number,
+        n,
+        job.limit,
+        new Int32Array(buf, base + layout.bytes, count * REC_I32),
+        count,
+      );
+    } catch {
+      // Not read here (a bug): the reader reads those lines itself.
+      full = undefined;
+    }
+    const message: Supplement = { job: job.id, seq: ctl[C_SEQ + s] as number, full };
+    extra.postMessage(message);
+    ctl[C_PREPARED + s] = 1;
+    Atomics.store(ctl, C_STATE + s, ADDED);
+    Atomics.notify(ctl, C_STATE + s);
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -151,12 +219,12 @@ function prepare(
   from: number,
   to: number,
   limit: number,
-  r: Records,
+  i32: Int32Array,
+  count: number,
 ): Prepared[] | undefined {
   let out: Prepared[] | undefined;
-  const i32 = r.i32;
   // A chunk of another layout (its first line, or its first record, not pino-pretty) is not read.
-  const first = r.count > 0 ? ((i32[REC_PACKED] as number) >> 2) & REC_FORMAT_MASK : 0;
+  const first = count > 0 ? ((i32[REC_PACKED] as number) >> 2) & REC_FORMAT_MASK : 0;
   if (bytes[from] !== 91 && first !== 4) return undefined;
   let k = 0;
   let pos = from;
@@ -167,7 +235,7 @@ function prepare(
     return { file: '', line: 0, offset: 0, text: stripAnsi(buf.toString('utf8', start, end)) };
   };
   while (pos < to) {
-    if (k < r.count && i32[k * REC_I32 + REC_START] === pos) {
+    if (k < count && i32[k * REC_I32 + REC_START] === pos) {
       pos = i32[k * REC_I32 + REC_NEXT] as number;
       k++;
       continue;

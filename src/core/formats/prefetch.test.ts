@@ -6,10 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: the benchmark's generator is plain JavaScript
-import { jsonLines, textLines } from '../../../bench/generate.mjs';
+import { jsonLines, prettyLines, textLines } from '../../../bench/generate.mjs';
+import { stripAnsi } from '../logs/lines.js';
 import { classifyHere, type ChunkRecords } from './bulk.js';
 import { REC_F64, REC_I32, REC_OWNER, REC_MSG } from './classifier.js';
+import { FileParser } from './parser.js';
 import { readAhead } from './prefetch.js';
+
+// The worker reads full-path lines only while it waits for a free slot (the path a slow reader
+// leaves it time for; as it fills a slot when ahead is test/bulk.test.ts). Read when it starts.
+process.env.DEADAIR_PREPARE = 'idle';
 
 const dir = mkdtempSync(join(tmpdir(), 'deadair-prefetch-'));
 
@@ -81,6 +87,53 @@ describe('reading ahead', () => {
     writeFileSync(text, take(textLines(4), 20_000));
     expect(check(text, 8192, 3)).toBe(3);
     expect(check(text, 8192)).toBe(Math.ceil(readFileSync(text).length / 8192));
+  });
+
+  it('reads the full-path lines of chunks the reader has not taken while it waits, as the full path reads them here', () => {
+    const pretty = join(dir, 'd.pretty.log');
+    writeFileSync(pretty, take(prettyLines(6), 30_000));
+    const bytes = readFileSync(pretty);
+    const fd = openSync(pretty, 'r');
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    const parser = new FileParser('');
+    let supplemented = 0;
+    let events = 0;
+    try {
+      const chunk = 16 * 1024;
+      const reader = readAhead(fd, 0, chunk, 16384, 15);
+      if (!reader) throw new Error('no worker');
+      for (let pos = 0; ; ) {
+        const got = reader.next();
+        if (got === null) throw new Error('the worker stopped answering');
+        if (got.length === 0) break;
+        const full = (reader.records(got) as ChunkRecords).full;
+        if (full !== undefined) {
+          supplemented++;
+          for (const p of full) {
+            // A whole record of this chunk, starting a line, that the full path reads alike here.
+            expect(got[p.start]).toBe(91);
+            expect(p.start === 0 || got[p.start - 1] === 10).toBe(true);
+            expect(got[p.next - 1]).toBe(10);
+            const lines = got
+              .toString('utf8', p.start, p.next - 1)
+              .split('\n')
+              .map((t) => ({ file: '', line: 0, offset: 0, text: stripAnsi(t) }));
+            expect(lines.length).toBe(p.lines);
+            expect(p.ev).toEqual(parser.eventOf(lines)?.ev);
+            events++;
+          }
+        }
+        expect(got.equals(bytes.subarray(pos, pos + got.length))).toBe(true);
+        pos += got.length;
+        // A slow reader: the worker fills every slot and waits.
+        Atomics.wait(pause, 0, 0, 5);
+      }
+      reader.close();
+    } finally {
+      closeSync(fd);
+    }
+    expect(supplemented).toBeGreaterThan(5);
+    expect(events).toBeGreaterThan(20);
   });
 
   it('reads one file at a time', () => {

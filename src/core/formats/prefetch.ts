@@ -12,18 +12,24 @@ import { PREFETCH_WORKER } from '../wasm/worker.generated.js';
 import type { ChunkRecords, Prepared } from './bulk.js';
 import { define, newIdSpace, REC_F64, REC_I32, type Definitions, type IdSpace } from './classifier.js';
 import {
+  ADDED,
   C_BYTES,
   C_CANCEL,
   C_COUNT,
   C_IDLE,
   C_JOB,
   C_POSTED,
+  C_SEQ,
   C_STATE,
   C_TEXT,
   CONTROL_WORDS,
+  FILLED,
+  FREE,
   SLOTS,
   slotLayout,
+  TAKEN,
   type Job,
+  type Supplement,
 } from './prefetch-shared.js';
 
 /** How long to wait for the worker before reading on this thread instead. */
@@ -50,6 +56,10 @@ class Prefetcher {
   private readonly worker: Worker;
   readonly ctl: Int32Array;
   readonly port: MessagePort;
+  /** Where the worker's Supplements come. */
+  readonly extra: MessagePort;
+  /** Supplements received before their slot was read, by job and chunk number. */
+  readonly early = new Map<string, Prepared[] | undefined>();
   data: SharedArrayBuffer | undefined;
   private jobs = 0;
   /** A job was stopped part way: the worker must be idle before the next one starts. */
@@ -64,11 +74,13 @@ class Prefetcher {
     // This thread must be allowed to wait (a browser's main thread is not): throws if not.
     Atomics.wait(new Int32Array(control), C_CANCEL, -1, 0);
     const { port1, port2 } = new MessageChannel();
+    const extra = new MessageChannel();
     this.worker = new Worker(PREFETCH_WORKER, {
       eval: true,
-      workerData: { control, port: port2 },
-      transferList: [port2],
+      workerData: { control, port: port2, extra: extra.port2 },
+      transferList: [port2, extra.port2],
     });
+    this.extra = extra.port1;
     // It never keeps the process alive, and it is never waited for.
     this.worker.unref();
     this.worker.on('error', () => {
@@ -93,6 +105,8 @@ class Prefetcher {
       this.stopped = false;
       // What it posted for chunks of that job that were never read.
       while (receiveMessageOnPort(this.port) !== undefined);
+      while (receiveMessageOnPort(this.extra) !== undefined);
+      this.early.clear();
     }
     const layout = slotLayout(chunk);
     let grown: SharedArrayBuffer | undefined;
@@ -100,7 +114,7 @@ class Prefetcher {
       grown = new SharedArrayBuffer(layout.size * SLOTS);
       this.data = grown;
     }
-    for (let s = 0; s < SLOTS; s++) ctl[C_STATE + s] = 0;
+    for (let s = 0; s < SLOTS; s++) ctl[C_STATE + s] = FREE;
     const job: Job = { id: ++this.jobs, fd, pos, chunk, limit, formats };
     if (grown) job.data = grown;
     this.port.postMessage(job);
@@ -141,13 +155,23 @@ class Reader implements ChunkReader {
     this.release();
     const slot = this.slot;
     const deadline = Date.now() + PATIENCE_MS;
-    while (Atomics.load(ctl, C_STATE + slot) !== 1) {
+    let added = false;
+    for (;;) {
+      const state = Atomics.load(ctl, C_STATE + slot);
+      // Taken from the worker's hands: it may be adding to a FILLED slot at this moment.
+      if (state === FILLED && Atomics.compareExchange(ctl, C_STATE + slot, FILLED, TAKEN) === FILLED) break;
+      if (state === ADDED) {
+        Atomics.store(ctl, C_STATE + slot, TAKEN);
+        added = true;
+        break;
+      }
       if (this.p.broken || Date.now() > deadline) {
         this.p.broken = true;
         this.stop(true);
         return null;
       }
-      Atomics.wait(ctl, C_STATE + slot, 0, 100);
+      // Not filled yet, or the worker is adding to it (a few milliseconds).
+      if (state !== FILLED) Atomics.wait(ctl, C_STATE + slot, state, 100);
     }
     const bytes = ctl[C_BYTES + slot] as number;
     let posted: unknown;
@@ -166,7 +190,8 @@ class Reader implements ChunkReader {
       throw Object.assign(new Error(e.message), { code: e.code });
     }
     if (posted !== undefined) define(this.p.space, posted as Definitions);
-    const full = (posted as { full?: Prepared[] } | undefined)?.full;
+    let full = (posted as { full?: Prepared[] } | undefined)?.full;
+    if (added) full = this.supplement(ctl[C_SEQ + slot] as number);
     this.held = slot;
     this.slot = (slot + 1) % SLOTS;
     if (bytes === 0) {
@@ -191,6 +216,26 @@ class Reader implements ChunkReader {
     return this.current;
   }
 
+  /** The worker's Supplement for chunk `seq` of this job (it was posted before the slot was ADDED). */
+  private supplement(seq: number): Prepared[] | undefined {
+    const early = this.p.early;
+    const key = `${this.id}/${seq}`;
+    if (early.has(key)) {
+      const full = early.get(key);
+      early.delete(key);
+      return full;
+    }
+    for (let m = receiveMessageOnPort(this.p.extra); m !== undefined; m = receiveMessageOnPort(this.p.extra)) {
+      const s = m.message as Supplement;
+      if (s.job === this.id && s.seq === seq) return s.full;
+      // Another chunk's, read ahead of this one (the worker takes the newest first); a stopped
+      // job's are dropped.
+      if (s.job === this.id) early.set(`${s.job}/${s.seq}`, s.full);
+    }
+    // Never happens: the worker posts before it marks the slot.
+    return undefined;
+  }
+
   records(buf: Buffer): ChunkRecords | null | undefined {
     return buf === this.current ? this.currentRecords : undefined;
   }
@@ -203,7 +248,7 @@ class Reader implements ChunkReader {
   private release(): void {
     if (this.held < 0) return;
     const ctl = this.p.ctl;
-    Atomics.store(ctl, C_STATE + this.held, 0);
+    Atomics.store(ctl, C_STATE + this.held, FREE);
     Atomics.notify(ctl, C_STATE + this.held);
     this.held = -1;
   }
