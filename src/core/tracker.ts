@@ -304,16 +304,18 @@ export class SessionTracker {
     const changes: Change[] = [];
     this.ctx.presence.tick(this.ctx, now, changes);
     const timers = this.ctx.timers;
-    for (const file of byLog ? this.advanced : this.parked.keys()) {
-      const m = this.parked.get(file);
-      if (!m) continue;
-      this.parked.delete(file);
-      for (const [s, next] of m) {
-        s.parkedIn = undefined;
-        arm(this.ctx, s, next);
+    // (Most ticks park nothing: a Set's clear makes a new table even when it is empty.)
+    if (this.parked.size !== 0)
+      for (const file of byLog ? this.advanced : this.parked.keys()) {
+        const m = this.parked.get(file);
+        if (!m) continue;
+        this.parked.delete(file);
+        for (const [s, next] of m) {
+          s.parkedIn = undefined;
+          arm(this.ctx, s, next);
+        }
       }
-    }
-    this.advanced.clear();
+    if (this.advanced.size !== 0) this.advanced.clear();
     const clockOf = byLog ? this.fileClock : undefined;
     for (let s = timers.popDue(now); s; s = timers.popDue(now)) {
       s.dueAt = undefined;

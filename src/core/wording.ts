@@ -73,8 +73,11 @@ let clockMinute = Number.NaN;
 let clockPrefix = '';
 
 function two(n: number): string {
-  return n < 10 && n >= 0 ? `0${n}` : String(n);
+  return (n | 0) === n && n >= 0 && n < 60 ? (TWO[n] as string) : n < 10 && n >= 0 ? `0${n}` : String(n);
 }
+
+/** "00" to "59": a summary names a second on every silence, without a number turned to text. */
+const TWO = Array.from({ length: 60 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
 
 function hhmmss(d: Date): string {
   if (Number.isNaN(d.getTime())) return '--:--:--';
