@@ -52,7 +52,7 @@ export class AlertPolicy {
   private readonly sessionSnooze = new Map<string, number>();
   /** Per session, the silences and consequences it alerted (what a root found later explains). */
   private readonly alertedEffects = new Map<string, Finding[]>();
-  /** Called with each alert's id as it is decided (the watcher journals it). */
+  /** Called with each finding's id as its alert is decided (the watcher journals it once shown). */
   onRaise?: (id: string) => void;
 
   constructor(private readonly opts: AlertPolicyOptions = {}) {
@@ -82,7 +82,7 @@ export class AlertPolicy {
     }
   }
 
-  /** Called with each alert as it is sent (the watcher journals it). */
+  /** Called with each alert as it is sent, before the caller shows it (the watcher journals it after). */
   onSend?: (alert: Alert, at: number) => void;
 
   /** No alerts until `until` (epoch ms) — for every session, or for one. */

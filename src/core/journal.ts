@@ -404,7 +404,8 @@ export class Journal {
     return this.fd !== undefined;
   }
 
-  private append(rec: JournalRecord): void {
+  /** Appends records in one write: a kill leaves all of them or none (a torn line at worst). */
+  private append(...recs: JournalRecord[]): void {
     if (this.fd === undefined) {
       if (this.failedAt === undefined || this.now() - this.failedAt < RETRY_MS) return;
       if (this.lockPath === undefined) {
@@ -418,7 +419,7 @@ export class Journal {
       if (!this.open()) return;
     }
     try {
-      this.write(this.fd as number, JSON.stringify(rec) + '\n');
+      this.write(this.fd as number, recs.map((r) => JSON.stringify(r) + '\n').join(''));
     } catch (e) {
       this.fail(e);
     }
@@ -445,6 +446,18 @@ export class Journal {
   /** An alert sent. */
   sent(a: SentAlert): void {
     this.append({ v: 1, t: 'sent', ...a });
+  }
+
+  /**
+   * Findings considered for an alert and the alerts sent, once those have been shown (see the
+   * watcher): one write, so a kill cannot keep a decision and drop what it sent.
+   */
+  alerts(decided: { id: string; at: number }[], sent: SentAlert[]): void {
+    if (decided.length === 0 && sent.length === 0) return;
+    this.append(
+      ...decided.map((d): JournalRecord => ({ v: 1, t: 'alert', id: d.id, at: d.at })),
+      ...sent.map((a): JournalRecord => ({ v: 1, t: 'sent', ...a })),
+    );
   }
 
   close(): void {

@@ -13,7 +13,7 @@ import type { Finding, Severity } from '../shared/types.js';
 import { AlertPolicy, type Alert, type AlertPolicyOptions } from './alerts.js';
 import type { CauseId } from '../shared/types.js';
 import type { Config } from './config.js';
-import { Journal, JournalBusy, readJournal } from './journal.js';
+import { Journal, JournalBusy, readJournal, type SentAlert } from './journal.js';
 import { fileDay } from './formats/record.js';
 import { zoneNotice } from './formats/zone.js';
 import { cutLinesText } from './logs/lines.js';
@@ -135,6 +135,23 @@ export function createWatcher(o: WatcherOptions): Watcher {
 
   let replaying = false;
   let journal: Journal | undefined;
+  // An alert is journalled once it has been shown, never before. The journal's record is what keeps
+  // a restart from raising it again, so a record written first and a kill before the alert reached
+  // the shells lost it for good: decided, never shown, and never raised again. Written after, a kill
+  // before the record leaves the lines that raised it unjournalled too (their batch follows them),
+  // so the restart reads them again and raises it. The price: a kill in the instant between showing
+  // an alert and recording it shows that one alert again after the restart — a crash may repeat the
+  // alert it was showing, and loses none.
+  let decided: { id: string; at: number }[] = [];
+  let sent: SentAlert[] = [];
+  /** Shows what the policy raised, then journals what it decided (alerts shown or not): one write. */
+  const show = (alerts: Alert[]) => {
+    for (const alert of alerts) emit({ type: 'alert', alert });
+    if (decided.length === 0 && sent.length === 0) return;
+    journal?.alerts(decided, sent);
+    decided = [];
+    sent = [];
+  };
   let batchEvents: AgentEvent[] = [];
   // Without a journal, sessions that ended long ago still keep their events for the timeline while
   // this watcher runs: in a scratch archive, removed when it stops.
@@ -184,7 +201,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
       }
       if (how === 'recovered') return;
       const alert = policy.consider(f, now());
-      if (alert) emit({ type: 'alert', alert });
+      show(alert ? [alert] : []);
     },
     onEvent: (ev) => {
       if (replaying || ev.kind === 'log') return;
@@ -241,8 +258,8 @@ export function createWatcher(o: WatcherOptions): Watcher {
       notice(
         `journal ${o.journal} compacted from ${mb(compacted.before)} to ${mb(compacted.after)} (findings, alerts, positions and the last ${Math.round(keepMs / 60_000)} min of events kept; older sessions are in the archive)`,
       );
-    policy.onRaise = (id) => journal?.alert(id, now());
-    policy.onSend = (a, at) => journal?.sent({ id: a.id, at, cause: a.finding.cause, title: a.title });
+    policy.onRaise = (id) => decided.push({ id, at: now() });
+    policy.onSend = (a, at) => sent.push({ id: a.id, at, cause: a.finding.cause, title: a.title });
   }
 
   /** Journal what the last lines of `file` produced, with the position they reached. */
@@ -353,7 +370,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
         for (const f of unsaid) blindSaid.add(f);
         if (unsaid.length > 0) emit({ type: 'notice', text: 'no user turn records', files: unsaid });
       }
-      for (const alert of policy.tick(at)) emit({ type: 'alert', alert });
+      show(policy.tick(at));
     }, tickMs);
   });
 
