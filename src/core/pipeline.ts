@@ -89,9 +89,10 @@ export class Pipeline {
       this.tracker.fileAdvanced(file);
     }
   }
-  private readonly emit = (ev: AgentEvent): void => {
+  /** A parser's event: read now, or at `readAt` when it was held for its continuation lines. */
+  private readonly emit = (ev: AgentEvent, readAt?: number): void => {
     const file = ev.evidence.file;
-    this.fold(ev, file ? this.opts.live?.(file) : undefined);
+    this.fold(ev, file ? (readAt ?? this.opts.live?.(file)) : undefined);
   };
 
   /** An event, read at `arrivedAt` as it was written (watching; see Session.lag), else undefined. */
@@ -228,6 +229,19 @@ export class Pipeline {
   /** Where a checkpoint of this file may stand: not past a record still held for continuation. */
   heldStart(file: string): { offset: number; line: number } | undefined {
     return this.parsers.get(file)?.heldStart();
+  }
+
+  /**
+   * Watching: when the earliest record still waiting for its continuation lines was read as it was
+   * written (undefined when none is). Had it been complete, it would have been folded then.
+   */
+  heldSince(): number | undefined {
+    let since: number | undefined;
+    for (const p of this.parsers.values()) {
+      const at = p.heldReadAt();
+      if (at !== undefined && (since === undefined || at < since)) since = at;
+    }
+    return since;
   }
 
   /** The source has no more bytes of this file for now: complete any held multi-line record. */

@@ -17,7 +17,7 @@ import { Journal, JournalBusy, readJournal, type SentAlert } from './journal.js'
 import { fileDay } from './formats/record.js';
 import { zoneNotice } from './formats/zone.js';
 import { cutLinesText } from './logs/lines.js';
-import { STDIN_NAME, tail } from './logs/tail.js';
+import { QUIET_MS, STDIN_NAME, tail } from './logs/tail.js';
 import type { SourcePosition, SourceProblem } from './logs/types.js';
 import { Pipeline } from './pipeline.js';
 import { SessionStore, type FindingVersion } from './store.js';
@@ -59,6 +59,11 @@ export interface WatcherOptions {
   now?: () => number;
   /** How often time passes for the detectors (default 250 ms). */
   tickMs?: number;
+  /**
+   * How long a file must stay quiet before a record it ended on is complete without the
+   * continuation lines a next write could bring (default QUIET_MS).
+   */
+  quietMs?: number;
   /** Sessions followed this long with no user turn record at all are named, once per file. */
   noTurnNoticeMs?: number;
   /** Sessions ended this long ago leave memory for the store's archive (default 10 min). */
@@ -313,11 +318,13 @@ export function createWatcher(o: WatcherOptions): Watcher {
       })
     : undefined;
 
+  const quietMs = o.quietMs ?? QUIET_MS;
   const t = tail({
     paths: o.paths,
     fromStart: o.fromStart,
     follow: true,
     positions,
+    quietMs,
     onLines: (lines) => {
       const at = now();
       if (!stdinLive && lines[0]?.file === STDIN_NAME) {
@@ -346,6 +353,21 @@ export function createWatcher(o: WatcherOptions): Watcher {
   let ticker: NodeJS.Timeout | undefined;
   const pruneMs = Math.min(60_000, Math.max(tickMs, retireAfterMs / 10));
   let lastPrune = now();
+  /**
+   * Where time stands for the detectors at `at`. A record read as it was written and still waiting
+   * for its continuation lines (a quiet period, at most) would have been folded when it was read:
+   * time waits there for it, so that an answer read 7.9 s after a turn is not called silent at 8 s
+   * because its fields come in the writer's next write. A file that keeps writing continuation
+   * lines holds it back a few quiet periods at most, and held back, it never goes back on a tick.
+   */
+  const heldBackMs = 4 * quietMs;
+  let detectorsAt = Number.NEGATIVE_INFINITY;
+  const detectorTime = (at: number): number => {
+    const held = pipeline.heldSince();
+    detectorsAt =
+      held === undefined ? at : Math.max(detectorsAt, Math.min(at, Math.max(held, at - heldBackMs)));
+    return detectorsAt;
+  };
   // Time passes for the detectors once what the files held at the start has been read: a backlog
   // read after a restart must answer its turns before the wall clock calls them silent.
   void t.ready.then(() => {
@@ -354,7 +376,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
     placeFiles();
     ticker = setInterval(() => {
       const at = now();
-      pipeline.tick(at);
+      pipeline.tick(detectorTime(at));
       // Sessions that ended long ago leave memory for the store's archive: a watcher that runs
       // for weeks stays bounded.
       if (at - lastPrune >= pruneMs) {

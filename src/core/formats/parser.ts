@@ -1,8 +1,9 @@
 // FileParser: turns the lines of one file into AgentEvents. It detects each line's format (or
 // uses the one forced by --format), joins continuation lines (pretty-printed fields, tracebacks,
 // wrapped extras) to the record they belong to, and keeps every line it cannot read as a raw event.
-// A record is held until the next header arrives or the source says the file is drained, so a
-// multi-line record is always complete when it is classified.
+// A record is held until the next line that does not continue it arrives, or the source says the
+// file is drained (watching: after a quiet period, logs/tail.ts), so a multi-line record is always
+// complete when it is classified.
 
 import type { AgentEvent, FormatId } from '../../shared/events.js';
 import { classify, classifyMarker, evidenceOf, lineEvent, MESSAGE_OF_INTEREST } from '../classify.js';
@@ -56,8 +57,16 @@ export interface FileParserOptions {
   onZone?: (shiftMs: number) => void;
 }
 
+/**
+ * Where a parser's events go. `readAt`: watching, when a record that was held for its continuation
+ * lines was read as it was written (its event is emitted later, when the record is complete).
+ */
+export type EmitEvent = (ev: AgentEvent, readAt?: number) => void;
+
 export class FileParser {
   private held: LogRecord | undefined;
+  /** When the held record was read as it was written (watching), else undefined. */
+  private heldAt: number | undefined;
   private heldFormat: TextFormat | 'json' | 'raw' = 'raw';
   private inTraceback = false;
   private moreChars = 0;
@@ -75,6 +84,11 @@ export class FileParser {
   }
   set zoneShiftMs(ms: number) {
     this.zone.shiftMs = ms;
+  }
+
+  /** Watching: when the record still waiting for its continuation lines was read, if it was read live. */
+  heldReadAt(): number | undefined {
+    return this.held ? this.heldAt : undefined;
   }
 
   /** Where the record still waiting for its continuation lines begins (a checkpoint must not pass it). */
@@ -194,7 +208,7 @@ export class FileParser {
     return this.bulkReader?.readAhead(fd, pos, chunk, maxLine);
   }
 
-  push(line: RawLine, emit: (ev: AgentEvent) => void): void {
+  push(line: RawLine, emit: EmitEvent): void {
     const text = line.text;
     if (this.held && this.continues(text)) {
       if (this.heldFormat === 'python-console') this.extras.feed(text);
@@ -245,16 +259,17 @@ export class FileParser {
   }
 
   /** Emits the held record, if any: call when the source is drained or at end of input. */
-  flush(emit: (ev: AgentEvent) => void): void {
+  flush(emit: EmitEvent): void {
     const r = this.held;
     if (!r) return;
+    const at = this.heldAt;
     this.held = undefined;
     this.inTraceback = false;
     this.moreChars = 0;
     let joined: ReturnType<typeof joinConsoleLines>;
     if (r.extrasText !== undefined) {
       if (!r.more) {
-        emit(r.marker ? classifyMarker(r) : lineEvent(r, 'log'));
+        emit(r.marker ? classifyMarker(r) : lineEvent(r, 'log'), at);
         return;
       }
       // Continuation lines after all: read the extras properly.
@@ -265,7 +280,7 @@ export class FileParser {
       }
     }
     if (r.format === 'raw') {
-      emit(classifyRaw(r));
+      emit(classifyRaw(r), at);
       return;
     }
     if (r.more && r.format === 'pino-pretty') {
@@ -294,7 +309,7 @@ export class FileParser {
         }
       }
     }
-    emit(classify(r));
+    emit(classify(r), at);
   }
 
   private hold(rec: LogRecord, kind: TextFormat | 'json' | 'raw'): void {
@@ -302,6 +317,7 @@ export class FileParser {
     if (Number.isNaN(rec.time)) rec.time = this.lastTime;
     else this.lastTime = rec.time;
     this.held = rec;
+    this.heldAt = this.opts.live?.();
     this.heldFormat = kind;
     this.inTraceback = false;
     this.extras.reset();

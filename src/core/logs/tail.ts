@@ -39,8 +39,14 @@ export interface TailOptions {
   onLines(lines: RawLine[]): void;
   /** Bytes of `file` read so far (analyze's progress: most lines never reach onLines). */
   onRead?(file: string, pos: number): void;
-  /** The file has no more bytes for now: a parser may complete a held multi-line record. */
+  /**
+   * The file has no more bytes for now: a parser may complete a held multi-line record. Following,
+   * once the file has stayed quiet for `quietMs` after its last bytes (a record's continuation lines
+   * may come in the writer's next write), and at once before it is rotated, truncated or deleted.
+   */
   onDrained?(file: string): void;
+  /** Following, how long a file (or stream) must stay quiet before it counts as drained (QUIET_MS). */
+  quietMs?: number;
   /** `ended`: standard input ended (following it, nothing more can come from it). */
   onFileEvent?(
     file: string,
@@ -64,6 +70,13 @@ export interface Tail {
 }
 
 const CHUNK = 64 * 1024;
+/**
+ * Following, how long a file or stream must stay quiet after its last bytes before it counts as
+ * drained: a writer may print a record's header and its continuation lines (pino-pretty's fields, a
+ * traceback) in separate writes, and the reader may read between them. Short beside any detector's
+ * threshold; long beside the moment between two writes of one record.
+ */
+export const QUIET_MS = 300;
 /**
  * Reading ahead on another thread (analyze), chunks of 256 KiB: fewer hand-overs between the
  * threads, and fewer lines split across two chunks (the bulk reader leaves those to the full path).
@@ -96,6 +109,8 @@ interface Source {
   ahead?: ChunkSource | null;
   aheadFrom: number;
   queue: Promise<void>;
+  /** Following: when it has stayed quiet long enough to count as drained (see QUIET_MS). */
+  quiet?: NodeJS.Timeout;
   gone: boolean;
   /** Not plain UTF-8: decoded while read (reading to the end only). */
   encoding: Encoding;
@@ -225,6 +240,9 @@ export function tail(opts: TailOptions): Tail {
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  /** Following, past the first reading of the files: drained only after a quiet period. */
+  let settling = false;
+  const quietMs = Math.max(0, opts.quietMs ?? QUIET_MS);
   let specs: Spec[] = [];
   const chunk = Math.max(1, opts.chunkBytes ?? CHUNK);
   const buf = Buffer.allocUnsafe(chunk);
@@ -446,6 +464,46 @@ export function tail(opts: TailOptions): Tail {
       feed(src, bytes);
       opts.onRead?.(src.path, src.pos);
     }
+    drained(src);
+  }
+
+  /**
+   * The source has no more bytes for now. Reading to the end, or reading what the files held at the
+   * start, it is drained; following, once it has stayed quiet for `quietMs` (each read starts the
+   * wait again), so that the next write may still continue the record its last lines began.
+   */
+  function drained(src: Source): void {
+    unquiet(src);
+    if (!settling) {
+      opts.onDrained?.(src.path);
+      return;
+    }
+    if (stopped) return;
+    src.quiet = setTimeout(() => {
+      src.quiet = undefined;
+      void enqueue(src, () => settle(src));
+    }, quietMs);
+  }
+
+  function unquiet(src: Source): void {
+    if (src.quiet === undefined) return;
+    clearTimeout(src.quiet);
+    src.quiet = undefined;
+  }
+
+  /** The quiet period of a followed source passed. */
+  async function settle(src: Source): Promise<void> {
+    const current = () => !stopped && src.quiet === undefined && sources.get(src.path) === src;
+    if (!current()) return;
+    // Bytes written meanwhile that no event announced yet (polling is slower) may continue the record:
+    // read first. Reading them starts another quiet period; a rotation or truncation drains at once.
+    await refresh(src);
+    if (current()) opts.onDrained?.(src.path);
+  }
+
+  /** Drained now, before the file is read no more (rotated, deleted) or from its start again. */
+  function drainedNow(src: Source): void {
+    unquiet(src);
     opts.onDrained?.(src.path);
   }
 
@@ -467,6 +525,8 @@ export function tail(opts: TailOptions): Tail {
       if (!src.gone) {
         // Deleted or renamed away: read what the writer left, then wait for the name to return.
         await drain(src);
+        flushPartial(src);
+        drainedNow(src);
         src.gone = true;
         // Renamed (still linked somewhere): never read it again under its new name.
         const links = await src.fh
@@ -483,6 +543,7 @@ export function tail(opts: TailOptions): Tail {
     if (st.ino !== src.ino || st.dev !== src.dev) {
       await drain(src);
       flushPartial(src);
+      drainedNow(src);
       retired.add(key(src.dev, src.ino, src.born));
       await close(src);
       sources.delete(src.path);
@@ -494,7 +555,8 @@ export function tail(opts: TailOptions): Tail {
       return;
     }
     if (st.size < src.pos) {
-      // Truncated in place (copytruncate): start over from the beginning.
+      // Truncated in place (copytruncate): what was read of it is complete; start over from the beginning.
+      drainedNow(src);
       src.pos = 0;
       src.splitter = new LineSplitter(src.path, { maxLineBytes: opts.maxLineBytes });
       opts.onFileEvent?.(src.path, 'truncated');
@@ -597,7 +659,7 @@ export function tail(opts: TailOptions): Tail {
         const drained = () => {
           // A multi-line record may continue in the next write; a pause completes it.
           if (idle) clearTimeout(idle);
-          idle = setTimeout(() => opts.onDrained?.(name), 200);
+          idle = setTimeout(() => opts.onDrained?.(name), quietMs);
         };
         const onData = (b: Buffer | string) => {
           feed(src, typeof b === 'string' ? Buffer.from(b) : b);
@@ -684,6 +746,8 @@ export function tail(opts: TailOptions): Tail {
     }
     for (const d of dirs) watchDir(d);
     timer = setInterval(() => void check(), Math.max(50, opts.pollIntervalMs ?? 1000));
+    // What the files held at the start was drained as it was read; from here on, writes are awaited.
+    settling = true;
     readyResolve();
     await new Promise<void>((resolve) => {
       stopResolve = resolve;
@@ -707,7 +771,16 @@ export function tail(opts: TailOptions): Tail {
       for (const w of watchers) w.close();
       watchers.length = 0;
       await scanning;
-      await Promise.all([...sources.values()].map((s) => s.queue.then(() => close(s))));
+      // A record still waiting for its continuation lines is the caller's to complete (the watcher
+      // completes them all as it stops, and a restart reads it again from its start).
+      await Promise.all(
+        [...sources.values()].map((s) =>
+          s.queue.then(() => {
+            unquiet(s);
+            return close(s);
+          }),
+        ),
+      );
     },
     positions() {
       return [...sources.values()].map((s) => ({
