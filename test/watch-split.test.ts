@@ -126,6 +126,30 @@ describe('watch, a record whose continuation lines come in a later write', () =>
     expect(alerts.map((a) => a.finding.cause)).toEqual(['credits_exhausted']);
   });
 
+  it('does not hold a JSON line for the quiet period: it takes no continuation lines, and its alert is at once', async () => {
+    // A quiet period far longer than the wait below: waiting for it, this test would time out.
+    const { log, said, errors } = await start({ quietMs: 120_000 });
+    const lines = readFileSync(join(ROOT, 'test/fixtures/real-livekit/node-1.9.0/credits.start.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
+    const now = Date.now();
+    // Up to the first credits retry, each line at the time it is written.
+    const upTo = lines.findIndex((l) => l.includes('"attempt":1'));
+    expect(upTo).toBeGreaterThan(0);
+    appendFileSync(
+      log,
+      lines
+        .slice(0, upTo + 1)
+        .map((l) => l.replace(/"time":\d+/, `"time":${now}`) + '\n')
+        .join(''),
+    );
+    await until(() => errors().length > 0, 20_000);
+    expect(errors()[0]?.error).toMatchObject({ status: 429, quota: { category: 'MaxGatewayCredits' } });
+    await until(() => said.some((e) => e.type === 'alert'), 20_000);
+    const alerts = said.flatMap((e) => (e.type === 'alert' ? [e.alert] : []));
+    expect(alerts.map((a) => a.finding.cause)).toEqual(['credits_exhausted']);
+  });
+
   it('keeps a Python traceback printed after its ERROR line: the status and quota category', async () => {
     const { log, errors } = await start();
     const lines = record(

@@ -244,6 +244,18 @@ export class Pipeline {
     return since;
   }
 
+  /**
+   * Watching, the file was read to its current end (more may come: drained comes after a quiet
+   * period). A held JSON record is complete: a JSON line never takes continuation lines from its
+   * writer, and its finding must not wait. True when one was completed.
+   */
+  caughtUp(file: string): boolean {
+    const p = this.parsers.get(file);
+    if (p === undefined || !p.holdsJson()) return false;
+    p.flush(this.emit);
+    return true;
+  }
+
   /** The source has no more bytes of this file for now: complete any held multi-line record. */
   drained(file: string): void {
     const p = this.parsers.get(file);

@@ -339,6 +339,9 @@ export function createWatcher(o: WatcherOptions): Watcher {
       pipeline.drained(file);
       checkpoint(file);
     },
+    onCaughtUp: (file) => {
+      if (pipeline.caughtUp(file)) checkpoint(file);
+    },
     onProblem: (problem) => emit({ type: 'problem', problem }),
     onFileEvent: (file, event) => {
       if (event === 'ended') emit({ type: 'ended', file });

@@ -86,6 +86,11 @@ export class FileParser {
     this.zone.shiftMs = ms;
   }
 
+  /** Is the record held a JSON line (complete as written: see Pipeline.caughtUp)? */
+  holdsJson(): boolean {
+    return this.held !== undefined && this.heldFormat === 'json';
+  }
+
   /** Watching: when the record still waiting for its continuation lines was read, if it was read live. */
   heldReadAt(): number | undefined {
     return this.held ? this.heldAt : undefined;

@@ -45,6 +45,12 @@ export interface TailOptions {
    * may come in the writer's next write), and at once before it is rotated, truncated or deleted.
    */
   onDrained?(file: string): void;
+  /**
+   * Following, the file was read to its current end (onDrained comes after the quiet period): a
+   * parser completes at once a held record that cannot take more lines (a JSON line), so that its
+   * finding does not wait for the quiet period.
+   */
+  onCaughtUp?(file: string): void;
   /** Following, how long a file (or stream) must stay quiet before it counts as drained (QUIET_MS). */
   quietMs?: number;
   /** `ended`: standard input ended (following it, nothing more can come from it). */
@@ -479,6 +485,7 @@ export function tail(opts: TailOptions): Tail {
       return;
     }
     if (stopped) return;
+    opts.onCaughtUp?.(src.path);
     src.quiet = setTimeout(() => {
       src.quiet = undefined;
       void enqueue(src, () => settle(src));
@@ -663,6 +670,7 @@ export function tail(opts: TailOptions): Tail {
         };
         const onData = (b: Buffer | string) => {
           feed(src, typeof b === 'string' ? Buffer.from(b) : b);
+          opts.onCaughtUp?.(name);
           drained();
         };
         const finish = () => {
