@@ -37,6 +37,15 @@ function record(fixture: string, first: RegExp, header: RegExp): string[] {
 }
 
 const PRETTY_HEADER = /^\[\d\d:\d\d:\d\d\.\d{3}\] /;
+
+/** agents-js 1.9.0's first credits retry record (pino-pretty, about 20 lines), stamped `now`. */
+function creditsRetry(now: string): string[] {
+  return record(
+    'real-livekit/node-1.9.0/credits.dev.log',
+    /failed to generate LLM completion, retrying in 100ms/,
+    PRETTY_HEADER,
+  ).map((l) => l.replace(PRETTY_HEADER, `[${now}] `));
+}
 const PY_HEADER = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - /;
 /**
  * Longer than a test needs between its two writes, so that a busy machine cannot make the record
@@ -93,11 +102,7 @@ describe('watch, a record whose continuation lines come in a later write', () =>
     const now = prettyTime(new Date());
     const at = (l: string) => l.replace(PRETTY_HEADER, `[${now}] `);
     const started = record('real-livekit/node-1.9.0/credits.dev.log', /job started\b/, PRETTY_HEADER).map(at);
-    const retry = record(
-      'real-livekit/node-1.9.0/credits.dev.log',
-      /failed to generate LLM completion, retrying in 100ms/,
-      PRETTY_HEADER,
-    ).map(at);
+    const retry = creditsRetry(now);
     expect(retry.length).toBeGreaterThan(10);
 
     // The job's first record whole, then the error's header alone; its fields in the next write.
@@ -178,11 +183,7 @@ describe('watch, a record whose continuation lines come in a later write', () =>
     // A quiet period longer than the test may take: only the next header can complete the record.
     const { log, errors } = await start({ quietMs: 600_000 });
     const now = prettyTime(new Date());
-    const retry = record(
-      'real-livekit/node-1.9.0/credits.dev.log',
-      /failed to generate LLM completion, retrying in 100ms/,
-      PRETTY_HEADER,
-    ).map((l) => l.replace(PRETTY_HEADER, `[${now}] `));
+    const retry = creditsRetry(now);
 
     await twoWrites(log, retry.slice(0, 1), [...retry.slice(1), `[${now}] INFO (16453): next record`]);
 
@@ -195,11 +196,7 @@ describe('watch, a record whose continuation lines come in a later write', () =>
   it('completes a record held at the moment the file is truncated, and one held as the watcher stops', async () => {
     const { log, errors } = await start({ quietMs: 600_000 });
     const now = prettyTime(new Date());
-    const retry = record(
-      'real-livekit/node-1.9.0/credits.dev.log',
-      /failed to generate LLM completion, retrying in 100ms/,
-      PRETTY_HEADER,
-    ).map((l) => l.replace(PRETTY_HEADER, `[${now}] `));
+    const retry = creditsRetry(now);
     await twoWrites(log, retry.slice(0, 1), retry.slice(1));
     expect(errors()).toEqual([]);
 
@@ -220,11 +217,7 @@ describe('watch, a record whose continuation lines come in a later write', () =>
     it(`completes a record held when its file is ${how}, before reading on`, async () => {
       const { log, errors } = await start({ quietMs: 600_000 });
       const now = prettyTime(new Date());
-      const retry = record(
-        'real-livekit/node-1.9.0/credits.dev.log',
-        /failed to generate LLM completion, retrying in 100ms/,
-        PRETTY_HEADER,
-      ).map((l) => l.replace(PRETTY_HEADER, `[${now}] `));
+      const retry = creditsRetry(now);
       await twoWrites(log, retry.slice(0, 1), retry.slice(1));
       expect(errors()).toEqual([]);
 
