@@ -6,14 +6,7 @@ import { readSync } from 'node:fs';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { stripAnsi } from '../logs/lines.js';
 import type { Prepared } from './bulk.js';
-import {
-  REC_FORMAT_MASK,
-  REC_I32,
-  REC_NEXT,
-  REC_PACKED,
-  REC_START,
-  theClassifier,
-} from './classifier.js';
+import { REC_FORMAT_MASK, REC_I32, REC_NEXT, REC_PACKED, REC_START, theClassifier } from './classifier.js';
 import { FileParser } from './parser.js';
 import {
   ADDED,
@@ -174,7 +167,12 @@ function run(job: Job): boolean {
  * reader comes to it last) and posts them as a Supplement; false when there is none. `next` is the
  * slot the worker waits to fill.
  */
-function supplement(job: Job, buf: SharedArrayBuffer, layout: ReturnType<typeof slotLayout>, next: number): boolean {
+function supplement(
+  job: Job,
+  buf: SharedArrayBuffer,
+  layout: ReturnType<typeof slotLayout>,
+  next: number,
+): boolean {
   for (let k = 1; k <= SLOTS; k++) {
     const s = (next - k + SLOTS) % SLOTS;
     if (ctl[C_PREPARED + s] !== 0 || Atomics.load(ctl, C_STATE + s) !== FILLED) continue;

@@ -102,7 +102,7 @@ describe('reading ahead', () => {
       const chunk = 16 * 1024;
       const reader = readAhead(fd, 0, chunk, 16384, 15);
       if (!reader) throw new Error('no worker');
-      for (let pos = 0; ; ) {
+      for (let pos = 0; ;) {
         const got = reader.next();
         if (got === null) throw new Error('the worker stopped answering');
         if (got.length === 0) break;

@@ -225,7 +225,11 @@ class Reader implements ChunkReader {
       early.delete(key);
       return full;
     }
-    for (let m = receiveMessageOnPort(this.p.extra); m !== undefined; m = receiveMessageOnPort(this.p.extra)) {
+    for (
+      let m = receiveMessageOnPort(this.p.extra);
+      m !== undefined;
+      m = receiveMessageOnPort(this.p.extra)
+    ) {
       const s = m.message as Supplement;
       if (s.job === this.id && s.seq === seq) return s.full;
       // Another chunk's, read ahead of this one (the worker takes the newest first); a stopped
