@@ -1,5 +1,6 @@
 // How findings and sessions read in a terminal and as JSON. Plain functions of plain data.
 
+import { turnsText } from '../shared/turns.js';
 import type { Finding, SessionLatency, SessionSummary } from '../shared/types.js';
 
 export { isoTime } from '../shared/records.js';
@@ -110,19 +111,6 @@ function findingWhere(f: Finding): string {
 }
 
 /**
- * `3 agent`, or `3 agent (1 spoken)` when fewer replies were heard than begun. A reply heard is a
- * reply given, whether or not the log wrote its start (Python marks replies by their playout
- * alone). How many were heard is said only where it is known: the log shows playout, or every
- * reply died (a log without speech records, at INFO, shows none spoken whatever was).
- */
-function agentTurnsText(s: SessionSummary): string {
-  const t = s.turns;
-  const agent = Math.max(t.agent, t.spoken);
-  const known = s.playoutLogged === true || (s.deadTurns > 0 && s.deadTurns >= agent);
-  return `${agent} agent${known && t.spoken < agent ? ` (${t.spoken} spoken)` : ''}`;
-}
-
-/**
  * A silence's evidence is where it began, and the finding is declared that long after: the line
  * cited, at its own time, and the wait (`17:19:21  hang.log:14 · no answer for 8s`).
  */
@@ -136,7 +124,7 @@ function firstText(f: Finding, where: string, st: Style): string {
 
 /**
  * `blind`: the files with no user turn records (noTurnEvidenceText): a session read only from
- * them shows its user turns as unknown, not as none.
+ * them shows its user turns as unknown, not as none (turnsText).
  */
 export function sessionText(s: SessionSummary, st: Style, blind: ReadonlySet<string> = new Set()): string {
   const mark = VERDICT_MARK[s.verdict];
@@ -149,10 +137,7 @@ export function sessionText(s: SessionSummary, st: Style, blind: ReadonlySet<str
     ? `${clockTime(s.start)}–${clockTime(s.end)} (${duration(s.end - s.start)})`
     : 'no timestamps';
   head.push(span);
-  const unknownUsers = s.turns.user === 0 && s.files.length > 0 && s.files.every((f) => blind.has(f));
-  head.push(
-    `turns ${agentTurnsText(s)} / ${unknownUsers ? 'user turns not logged' : `${s.turns.user} user`}`,
-  );
+  head.push(`turns ${turnsText(s, blind)}`);
   const lines = [`${colour(st.bold(mark))}  ${head.join(' · ')}`];
   const primary = s.causes[0];
   if (primary && s.verdict !== 'healthy') {

@@ -1,12 +1,16 @@
 // Exports and the timeline's new requests, answered from a real store: JSONL with each event's
 // evidence, an HTML report with every untrusted text escaped and nothing that runs, counts per lane.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { storeApi } from '../../test/support/ui-api.js';
 import { credits, healthy } from '../../test/support/ui-scenarios.js';
 import { answer, ApiError } from './api.js';
+import { stripAnsi } from './logs/lines.js';
 import { escapeHtml } from './report.js';
 
 const T0 = Date.UTC(2026, 11, 4, 10);
+const FIXTURES = join(import.meta.dirname, '../../test/fixtures');
 const ROOM = '<img src=x onerror=alert(1)>';
 
 describe('session.export', () => {
@@ -69,6 +73,26 @@ describe('session.export', () => {
     expect(html).toContain(escapeHtml(ROOM));
     expect(html).toContain('Out of inference credits');
     expect(html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
+  });
+
+  it('html: the turns row says what `analyze` says, replies heard counted as given', () => {
+    // Real Python dev logs: replies marked only by their playout (none begun, three spoken), one
+    // whose replies all died, and one at INFO with no user turn records.
+    const row = (fixture: string) => {
+      const s = storeApi();
+      // As the line reader hands them on: without their colour codes.
+      const text = readFileSync(join(FIXTURES, fixture), 'utf8').replace(/\n$/, '');
+      s.lines(text.split('\n').map(stripAnsi));
+      s.pipeline.end();
+      s.pipeline.conclude();
+      const [session, ...more] = s.store.sessions();
+      expect(more).toEqual([]);
+      const html = answer(s.store, '1.0', 'session.export', { id: session?.id ?? '', format: 'html' });
+      return /<tr><th>turns<\/th><td>([^<]*)<\/td><\/tr>/.exec(html as string)?.[1];
+    };
+    expect(row('real-livekit/python-1.8.9/healthy.dev.log')).toBe('3 agent / 3 user');
+    expect(row('python-real/1.8.9/tts-error.dev.log')).toBe('4 agent (0 spoken) / 4 user');
+    expect(row('python-real/1.8.9/healthy-metrics-info.dev.log')).toBe('3 agent / user turns not logged');
   });
 
   it('refuses an unknown format', () => {

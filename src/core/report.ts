@@ -8,6 +8,7 @@
 import type { Density, DensityQuery } from '../shared/api.js';
 import { LANES, lanesOf } from '../shared/lanes.js';
 import type { StoredEvent } from '../shared/store.js';
+import { turnsText } from '../shared/turns.js';
 import type { LatencyField, SessionSummary } from '../shared/types.js';
 import type { SessionStore } from './store.js';
 
@@ -105,7 +106,8 @@ export function reportHtml(store: SessionStore, id: string, version: string): st
   row('start', iso(s.start));
   row('end', iso(s.end));
   row('duration', duration(s.start, s.end));
-  row('turns', `${s.turns.user} user, ${s.turns.agent} replies begun, ${s.turns.spoken} spoken`);
+  // Worded as `analyze` words it: a reply heard counts as given, whether or not its start was logged.
+  row('turns', turnsText(s, new Set(store.filesWithoutTurnEvidence())));
   row('errors', `${s.errors} (dead turns ${s.deadTurns})`);
   if (s.closeReason) row('closed', s.closeReason);
   if (s.files.length) row('files', s.files.join(', '));

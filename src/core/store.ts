@@ -378,6 +378,14 @@ export class SessionStore {
     yield* this.tracker.eachSummary(worstFirst);
   }
 
+  /**
+   * Log files that gave sessions but no user turn end at all (the tracker's
+   * filesWithoutTurnEvidence): a session read only from them has its user turns unknown, not none.
+   */
+  filesWithoutTurnEvidence(): string[] {
+    return this.tracker.filesWithoutTurnEvidence();
+  }
+
   session(id: string): SessionSummary | undefined {
     const s = this.tracker.session(id);
     if (s) return frozen(this.tracker.summary(s));
