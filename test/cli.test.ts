@@ -94,6 +94,7 @@ describe('deadair analyze', () => {
       job: 'AJ_cli',
       verdict: 'failed',
       closeReason: 'error',
+      live: false,
       quota: { type: null, category: 'MaxGatewayCredits', terminal: true },
       firstFailure: { file: join(dir, 'credits.log'), line: 2 },
     });
@@ -112,11 +113,14 @@ describe('deadair analyze', () => {
       line: 2,
     });
     expect(typeof failed.firstFailure.time).toBe('string');
+    // Its log ends with it open (no close), but a log read to its end is followed no more: not live.
     expect(out.sessions.find((s) => s.id === 'AJ_ok')).toMatchObject({
       verdict: 'healthy',
       causes: [],
       quota: null,
       firstFailure: null,
+      closeReason: null,
+      live: false,
     });
     expect(out.summary).toMatchObject({ sessions: 2, failed: 1, healthy: 1 });
   });

@@ -73,6 +73,19 @@ describe('deadair demo', () => {
       expect.arrayContaining(['AJ_dem0Cred1ts:credits_exhausted', 'AJ_dem0S1lent:agent_silent']),
     );
     expect(verdicts(lines)).toEqual(FATES);
+    // The scenario is over and its watcher stopped: the summary claims no session still live,
+    // not even the two its script leaves open (support-1, onboarding-3: no close line).
+    const sessions = (lines.at(-1) as { sessions: { id: string; live: unknown; closeReason: unknown }[] })
+      .sessions;
+    expect(Object.fromEntries(sessions.map((s) => [s.id, s.live]))).toEqual(
+      Object.fromEntries(Object.keys(FATES).map((id) => [id, false])),
+    );
+    expect(
+      sessions
+        .filter((s) => s.closeReason === null)
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['AJ_dem0Hea1thy', 'AJ_dem0RateL1m']);
   });
 
   it('reads well as text, and rejects a bad --speed in one line', async () => {

@@ -100,7 +100,7 @@ Options:
   --open               open the timeline in the browser ($BROWSER, or the desktop's opener)
   --no-notify          no desktop notification
   --no-sound           no spoken alert
-  --json               findings as JSON lines
+  --json               findings as JSON lines, then the summary as analyze --json prints it
   --no-color           no colour (also: NO_COLOR=1)
   -h, --help           this help
 `;
