@@ -42,12 +42,18 @@ export function clockTime(t: number): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/**
+ * A span of time as the terminal shows it: `8s`, `1m05s`, `2h05m`; `0s` for none, `<1s` for less
+ * than a second (a span within one second of the clock is not a second long). Rounded once, to the
+ * unit shown, before it is split: 59.6 s is `1m00s`, never `60s`; 1 h 29 min 40 s is `1h30m`.
+ */
 export function duration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return ms === 0 ? '0s' : '<1s';
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  const m = Math.round(ms / 60_000);
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
