@@ -213,6 +213,87 @@ describe('paths that cannot be read', () => {
   });
 });
 
+describe('watch: files it cannot read yet', () => {
+  /** `deadair watch` as `uid` (nobody, when the suite runs as root), up to its "watching" line. */
+  async function watchAs(uid: number | undefined, paths: string[]) {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'watch', '--json', '--no-notify', '--no-sound', '--no-journal', ...paths],
+      {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: '1', HOME: dir, XDG_CONFIG_HOME: dir },
+        ...(uid !== undefined ? { uid, gid: uid } : {}),
+      },
+    );
+    children.push(child);
+    const w = { out: '', err: '', child };
+    child.stdout.on('data', (d: Buffer) => (w.out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (w.err += d.toString()));
+    await until(() => w.err.includes('Ctrl-C to stop'));
+    return w;
+  }
+  async function stop(child: ChildProcess): Promise<void> {
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  }
+
+  it('counts only the files it can read, and reads a locked one once it may', async () => {
+    // Root reads everything: the check runs as nobody when the suite runs as root.
+    const { uid, skip } = unprivileged();
+    if (skip) {
+      console.log(`skipped: ${skip}`);
+      return;
+    }
+    const locked = join(dir, 'locked-watch.log');
+    const open = join(dir, 'open-watch.log');
+    writeFileSync(locked, CREDITS);
+    chmodSync(locked, 0o000);
+    writeFileSync(open, '');
+    chmodSync(open, 0o644);
+
+    const both = await watchAs(uid, [locked, open]);
+    expect(both.err).toBe(
+      `deadair: cannot read ${locked}: permission denied\n` +
+        'deadair: watching 1 file for new lines (and retrying 1 it cannot read yet) — Ctrl-C to stop\n',
+    );
+    await stop(both.child);
+
+    // None it can read: it says so, keeps running, and reads the file once it may.
+    const alone = await watchAs(uid, [locked]);
+    expect(alone.err).toBe(
+      `deadair: cannot read ${locked}: permission denied\n` +
+        'deadair: watching no file it can read yet (retrying 1 it cannot read) — Ctrl-C to stop\n',
+    );
+    chmodSync(locked, 0o644);
+    await until(() => alone.out.includes('"credits_exhausted"'));
+    await stop(alone.child);
+  });
+
+  it('names a file in a folder it may not enter once, and counts it as unreadable', async () => {
+    const { uid, skip } = unprivileged();
+    if (skip) {
+      console.log(`skipped: ${skip}`);
+      return;
+    }
+    const closed = join(dir, 'closed-watch');
+    mkdirSync(closed);
+    writeFileSync(join(closed, 'a.log'), '');
+    writeFileSync(join(dir, 'beside.log'), '');
+    chmodSync(closed, 0o000);
+    try {
+      const w = await watchAs(uid, ['closed-watch/a.log', 'beside.log']);
+      expect(w.err).toBe(
+        `deadair: cannot read ${join(closed, 'a.log')}: permission denied\n` +
+          'deadair: watching 1 file for new lines (and retrying 1 it cannot read yet) — Ctrl-C to stop\n',
+      );
+      await stop(w.child);
+    } finally {
+      chmodSync(closed, 0o755);
+    }
+  });
+});
+
 describe('many files', () => {
   it('reads a directory of 3 000 one-line logs without memory growing with them', async () => {
     const logs = join(dir, 'week');

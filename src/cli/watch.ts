@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import { expandHome, type Config } from '../core/config.js';
+import { absolute } from '../core/logs/glob.js';
 import { expandPaths } from '../core/logs/tail.js';
 import { shownUrl } from '../core/redact.js';
 import { createWatcher, WatcherBusy, type Watcher, type WatcherOptions } from '../core/watcher.js';
@@ -166,9 +167,8 @@ export async function watch(args: string[], io: Io): Promise<number> {
     );
   // Paths that do not exist yet are fine for a watcher (the agent may create its log later),
   // but say so; a path whose parent does not exist either is a usage error.
-  // (The watcher says it of a missing one, once: see `present`.)
+  // (The watcher says it of a missing one, once: see `present`; and of one it cannot read.)
   const { files, problems } = await expandPaths(positionals);
-  for (const p of problems) if (p.code !== 'ENOENT') io.err.write(problemLine(p) + '\n');
   const style = pickStyle(io.out, io.env, values['no-color'] ? false : values.color);
   let w: Watcher;
   try {
@@ -201,12 +201,25 @@ export async function watch(args: string[], io: Io): Promise<number> {
     await w.stop().catch(() => undefined);
     throw new UsageError((e as Error).message);
   }
+  // What it cannot read (it keeps trying those): the files the watcher could not open, each said
+  // already, and the paths it was named that it cannot look into (a folder it may not list).
+  const cannot = new Set(w.unreadable());
+  for (const p of problems) {
+    if (p.code === 'ENOENT' || cannot.has(absolute(p.path))) continue;
+    cannot.add(absolute(p.path));
+    io.err.write(problemLine(p) + '\n');
+  }
   const stdinOnly = !rooms && positionals.length > 0 && positionals.every((p) => p === '-');
   const what = [
     stdinOnly && 'standard input',
     !stdinOnly &&
       positionals.length > 0 &&
-      `${files.length} file${files.length === 1 ? '' : 's'}${files.length < positionals.length ? ' (and waiting for more)' : ''}${values['from-start'] ? ' from the start' : ' for new lines'}`,
+      watchingFilesText({
+        readable: files.filter((f) => !cannot.has(f)).length,
+        unreadable: cannot.size,
+        missing: problems.some((p) => p.code === 'ENOENT'),
+        fromStart: values['from-start'] === true,
+      }),
     rooms && `rooms ${describeRooms(values)} on ${shownUrl(rooms.credentials.url)}`,
   ].filter(Boolean);
   io.err.write(style.dim(`deadair: watching ${what.join(' and ')} — Ctrl-C to stop\n`));
@@ -226,6 +239,26 @@ export async function watch(args: string[], io: Io): Promise<number> {
   await w.stop();
   await idle();
   return 0;
+}
+
+/**
+ * What `watch` says it watches of the files: `2 files for new lines`, with what it keeps trying
+ * (`(and retrying 1 it cannot read yet)`) and waits for (`(and waiting for more)`: a path that names
+ * nothing yet); `no file it can read yet (…)` when it can read none of them.
+ */
+export function watchingFilesText(o: {
+  readable: number;
+  unreadable: number;
+  missing: boolean;
+  fromStart: boolean;
+}): string {
+  if (o.readable === 0 && o.unreadable > 0)
+    return `no file it can read yet (retrying ${o.unreadable} it cannot read${o.missing ? ', and waiting for more' : ''})`;
+  const also = [
+    o.unreadable > 0 && `retrying ${o.unreadable} it cannot read yet`,
+    o.missing && 'waiting for more',
+  ].filter(Boolean);
+  return `${o.readable} file${o.readable === 1 ? '' : 's'}${o.fromStart ? ' from the start' : ' for new lines'}${also.length ? ` (and ${also.join(', and ')})` : ''}`;
 }
 
 /** `--ui`: the timeline on 127.0.0.1, its URL printed (and opened with `--open`). */

@@ -79,6 +79,12 @@ export interface Watcher {
   stop(): Promise<void>;
   /** Every WatchEvent from now on; returns the unsubscribe. */
   subscribe(fn: (e: WatchEvent) => void): () => void;
+  /**
+   * The files it found (or was named) and cannot read now — permission denied, not a text log — each
+   * said once as a problem. It keeps trying them, and reads one once it can; a missing file is not
+   * among them (it waits for that one to appear).
+   */
+  unreadable(): string[];
   readonly pipeline: Pipeline;
   /** Sessions, their events and finding versions, as the timeline reads them. */
   readonly store: SessionStore;
@@ -319,6 +325,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
     : undefined;
 
   const quietMs = o.quietMs ?? QUIET_MS;
+  const unreadable = new Set<string>();
   const t = tail({
     paths: o.paths,
     fromStart: o.fromStart,
@@ -342,8 +349,12 @@ export function createWatcher(o: WatcherOptions): Watcher {
     onCaughtUp: (file) => {
       if (pipeline.caughtUp(file)) checkpoint(file);
     },
-    onProblem: (problem) => emit({ type: 'problem', problem }),
+    onProblem: (problem) => {
+      if (problem.code !== 'ENOENT') unreadable.add(problem.path);
+      emit({ type: 'problem', problem });
+    },
     onFileEvent: (file, event) => {
+      if (event === 'opened' || event === 'created') unreadable.delete(file);
       if (event === 'ended') emit({ type: 'ended', file });
     },
   });
@@ -403,6 +414,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
     ready: Promise.all([t.ready, observing]).then(() => undefined),
     pipeline,
     store,
+    unreadable: () => [...unreadable],
     subscribe(fn) {
       listeners.add(fn);
       const waiting = early;

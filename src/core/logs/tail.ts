@@ -275,7 +275,10 @@ export function tail(opts: TailOptions): Tail {
       const st = await fh.stat();
       if (!st.isFile()) {
         await fh.close();
-        problem(Object.assign(new Error('not a regular file'), { code: 'EISDIR' }), path);
+        problem(
+          Object.assign(new Error('not a regular file'), { code: 'EISDIR', detail: 'not a regular file' }),
+          path,
+        );
         return undefined;
       }
       const born = st.birthtimeMs || st.ctimeMs;
