@@ -157,12 +157,8 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
     let first = true;
     for (const s of store.eachSummary()) {
       const at = link(s);
+      // (Not live: the logs were read to their end, and the tracker was told so — see its `finish`.)
       const r = sessionRecord(s);
-      // `live` is a watcher's word: the session is still being followed, more of it may come.
-      // Here the logs were read to their end and nothing follows them (in `demo` too: its scenario
-      // is over), so no session is live. A log that ends with its session open says so by a null
-      // `closeReason` (and by `endsWaiting` when a user was left waiting).
-      r.live = false;
       await out.put((first ? '' : ',') + JSON.stringify(at ? { ...r, link: at } : r));
       first = false;
     }

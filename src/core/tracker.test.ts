@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeText } from '../../test/support/lines.js';
+import { analyzeText, rawLines } from '../../test/support/lines.js';
+import { Pipeline } from './pipeline.js';
 
 const T0 = 1764000300000;
 let t = T0;
@@ -39,6 +40,20 @@ function failedTurn(error: object, job = 'AJ_1'): string[] {
 }
 
 describe('session tracker and log-side detectors', () => {
+  it('calls a session open at the end of its log live while it is followed, and not once it was read to the end', () => {
+    const p = new Pipeline({ baseTime: () => Date.UTC(2026, 10, 24, 12) });
+    p.push(rawLines([pino(30, 'Creating speech handle', { speech_id: 's1' })].join('\n'), '/l/open.log'));
+    p.drained('/l/open.log');
+    // Followed (watch): more of it may come.
+    expect(p.sessions().map((s) => [s.id, s.live, s.closeReason])).toEqual([['AJ_1', true, undefined]]);
+    p.end();
+    p.conclude();
+    // Read to its end (analyze, its --json and its timeline): open, and not live.
+    const [s] = p.sessions();
+    expect(s).toMatchObject({ id: 'AJ_1', live: false });
+    expect(s?.closeReason).toBeUndefined();
+  });
+
   it('names credits exhausted as the cause of a session that dies after its dead turns', () => {
     const e = quotaErr('MaxGatewayCredits');
     const lines = [

@@ -29,6 +29,8 @@ export class SessionTracker {
   private readonly attribution: Attribution;
   /** The timers `timersOf` fires, and the soonest of those not due yet. */
   private readonly due = new Due();
+  /** `finish` was called: nothing more will be read, and no session is live. */
+  private finished = false;
 
   constructor(opts: TrackerOptions = {}) {
     this.ctx = foldContext(opts);
@@ -164,7 +166,7 @@ export class SessionTracker {
       const rank = new Map(all.map((s) => [s, VERDICT_RANK[verdictOf([...s.findings.values()])]]));
       all.sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number) || byStart(a, b));
     } else all.sort(byStart);
-    for (const s of all) yield sessionSummary(s);
+    for (const s of all) yield this.summary(s);
   }
 
   /** How many sessions end with each verdict. */
@@ -190,7 +192,11 @@ export class SessionTracker {
   }
 
   summary(s: Session): SessionSummary {
-    return sessionSummary(s);
+    const sum = sessionSummary(s);
+    // Read to the end (analyze, and its timeline with --ui): nothing follows the session any
+    // more, so it is not live even when its log ends with it open (a null closeReason says that).
+    if (this.finished) sum.live = false;
+    return sum;
   }
 
   get size(): number {
@@ -223,6 +229,7 @@ export class SessionTracker {
    * another reply is a dead turn the user sat through, and fails its session.
    */
   finish(): Change[] {
+    this.finished = true;
     const out: Change[] = [];
     for (const s of this.attribution.sessions.values()) {
       if (s.closed || s.exited || !s.pending?.failed) continue;
