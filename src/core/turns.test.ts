@@ -205,8 +205,10 @@ describe('sessions one after another in one job', () => {
       job: 'AJ_turns',
       room: 'turns-room',
       verdict: 'silent',
-      live: true,
     });
+    // Still open where the log ends (read to its end: open, not live).
+    expect(b?.closeReason).toBeUndefined();
+    expect(b?.live).toBe(false);
     expect(b?.turns.user).toBe(1);
   });
 
