@@ -438,14 +438,9 @@ export class Journal {
     this.append({ v: 1, t: 'finding', how, finding });
   }
 
-  /** A finding considered for an alert. */
+  /** A finding considered for an alert (what `alerts` writes, for one). */
   alert(id: string, at: number): void {
-    this.append({ v: 1, t: 'alert', id, at });
-  }
-
-  /** An alert sent. */
-  sent(a: SentAlert): void {
-    this.append({ v: 1, t: 'sent', ...a });
+    this.alerts([{ id, at }], []);
   }
 
   /**

@@ -73,7 +73,7 @@ let clockMinute = Number.NaN;
 let clockPrefix = '';
 
 function two(n: number): string {
-  return (n | 0) === n && n >= 0 && n < 60 ? (TWO[n] as string) : n < 10 && n >= 0 ? `0${n}` : String(n);
+  return TWO[n] ?? (n < 10 && n >= 0 ? `0${n}` : String(n));
 }
 
 /** "00" to "59": a summary names a second on every silence, without a number turned to text. */

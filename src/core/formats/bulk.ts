@@ -411,8 +411,8 @@ export class BulkReader<S> {
     this.preparedLines = 0;
     const full = r.full;
     if (full === undefined) return -1;
+    // (Lines are folded in order within a chunk: preparedAt starts at 0 with each.)
     let fi = this.preparedAt;
-    if (fi > 0 && (full[fi - 1] as Prepared).start >= pos) fi = 0;
     while (fi < full.length && (full[fi] as Prepared).start < pos) fi++;
     this.preparedAt = fi;
     const p = full[fi];

@@ -153,7 +153,7 @@ function run(job: Job): boolean {
     ctl[C_BYTES + slot] = n;
     ctl[C_COUNT + slot] = count;
     ctl[C_TEXT + slot] = textUsed;
-    ctl[C_PREPARED + slot] = n > 0 && count >= 0 ? prepared : 1;
+    ctl[C_PREPARED + slot] = prepared;
     ctl[C_SEQ + slot] = seq;
     pos += n;
     Atomics.store(ctl, C_STATE + slot, FILLED);

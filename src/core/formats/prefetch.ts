@@ -58,8 +58,8 @@ class Prefetcher {
   readonly port: MessagePort;
   /** Where the worker's Supplements come. */
   readonly extra: MessagePort;
-  /** Supplements received before their slot was read, by job and chunk number. */
-  readonly early = new Map<string, Prepared[] | undefined>();
+  /** Supplements of the job being read received before their slot was, by chunk number. */
+  readonly early = new Map<number, Prepared[] | undefined>();
   data: SharedArrayBuffer | undefined;
   private jobs = 0;
   /** A job was stopped part way: the worker must be idle before the next one starts. */
@@ -106,8 +106,9 @@ class Prefetcher {
       // What it posted for chunks of that job that were never read.
       while (receiveMessageOnPort(this.port) !== undefined);
       while (receiveMessageOnPort(this.extra) !== undefined);
-      this.early.clear();
     }
+    // Chunk numbers start again with each job.
+    this.early.clear();
     const layout = slotLayout(chunk);
     let grown: SharedArrayBuffer | undefined;
     if (!this.data || this.data.byteLength < layout.size * SLOTS) {
@@ -219,10 +220,9 @@ class Reader implements ChunkReader {
   /** The worker's Supplement for chunk `seq` of this job (it was posted before the slot was ADDED). */
   private supplement(seq: number): Prepared[] | undefined {
     const early = this.p.early;
-    const key = `${this.id}/${seq}`;
-    if (early.has(key)) {
-      const full = early.get(key);
-      early.delete(key);
+    if (early.has(seq)) {
+      const full = early.get(seq);
+      early.delete(seq);
       return full;
     }
     for (
@@ -234,7 +234,7 @@ class Reader implements ChunkReader {
       if (s.job === this.id && s.seq === seq) return s.full;
       // Another chunk's, read ahead of this one (the worker takes the newest first); a stopped
       // job's are dropped.
-      if (s.job === this.id) early.set(`${s.job}/${s.seq}`, s.full);
+      if (s.job === this.id) early.set(s.seq, s.full);
     }
     // Never happens: the worker posts before it marks the slot.
     return undefined;
