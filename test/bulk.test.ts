@@ -409,6 +409,64 @@ describe('the bulk reader agrees with the full path', () => {
     expect(await agree([f])).toBeGreaterThan(0.5);
     expect(await agree([f], { chunkBytes: 4096 })).toBeGreaterThan(0.5);
   });
+
+  it('when pino-pretty headers are coloured in other ways than its own, or their colour codes cut a character apart', async () => {
+    // The classifier reads pino-pretty's own colouring where it is, and strips any other first:
+    // each way of colouring a header must read as the full path reads it.
+    const E = '\x1b';
+    const variants: ((level: string, pid: string, msg: string) => Buffer)[] = [
+      (l, p, m) => Buffer.from(`${E}[34m${l}${E}[39m (${p}): ${E}[36m${m}${E}[39m`),
+      (l, p, m) => Buffer.from(`${E}[1;34m${l}${E}[22;39m (${p}): ${E}[36m${m}${E}[39m`),
+      (l, p, m) => Buffer.from(`${E}[34m${l}${E}[39m (${p}): ${m}`),
+      (l, p, m) => Buffer.from(`${l} (${p}): ${E}[36m${m}${E}[39m`),
+      (l, p, m) => Buffer.from(`${E}[34m${l}${E}[39m (${p}): ${E}[36m${m}${E}[39m${E}[0m`),
+      (l, p, m) => Buffer.from(`${E}[34m${l}${E}[39m (${p}): ${E}[36m${m}${E}[39m tail`),
+      (l, p, m) =>
+        Buffer.from(`${E}[34m${l}${E}[39m (${p}): ${E}[36m${m.slice(0, 4)}${E}[1m${m.slice(4)}${E}[39m`),
+      (l, p, m) => Buffer.from(`${E}[34m${l}${E}[39m (${p}): ${E}[36m${m}${E}[39`),
+      (l, p, m) => Buffer.from(`${E}[34m${l}${E}[39m (${p}): ${E}[36m${m}${E}`),
+      (l, p, m) => Buffer.from(`${E}[34m ${l}${E}[39m (${p}): ${E}[36m${m}${E}[39m`),
+      (l, p, m) => Buffer.from(`${E}[34m${l}${E}[39m(${p}): ${E}[36m${m}${E}[39m`),
+      (l, p, m) => Buffer.from(`${E}]0;t${E}\\${l} (${p}): ${E}[36m${m}${E}[39m`),
+      // "é" (C3 A9) cut by a colour code: a continuation byte after it.
+      (l, p, m) =>
+        Buffer.concat([
+          Buffer.from(`${E}[34m${l}${E}[39m (${p}): ${E}[36m${m} `),
+          Buffer.from([0xc3]),
+          Buffer.from(`${E}[39m`),
+          Buffer.from([0xa9]),
+        ]),
+      (l, p, m) =>
+        Buffer.concat([
+          Buffer.from(`${E}[34m${l}${E}[39m (${p}): ${E}[36m`),
+          Buffer.from([0xa9]),
+          Buffer.from(`${m}${E}[39m`),
+        ]),
+      (l, p, m) => Buffer.from(`${E}[34m${l}${E}[39m (${p}): ${E}[36m${m} é${E}[39m`),
+    ];
+    const r = rng(11);
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const v = variants[Math.floor(r() * variants.length)] as (typeof variants)[number];
+      const j = Math.floor(r() * 5);
+      const msg = [
+        'User turn committed',
+        'running EOU detection',
+        'Creating speech handle',
+        'playout completed',
+      ][Math.floor(r() * 4)] as string;
+      const time = `[12:${String(Math.floor(i / 600) % 60).padStart(2, '0')}:${String(Math.floor(i / 10) % 60).padStart(2, '0')}.${String((i % 10) * 100).padStart(3, '0')}] `;
+      const t = r() < 0.05 ? `[12:0${E}[1m0:00.000] ` : time;
+      parts.push(
+        Buffer.from(t),
+        v(r() < 0.5 ? 'DEBUG' : 'INFO', String(4000 + j), msg),
+        Buffer.from(`\n    jobID: "AJ_${j}"\n    room_id: "RM_${j}"\n`),
+      );
+    }
+    const f = write('pretty-colours.log', Buffer.concat(parts));
+    expect(await agree([f])).toBeGreaterThan(0.2);
+    expect(await agree([f], { chunkBytes: 4096 })).toBeGreaterThan(0.2);
+  });
 });
 
 describe('the bulk reader, when its tables fill up', () => {

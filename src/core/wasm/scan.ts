@@ -1181,15 +1181,32 @@ function pretty(s: usize, e: usize, esc: bool, next: usize, end: usize): i32 {
     if (u8at(k + 1) == 0x80 && (u8at(k + 2) == 0xa8 || u8at(k + 2) == 0xa9)) return STOP;
   }
 
-  // The fields: the job and room lines first, then one-line fields, then the next record.
+  // The fields: the job and room lines first, then one-line fields, then the next record. The
+  // job and room lines are those the owner this pid had last was found with (the pid's digits too:
+  // `(07)` is not `(7)`), or they are read and looked up: the same bytes are read alike.
   const f0 = next;
-  if (f0 + 14 > end || !same(f0, PRETTY_JOB, 12)) return STOP;
-  let q = idEnd(f0 + 12, end);
-  if (q == 0 || u8at(q + 1) != 10 || !same(q + 2, PRETTY_ROOM, 14)) return STOP;
-  q = idEnd(q + 16, end);
-  if (q == 0 || u8at(q + 1) != 10) return STOP;
-  const keyEnd = q + 1;
-  q += 2;
+  const pl = d1 - d0;
+  let pid: u32 = 0;
+  for (let k = d0; k < d1; k++) pid = pid * 10 + u8at(k) - 48;
+  const cached = PID_CACHE + <usize>(pid & (PID_CACHE_SLOTS - 1)) * 16;
+  let owner: i32 = -1;
+  let keyEnd: usize = 0;
+  if (load<i32>(cached, 12) != 0 && load<u32>(cached) == pid && (load<u32>(cached, 4) & 15) == <u32>pl) {
+    const kl = <usize>(load<u32>(cached, 4) >> 4);
+    if (f0 + kl < end && u8at(f0 + kl) == 10 && same(f0, ARENA + <usize>load<u32>(cached, 8), kl)) {
+      owner = load<i32>(cached, 12) - 1;
+      keyEnd = f0 + kl;
+    }
+  }
+  if (owner < 0) {
+    if (f0 + 14 > end || !same(f0, PRETTY_JOB, 12)) return STOP;
+    let j = idEnd(f0 + 12, end);
+    if (j == 0 || u8at(j + 1) != 10 || !same(j + 2, PRETTY_ROOM, 14)) return STOP;
+    j = idEnd(j + 16, end);
+    if (j == 0 || u8at(j + 1) != 10) return STOP;
+    keyEnd = j + 1;
+  }
+  let q = keyEnd + 1;
   let more = 2;
   while (q < end && u8at(q) == 32) {
     if (load<u32>(q) != 0x20202020 || more >= 100) return STOP;
@@ -1210,23 +1227,9 @@ function pretty(s: usize, e: usize, esc: bool, next: usize, end: usize): i32 {
   const fieldsEnd = q - 1;
 
   // The owner: `(pid)` and the job and room lines, one key.
-  const pl = d1 - d0;
-  const kl = keyEnd - f0;
-  if (kl + pl + 2 > 1024) return STOP;
-  // The owner this pid had last, when its lines are the same (the digits too: `(07)` is not `(7)`).
-  let pid: u32 = 0;
-  for (let k = d0; k < d1; k++) pid = pid * 10 + u8at(k) - 48;
-  const cached = PID_CACHE + <usize>(pid & (PID_CACHE_SLOTS - 1)) * 16;
-  const shape = (<u32>kl << 4) | <u32>pl;
-  let owner: i32;
-  if (
-    load<i32>(cached, 12) != 0 &&
-    load<u32>(cached) == pid &&
-    load<u32>(cached, 4) == shape &&
-    same(f0, ARENA + <usize>load<u32>(cached, 8), kl)
-  )
-    owner = load<i32>(cached, 12) - 1;
-  else {
+  if (owner < 0) {
+    const kl = keyEnd - f0;
+    if (kl + pl + 2 > 1024) return STOP;
     store<u8>(KEYBUF, 40);
     memory.copy(KEYBUF + 1, d0, pl);
     store<u8>(KEYBUF + 1 + pl, 41);
@@ -1234,7 +1237,7 @@ function pretty(s: usize, e: usize, esc: bool, next: usize, end: usize): i32 {
     owner = lookup(OWNERS, KEYBUF, KEYBUF + 2 + pl + kl);
     if (owner < 0) return NEW_OWNER;
     store<u32>(cached, pid);
-    store<u32>(cached, shape, 4);
+    store<u32>(cached, (<u32>kl << 4) | <u32>pl, 4);
     store<u32>(cached, foundAt + <u32>pl + 2, 8);
     store<i32>(cached, owner + 1, 12);
   }
