@@ -12,7 +12,7 @@ import type { RawLine } from '../logs/types.js';
 import { BulkReader, type BulkHooks } from './bulk.js';
 import { parseJsonLine, quickJsonLine } from './json.js';
 import type { ChunkReader } from './prefetch.js';
-import { contextFromFields, DayClock, definedOnly, type LogRecord } from './record.js';
+import { contextFromFields, DayClock, withDefined, type LogRecord } from './record.js';
 import {
   headerToRecord,
   isBlankTimeHeader,
@@ -281,7 +281,7 @@ export class FileParser {
       const t = trailingJson(r.extrasText);
       if (t) {
         r.fields = t.value;
-        r.ctx = { ...contextFromFields(t.value), ...definedOnly(r.ctx) };
+        r.ctx = withDefined(contextFromFields(t.value), r.ctx);
       }
     }
     if (r.format === 'raw') {
@@ -292,12 +292,12 @@ export class FileParser {
       const fields = parsePrettyFields(r.more);
       r.fields = { ...fields, ...r.fields };
       const ctx = contextFromFields(fields);
-      r.ctx = { ...ctx, ...definedOnly(r.ctx) };
+      r.ctx = withDefined(ctx, r.ctx);
     } else if (r.more && r.format === 'python-console' && (joined = joinConsoleLines(r.message, r.more))) {
       r.message = joined.message;
       if (joined.extras && Object.keys(r.fields).length === 0) {
         r.fields = joined.extras;
-        r.ctx = { ...contextFromFields(joined.extras), ...definedOnly(r.ctx) };
+        r.ctx = withDefined(contextFromFields(joined.extras), r.ctx);
       }
     } else if (
       r.more &&
@@ -309,7 +309,7 @@ export class FileParser {
         const t = trailingJson(l);
         if (t) {
           r.fields = t.value;
-          r.ctx = { ...contextFromFields(t.value), ...definedOnly(r.ctx) };
+          r.ctx = withDefined(contextFromFields(t.value), r.ctx);
           break;
         }
       }

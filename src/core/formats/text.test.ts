@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLooseValue } from './text.js';
+import { parseLooseValue, parsePrettyFields } from './text.js';
 
 /** The pattern parseLooseValue's scan stands for (see looseMembers in text.ts). */
 const LOOSE_MEMBER = /^\s*"([^"]+)": (?:"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)|(true|false|null))/gm;
@@ -64,6 +64,13 @@ const PIECES = [
   '\\"',
   '\\n',
   '\\\n',
+  '\\u00e9',
+  '\\u12',
+  '\\u123',
+  '\\uD83D',
+  '\\x',
+  '\\/',
+  '\\b',
   'key',
   'stack',
   'a b',
@@ -169,6 +176,72 @@ describe('parseLooseValue', () => {
         Object.is(parseLooseValue(s), byJson(s.trim())) || parseLooseValue(s) === byJson(s.trim()),
         JSON.stringify(s),
       ).toBe(true);
+    }
+  });
+});
+
+/** What pino-pretty's field lines make, as the pattern parsePrettyFields stands for reads them. */
+function fieldsByPattern(lines: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let key: string | undefined;
+  let buf: string[] = [];
+  const commit = () => {
+    if (key !== undefined) out[key] = parseLooseValue(buf.join('\n'));
+    key = undefined;
+    buf = [];
+  };
+  for (const l of lines) {
+    const m = l.charCodeAt(4) !== 32 && l.startsWith('    ') ? /^ {4}([^\s:][^:]*?): ?(.*)$/.exec(l) : null;
+    if (m && m[1] !== undefined) {
+      commit();
+      const k = m[1];
+      key = k.charCodeAt(0) === 34 || k.charCodeAt(k.length - 1) === 34 ? k.replace(/^"|"$/g, '') : k;
+      buf.push(m[2] ?? '');
+    } else if (key !== undefined) buf.push(l);
+  }
+  commit();
+  return out;
+}
+
+describe('parsePrettyFields', () => {
+  it('reads field lines as their pattern does, whatever is in them', () => {
+    const next = random(13);
+    const bits = [
+      '    ',
+      '     ',
+      '  ',
+      'key',
+      '"key"',
+      'a b',
+      ':',
+      ': ',
+      ' ',
+      '"v"',
+      '42',
+      '{',
+      '}',
+      '\r',
+      '\u2028',
+      '\u00a0',
+      '\t',
+      'x',
+      '"',
+      '\\"',
+      'é',
+    ];
+    for (let n = 0; n < 20_000; n++) {
+      const lines: string[] = [];
+      const count = 1 + Math.floor(next() * 5);
+      for (let i = 0; i < count; i++) {
+        let l = next() < 0.7 ? '    ' : '';
+        const parts = Math.floor(next() * 6);
+        for (let j = 0; j < parts; j++) l += bits[Math.floor(next() * bits.length)];
+        lines.push(l);
+      }
+      const got = parsePrettyFields(lines);
+      const want = fieldsByPattern(lines);
+      expect(got, JSON.stringify(lines)).toEqual(want);
+      expect(Object.keys(got)).toEqual(Object.keys(want));
     }
   });
 });

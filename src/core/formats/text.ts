@@ -327,28 +327,48 @@ export function isTracebackStart(text: string): boolean {
 export function parsePrettyFields(lines: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let key: string | undefined;
-  let buf: string[] = [];
+  // The value's lines: the first, then the others joined to it (most values are one line).
+  let first = '';
+  let rest: string[] | undefined;
   const commit = () => {
     if (key === undefined) return;
-    out[key] = parseLooseValue(buf.join('\n'));
+    out[key] = parseLooseValue(rest === undefined ? first : `${first}\n${rest.join('\n')}`);
     key = undefined;
-    buf = [];
+    rest = undefined;
   };
   for (const l of lines) {
     // A field begins at exactly four spaces (a stack or an object's lines at more are not tried).
-    const m = l.charCodeAt(4) !== 32 && l.startsWith('    ') ? /^ {4}([^\s:][^:]*?): ?(.*)$/.exec(l) : null;
-    if (m && m[1] !== undefined) {
+    const at = l.charCodeAt(4) !== 32 && l.startsWith('    ') ? fieldValueAt(l) : -1;
+    if (at >= 0) {
       commit();
-      const k = m[1];
+      const k = l.slice(4, l.indexOf(':', 5));
       key = k.charCodeAt(0) === 34 || k.charCodeAt(k.length - 1) === 34 ? k.replace(/^"|"$/g, '') : k;
-      buf.push(m[2] ?? '');
+      first = l.slice(at);
     } else if (key !== undefined) {
-      buf.push(l);
+      (rest ??= []).push(l);
     }
   }
   commit();
   return out;
 }
+
+/**
+ * Where the value of the field line `l` (four spaces, then not a fifth) begins, as
+ * `/^ {4}([^\s:][^:]*?): ?(.*)$/` reads it — the key up to the first colon, a space after it
+ * skipped, the value to the line's end with no line terminator in it — or -1 when it is no field.
+ */
+function fieldValueAt(l: string): number {
+  const c = l.charCodeAt(4);
+  if (c === 58 || isRegExpSpace(c)) return -1;
+  const colon = l.indexOf(':', 5);
+  if (colon < 0) return -1;
+  const at = l.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
+  LINE_TERMINATOR.lastIndex = at;
+  return LINE_TERMINATOR.test(l) ? -1 : at;
+}
+
+/** From its lastIndex on: is there a \n, \r, U+2028 or U+2029 (what `.` does not match)? */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/g;
 
 export function parseLooseValue(text: string): unknown {
   const t = text.trim();
@@ -417,9 +437,8 @@ function looseMembers(t: string): Record<string, unknown> {
   for (let at = 0; at < n;) {
     const end = looseMember(t, at, obj);
     // The next line start after the match (or after `at`, when none begins there).
-    let i = end >= 0 ? end : at;
-    while (i < n && !isLineTerminator(t.charCodeAt(i))) i++;
-    at = i + 1;
+    LINE_TERMINATOR.lastIndex = end >= 0 ? end : at;
+    at = LINE_TERMINATOR.test(t) ? LINE_TERMINATOR.lastIndex : n + 1;
   }
   return obj;
 }
@@ -436,27 +455,24 @@ function looseMember(t: string, at: number, obj: Record<string, unknown>): numbe
   const v = k + 3;
   const c = t.charCodeAt(v);
   if (c === 34) {
+    // To its closing quote, an escape and the character after it taken as one.
     let i = v + 1;
     let escaped = false;
+    let bs = t.indexOf('\\', i);
     for (;;) {
-      if (i >= n) return -1;
-      const ch = t.charCodeAt(i);
-      if (ch === 34) break;
-      if (ch === 92) {
-        if (i + 1 >= n || isLineTerminator(t.charCodeAt(i + 1))) return -1;
-        escaped = true;
-        i += 2;
-      } else i++;
+      const q = t.indexOf('"', i);
+      if (q < 0) return -1;
+      if (bs < 0 || bs > q) {
+        i = q;
+        break;
+      }
+      if (bs + 1 >= n || isLineTerminator(t.charCodeAt(bs + 1))) return -1;
+      escaped = true;
+      i = bs + 2;
+      bs = t.indexOf('\\', i);
     }
     const raw = t.slice(v + 1, i);
-    let value: unknown = raw;
-    if (escaped)
-      try {
-        value = JSON.parse(`"${raw}"`) as unknown;
-      } catch {
-        // kept as it is
-      }
-    obj[key] = value;
+    obj[key] = escaped ? (jsonString(raw) ?? raw) : raw;
     return i + 1;
   }
   if (c === 45 || (c >= 48 && c <= 57)) {
@@ -489,6 +505,46 @@ function looseMember(t: string, at: number, obj: Record<string, unknown>): numbe
 }
 
 const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+
+const ESCAPED: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
+
+/**
+ * What `JSON.parse` gives for `"${raw}"` (a string whose escapes it decodes), or undefined where it
+ * throws: a control character, a quote not escaped, an unknown escape or a short `\u`.
+ */
+function jsonString(raw: string): string | undefined {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 0x20 || c === 34) return undefined;
+    if (c !== 92) continue;
+    out += raw.slice(from, i);
+    const e = raw[i + 1];
+    if (e === 'u') {
+      const hex = raw.slice(i + 2, i + 6);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
+      out += String.fromCharCode(parseInt(hex, 16));
+      i += 5;
+    } else {
+      const d = e === undefined ? undefined : ESCAPED[e];
+      if (d === undefined) return undefined;
+      out += d;
+      i++;
+    }
+    from = i + 1;
+  }
+  return out + raw.slice(from);
+}
 
 /** Where a multiline pattern's `^` may match after: \n, \r, U+2028, U+2029. */
 function isLineTerminator(c: number): boolean {
