@@ -5,6 +5,7 @@ import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
 import { FileParser } from './formats/parser.js';
 import { clockTo, type BulkHooks, type LogClock } from './formats/bulk.js';
+import { FileEvidence } from './formats/file-evidence.js';
 import { PREFETCH_MIN_BYTES } from './formats/prefetch.js';
 import type { ChunkScanner } from './logs/lines.js';
 import type { RawLine } from './logs/types.js';
@@ -268,6 +269,7 @@ export class Pipeline {
   end(): void {
     for (const p of this.parsers.values()) p.flush(this.emit);
     if (Number.isFinite(this.logClock.maxTime)) this.tick(this.logClock.maxTime, true);
+    this.settleEvidence();
   }
 
   /**
@@ -276,6 +278,17 @@ export class Pipeline {
    */
   conclude(): void {
     for (const change of this.tracker.finish()) this.report(change);
+    this.settleEvidence();
+  }
+
+  /**
+   * The findings' evidence that the bulk reader left in its files (FileEvidence) is read, each file
+   * opened once rather than once a piece as it is shown, and kept as plain evidence.
+   */
+  private settleEvidence(): void {
+    if (!FileEvidence.made) return;
+    FileEvidence.settle(this.tracker.keptEvidence());
+    this.tracker.mapKeptEvidence(FileEvidence.plain);
   }
 
   /** Reading history, the log's own clock drives the time-based detectors (once a second of it). */

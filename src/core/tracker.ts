@@ -169,6 +169,20 @@ export class SessionTracker {
     for (const s of all) yield this.summary(s);
   }
 
+  /** Every piece of evidence the sessions' findings keep (what a report shows of them). */
+  *keptEvidence(): Generator<Evidence> {
+    for (const list of [this.attribution.superseded, this.attribution.sessions.values()])
+      for (const s of list) for (const f of s.findings.values()) yield* f.evidence;
+  }
+
+  /** Each piece of evidence the findings keep, replaced by what `fn` makes of it. */
+  mapKeptEvidence(fn: (e: Evidence) => Evidence): void {
+    for (const list of [this.attribution.superseded, this.attribution.sessions.values()])
+      for (const s of list)
+        for (const f of s.findings.values())
+          for (let i = 0; i < f.evidence.length; i++) f.evidence[i] = fn(f.evidence[i] as Evidence);
+  }
+
   /** How many sessions end with each verdict. */
   verdictCounts(): Record<SessionSummary['verdict'], number> {
     const counts = { failed: 0, silent: 0, degraded: 0, healthy: 0 };

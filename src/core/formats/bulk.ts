@@ -29,6 +29,7 @@
 import type { AgentEvent, TurnMetrics } from '../../shared/events.js';
 import type { Evidence } from '../../shared/types.js';
 import { EVIDENCE_MAX } from '../classify.js';
+import { fstatSync } from 'node:fs';
 import type { ChunkSpan } from '../logs/lines.js';
 import {
   AUX_AUDIO,
@@ -45,6 +46,7 @@ import {
   REC_END,
   REC_F64,
   REC_FORMAT_MASK,
+  REC_HASH,
   REC_MORE,
   REC_I32,
   REC_MSG,
@@ -61,6 +63,7 @@ import {
   type Message,
   type Records,
 } from './classifier.js';
+import { FileEvidence, type SourceFile } from './file-evidence.js';
 import { readAhead, type ChunkReader } from './prefetch.js';
 
 /**
@@ -241,6 +244,11 @@ export class BulkReader<S> {
   private readonly flags: number;
   /** Records of chunks read ahead (prefetch.ts): undefined for a chunk it did not read. */
   private prefetched: ((buf: Buffer) => ChunkRecords | null | undefined) | undefined;
+  /**
+   * The file, when it is a regular file read by its own bytes (read ahead): the evidence of the
+   * lines taken is then read from it when it is asked for (FileEvidence), not decoded as they are.
+   */
+  private source: SourceFile | undefined;
 
   constructor(
     private readonly file: string,
@@ -461,7 +469,15 @@ export class BulkReader<S> {
    */
   readAhead(fd: number, pos: number, chunk: number, maxLine: number): ChunkReader | undefined {
     const r = readAhead(fd, pos, chunk, Math.min(maxLine, MAX_BULK_LINE), this.flags);
-    if (r) this.prefetched = (buf) => r.records(buf);
+    if (r) {
+      this.prefetched = (buf) => r.records(buf);
+      try {
+        const st = fstatSync(fd);
+        if (st.isFile()) this.source = { path: this.file, dev: st.dev, ino: st.ino };
+      } catch {
+        // its evidence is decoded as it is read
+      }
+    }
     return r;
   }
 
@@ -474,6 +490,7 @@ export class BulkReader<S> {
     this.recs = null;
     this.cursor = 0;
     this.prefetched = undefined;
+    this.source = undefined;
     this.trustS = [];
     this.trustEpoch = new Float64Array(0);
     this.trustSpace = undefined;
@@ -563,9 +580,24 @@ export class BulkReader<S> {
 
   /** The evidence of a line taken whole (no colour codes in it), as `lineEvent` keeps it. */
   private evidence(buf: Buffer, r: ChunkRecords, b: number, line: number, offset: number): Evidence {
+    if (this.source !== undefined) return this.fromFile(r, b, line, offset);
     let text = buf.toString('utf8', r.i32[b + REC_START] as number, r.i32[b + REC_END] as number);
     if (text.length > EVIDENCE_MAX) text = text.slice(0, EVIDENCE_MAX) + '…';
     return { file: this.file, line, offset, text };
+  }
+
+  /** The evidence of the record at `b`, its text read from the file when it is asked for. */
+  private fromFile(r: ChunkRecords, b: number, line: number, offset: number): Evidence {
+    const i32 = r.i32;
+    const length = (i32[b + REC_NEXT] as number) - (i32[b + REC_START] as number) - 1;
+    return new FileEvidence(
+      this.file,
+      line,
+      offset,
+      this.source as SourceFile,
+      length,
+      i32[b + REC_HASH] as number,
+    );
   }
 
   /**
@@ -582,6 +614,10 @@ export class BulkReader<S> {
     line: number,
     offset: number,
   ): void {
+    if (this.source !== undefined) {
+      this.hooks.userTurn(s, t, this.fromFile(r, b, line, offset));
+      return;
+    }
     // pino lines with an escape are never taken; dev text loses its colour codes, as the full
     // path's: the classifier wrote the line without them (a line without any is its own text).
     const end = r.i32[b + REC_END] as number;

@@ -142,6 +142,28 @@ export const REC_F64 = 5;
 export const REC_TIME = 3;
 /** In i32 units: the lines a record spans after its first (a pino-pretty record's fields). */
 export const REC_MORE = 8;
+/**
+ * In i32 units: a turn marker's, item's or metrics record's `recordHash` of its bytes up to its
+ * last newline (0 for other records).
+ */
+export const REC_HASH = 9;
+
+/** scan.ts's `wordHash` of `b[s, e)`, as an int32. */
+export function recordHash(b: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5 | 0;
+  let p = s;
+  for (; p + 4 <= e; p += 4)
+    h = Math.imul(
+      h ^
+        ((b[p] as number) |
+          ((b[p + 1] as number) << 8) |
+          ((b[p + 2] as number) << 16) |
+          ((b[p + 3] as number) << 24)),
+      0x01000193,
+    );
+  for (; p < e; p++) h = Math.imul(h ^ (b[p] as number), 0x01000193);
+  return (h ^ (e - s)) | 0;
+}
 
 // What classify returns (see scan.ts).
 const END = 0;

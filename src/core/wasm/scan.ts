@@ -40,7 +40,10 @@ const PYJ_KIND: usize = PY_KIND + <usize>MAX_IDS;
 /**
  * The records of the chunk, 40 bytes each: i32 start, next line's start, end of its text (CR
  * excluded), owner, message, kind | format << 2 | level << 5 | stripped << 11; f64 time; i32 the
- * lines the record spans after its first (a pino-pretty record's fields), i32 unused. A line
+ * lines the record spans after its first (a pino-pretty record's fields), i32 for a turn marker,
+ * conversation item or metrics record (kind 2 or 3: its evidence may be kept) the `wordHash` of
+ * its bytes up to its last newline (JavaScript reads its text again from the file, later, and
+ * checks it is the same), else 0. A line
  * under 30 bytes is never taken, so a chunk holds fewer than IN_CAP / 30.
  *
  * `stripped` is nonzero for a dev-text turn marker with colour codes: its text without them is the
@@ -141,6 +144,18 @@ function hash(s: usize, e: usize): u32 {
   for (let k: u64 = 0; p < e; p++, k += 8) t |= <u64>load<u8>(p) << k;
   h = (h ^ t) * 0xc4ceb9fe1a85ec53;
   return <u32>(h ^ (h >>> 32));
+}
+
+/**
+ * A hash of the bytes `[s, e)`, four at a time (little-endian words, then the bytes left, then the
+ * length): what `recordHash` in classifier.ts computes, to the bit.
+ */
+function wordHash(s: usize, e: usize): u32 {
+  let h: u32 = 0x811c9dc5;
+  let p = s;
+  for (; p + 4 <= e; p += 4) h = (h ^ load<u32>(p)) * 0x01000193;
+  for (; p < e; p++) h = (h ^ <u32>load<u8>(p)) * 0x01000193;
+  return h ^ <u32>(e - s);
 }
 
 /** The first byte in `[p, e)` that is `x` or `y` (or ≥ 128 when `high`), sixteen at a time; e when none. */
@@ -406,6 +421,7 @@ export function classify(from: u32, to: u32, limit: u32, flags: u32): i32 {
       store<i32>(at, <i32>(to - IN), 4);
       store<i32>(at, textAt >= 0 ? textAt : <i32>(e - IN), 8);
       store<i32>(at, spanMore, 32);
+      store<i32>(at, (load<i32>(at, 20) & 3) >= 2 ? <i32>wordHash(p, to - 1) : 0, 36);
       textAt = -1;
       spanNext = 0;
       spanMore = 0;
