@@ -142,6 +142,8 @@ export class Pipeline {
 
   constructor(private readonly opts: PipelineOptions = {}) {
     this.tracker = new SessionTracker(opts.tracker);
+    // What changed is only ever reported to a listener.
+    this.tracker.changesWanted = opts.onFinding !== undefined;
     this.perFile = !opts.wallClock;
   }
 

@@ -87,6 +87,11 @@ export interface Session {
   lastFile?: string;
   /** A user turn waiting for the agent to answer. */
   pending?: PendingTurn;
+  /**
+   * The last turn answered, nothing holding it any more: the next turn's wait is kept in it (a log
+   * of a million turns makes a million waits, each of which outlives many others).
+   */
+  spare?: PendingTurn;
   /** The agent entered `thinking` (agent state) at this time and has not left it. */
   thinkingSince?: number;
   /** The agent joined its room at this time and has not started its session yet (no state, no turn). */
@@ -144,6 +149,7 @@ export function newSession(id: string, key: string): Session {
     unanswered: 0,
     spoken: 0,
     pending: undefined,
+    spare: undefined,
     dueAt: undefined,
     lag: 0,
     parkedIn: undefined,

@@ -31,6 +31,11 @@ export class SessionTracker {
   private readonly due = new Due();
   /** `finish` was called: nothing more will be read, and no session is live. */
   private finished = false;
+  /**
+   * Whether anyone reads what changed (`ingest`, `tick` …): when nobody does (analyze without a
+   * timeline), the changes are not copied out, and each returns none.
+   */
+  changesWanted = true;
 
   constructor(opts: TrackerOptions = {}) {
     this.ctx = foldContext(opts);
@@ -146,7 +151,11 @@ export class SessionTracker {
   /** What `scratch` says changed, as a Change of its own; NO_CHANGE when nothing did. */
   private changed(): Change {
     const c = this.scratch;
-    if (c.created.length === 0 && c.escalated.length === 0 && c.recovered === undefined) return NO_CHANGE;
+    if (
+      (c.created.length === 0 && c.escalated.length === 0 && c.recovered === undefined) ||
+      !this.changesWanted
+    )
+      return NO_CHANGE;
     const out: Change = { session: c.session, created: [...c.created], escalated: [...c.escalated] };
     if (c.recovered !== undefined) out.recovered = [...c.recovered];
     return out;

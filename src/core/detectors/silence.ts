@@ -55,23 +55,41 @@ export function awaitAnswer(ctx: FoldContext, s: Session, time: number, evidence
   s.userEvidence = true;
   s.begunVia = 0;
   s.spokeVia = 0;
-  s.pending = {
-    time,
-    evidence,
-    alsoSeen: undefined,
-    replyBegun: false,
-    failed: false,
-    error: undefined,
-    errorEvidence: undefined,
-    dead: false,
-    silentRaised: false,
-    hangRaised: false,
-  };
+  // The wait this turn replaces, or the last one answered: nothing else holds either.
+  const q = p ?? s.spare;
+  if (q === undefined)
+    s.pending = {
+      time,
+      evidence,
+      alsoSeen: undefined,
+      replyBegun: false,
+      failed: false,
+      error: undefined,
+      errorEvidence: undefined,
+      dead: false,
+      silentRaised: false,
+      hangRaised: false,
+    };
+  else {
+    s.spare = undefined;
+    q.time = time;
+    q.evidence = evidence;
+    q.alsoSeen = undefined;
+    q.replyBegun = false;
+    q.failed = false;
+    q.error = undefined;
+    q.errorEvidence = undefined;
+    q.dead = false;
+    q.silentRaised = false;
+    q.hangRaised = false;
+    s.pending = q;
+  }
   arm(ctx, s, time + Math.min(ctx.limits.silenceMs, ctx.limits.hangMs));
 }
 
 /** The agent spoke at `time`: nothing is awaited, and the silences it was in are over. */
 export function answered(s: Session, time: number, change: Change): void {
+  if (s.pending !== undefined) s.spare = s.pending;
   s.pending = undefined;
   s.thinkingSince = undefined;
   s.rateLimitedSince = undefined;
