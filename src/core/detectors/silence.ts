@@ -5,7 +5,7 @@
 
 import type { Evidence } from '../../shared/types.js';
 import { remedyOf } from '../causes.js';
-import type { Session } from '../session.js';
+import type { PendingTurn, Session } from '../session.js';
 import { clock, likelyCause, seconds } from '../wording.js';
 import { arm, type Due, type FoldContext } from './context.js';
 import { raise, type Change } from './finding.js';
@@ -55,35 +55,21 @@ export function awaitAnswer(ctx: FoldContext, s: Session, time: number, evidence
   s.userEvidence = true;
   s.begunVia = 0;
   s.spokeVia = 0;
-  // The wait this turn replaces, or the last one answered: nothing else holds either.
-  const q = p ?? s.spare;
-  if (q === undefined)
-    s.pending = {
-      time,
-      evidence,
-      alsoSeen: undefined,
-      replyBegun: false,
-      failed: false,
-      error: undefined,
-      errorEvidence: undefined,
-      dead: false,
-      silentRaised: false,
-      hangRaised: false,
-    };
-  else {
-    s.spare = undefined;
-    q.time = time;
-    q.evidence = evidence;
-    q.alsoSeen = undefined;
-    q.replyBegun = false;
-    q.failed = false;
-    q.error = undefined;
-    q.errorEvidence = undefined;
-    q.dead = false;
-    q.silentRaised = false;
-    q.hangRaised = false;
-    s.pending = q;
-  }
+  // The wait this turn replaces, or the last one answered (nothing else holds either), or a new
+  // one: every field set, in one order.
+  const q = p ?? s.spare ?? ({} as PendingTurn);
+  s.spare = undefined;
+  q.time = time;
+  q.evidence = evidence;
+  q.alsoSeen = undefined;
+  q.replyBegun = false;
+  q.failed = false;
+  q.error = undefined;
+  q.errorEvidence = undefined;
+  q.dead = false;
+  q.silentRaised = false;
+  q.hangRaised = false;
+  s.pending = q;
   arm(ctx, s, time + Math.min(ctx.limits.silenceMs, ctx.limits.hangMs));
 }
 
