@@ -35,6 +35,39 @@ describe('DeadlineHeap', () => {
     expect(heap.size).toBe(0);
   });
 
+  it('drops an entry its item was queued again since without reading the item, and reads it when it may be due', () => {
+    const heap = new DeadlineHeap<Item>();
+    let reads = 0;
+    let due: number | undefined;
+    const a = {
+      name: 'a',
+      get dueAt() {
+        reads++;
+        return due;
+      },
+      set dueAt(v: number | undefined) {
+        due = v;
+      },
+    } as Item;
+    queue(heap, a, 100);
+    queue(heap, a, 20);
+    reads = 0;
+    expect(heap.popDue(50)).toBe(a);
+    expect(reads).toBe(1);
+    a.dueAt = undefined;
+    reads = 0;
+    // The entry at 100 is not its latest (20 is): dropped unread.
+    expect(heap.popDue(150)).toBeUndefined();
+    expect(reads).toBe(0);
+    // Its latest entry, its deadline cleared since: read, and dropped.
+    queue(heap, a, 200);
+    a.dueAt = undefined;
+    reads = 0;
+    expect(heap.popDue(250)).toBeUndefined();
+    expect(reads).toBe(1);
+    expect(heap.size).toBe(0);
+  });
+
   it('stays ordered under many random pushes and pops', () => {
     const heap = new DeadlineHeap<Item>();
     let seed = 7;

@@ -54,6 +54,8 @@ export interface Session {
   parkedIn: string | undefined;
   /** The deadline this session is queued for in the timer heap, if any. */
   dueAt?: number;
+  /** Its number in the timer heap (given there when it is first queued). */
+  heapSlot?: number;
   job?: string;
   room?: string;
   roomSid?: string;
@@ -151,6 +153,7 @@ export function newSession(id: string, key: string): Session {
     pending: undefined,
     spare: undefined,
     dueAt: undefined,
+    heapSlot: undefined,
     lag: 0,
     parkedIn: undefined,
     thinkingSince: undefined,

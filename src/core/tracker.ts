@@ -152,8 +152,8 @@ export class SessionTracker {
   private changed(): Change {
     const c = this.scratch;
     if (
-      (c.created.length === 0 && c.escalated.length === 0 && c.recovered === undefined) ||
-      !this.changesWanted
+      !this.changesWanted ||
+      (c.created.length === 0 && c.escalated.length === 0 && c.recovered === undefined)
     )
       return NO_CHANGE;
     const out: Change = { session: c.session, created: [...c.created], escalated: [...c.escalated] };
