@@ -385,6 +385,54 @@ describe('deadair watch', () => {
     expect(code).toBe(0);
   });
 
+  it("reports a backlog's old failures without alerting them, and alerts a recent one (--from-start, standard input)", async () => {
+    // AJ_cli ran out of credits long ago; AJ_now did half a minute ago.
+    const recent = CREDITS.replaceAll('AJ_cli', 'AJ_now').replaceAll(
+      '1764000300000',
+      String(Date.now() - 30_000),
+    );
+    const file = join(dir, 'backlog.log');
+    writeFileSync(file, CREDITS + '\n' + recent + '\n');
+    const args = [BIN, 'watch', '--json', '--no-notify', '--no-sound', '--no-journal'];
+    for (const how of ['file', 'stdin'] as const) {
+      const child = spawn(
+        process.execPath,
+        how === 'file' ? [...args, '--from-start', file] : [...args, '-'],
+        {
+          env: { ...process.env, NO_COLOR: '1' },
+        },
+      );
+      children.push(child);
+      const exited = new Promise((r) => child.once('exit', r));
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      if (how === 'stdin') child.stdin.end(CREDITS + '\n' + recent + '\n');
+      await waitFor(() => err.includes('reported, not alerted') && out.includes('"type":"alert"'));
+      await new Promise((r) => setTimeout(r, 600));
+      child.kill('SIGINT'); // (standard input's watch has ended by itself)
+      await exited;
+      const lines = out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { type: string; cause: string; session: string });
+      const found = (s: string) =>
+        lines.filter((l) => l.type === 'finding' && l.session === s).map((l) => l.cause);
+      expect(found('AJ_cli').sort(), how).toEqual(['closed_with_error', 'credits_exhausted', 'dead_turns']);
+      expect(found('AJ_now').sort(), how).toEqual(['closed_with_error', 'credits_exhausted', 'dead_turns']);
+      expect(
+        lines.filter((l) => l.type === 'alert').map((l) => `${l.session} ${l.cause}`),
+        how,
+      ).toEqual(['AJ_now credits_exhausted']);
+      // Said once, counting the findings of a severity that alerts (all three are critical here).
+      expect(err.match(/reported, not alerted/g), how).toHaveLength(1);
+      expect(err, how).toContain(
+        'deadair: 3 findings from what the logs held before this watch (over 10 min old)',
+      );
+    }
+  });
+
   it('names a session known only by its room SID (agents-js dev output) by that SID, as analyze does', async () => {
     const file = join(dir, 'pretty.log');
     copyFileSync(join(ROOT, 'test/fixtures/real/llm-credits.pretty.log'), file);

@@ -22,7 +22,10 @@ const quota = {
   message: '429 "LLM token credit quota exceeded, category: MaxGatewayCredits"',
   statusCode: 429,
 };
-const sessionLines = (i: number, t0 = 1764000300000) => [
+// Written as an agent writes them: now (a backlog's findings over HISTORY_ALERT_MS old are not
+// alerted, and what is written while the watcher is down is caught up as a backlog).
+const T0 = Date.now();
+const sessionLines = (i: number, t0 = T0) => [
   JSON.stringify({
     level: 30,
     time: t0 + i * 10,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../test/support/lines.js';
 import type { Finding } from '../shared/types.js';
-import { AlertPolicy } from './alerts.js';
+import { AlertPolicy, HISTORY_ALERT_MS, isHistory } from './alerts.js';
 
 const pino = (level: number, msg: string, extra: Record<string, unknown>, job: string) =>
   JSON.stringify({
@@ -186,5 +186,25 @@ describe('AlertPolicy: one incident, one alert, whichever finding comes first', 
     expect(policy.consider(finding('provider_error'), 2000)?.id).toBe('AJ_t/provider_error');
     const other = finding('provider_error', { id: 'AJ_u/provider_error', session: 'AJ_u', job: 'AJ_u' });
     expect(policy.consider(other, 3000)?.id).toBe('AJ_u/provider_error');
+  });
+});
+
+describe('history: what a backlog held, long over', () => {
+  it('is a finding last seen over the window before now; one with no time never is', () => {
+    const now = 1764000300000;
+    expect(isHistory({ lastTime: now - HISTORY_ALERT_MS - 1 }, now)).toBe(true);
+    expect(isHistory({ lastTime: now - HISTORY_ALERT_MS }, now)).toBe(false);
+    // Stamped ahead of the wall clock (another machine's clock, a zone not learnt yet): news.
+    expect(isHistory({ lastTime: now + 3_600_000 }, now)).toBe(false);
+    expect(isHistory({ lastTime: Number.NaN }, now)).toBe(false);
+    expect(isHistory({ lastTime: now - 60_000 }, now, 30_000)).toBe(true);
+  });
+
+  it('is counted only for findings that alert at all (the severity floor, the switches)', () => {
+    const p = new AlertPolicy({ minSeverity: 'warning', causes: { rate_limited: false } });
+    expect(p.eligible({ severity: 'critical', cause: 'credits_exhausted' })).toBe(true);
+    expect(p.eligible({ severity: 'warning', cause: 'agent_silent' })).toBe(true);
+    expect(p.eligible({ severity: 'info', cause: 'agent_silent' })).toBe(false);
+    expect(p.eligible({ severity: 'critical', cause: 'rate_limited' })).toBe(false);
   });
 });

@@ -91,9 +91,14 @@ export class AlertPolicy {
     else this.sessionSnooze.set(session, until);
   }
 
+  /** Is this finding of a severity and cause that alert at all (the floor, the switches)? */
+  eligible(f: Pick<Finding, 'severity' | 'cause'>): boolean {
+    return RANK[f.severity] >= this.minRank && this.opts.causes?.[f.cause] !== false;
+  }
+
   /** The alert this finding (new, or escalated) raises now, if any. */
   consider(f: Finding, now = Date.now()): Alert | undefined {
-    if (RANK[f.severity] < this.minRank || this.opts.causes?.[f.cause] === false) return undefined;
+    if (!this.eligible(f)) return undefined;
     if (this.raised.has(f.id)) return undefined;
     this.raised.add(f.id);
     this.onRaise?.(f.id);
@@ -183,6 +188,20 @@ function makeAlert(f: Finding, sessions: string[]): Alert {
     clip: clipFor(f.cause),
     sessions,
   };
+}
+
+/**
+ * How old a finding read from what a log already held (`--from-start`, a restart's catch-up, a
+ * replay on standard input) may be and still alert: older, it is history — reported, not alerted.
+ */
+export const HISTORY_ALERT_MS = 10 * 60_000;
+
+/**
+ * A finding from a backlog that last happened more than `windowMs` before `now` (both epoch ms):
+ * news of the past, not of the agent running now. A finding with no time is not history.
+ */
+export function isHistory(f: Pick<Finding, 'lastTime'>, now: number, windowMs = HISTORY_ALERT_MS): boolean {
+  return Number.isFinite(f.lastTime) && f.lastTime < now - windowMs;
 }
 
 /** "room demo · job AJ_x — <remedy>": where it happened, then what to do. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, Severity } from '../shared/types.js';
-import { AlertPolicy, type Alert, type AlertPolicyOptions } from './alerts.js';
+import { AlertPolicy, HISTORY_ALERT_MS, isHistory, type Alert, type AlertPolicyOptions } from './alerts.js';
 import type { CauseId } from '../shared/types.js';
 import type { Config } from './config.js';
 import { Journal, JournalBusy, readJournal, type SentAlert } from './journal.js';
@@ -182,6 +182,22 @@ export function createWatcher(o: WatcherOptions): Watcher {
   let live = false;
   let stdinLast: number | undefined;
   let stdinLive = false;
+  /** Was this finding raised by lines a log held before they were watched (its backlog)? */
+  const fromBacklog = (f: Finding): boolean => {
+    const file = f.evidence[0]?.file;
+    if (file === undefined || file === '') return false; // a room's: watched as it happens
+    return file === STDIN_NAME ? !stdinLive : !live;
+  };
+  /** Findings from a backlog that would have alerted but are history, not yet said (sayHistory). */
+  const historyUnsaid = new Set<string>();
+  const sayHistory = () => {
+    if (historyUnsaid.size === 0) return;
+    const n = historyUnsaid.size;
+    historyUnsaid.clear();
+    notice(
+      `${n} finding${n === 1 ? '' : 's'} from what the logs held before this watch (over ${Math.round(HISTORY_ALERT_MS / 60_000)} min old) ${n === 1 ? 'was' : 'were'} reported, not alerted`,
+    );
+  };
   const cutSaid = new Set<string>();
   const pipeline: Pipeline = new Pipeline({
     format: o.format,
@@ -211,6 +227,12 @@ export function createWatcher(o: WatcherOptions): Watcher {
         journal?.finding(how, f);
       }
       if (how === 'recovered') return;
+      // Read from what a log held before it was watched, and long over: reported, not alerted (a
+      // day's log read with --from-start would otherwise notify of its first failures, hours old).
+      if (fromBacklog(f) && isHistory(f, now())) {
+        if (policy.eligible(f)) historyUnsaid.add(f.id);
+        return;
+      }
       const alert = policy.consider(f, now());
       show(alert ? [alert] : []);
     },
@@ -355,7 +377,9 @@ export function createWatcher(o: WatcherOptions): Watcher {
     },
     onFileEvent: (file, event) => {
       if (event === 'opened' || event === 'created') unreadable.delete(file);
-      if (event === 'ended') emit({ type: 'ended', file });
+      if (event !== 'ended') return;
+      sayHistory();
+      emit({ type: 'ended', file });
     },
   });
 
@@ -388,6 +412,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
     if (stopping) return;
     live = true;
     placeFiles();
+    sayHistory();
     ticker = setInterval(() => {
       const at = now();
       pipeline.tick(detectorTime(at));
@@ -407,6 +432,8 @@ export function createWatcher(o: WatcherOptions): Watcher {
         if (unsaid.length > 0) emit({ type: 'notice', text: 'no user turn records', files: unsaid });
       }
       show(policy.tick(at));
+      // (A replay on standard input goes on after the files' backlog.)
+      sayHistory();
     }, tickMs);
   });
 
@@ -430,6 +457,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
       placeFiles();
       await t.stop();
       pipeline.end();
+      sayHistory();
       journal?.close();
       if (scratchArchive) rmSync(scratchArchive, { force: true });
     },
