@@ -4,7 +4,8 @@
 // it, a hang and a timeout on the only turn, sessions one after another in one process, credits, an
 // LLM key rejected (401), LLM 500s, an STT refused at the handshake (429), a TTS refused (500).
 import { execFile } from 'node:child_process';
-import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/core/config.js';
@@ -43,11 +44,15 @@ function analyze(file: string): Promise<{ code: number; out: Output; stdout: str
 }
 
 /** `deadair watch --json -` fed the whole file on standard input (its end ends the watch): what it printed. */
+// A recording replayed on standard input is history: these alert as they did when it was written.
+const REPLAY_CONFIG = join(mkdtempSync(join(tmpdir(), 'deadair-pyreal-')), 'config.json');
+writeFileSync(REPLAY_CONFIG, JSON.stringify({ alerts: { historyMinutes: 5_256_000 } }));
+
 function watchAll(file: string): Promise<{ type?: string; cause?: string }[]> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
-      [BIN, 'watch', '--json', '--no-journal', '--no-notify', '--no-sound', '-'],
+      [BIN, 'watch', '--json', '--no-journal', '--no-notify', '--no-sound', '--config', REPLAY_CONFIG, '-'],
       (err, stdout) => {
         if (err) return reject(err);
         resolve(

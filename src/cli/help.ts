@@ -58,7 +58,7 @@ notification that names the cause, and a short spoken clip. Ctrl-C to stop. With
 
 Options:
   --from-start         read what the files already hold first (default: only new lines); what is
-                       found there over 10 min old is reported without an alert
+                       found there over alerts.historyMinutes (10) old is reported without an alert
   --room <name>        observe this room while it is live (repeatable); needs LIVEKIT_URL,
                        LIVEKIT_API_KEY and LIVEKIT_API_SECRET (or livekit.* in the settings),
                        and Chromium or Chrome (DEADAIR_CHROMIUM=<path> to pick one)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../test/support/lines.js';
 import type { Finding } from '../shared/types.js';
-import { AlertPolicy, HISTORY_ALERT_MS, isHistory } from './alerts.js';
+import { AlertPolicy, isHistory } from './alerts.js';
 
 const pino = (level: number, msg: string, extra: Record<string, unknown>, job: string) =>
   JSON.stringify({
@@ -192,11 +192,12 @@ describe('AlertPolicy: one incident, one alert, whichever finding comes first', 
 describe('history: what a backlog held, long over', () => {
   it('is a finding last seen over the window before now; one with no time never is', () => {
     const now = 1764000300000;
-    expect(isHistory({ lastTime: now - HISTORY_ALERT_MS - 1 }, now)).toBe(true);
-    expect(isHistory({ lastTime: now - HISTORY_ALERT_MS }, now)).toBe(false);
+    const window = 10 * 60_000;
+    expect(isHistory({ lastTime: now - window - 1 }, now, window)).toBe(true);
+    expect(isHistory({ lastTime: now - window }, now, window)).toBe(false);
     // Stamped ahead of the wall clock (another machine's clock, a zone not learnt yet): news.
-    expect(isHistory({ lastTime: now + 3_600_000 }, now)).toBe(false);
-    expect(isHistory({ lastTime: Number.NaN }, now)).toBe(false);
+    expect(isHistory({ lastTime: now + 3_600_000 }, now, window)).toBe(false);
+    expect(isHistory({ lastTime: Number.NaN }, now, window)).toBe(false);
     expect(isHistory({ lastTime: now - 60_000 }, now, 30_000)).toBe(true);
   });
 

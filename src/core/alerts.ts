@@ -191,16 +191,12 @@ function makeAlert(f: Finding, sessions: string[]): Alert {
 }
 
 /**
- * How old a finding read from what a log already held (`--from-start`, a restart's catch-up, a
- * replay on standard input) may be and still alert: older, it is history — reported, not alerted.
+ * A finding read from what a log already held (`--from-start`, a restart's catch-up, a replay on
+ * standard input) that last happened more than `windowMs` before `now` (both epoch ms): news of
+ * the past, not of the agent running now — reported, not alerted (the setting alerts.historyMinutes).
+ * A finding with no time is not history.
  */
-export const HISTORY_ALERT_MS = 10 * 60_000;
-
-/**
- * A finding from a backlog that last happened more than `windowMs` before `now` (both epoch ms):
- * news of the past, not of the agent running now. A finding with no time is not history.
- */
-export function isHistory(f: Pick<Finding, 'lastTime'>, now: number, windowMs = HISTORY_ALERT_MS): boolean {
+export function isHistory(f: Pick<Finding, 'lastTime'>, now: number, windowMs: number): boolean {
   return Number.isFinite(f.lastTime) && f.lastTime < now - windowMs;
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, Severity } from '../shared/types.js';
-import { AlertPolicy, HISTORY_ALERT_MS, isHistory, type Alert, type AlertPolicyOptions } from './alerts.js';
+import { AlertPolicy, isHistory, type Alert, type AlertPolicyOptions } from './alerts.js';
 import type { CauseId } from '../shared/types.js';
 import type { Config } from './config.js';
 import { Journal, JournalBusy, readJournal, type SentAlert } from './journal.js';
@@ -188,6 +188,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
     if (file === undefined || file === '') return false; // a room's: watched as it happens
     return file === STDIN_NAME ? !stdinLive : !live;
   };
+  const historyMs = o.settings.alerts.historyMinutes * 60_000;
   /** Findings from a backlog that would have alerted but are history, not yet said (sayHistory). */
   const historyUnsaid = new Set<string>();
   const sayHistory = () => {
@@ -195,7 +196,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
     const n = historyUnsaid.size;
     historyUnsaid.clear();
     notice(
-      `${n} finding${n === 1 ? '' : 's'} from what the logs held before this watch (over ${Math.round(HISTORY_ALERT_MS / 60_000)} min old) ${n === 1 ? 'was' : 'were'} reported, not alerted`,
+      `${n} finding${n === 1 ? '' : 's'} from what the logs held before this watch (over ${o.settings.alerts.historyMinutes} min old) ${n === 1 ? 'was' : 'were'} reported, not alerted`,
     );
   };
   const cutSaid = new Set<string>();
@@ -229,7 +230,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
       if (how === 'recovered') return;
       // Read from what a log held before it was watched, and long over: reported, not alerted (a
       // day's log read with --from-start would otherwise notify of its first failures, hours old).
-      if (fromBacklog(f) && isHistory(f, now())) {
+      if (fromBacklog(f) && isHistory(f, now(), historyMs)) {
         if (policy.eligible(f)) historyUnsaid.add(f.id);
         return;
       }

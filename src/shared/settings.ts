@@ -16,6 +16,11 @@ export interface Config {
     burstSeconds: number;
     /** At most this many alerts a minute; the rest are counted and reported with the next one. */
     maxPerMinute: number;
+    /**
+     * What a log held before the watch began (read with --from-start, replayed on standard input,
+     * caught up on after a restart) alerts only when it happened at most this many minutes ago.
+     */
+    historyMinutes: number;
     notify: boolean;
     sound: boolean;
   };
