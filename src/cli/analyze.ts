@@ -25,6 +25,7 @@ import {
 import { noTurnEvidenceText, pickStyle, sessionText, shortPath } from './format.js';
 import { cutNotes, subfolderHint, unreadFiles, unreadNote } from './input-notes.js';
 import { RECORDS_VERSION, sessionRecord } from '../shared/records.js';
+import { ENVELOPE_NAMES } from '../core/formats/envelope.js';
 import { SessionStore } from '../core/store.js';
 import { timelineLink } from '../shared/links.js';
 import { serveUi } from './watch.js';
@@ -172,6 +173,7 @@ export async function analyze(args: string[], io: Io, tracker?: TrackerOptions):
         file: f.file,
         lines: f.lines,
         format: mainFormat(f.formats),
+        envelope: f.envelope ?? null,
         cutLines: f.cut,
       })),
       // Files silence cannot be judged from (no user turn records): see noTurnEvidenceText.
@@ -232,7 +234,10 @@ function analyzeHeader(
   const seen = new Set(read.map((f) => f.file));
   const empty = inputs.filter((f) => !seen.has(f) && !(f === '-' && seen.has(STDIN_NAME)));
   const all = [
-    ...read.map((f) => `${shortPath(f.file)} (${mainFormat(f.formats)})`),
+    ...read.map(
+      (f) =>
+        `${shortPath(f.file)} (${mainFormat(f.formats)}${f.envelope ? ` in ${ENVELOPE_NAMES[f.envelope]}` : ''})`,
+    ),
     ...empty.map((f) => `${f === '-' ? 'standard input' : shortPath(f)} (empty)`),
   ];
   const shown = all.slice(0, 4);

@@ -3,6 +3,7 @@
 
 import type { AgentEvent, FormatId } from '../shared/events.js';
 import type { Finding, SessionSummary } from '../shared/types.js';
+import type { EnvelopeId } from './formats/envelope.js';
 import { FileParser } from './formats/parser.js';
 import { clockTo, type BulkHooks, type LogClock } from './formats/bulk.js';
 import { FileEvidence } from './formats/file-evidence.js';
@@ -54,6 +55,8 @@ export interface FileStats {
   /** Lines longer than the cap, cut (logs/lines.ts), and how many of them were kept as raw. */
   cut: number;
   cutRaw: number;
+  /** What a collector put in front of its lines (formats/envelope.ts), when it had one. */
+  envelope?: EnvelopeId;
 }
 
 export class Pipeline {
@@ -333,6 +336,7 @@ export class Pipeline {
       formats: Object.fromEntries(p.formatCounts),
       cut: this.cutCounts.get(p.file)?.cut ?? 0,
       cutRaw: this.cutCounts.get(p.file)?.raw ?? 0,
+      ...(p.envelope ? { envelope: p.envelope } : {}),
     }));
   }
 

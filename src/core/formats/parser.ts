@@ -7,9 +7,10 @@
 
 import type { AgentEvent, FormatId } from '../../shared/events.js';
 import { classify, classifyMarker, evidenceOf, lineEvent, MESSAGE_OF_INTEREST } from '../classify.js';
-import type { ChunkSpan } from '../logs/lines.js';
+import { stripAnsi, type ChunkSpan } from '../logs/lines.js';
 import type { RawLine } from '../logs/types.js';
 import { BulkReader, type BulkHooks } from './bulk.js';
+import { findEnvelope, unwrapWith, type EnvelopeId, type Unwrapped } from './envelope.js';
 import { parseJsonLine, quickJsonLine } from './json.js';
 import type { ChunkReader } from './prefetch.js';
 import { contextFromFields, DayClock, withDefined, type LogRecord } from './record.js';
@@ -37,6 +38,17 @@ const BULK_FORMATS: readonly (FormatId | undefined)[] = [
   'pino-pretty',
 ];
 const MAX_MORE_CHARS = 256 * 1024;
+/** How long a line CRI wrote in parts is let grow (the runtime's own parts are 16 KiB). */
+const MAX_PARTIAL_CHARS = 1024 * 1024;
+/** How many lines in an envelope wait for one with a known record inside before read as they are. */
+const MAX_PENDING = 64;
+interface PendingLine {
+  line: RawLine;
+  id: EnvelopeId;
+  inner: Unwrapped;
+}
+/** The line a record is parsed from only to see whether it is one. */
+const PROBE: RawLine = { file: '', line: 0, offset: 0, text: '' };
 
 export interface FileParserOptions {
   /** Force one format for every line (`--format`); lines that do not fit it become raw events. */
@@ -77,6 +89,15 @@ export class FileParser {
   private readonly extras = new OpenJson();
   /** How many lines matched each format: what `analyze` reports as the file's format. */
   readonly formatCounts = new Map<FormatId, number>();
+  /**
+   * What a collector wraps this file's lines in (envelope.ts): undefined until a line shows one,
+   * and then for good. Its lines are read by the full path, out of it.
+   */
+  envelope: EnvelopeId | undefined;
+  /** A CRI line whose entries so far said it goes on (`P`): its first line, and its text so far. */
+  private partial: { line: RawLine; text: string } | undefined;
+  /** Lines in an envelope read before one showed a known record inside (see `push`). */
+  private pending: PendingLine[] = [];
 
   /** What is added to this file's local times: its agent's zone against this machine's (watch). */
   get zoneShiftMs(): number {
@@ -98,7 +119,7 @@ export class FileParser {
 
   /** Where the record still waiting for its continuation lines begins (a checkpoint must not pass it). */
   heldStart(): { offset: number; line: number } | undefined {
-    const l = this.held?.line;
+    const l = this.pending[0]?.line ?? this.partial?.line ?? this.held?.line;
     return l && l.offset !== undefined ? { offset: l.offset, line: l.line - 1 } : undefined;
   }
 
@@ -140,8 +161,13 @@ export class FileParser {
   scan(emit: (ev: AgentEvent) => void, ...span: ChunkSpan): { pos: number; taken: number } {
     const from = span[2];
     const b = this.bulkReader;
-    // With a forced format, a line after a traceback is part of it: the full path decides.
-    if (b === undefined || (this.held !== undefined && this.inTraceback && this.opts.format !== undefined))
+    // With a forced format, a line after a traceback is part of it: the full path decides. A file in
+    // an envelope is read out of it, line by line.
+    if (
+      b === undefined ||
+      this.envelope !== undefined ||
+      (this.held !== undefined && this.inTraceback && this.opts.format !== undefined)
+    )
       return { pos: from, taken: 0 };
     this.bulkEmit = emit;
     const pos = b.scan(...span);
@@ -186,8 +212,8 @@ export class FileParser {
       out = ev;
       n++;
     };
-    for (const l of lines) this.push(l, emit);
-    this.flush(emit);
+    for (const l of lines) this.pushRecordLine(l, emit);
+    this.flushHeld(emit);
     this.formatCounts.clear();
     if (n !== 1 || out === undefined) return undefined;
     const f = out.format;
@@ -214,6 +240,83 @@ export class FileParser {
   }
 
   push(line: RawLine, emit: EmitEvent): void {
+    const env = this.envelope;
+    if (env !== undefined) {
+      const inner = unwrapWith(env, line.text);
+      if (inner) this.pushUnwrapped(line, inner.text, inner.partial, emit);
+      else this.pushRecordLine(line, emit);
+      return;
+    }
+    // Not in one yet: a line in an envelope whose inside is a known record decides it. Lines in
+    // one whose inside is not (yet) wait for that line, a few at most, so that they are read
+    // out of the envelope too, and in order.
+    const text = line.text;
+    const c0 = text.charCodeAt(0);
+    const found = c0 === 123 || c0 <= 32 ? undefined : findEnvelope(text);
+    if (found === undefined) {
+      this.releasePending(emit);
+      this.pushRecordLine(line, emit);
+      return;
+    }
+    const pending = this.pending;
+    // A CRI line in parts is known by the whole of it.
+    let inside = found.inner.text;
+    if (found.id === 'cri')
+      for (let k = pending.length - 1; k >= 0; k--) {
+        const q = pending[k] as PendingLine;
+        if (q.id !== 'cri' || !q.inner.partial) break;
+        inside = q.inner.text + inside;
+      }
+    if (!found.inner.partial && this.knownInside(inside)) {
+      this.envelope = found.id;
+      this.pending = [];
+      for (const q of pending)
+        if (q.id === found.id) this.pushUnwrapped(q.line, q.inner.text, q.inner.partial, emit);
+        else this.pushRecordLine(q.line, emit);
+      this.pushUnwrapped(line, found.inner.text, false, emit);
+      return;
+    }
+    pending.push({ line, id: found.id, inner: found.inner });
+    if (pending.length > MAX_PENDING) this.releasePending(emit);
+  }
+
+  /** Lines held while the envelope was not known: read as they are (none decided it). */
+  private releasePending(emit: EmitEvent): void {
+    if (this.pending.length === 0) return;
+    const pending = this.pending;
+    this.pending = [];
+    for (const q of pending) this.pushRecordLine(q.line, emit);
+  }
+
+  /** Is `text` (out of an envelope) the start of a record of a format this parser reads? */
+  private knownInside(text: string): boolean {
+    const f = this.opts.format;
+    if (text.charCodeAt(0) === 123)
+      return (
+        (f === undefined || f === 'pino-json' || f === 'python-json') &&
+        parseJsonLine(PROBE, text) !== undefined
+      );
+    if (f === 'raw' || f === 'pino-json' || f === 'python-json') return false;
+    const h = parseTextHeader(text, new DayClock(0), true);
+    return h !== undefined && (f === undefined || h.format === f);
+  }
+
+  /** A line's own text, out of its envelope; a CRI entry that goes on waits for the rest. */
+  private pushUnwrapped(line: RawLine, text: string, partial: boolean, emit: EmitEvent): void {
+    const p = this.partial;
+    if (partial) {
+      if (p === undefined) this.partial = { line, text };
+      else if (p.text.length < MAX_PARTIAL_CHARS) p.text += text;
+      return;
+    }
+    this.partial = undefined;
+    // (An escape sequence cut between two parts was left in each: it is taken out of the whole.)
+    if (p !== undefined) this.pushRecordLine({ ...p.line, text: stripAnsi(p.text + text) }, emit);
+    else this.pushRecordLine({ ...line, text }, emit);
+  }
+
+  /** One line of records (out of any envelope): a record of its own, or part of the one held. */
+  private pushRecordLine(line: RawLine, emit: EmitEvent): void {
     const text = line.text;
     if (this.held && this.continues(text)) {
       if (this.heldFormat === 'python-console') this.extras.feed(text);
@@ -224,7 +327,7 @@ export class FileParser {
       }
       return;
     }
-    this.flush(emit);
+    this.flushHeld(emit);
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return;
     // Most lines of a JSON log are chatter no rule reads: take them without a full parse.
     if (
@@ -263,8 +366,21 @@ export class FileParser {
     emit(MESSAGE_OF_INTEREST.test(text) ? classify(raw) : classifyRaw(raw));
   }
 
-  /** Emits the held record, if any: call when the source is drained or at end of input. */
+  /**
+   * Emits the held record, if any (and what waits for an envelope to be known, or for the rest of
+   * its line): call when the source is drained or at end of input.
+   */
   flush(emit: EmitEvent): void {
+    this.releasePending(emit);
+    const p = this.partial;
+    if (p !== undefined) {
+      this.partial = undefined;
+      this.pushRecordLine({ ...p.line, text: stripAnsi(p.text) }, emit);
+    }
+    this.flushHeld(emit);
+  }
+
+  private flushHeld(emit: EmitEvent): void {
     const r = this.held;
     if (!r) return;
     const at = this.heldAt;

@@ -1,0 +1,97 @@
+// What a log collector puts in front of each line an agent wrote: a container runtime's time stamp,
+// Docker Compose's service name, journald's time, host and process, kubectl's pod. An agent run in
+// a container or as a service is read through one of them (`docker compose logs agent > a.log`,
+// `journalctl -u agent`, `kubectl logs --timestamps`, the node's files under /var/log/pods), and
+// every line of it would otherwise be of no known format. Each is taken from its definition:
+//
+//   docker logs -t, kubectl logs --timestamps   <RFC 3339 time, nanoseconds> <line>
+//   CRI (containerd, CRI-O: /var/log/pods)      <RFC 3339 time> <stdout|stderr> <F|P> <line>
+//                                               (P: the line goes on in the next entry)
+//   docker compose logs / up                    <service>-<n> <padding>| <line>   (-t: then a time)
+//   journalctl (short, short-precise, short-iso) <Mmm dd hh:mm:ss[.us]|ISO time> <host> <ident>[<pid>]: <line>
+//   kubectl logs --prefix                       [pod/<pod>/<container>] <line>    (--timestamps: then a time)
+//
+// A file's envelope is the first that one of its lines is in *and* whose inside is a record of a
+// known format (so a plain log whose message happens to look like one is left alone); from then
+// on the envelope is taken off every line that is in it, and lines that are not (journald's
+// `-- Boot … --`) are read as they are.
+
+/** The collectors whose envelopes deadair takes off. */
+export type EnvelopeId = 'docker' | 'cri' | 'compose' | 'journald' | 'kubectl';
+
+/** What they are called where a file's format is named. */
+export const ENVELOPE_NAMES: Record<EnvelopeId, string> = {
+  docker: 'docker logs -t',
+  cri: 'container runtime (CRI)',
+  compose: 'docker compose',
+  journald: 'journald',
+  kubectl: 'kubectl --prefix',
+};
+
+const ANSI = '(?:\\x1b\\[[0-9;]*m)*';
+const RFC3339 = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)';
+
+/** Each envelope: the pattern of its prefix (the line's own text follows it). */
+const PATTERNS: readonly { id: EnvelopeId; re: RegExp; first: (c: number) => boolean }[] = [
+  {
+    id: 'cri',
+    re: new RegExp(`^${RFC3339} (?:stdout|stderr) ([FP])(?: |$)`),
+    first: isDigit,
+  },
+  {
+    id: 'journald',
+    re: new RegExp(
+      `^(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?|${RFC3339}) \\S+ [^\\s\\[\\]:]+(?:\\[\\d+\\])?:(?: |$)`,
+    ),
+    first: (c) => isDigit(c) || (c >= 65 && c <= 90),
+  },
+  {
+    id: 'compose',
+    // The service name padded to the longest one, coloured when compose wrote to a terminal.
+    re: new RegExp(`^${ANSI}[A-Za-z0-9][\\w.-]*${ANSI} *${ANSI}\\|${ANSI}(?: |$)(?:${RFC3339} )?`),
+    first: (c) => c === 27 || isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122),
+  },
+  {
+    id: 'kubectl',
+    re: new RegExp(`^\\[pod/[^\\]\\s/]+/[^\\]\\s]+\\](?: |$)(?:${RFC3339} )?`),
+    first: (c) => c === 91,
+  },
+  {
+    id: 'docker',
+    re: new RegExp(`^${RFC3339}(?: |$)`),
+    first: isDigit,
+  },
+];
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** A line taken out of its envelope: its own text, and whether it goes on in the next entry. */
+export interface Unwrapped {
+  text: string;
+  /** CRI's `P`: this entry is part of a line the next entry goes on with. */
+  partial: boolean;
+}
+
+/** The envelope `text` is in, with what is inside it; undefined when it is in none. */
+export function findEnvelope(text: string): { id: EnvelopeId; inner: Unwrapped } | undefined {
+  const c = text.charCodeAt(0);
+  for (const p of PATTERNS) {
+    if (!p.first(c)) continue;
+    const inner = unwrapWith(p.id, text);
+    if (inner) return { id: p.id, inner };
+  }
+  return undefined;
+}
+
+const BY_ID = new Map(PATTERNS.map((p) => [p.id, p]));
+
+/** `text` out of envelope `id`; undefined when it is not in it. */
+export function unwrapWith(id: EnvelopeId, text: string): Unwrapped | undefined {
+  const p = BY_ID.get(id);
+  if (!p || !p.first(text.charCodeAt(0))) return undefined;
+  const m = p.re.exec(text);
+  if (!m) return undefined;
+  return { text: text.slice(m[0].length), partial: id === 'cri' && m[1] === 'P' };
+}
