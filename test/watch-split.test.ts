@@ -131,6 +131,37 @@ describe('watch, a record whose continuation lines come in a later write', () =>
     expect(alerts.map((a) => a.finding.cause)).toEqual(['credits_exhausted']);
   });
 
+  it('keeps them too through docker compose, with another service writing between the header and its fields', async () => {
+    const { log, said, errors } = await start();
+    const now = prettyTime(new Date());
+    const agent = (l: string) => `agent-1    | ${l.replace(PRETTY_HEADER, `[${now}] `)}`;
+    const other = `livekit-1  | ${new Date().toISOString()}\tINFO\tlivekit\tservice/roommanager.go:413\troom event`;
+    const started = record('real-livekit/node-1.9.0/credits.dev.log', /job started\b/, PRETTY_HEADER).map(
+      agent,
+    );
+    const retry = creditsRetry(now).map(agent);
+
+    await twoWrites(
+      log,
+      [...started, retry[0]!, other],
+      [other, ...retry.slice(1, 5), other, ...retry.slice(5)],
+    );
+
+    await until(() => errors().length > 0);
+    const [ev, ...others] = errors();
+    expect(others).toEqual([]);
+    expect(ev?.error).toMatchObject({
+      status: 429,
+      quota: { category: 'MaxGatewayCredits', terminal: true },
+    });
+    expect(ev?.evidence.text.split('\n')).toHaveLength(retry.length);
+    expect(w!.pipeline.files()[0]?.envelope).toBe('compose');
+    await until(() => said.some((e) => e.type === 'alert'));
+    expect(said.flatMap((e) => (e.type === 'alert' ? [e.alert.finding.cause] : []))).toEqual([
+      'credits_exhausted',
+    ]);
+  });
+
   it('does not hold a JSON line for the quiet period: it takes no continuation lines, and its alert is at once', async () => {
     // A quiet period far longer than the wait below: waiting for it, this test would time out.
     const { log, said, errors } = await start({ quietMs: 120_000 });

@@ -257,9 +257,7 @@ export class Pipeline {
    */
   caughtUp(file: string): boolean {
     const p = this.parsers.get(file);
-    if (p === undefined || !p.holdsJson()) return false;
-    p.flush(this.emit);
-    return true;
+    return p !== undefined && p.completeJson(this.emit);
   }
 
   /** The source has no more bytes of this file for now: complete any held multi-line record. */

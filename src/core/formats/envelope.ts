@@ -31,29 +31,33 @@ export const ENVELOPE_NAMES: Record<EnvelopeId, string> = {
 const ANSI = '(?:\\x1b\\[[0-9;]*m)*';
 const RFC3339 = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)';
 
-/** Each envelope: the pattern of its prefix (the line's own text follows it). */
+/**
+ * Each envelope: the pattern of its prefix (the line's own text follows it). `key` names the
+ * stream a line is of (a compose service, a journald process, a pod's container, stdout or stderr):
+ * a record's continuation lines are of its stream, whatever other streams wrote in between.
+ */
 const PATTERNS: readonly { id: EnvelopeId; re: RegExp; first: (c: number) => boolean }[] = [
   {
     id: 'cri',
-    re: new RegExp(`^${RFC3339} (?:stdout|stderr) ([FP])(?: |$)`),
+    re: new RegExp(`^${RFC3339} (?<key>stdout|stderr) (?<part>[FP])(?: |$)`),
     first: isDigit,
   },
   {
     id: 'journald',
     re: new RegExp(
-      `^(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?|${RFC3339}) \\S+ [^\\s\\[\\]:]+(?:\\[\\d+\\])?:(?: |$)`,
+      `^(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?|${RFC3339}) (?<key>\\S+ [^\\s\\[\\]:]+(?:\\[\\d+\\])?):(?: |$)`,
     ),
     first: (c) => isDigit(c) || (c >= 65 && c <= 90),
   },
   {
     id: 'compose',
     // The service name padded to the longest one, coloured when compose wrote to a terminal.
-    re: new RegExp(`^${ANSI}[A-Za-z0-9][\\w.-]*${ANSI} *${ANSI}\\|${ANSI}(?: |$)(?:${RFC3339} )?`),
+    re: new RegExp(`^${ANSI}(?<key>[A-Za-z0-9][\\w.-]*)${ANSI} *${ANSI}\\|${ANSI}(?: |$)(?:${RFC3339} )?`),
     first: (c) => c === 27 || isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122),
   },
   {
     id: 'kubectl',
-    re: new RegExp(`^\\[pod/[^\\]\\s/]+/[^\\]\\s]+\\](?: |$)(?:${RFC3339} )?`),
+    re: new RegExp(`^\\[pod/(?<key>[^\\]\\s/]+/[^\\]\\s]+)\\](?: |$)(?:${RFC3339} )?`),
     first: (c) => c === 91,
   },
   {
@@ -67,9 +71,11 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** A line taken out of its envelope: its own text, and whether it goes on in the next entry. */
+/** A line taken out of its envelope: its own text, its stream, and whether it goes on. */
 export interface Unwrapped {
   text: string;
+  /** The stream it is of (see PATTERNS); '' when the envelope names none. */
+  key: string;
   /** CRI's `P`: this entry is part of a line the next entry goes on with. */
   partial: boolean;
 }
@@ -93,5 +99,6 @@ export function unwrapWith(id: EnvelopeId, text: string): Unwrapped | undefined 
   if (!p || !p.first(text.charCodeAt(0))) return undefined;
   const m = p.re.exec(text);
   if (!m) return undefined;
-  return { text: text.slice(m[0].length), partial: id === 'cri' && m[1] === 'P' };
+  const g = m.groups;
+  return { text: text.slice(m[0].length), key: g?.key ?? '', partial: g?.part === 'P' };
 }

@@ -88,7 +88,7 @@ export class FileParser {
   /** The extras of the held console record, while they are being wrapped. */
   private readonly extras = new OpenJson();
   /** How many lines matched each format: what `analyze` reports as the file's format. */
-  readonly formatCounts = new Map<FormatId, number>();
+  readonly formatCounts: Map<FormatId, number>;
   /**
    * What a collector wraps this file's lines in (envelope.ts): undefined until a line shows one,
    * and then for good. Its lines are read by the full path, out of it.
@@ -98,35 +98,88 @@ export class FileParser {
   private partial: { line: RawLine; text: string } | undefined;
   /** Lines in an envelope read before one showed a known record inside (see `push`). */
   private pending: PendingLine[] = [];
+  /**
+   * In an envelope, each stream's lines (a compose service's, a journald process's…) are read by a
+   * parser of their own: another stream's line between a record's header and its fields does not
+   * cut the record. They share this one's format counts.
+   */
+  private streams: Map<string, FileParser> | undefined;
+  /** This parser reads one stream of an enveloped file: its lines are out of the envelope. */
+  private readonly isStream: boolean;
 
   /** What is added to this file's local times: its agent's zone against this machine's (watch). */
   get zoneShiftMs(): number {
+    if (this.streams)
+      for (const st of this.streams.values()) if (st.zone.shiftMs !== 0) return st.zone.shiftMs;
     return this.zone.shiftMs;
   }
   set zoneShiftMs(ms: number) {
     this.zone.shiftMs = ms;
+    if (this.streams) for (const st of this.streams.values()) st.zone.shiftMs = ms;
   }
 
-  /** Is the record held a JSON line (complete as written: see Pipeline.caughtUp)? */
+  /** Is a record held a JSON line (complete as written: see Pipeline.caughtUp)? */
   holdsJson(): boolean {
-    return this.held !== undefined && this.heldFormat === 'json';
+    if (this.held !== undefined && this.heldFormat === 'json') return true;
+    if (this.streams) for (const st of this.streams.values()) if (st.holdsJson()) return true;
+    return false;
+  }
+
+  /** Completes the JSON records held (complete as written), and no other: see Pipeline.caughtUp. */
+  completeJson(emit: EmitEvent): boolean {
+    let any = false;
+    if (this.held !== undefined && this.heldFormat === 'json') {
+      this.flushHeld(emit);
+      any = true;
+    }
+    if (this.streams) for (const st of this.streams.values()) any = st.completeJson(emit) || any;
+    return any;
   }
 
   /** Watching: when the record still waiting for its continuation lines was read, if it was read live. */
   heldReadAt(): number | undefined {
-    return this.held ? this.heldAt : undefined;
+    let at = this.held ? this.heldAt : undefined;
+    if (this.streams)
+      for (const st of this.streams.values()) {
+        const t = st.heldReadAt();
+        if (t !== undefined && (at === undefined || t < at)) at = t;
+      }
+    return at;
   }
 
   /** Where the record still waiting for its continuation lines begins (a checkpoint must not pass it). */
   heldStart(): { offset: number; line: number } | undefined {
+    let first: { offset: number; line: number } | undefined;
     const l = this.pending[0]?.line ?? this.partial?.line ?? this.held?.line;
-    return l && l.offset !== undefined ? { offset: l.offset, line: l.line - 1 } : undefined;
+    if (l && l.offset !== undefined) first = { offset: l.offset, line: l.line - 1 };
+    if (this.streams)
+      for (const st of this.streams.values()) {
+        const h = st.heldStart();
+        if (h !== undefined && (first === undefined || h.offset < first.offset)) first = h;
+      }
+    return first;
+  }
+
+  /** The parser of one stream of this enveloped file (see `streams`). */
+  private stream(key: string): FileParser {
+    this.streams ??= new Map();
+    let st = this.streams.get(key);
+    if (st === undefined) {
+      st = new FileParser(this.file, { ...this.opts, bulk: undefined }, this.formatCounts);
+      st.zone.shiftMs = this.zoneShiftMs;
+      this.streams.set(key, st);
+    }
+    return st;
   }
 
   constructor(
     readonly file: string,
     private readonly opts: FileParserOptions = {},
+    /** Given: this parser reads one stream of an enveloped file, into these counts. */
+    streamOf?: Map<FormatId, number>,
   ) {
+    this.formatCounts = streamOf ?? new Map();
+    this.isStream = streamOf !== undefined;
     this.clock = new DayClock(opts.baseTime ?? Date.now());
     const f = opts.format;
     const formats = {
@@ -243,8 +296,12 @@ export class FileParser {
     const env = this.envelope;
     if (env !== undefined) {
       const inner = unwrapWith(env, line.text);
-      if (inner) this.pushUnwrapped(line, inner.text, inner.partial, emit);
+      if (inner) this.stream(inner.key).pushUnwrapped(line, inner.text, inner.partial, emit);
       else this.pushRecordLine(line, emit);
+      return;
+    }
+    if (this.isStream) {
+      this.pushRecordLine(line, emit);
       return;
     }
     // Not in one yet: a line in an envelope whose inside is a known record decides it. Lines in
@@ -264,16 +321,17 @@ export class FileParser {
     if (found.id === 'cri')
       for (let k = pending.length - 1; k >= 0; k--) {
         const q = pending[k] as PendingLine;
-        if (q.id !== 'cri' || !q.inner.partial) break;
+        if (q.id !== 'cri' || !q.inner.partial || q.inner.key !== found.inner.key) break;
         inside = q.inner.text + inside;
       }
     if (!found.inner.partial && this.knownInside(inside)) {
       this.envelope = found.id;
       this.pending = [];
       for (const q of pending)
-        if (q.id === found.id) this.pushUnwrapped(q.line, q.inner.text, q.inner.partial, emit);
+        if (q.id === found.id)
+          this.stream(q.inner.key).pushUnwrapped(q.line, q.inner.text, q.inner.partial, emit);
         else this.pushRecordLine(q.line, emit);
-      this.pushUnwrapped(line, found.inner.text, false, emit);
+      this.stream(found.inner.key).pushUnwrapped(line, found.inner.text, false, emit);
       return;
     }
     pending.push({ line, id: found.id, inner: found.inner });
@@ -378,6 +436,7 @@ export class FileParser {
       this.pushRecordLine({ ...p.line, text: stripAnsi(p.text) }, emit);
     }
     this.flushHeld(emit);
+    if (this.streams) for (const st of this.streams.values()) st.flush(emit);
   }
 
   private flushHeld(emit: EmitEvent): void {
