@@ -49,6 +49,16 @@ describe('AlertPolicy', () => {
     expect(alerts[0]?.body).toMatch(/^job AJ_1 \(LLM, MaxGatewayCredits\)\nTop up/);
   });
 
+  it("names a session known by its room's SID alone by that SID, as the terminal does", () => {
+    const policy = new AlertPolicy({ burstMs: 0 });
+    policy.roomSidOf = (session) => (session === 'AJ_1' ? 'RM_1' : undefined);
+    const [a1, a2] = findingsOf([...credits('AJ_1'), ...credits('AJ_2')])
+      .map((f) => policy.consider(f))
+      .filter(Boolean);
+    expect(a1?.body).toMatch(/^room RM_1 · job AJ_1 \(LLM, MaxGatewayCredits\)\n/);
+    expect(a2?.body).toMatch(/^job AJ_2 \(LLM/);
+  });
+
   it('alerts once per session and cause, and again for another session', () => {
     const policy = new AlertPolicy({ burstMs: 0 });
     const fs = findingsOf([...credits('AJ_1'), ...credits('AJ_2')]);

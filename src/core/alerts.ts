@@ -54,6 +54,11 @@ export class AlertPolicy {
   private readonly alertedEffects = new Map<string, Finding[]>();
   /** Called with each finding's id as its alert is decided (the watcher journals it once shown). */
   onRaise?: (id: string) => void;
+  /**
+   * The room SID of a session known by no room name (agents-js names none): where a notification
+   * says it happened, as the terminal and `analyze` name such a session.
+   */
+  roomSidOf?: (session: string) => string | undefined;
 
   constructor(private readonly opts: AlertPolicyOptions = {}) {
     this.minRank = RANK[opts.minSeverity ?? 'critical'];
@@ -115,10 +120,14 @@ export class AlertPolicy {
       this.noteEffect(f);
       return undefined;
     }
-    const alert = this.limit(makeAlert(f, [f.session]), now);
+    const alert = this.limit(makeAlert(f, [f.session], this.roomSid(f)), now);
     if (alert && burstMs > 0) this.bursts.set(f.cause, { first: alert, until: now + burstMs, held: [] });
     if (alert) this.noteEffect(f);
     return alert;
+  }
+
+  private roomSid(f: Finding): string | undefined {
+    return f.room === undefined ? this.roomSidOf?.(f.session) : undefined;
   }
 
   /** Was a silence or a consequence this root cause explains alerted for its session? */
@@ -148,7 +157,7 @@ export class AlertPolicy {
       if (b.held.length === 0) continue;
       const sessions = [b.first.finding.session, ...b.held.map((f) => f.session)];
       const last = b.held[b.held.length - 1] as Finding;
-      const alert = makeAlert(last, sessions);
+      const alert = makeAlert(last, sessions, this.roomSid(last));
       alert.id = `burst/${cause}/${now}`;
       alert.title = `${sessions.length} agents: ${lowerFirst(b.first.title)}`;
       alert.body = `${sessions.length} sessions within ${Math.round((this.opts.burstMs ?? 10_000) / 1000)} s: ${sessions.slice(0, 4).join(', ')}${sessions.length > 4 ? ', …' : ''}\n${last.remedy}`;
@@ -179,12 +188,12 @@ function lowerFirst(s: string): string {
   return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
 }
 
-function makeAlert(f: Finding, sessions: string[]): Alert {
+function makeAlert(f: Finding, sessions: string[], roomSid?: string): Alert {
   return {
     id: f.id,
     finding: f,
     title: f.title,
-    body: notificationBody(f),
+    body: notificationBody(f, roomSid),
     clip: clipFor(f.cause),
     sessions,
   };
@@ -200,10 +209,14 @@ export function isHistory(f: Pick<Finding, 'lastTime'>, now: number, windowMs: n
   return Number.isFinite(f.lastTime) && f.lastTime < now - windowMs;
 }
 
-/** "room demo · job AJ_x — <remedy>": where it happened, then what to do. */
-export function notificationBody(f: Finding): string {
+/**
+ * "room demo · job AJ_x — <remedy>": where it happened, then what to do. `roomSid`: the room of a
+ * session known by its SID alone.
+ */
+export function notificationBody(f: Finding, roomSid?: string): string {
   const where: string[] = [];
   if (f.room) where.push(`room ${f.room}`);
+  else if (roomSid) where.push(`room ${roomSid}`);
   if (f.job) where.push(`job ${f.job}`);
   if (where.length === 0) where.push(f.session);
   const what = f.quota?.category ? ` (${componentWord(f.component)}, ${f.quota.category})` : '';

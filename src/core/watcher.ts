@@ -134,6 +134,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
   };
   const notice = (text: string) => emit({ type: 'notice', text });
   const policy = new AlertPolicy(policyOptions(o.settings));
+  policy.roomSidOf = (id) => pipeline.tracker.session(id)?.roomSid;
 
   // What a previous run reported (from the journal): said once, across restarts.
   let reported = new Map<string, { severity: Severity; recovered: boolean }>();
