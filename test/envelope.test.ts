@@ -129,6 +129,27 @@ describe('logs read through a collector', () => {
     });
   }
 
+  it("gives another service's lines the file's last time, as a log read bare gives its raw lines", () => {
+    const p = new FileParser('/l/c.log');
+    const lines = rawLines(
+      [
+        `agent-1    | {"level":30,"time":1796479181956,"pid":7,"hostname":"h","msg":"Creating speech handle"}`,
+        `${OTHER} 1`,
+        `agent-1    | {"level":30,"time":1796479182956,"pid":7,"hostname":"h","msg":"playout completed without interruption"}`,
+        `${OTHER} 2`,
+      ].join('\n'),
+      '/l/c.log',
+    );
+    const times: string[] = [];
+    const emit = (e: { format: string; time: number }) => times.push(`${e.format} ${e.time}`);
+    for (const l of lines) p.push(l, emit);
+    p.flush(emit);
+    expect(p.envelope).toBe('compose');
+    expect(times.sort()).toEqual(
+      ['pino-json 1796479181956', 'pino-json 1796479182956', 'raw 1796479181956', 'raw 1796479182956'].sort(),
+    );
+  });
+
   it('leaves alone a log whose lines only look like an envelope', () => {
     // A plain Python dev log that quotes a compose line and a journald line in its messages.
     const p = new FileParser('/l/a.log');

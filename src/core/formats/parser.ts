@@ -160,6 +160,17 @@ export class FileParser {
     return first;
   }
 
+  /**
+   * A line out of the envelope, to its stream's parser. A record with no time of its own takes the
+   * last time read in the file, whichever stream it was of (as one parser of the file gives it).
+   */
+  private toStream(key: string, line: RawLine, text: string, partial: boolean, emit: EmitEvent): void {
+    const st = this.stream(key);
+    st.lastTime = this.lastTime;
+    st.pushUnwrapped(line, text, partial, emit);
+    this.lastTime = st.lastTime;
+  }
+
   /** The parser of one stream of this enveloped file (see `streams`). */
   private stream(key: string): FileParser {
     this.streams ??= new Map();
@@ -296,7 +307,7 @@ export class FileParser {
     const env = this.envelope;
     if (env !== undefined) {
       const inner = unwrapWith(env, line.text);
-      if (inner) this.stream(inner.key).pushUnwrapped(line, inner.text, inner.partial, emit);
+      if (inner) this.toStream(inner.key, line, inner.text, inner.partial, emit);
       else this.pushRecordLine(line, emit);
       return;
     }
@@ -328,10 +339,9 @@ export class FileParser {
       this.envelope = found.id;
       this.pending = [];
       for (const q of pending)
-        if (q.id === found.id)
-          this.stream(q.inner.key).pushUnwrapped(q.line, q.inner.text, q.inner.partial, emit);
+        if (q.id === found.id) this.toStream(q.inner.key, q.line, q.inner.text, q.inner.partial, emit);
         else this.pushRecordLine(q.line, emit);
-      this.stream(found.inner.key).pushUnwrapped(line, found.inner.text, false, emit);
+      this.toStream(found.inner.key, line, found.inner.text, false, emit);
       return;
     }
     pending.push({ line, id: found.id, inner: found.inner });
