@@ -53,6 +53,30 @@ const WRAPPERS: Record<string, (line: string, i: number) => string[]> = {
   journald: (l) => [`Dec 05 13:00:00 devbox python3[4242]:${l === '' ? '' : ' ' + l}`],
   'journald short-iso': (l) => [`2026-12-05T13:00:00+0000 devbox node[4242]: ${l}`],
   'kubectl --prefix --timestamps': (l, i) => [`[pod/agent-7d9f5/agent] ${iso(i)} ${l}`],
+  // The json-file driver writes a long line in parts of 16 KiB, each but the last without its
+  // newline: parts of 31 here.
+  'docker json-file': (l, i) => {
+    const parts: string[] = [];
+    for (let at = 0; at + 31 < l.length; at += 31)
+      parts.push(JSON.stringify({ log: l.slice(at, at + 31), stream: 'stderr', time: iso(i) }));
+    const last = l.slice(Math.floor(Math.max(0, l.length - 1) / 31) * 31);
+    parts.push(JSON.stringify({ log: last + '\n', stream: 'stderr', time: iso(i) }));
+    return parts;
+  },
+  // journald keeps a message with control characters (colours) as its bytes.
+  'journalctl -o json': (l, i) => [
+    JSON.stringify({
+      __CURSOR: `s=7a1b;i=${i}`,
+      __REALTIME_TIMESTAMP: String((BASE + i) * 1000),
+      __MONOTONIC_TIMESTAMP: String(i * 1000),
+      _BOOT_ID: 'b00t',
+      PRIORITY: '6',
+      _HOSTNAME: 'devbox',
+      SYSLOG_IDENTIFIER: 'python3',
+      _PID: '4242',
+      MESSAGE: /[\x00-\x08\x0b-\x1f\x7f]/.test(l) ? [...Buffer.from(l)] : l,
+    }),
+  ],
 };
 
 const OTHER = 'livekit-1  | 2026-12-05T13:00:00.000Z\tINFO\tlivekit\tservice/roommanager.go:413\troom event';

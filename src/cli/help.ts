@@ -14,9 +14,10 @@ Usage:
   deadair --version
 
 Log formats are detected per line: livekit-agents (Python) dev / console text and production JSON,
-agents-js (Node) pino JSON and pino-pretty, also read out of what docker (-t), docker compose,
-the container runtime (CRI), journald or kubectl (--prefix) put in front of each line. Lines of no
-known format are kept as raw events.
+agents-js (Node) pino JSON and pino-pretty, also read out of what docker (-t), docker compose, the
+container runtime (CRI), journald or kubectl (--prefix) put in front of each line, or the JSON
+docker's json-file driver and journalctl -o json wrap it in. Lines of no known format are kept as
+raw events.
 
 Exit codes (analyze): 0 no session failed or went silent, 1 some did, 2 usage or I/O error.
 Run 'deadair help analyze', 'deadair help watch' or 'deadair help demo' for their options.

@@ -10,6 +10,10 @@
 //   docker compose logs / up                    <service>-<n> <padding>| <line>   (-t: then a time)
 //   journalctl (short, short-precise, short-iso) <Mmm dd hh:mm:ss[.us]|ISO time> <host> <ident>[<pid>]: <line>
 //   kubectl logs --prefix                       [pod/<pod>/<container>] <line>    (--timestamps: then a time)
+//   docker's json-file driver (its files)       {"log":"<line>\n","stream":…,"time":…}
+//                                               (no \n at the end: the line goes on in the next entry)
+//   journalctl -o json                          {"__CURSOR":…,…,"MESSAGE":"<line>",…} (MESSAGE may be
+//                                               its bytes, as an array of numbers)
 //
 // A file's envelope is the first that one of its lines is in *and* whose inside is a record of a
 // known format (so a plain log whose message happens to look like one is left alone); from then
@@ -17,7 +21,8 @@
 // `-- Boot … --`) are read as they are.
 
 /** The collectors whose envelopes deadair takes off. */
-export type EnvelopeId = 'docker' | 'cri' | 'compose' | 'journald' | 'kubectl';
+export type EnvelopeId =
+  'docker' | 'cri' | 'compose' | 'journald' | 'kubectl' | 'docker-json' | 'journald-json';
 
 /** What they are called where a file's format is named. */
 export const ENVELOPE_NAMES: Record<EnvelopeId, string> = {
@@ -26,6 +31,8 @@ export const ENVELOPE_NAMES: Record<EnvelopeId, string> = {
   compose: 'docker compose',
   journald: 'journald',
   kubectl: 'kubectl --prefix',
+  'docker-json': 'docker json-file',
+  'journald-json': 'journalctl -o json',
 };
 
 const ANSI = '(?:\\x1b\\[[0-9;]*m)*';
@@ -36,7 +43,7 @@ const RFC3339 = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]
  * stream a line is of (a compose service, a journald process, a pod's container, stdout or stderr):
  * a record's continuation lines are of its stream, whatever other streams wrote in between.
  */
-const PATTERNS: readonly { id: EnvelopeId; re: RegExp; first: (c: number) => boolean }[] = [
+const PATTERNS: readonly { id: EnvelopeId; re?: RegExp; first: (c: number) => boolean }[] = [
   {
     id: 'cri',
     re: new RegExp(`^${RFC3339} (?<key>stdout|stderr) (?<part>[FP])(?: |$)`),
@@ -65,6 +72,8 @@ const PATTERNS: readonly { id: EnvelopeId; re: RegExp; first: (c: number) => boo
     re: new RegExp(`^${RFC3339}(?: |$)`),
     first: isDigit,
   },
+  { id: 'docker-json', first: (c) => c === 123 },
+  { id: 'journald-json', first: (c) => c === 123 },
 ];
 
 function isDigit(c: number): boolean {
@@ -97,8 +106,56 @@ const BY_ID = new Map(PATTERNS.map((p) => [p.id, p]));
 export function unwrapWith(id: EnvelopeId, text: string): Unwrapped | undefined {
   const p = BY_ID.get(id);
   if (!p || !p.first(text.charCodeAt(0))) return undefined;
-  const m = p.re.exec(text);
+  if (id === 'docker-json') return text.startsWith('{"log":') ? dockerJson(text) : undefined;
+  if (id === 'journald-json') return text.startsWith('{"__CURSOR":') ? journaldJson(text) : undefined;
+  const m = p.re?.exec(text);
   if (!m) return undefined;
   const g = m.groups;
   return { text: text.slice(m[0].length), key: g?.key ?? '', partial: g?.part === 'P' };
+}
+
+/** Is this line, starting with `{`, one of the JSON envelopes (checked before a JSON record)? */
+export function jsonEnvelope(text: string): boolean {
+  return text.startsWith('{"log":') || text.startsWith('{"__CURSOR":');
+}
+
+function parsed(text: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function dockerJson(text: string): Unwrapped | undefined {
+  const o = parsed(text);
+  if (!o || typeof o.log !== 'string') return undefined;
+  const log = o.log;
+  const ends = log.endsWith('\n');
+  const line = ends ? log.slice(0, log.endsWith('\r\n') ? -2 : -1) : log;
+  return { text: line, key: typeof o.stream === 'string' ? o.stream : '', partial: !ends };
+}
+
+function journaldJson(text: string): Unwrapped | undefined {
+  const o = parsed(text);
+  if (!o) return undefined;
+  const m = o.MESSAGE;
+  // Not UTF-8 (or with control characters): its bytes; too large to keep: null.
+  const message =
+    typeof m === 'string'
+      ? m
+      : Array.isArray(m) && m.every((b) => typeof b === 'number')
+        ? Buffer.from(m as number[]).toString('utf8')
+        : undefined;
+  if (message === undefined) return undefined;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    // (A message of several lines is split into them by the parser.)
+    text: message.replace(/\r?\n$/, ''),
+    key: `${str(o._HOSTNAME)} ${str(o.SYSLOG_IDENTIFIER) || str(o._COMM)}[${str(o._PID)}]`,
+    partial: false,
+  };
 }

@@ -10,7 +10,7 @@ import { classify, classifyMarker, evidenceOf, lineEvent, MESSAGE_OF_INTEREST } 
 import { stripAnsi, type ChunkSpan } from '../logs/lines.js';
 import type { RawLine } from '../logs/types.js';
 import { BulkReader, type BulkHooks } from './bulk.js';
-import { findEnvelope, unwrapWith, type EnvelopeId, type Unwrapped } from './envelope.js';
+import { findEnvelope, jsonEnvelope, unwrapWith, type EnvelopeId, type Unwrapped } from './envelope.js';
 import { parseJsonLine, quickJsonLine } from './json.js';
 import type { ChunkReader } from './prefetch.js';
 import { contextFromFields, DayClock, withDefined, type LogRecord } from './record.js';
@@ -320,22 +320,21 @@ export class FileParser {
     // out of the envelope too, and in order.
     const text = line.text;
     const c0 = text.charCodeAt(0);
-    const found = c0 === 123 || c0 <= 32 ? undefined : findEnvelope(text);
+    const found = c0 <= 32 || (c0 === 123 && !jsonEnvelope(text)) ? undefined : findEnvelope(text);
     if (found === undefined) {
       this.releasePending(emit);
       this.pushRecordLine(line, emit);
       return;
     }
     const pending = this.pending;
-    // A CRI line in parts is known by the whole of it.
+    // A line in parts (CRI, docker's json-file) is known by the whole of it.
     let inside = found.inner.text;
-    if (found.id === 'cri')
-      for (let k = pending.length - 1; k >= 0; k--) {
-        const q = pending[k] as PendingLine;
-        if (q.id !== 'cri' || !q.inner.partial || q.inner.key !== found.inner.key) break;
-        inside = q.inner.text + inside;
-      }
-    if (!found.inner.partial && this.knownInside(inside)) {
+    for (let k = pending.length - 1; k >= 0; k--) {
+      const q = pending[k] as PendingLine;
+      if (q.id !== found.id || !q.inner.partial || q.inner.key !== found.inner.key) break;
+      inside = q.inner.text + inside;
+    }
+    if (!found.inner.partial && this.knownInside(stripAnsi(inside))) {
       this.envelope = found.id;
       this.pending = [];
       for (const q of pending)
@@ -378,9 +377,16 @@ export class FileParser {
       return;
     }
     this.partial = undefined;
-    // (An escape sequence cut between two parts was left in each: it is taken out of the whole.)
-    if (p !== undefined) this.pushRecordLine({ ...p.line, text: stripAnsi(p.text + text) }, emit);
-    else this.pushRecordLine({ ...line, text }, emit);
+    // (Escape sequences are taken out of the whole: one may be cut between two parts, and a JSON
+    // envelope's text was not the tailer's to clean.)
+    const whole = stripAnsi(p !== undefined ? p.text + text : text);
+    const at = p !== undefined ? p.line : line;
+    // journald keeps a message of several lines as one entry: they are read as the lines they are.
+    if (whole.includes('\n'))
+      for (const piece of whole.split('\n'))
+        this.pushRecordLine({ ...at, text: piece.replace(/\r$/, '') }, emit);
+    // (A line's CR is not part of it: see RawLine.)
+    else this.pushRecordLine({ ...at, text: whole.endsWith('\r') ? whole.slice(0, -1) : whole }, emit);
   }
 
   /** One line of records (out of any envelope): a record of its own, or part of the one held. */
