@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRecord } from './store.js';
@@ -29,6 +30,23 @@ describe('an event’s evidence read back from its log (the timeline’s raw lin
     expect(text).toBe(own.map((l) => plain(l ?? '')).join('\n'));
     expect(text).toContain('credit quota exceeded');
     expect(text.split('\n').length).toBeGreaterThan(5);
+  });
+
+  it('is the record alone out of a log collector: docker compose, another service writing between its lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deadair-evidence-'));
+    try {
+      const src = join(FIX, 'real/llm-credits.pretty.log');
+      const { lines } = at(src, 'failed to generate LLM completion');
+      const end = lines.findIndex((l, i) => i > 0 && l.startsWith('['));
+      const own = lines.slice(0, end).map((l) => plain(l));
+      const other = 'livekit-1  | 2026-12-05T13:00:00.000Z\tINFO\tlivekit\troom event';
+      const file = join(dir, 'compose.log');
+      writeFileSync(file, [other, ...own.flatMap((l) => [`agent-1    | ${l}`, other])].join('\n') + '\n');
+      const { offset } = at(file, 'failed to generate LLM completion');
+      expect(readRecord(file, offset)).toBe(own.join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is a Python error line with the traceback printed after it', () => {

@@ -561,8 +561,10 @@ export function readRecord(file: string, offset: number): string | undefined {
     if ((n === buf.length && lines.length > 1) || lines[lines.length - 1] === '') lines.pop();
     const parser = new FileParser(file);
     let text: string | undefined;
+    // The record's own event (another stream's line after it, in a log collector's file, is
+    // read as it comes while the record waits for its fields).
     const emit = (ev: AgentEvent): void => {
-      text ??= ev.evidence.text;
+      if (ev.evidence.line === 1) text ??= ev.evidence.text;
     };
     for (let i = 0; i < lines.length && text === undefined; i++)
       parser.push(
