@@ -433,6 +433,41 @@ describe('deadair watch', () => {
     }
   });
 
+  it('does not alert a silence the backlog ended in, hours ago, found once the watch is live', async () => {
+    const t = Date.now() - 2 * 3_600_000;
+    const line = (dt: number, level: number, msg: string) =>
+      pino(level, msg, {}, 'AJ_old2h').replace('1764000300000', String(t + dt));
+    const file = join(dir, 'old-turn.log');
+    writeFileSync(
+      file,
+      [
+        line(0, 30, 'Creating speech handle'),
+        line(1000, 30, 'playout completed without interruption'),
+        line(5000, 20, 'User turn committed'),
+      ].join('\n') + '\n',
+    );
+    const child = spawn(
+      process.execPath,
+      [BIN, 'watch', '--json', '--no-notify', '--no-sound', '--no-journal', '--from-start', file],
+      { env: { ...process.env, NO_COLOR: '1' } },
+    );
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await waitFor(() => out.includes('agent_silent') && err.includes('reported, not alerted'));
+    await new Promise((r) => setTimeout(r, 600));
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    const lines = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; cause: string });
+    expect(lines.filter((l) => l.type === 'finding').map((l) => l.cause)).toContain('agent_silent');
+    expect(lines.filter((l) => l.type === 'alert')).toEqual([]);
+  });
+
   it('names a session known only by its room SID (agents-js dev output) by that SID, as analyze does', async () => {
     const file = join(dir, 'pretty.log');
     copyFileSync(join(ROOT, 'test/fixtures/real/llm-credits.pretty.log'), file);

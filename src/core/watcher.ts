@@ -183,11 +183,22 @@ export function createWatcher(o: WatcherOptions): Watcher {
   let live = false;
   let stdinLast: number | undefined;
   let stdinLive = false;
-  /** Was this finding raised by lines a log held before they were watched (its backlog)? */
+  /** Where each file's backlog ended (the bytes read before the watch went live). */
+  const backlogEnd = new Map<string, number>();
+  /** The lines of standard input read before it went live. */
+  let stdinBacklogLines = 0;
+  /**
+   * Does this finding cite a line a log held before it was watched (its backlog)? Also when time
+   * passes later: a user turn the backlog ended on is found unanswered on the first live tick.
+   */
   const fromBacklog = (f: Finding): boolean => {
-    const file = f.evidence[0]?.file;
-    if (file === undefined || file === '') return false; // a room's: watched as it happens
-    return file === STDIN_NAME ? !stdinLive : !live;
+    const ev = f.evidence[0];
+    const file = ev?.file;
+    if (ev === undefined || file === undefined || file === '') return false; // a room's: watched as it happens
+    if (file === STDIN_NAME) return !stdinLive || (ev.line ?? Number.POSITIVE_INFINITY) <= stdinBacklogLines;
+    if (!live) return true;
+    const end = backlogEnd.get(file);
+    return end !== undefined && ev.offset !== undefined && ev.offset < end;
   };
   const historyMs = o.settings.alerts.historyMinutes * 60_000;
   /** Findings from a backlog that would have alerted but are history, not yet said (sayHistory). */
@@ -359,7 +370,10 @@ export function createWatcher(o: WatcherOptions): Watcher {
     onLines: (lines) => {
       const at = now();
       if (!stdinLive && lines[0]?.file === STDIN_NAME) {
-        if (stdinLast !== undefined && at - stdinLast >= STDIN_QUIET_MS) stdinLive = true;
+        if (stdinLast !== undefined && at - stdinLast >= STDIN_QUIET_MS) {
+          stdinLive = true;
+          stdinBacklogLines = (lines[0]?.line ?? 1) - 1;
+        }
         stdinLast = at;
       }
       pipeline.push(lines);
@@ -413,6 +427,7 @@ export function createWatcher(o: WatcherOptions): Watcher {
   void t.ready.then(() => {
     if (stopping) return;
     live = true;
+    for (const p of t.positions()) backlogEnd.set(p.file, p.offset);
     placeFiles();
     sayHistory();
     ticker = setInterval(() => {
