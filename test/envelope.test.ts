@@ -174,6 +174,17 @@ describe('logs read through a collector', () => {
     );
   });
 
+  it('keeps a checkpoint before a record still held while lines in an envelope wait to be known', () => {
+    const p = new FileParser('/l/w.log');
+    const lines = rawLines(
+      ['[13:00:00.000] INFO (7): a record whose fields may follow', `${OTHER} 1`, `${OTHER} 2`].join('\n'),
+      '/l/w.log',
+    );
+    for (const l of lines) p.push(l, () => undefined);
+    expect(p.envelope).toBeUndefined();
+    expect(p.heldStart()).toEqual({ offset: 0, line: 0 });
+  });
+
   it('leaves alone a log whose lines only look like an envelope', () => {
     // A plain Python dev log that quotes a compose line and a journald line in its messages.
     const p = new FileParser('/l/a.log');

@@ -150,8 +150,9 @@ export class FileParser {
   /** Where the record still waiting for its continuation lines begins (a checkpoint must not pass it). */
   heldStart(): { offset: number; line: number } | undefined {
     let first: { offset: number; line: number } | undefined;
-    const l = this.pending[0]?.line ?? this.partial?.line ?? this.held?.line;
-    if (l && l.offset !== undefined) first = { offset: l.offset, line: l.line - 1 };
+    for (const l of [this.held?.line, this.partial?.line, this.pending[0]?.line])
+      if (l && l.offset !== undefined && (first === undefined || l.offset < first.offset))
+        first = { offset: l.offset, line: l.line - 1 };
     if (this.streams)
       for (const st of this.streams.values()) {
         const h = st.heldStart();
@@ -337,6 +338,8 @@ export class FileParser {
     if (!found.inner.partial && this.knownInside(stripAnsi(inside))) {
       this.envelope = found.id;
       this.pending = [];
+      // What was read before, out of any envelope, comes first.
+      this.flushHeld(emit);
       for (const q of pending)
         if (q.id === found.id) this.toStream(q.inner.key, q.line, q.inner.text, q.inner.partial, emit);
         else this.pushRecordLine(q.line, emit);
