@@ -6,7 +6,7 @@
 // `ingestUserTurn`, `ingestMetrics`) are the hot path of `analyze` and call the fold's own steps.
 
 import type { AgentEvent, TurnMetrics } from '../shared/events.js';
-import type { Evidence, SessionSummary } from '../shared/types.js';
+import type { Evidence, Finding, SessionSummary } from '../shared/types.js';
 import { verdictOf } from './causes.js';
 import type { Attribution } from './attribution.js';
 import { arm, Due, type FoldContext, type TrackerOptions } from './detectors/context.js';
@@ -178,18 +178,21 @@ export class SessionTracker {
     for (const s of all) yield this.summary(s);
   }
 
+  /** Every finding of every session, those superseded by a merge too. */
+  private *allFindings(): Generator<Finding> {
+    for (const list of [this.attribution.superseded, this.attribution.sessions.values()])
+      for (const s of list) yield* s.findings.values();
+  }
+
   /** Every piece of evidence the sessions' findings keep (what a report shows of them). */
   *keptEvidence(): Generator<Evidence> {
-    for (const list of [this.attribution.superseded, this.attribution.sessions.values()])
-      for (const s of list) for (const f of s.findings.values()) yield* f.evidence;
+    for (const f of this.allFindings()) yield* f.evidence;
   }
 
   /** Each piece of evidence the findings keep, replaced by what `fn` makes of it. */
   mapKeptEvidence(fn: (e: Evidence) => Evidence): void {
-    for (const list of [this.attribution.superseded, this.attribution.sessions.values()])
-      for (const s of list)
-        for (const f of s.findings.values())
-          for (let i = 0; i < f.evidence.length; i++) f.evidence[i] = fn(f.evidence[i] as Evidence);
+    for (const f of this.allFindings())
+      for (let i = 0; i < f.evidence.length; i++) f.evidence[i] = fn(f.evidence[i] as Evidence);
   }
 
   /** How many sessions end with each verdict. */

@@ -104,8 +104,6 @@ export class FileParser {
    * cut the record. They share this one's format counts.
    */
   private streams: Map<string, FileParser> | undefined;
-  /** This parser reads one stream of an enveloped file: its lines are out of the envelope. */
-  private readonly isStream: boolean;
 
   /** What is added to this file's local times: its agent's zone against this machine's (watch). */
   get zoneShiftMs(): number {
@@ -116,13 +114,6 @@ export class FileParser {
   set zoneShiftMs(ms: number) {
     this.zone.shiftMs = ms;
     if (this.streams) for (const st of this.streams.values()) st.zone.shiftMs = ms;
-  }
-
-  /** Is a record held a JSON line (complete as written: see Pipeline.caughtUp)? */
-  holdsJson(): boolean {
-    if (this.held !== undefined && this.heldFormat === 'json') return true;
-    if (this.streams) for (const st of this.streams.values()) if (st.holdsJson()) return true;
-    return false;
   }
 
   /** Completes the JSON records held (complete as written), and no other: see Pipeline.caughtUp. */
@@ -191,7 +182,6 @@ export class FileParser {
     streamOf?: Map<FormatId, number>,
   ) {
     this.formatCounts = streamOf ?? new Map();
-    this.isStream = streamOf !== undefined;
     this.clock = new DayClock(opts.baseTime ?? Date.now());
     const f = opts.format;
     const formats = {
@@ -310,10 +300,6 @@ export class FileParser {
       const inner = unwrapWith(env, line.text);
       if (inner) this.toStream(inner.key, line, inner.text, inner.partial, emit);
       else this.pushRecordLine(line, emit);
-      return;
-    }
-    if (this.isStream) {
-      this.pushRecordLine(line, emit);
       return;
     }
     // Not in one yet: a line in an envelope whose inside is a known record decides it. Lines in
