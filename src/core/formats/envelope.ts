@@ -38,42 +38,70 @@ export const ENVELOPE_NAMES: Record<EnvelopeId, string> = {
 const ANSI = '(?:\\x1b\\[[0-9;]*m)*';
 const RFC3339 = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)';
 
+/** How the JSON envelopes' objects start: their first key (docker's json-file, journalctl -o json). */
+const DOCKER_JSON = '{"log":';
+const JOURNALD_JSON = '{"__CURSOR":';
+
+/** A line out of an envelope given by the pattern of its prefix (the line's own text follows it). */
+function prefix(re: RegExp): (text: string) => Unwrapped | undefined {
+  return (text) => {
+    const m = re.exec(text);
+    if (!m) return undefined;
+    const g = m.groups;
+    return { text: text.slice(m[0].length), key: g?.key ?? '', partial: g?.part === 'P' };
+  };
+}
+
+/** A line out of a JSON envelope, when it starts as that envelope's objects do. */
+function json(head: string, unwrap: (o: Record<string, unknown>) => Unwrapped | undefined) {
+  return (text: string): Unwrapped | undefined => {
+    if (!text.startsWith(head)) return undefined;
+    const o = parsed(text);
+    return o ? unwrap(o) : undefined;
+  };
+}
+
 /**
- * Each envelope: the pattern of its prefix (the line's own text follows it). `key` names the
- * stream a line is of (a compose service, a journald process, a pod's container, stdout or stderr):
- * a record's continuation lines are of its stream, whatever other streams wrote in between.
+ * Each envelope: `first`, whether a line's first character may start it, and `unwrap`, the line
+ * out of it. `key` names the stream a line is of (a compose service, a journald process, a pod's
+ * container, stdout or stderr): a record's continuation lines are of its stream, whatever other
+ * streams wrote in between.
  */
-const PATTERNS: readonly { id: EnvelopeId; re?: RegExp; first: (c: number) => boolean }[] = [
+const ENVELOPES: readonly {
+  id: EnvelopeId;
+  first: (c: number) => boolean;
+  unwrap: (text: string) => Unwrapped | undefined;
+}[] = [
   {
     id: 'cri',
-    re: new RegExp(`^${RFC3339} (?<key>stdout|stderr) (?<part>[FP])(?: |$)`),
     first: isDigit,
+    unwrap: prefix(new RegExp(`^${RFC3339} (?<key>stdout|stderr) (?<part>[FP])(?: |$)`)),
   },
   {
     id: 'journald',
-    re: new RegExp(
-      `^(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?|${RFC3339}) (?<key>\\S+ [^\\s\\[\\]:]+(?:\\[\\d+\\])?):(?: |$)`,
-    ),
     first: (c) => isDigit(c) || (c >= 65 && c <= 90),
+    unwrap: prefix(
+      new RegExp(
+        `^(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?|${RFC3339}) (?<key>\\S+ [^\\s\\[\\]:]+(?:\\[\\d+\\])?):(?: |$)`,
+      ),
+    ),
   },
   {
     id: 'compose',
-    // The service name padded to the longest one, coloured when compose wrote to a terminal.
-    re: new RegExp(`^${ANSI}(?<key>[A-Za-z0-9][\\w.-]*)${ANSI} *${ANSI}\\|${ANSI}(?: |$)(?:${RFC3339} )?`),
     first: (c) => c === 27 || isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122),
+    // The service name padded to the longest one, coloured when compose wrote to a terminal.
+    unwrap: prefix(
+      new RegExp(`^${ANSI}(?<key>[A-Za-z0-9][\\w.-]*)${ANSI} *${ANSI}\\|${ANSI}(?: |$)(?:${RFC3339} )?`),
+    ),
   },
   {
     id: 'kubectl',
-    re: new RegExp(`^\\[pod/(?<key>[^\\]\\s/]+/[^\\]\\s]+)\\](?: |$)(?:${RFC3339} )?`),
     first: (c) => c === 91,
+    unwrap: prefix(new RegExp(`^\\[pod/(?<key>[^\\]\\s/]+/[^\\]\\s]+)\\](?: |$)(?:${RFC3339} )?`)),
   },
-  {
-    id: 'docker',
-    re: new RegExp(`^${RFC3339}(?: |$)`),
-    first: isDigit,
-  },
-  { id: 'docker-json', first: (c) => c === 123 },
-  { id: 'journald-json', first: (c) => c === 123 },
+  { id: 'docker', first: isDigit, unwrap: prefix(new RegExp(`^${RFC3339}(?: |$)`)) },
+  { id: 'docker-json', first: (c) => c === 123, unwrap: json(DOCKER_JSON, dockerJson) },
+  { id: 'journald-json', first: (c) => c === 123, unwrap: json(JOURNALD_JSON, journaldJson) },
 ];
 
 function isDigit(c: number): boolean {
@@ -83,7 +111,7 @@ function isDigit(c: number): boolean {
 /** A line taken out of its envelope: its own text, its stream, and whether it goes on. */
 export interface Unwrapped {
   text: string;
-  /** The stream it is of (see PATTERNS); '' when the envelope names none. */
+  /** The stream it is of (see ENVELOPES); '' when the envelope names none. */
   key: string;
   /** CRI's `P`: this entry is part of a line the next entry goes on with. */
   partial: boolean;
@@ -92,31 +120,25 @@ export interface Unwrapped {
 /** The envelope `text` is in, with what is inside it; undefined when it is in none. */
 export function findEnvelope(text: string): { id: EnvelopeId; inner: Unwrapped } | undefined {
   const c = text.charCodeAt(0);
-  for (const p of PATTERNS) {
-    if (!p.first(c)) continue;
-    const inner = unwrapWith(p.id, text);
-    if (inner) return { id: p.id, inner };
+  for (const e of ENVELOPES) {
+    if (!e.first(c)) continue;
+    const inner = e.unwrap(text);
+    if (inner) return { id: e.id, inner };
   }
   return undefined;
 }
 
-const BY_ID = new Map(PATTERNS.map((p) => [p.id, p]));
+const BY_ID = new Map(ENVELOPES.map((e) => [e.id, e]));
 
 /** `text` out of envelope `id`; undefined when it is not in it. */
 export function unwrapWith(id: EnvelopeId, text: string): Unwrapped | undefined {
-  const p = BY_ID.get(id);
-  if (!p || !p.first(text.charCodeAt(0))) return undefined;
-  if (id === 'docker-json') return text.startsWith('{"log":') ? dockerJson(text) : undefined;
-  if (id === 'journald-json') return text.startsWith('{"__CURSOR":') ? journaldJson(text) : undefined;
-  const m = p.re?.exec(text);
-  if (!m) return undefined;
-  const g = m.groups;
-  return { text: text.slice(m[0].length), key: g?.key ?? '', partial: g?.part === 'P' };
+  const e = BY_ID.get(id);
+  return e && e.first(text.charCodeAt(0)) ? e.unwrap(text) : undefined;
 }
 
 /** Is this line, starting with `{`, one of the JSON envelopes (checked before a JSON record)? */
 export function jsonEnvelope(text: string): boolean {
-  return text.startsWith('{"log":') || text.startsWith('{"__CURSOR":');
+  return text.startsWith(DOCKER_JSON) || text.startsWith(JOURNALD_JSON);
 }
 
 function parsed(text: string): Record<string, unknown> | undefined {
@@ -130,18 +152,15 @@ function parsed(text: string): Record<string, unknown> | undefined {
   }
 }
 
-function dockerJson(text: string): Unwrapped | undefined {
-  const o = parsed(text);
-  if (!o || typeof o.log !== 'string') return undefined;
+function dockerJson(o: Record<string, unknown>): Unwrapped | undefined {
+  if (typeof o.log !== 'string') return undefined;
   const log = o.log;
   const ends = log.endsWith('\n');
   const line = ends ? log.slice(0, log.endsWith('\r\n') ? -2 : -1) : log;
   return { text: line, key: typeof o.stream === 'string' ? o.stream : '', partial: !ends };
 }
 
-function journaldJson(text: string): Unwrapped | undefined {
-  const o = parsed(text);
-  if (!o) return undefined;
+function journaldJson(o: Record<string, unknown>): Unwrapped | undefined {
   const m = o.MESSAGE;
   // Not UTF-8 (or with control characters): its bytes; too large to keep: null.
   const message =
